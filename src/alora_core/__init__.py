@@ -1,0 +1,1 @@
+"""Alora's framework-free core: domain models, use cases and the ports they need."""

@@ -1,0 +1,1 @@
+"""Identity: users, credentials, sessions (refresh-token families) and one-time codes."""

@@ -1,0 +1,80 @@
+"""Identity's events. ``name`` is the wire name used by the outbox and the README catalogue."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from attrs import frozen
+
+from alora_core.shared.events import DomainEvent
+
+
+@frozen(kw_only=True)
+class UserRegistered(DomainEvent):
+    name: ClassVar[str] = "user.registered"
+    user_id: uuid.UUID
+    email: str
+    full_name: str
+    role: str
+
+
+@frozen(kw_only=True)
+class CodeIssued(DomainEvent):
+    """A one-time code to email. The code travels only inside this event, never to storage."""
+
+    name: ClassVar[str] = "user.code_issued"
+    user_id: uuid.UUID
+    email: str
+    full_name: str
+    purpose: str
+    code: str
+    expires_in_minutes: int
+
+
+@frozen(kw_only=True)
+class EmailVerified(DomainEvent):
+    name: ClassVar[str] = "user.email_verified"
+    user_id: uuid.UUID
+    email: str
+
+
+@frozen(kw_only=True)
+class UserUpdated(DomainEvent):
+    name: ClassVar[str] = "user.updated"
+    user_id: uuid.UUID
+    fields: list[str]
+
+
+@frozen(kw_only=True)
+class UserSuspended(DomainEvent):
+    name: ClassVar[str] = "user.suspended"
+    user_id: uuid.UUID
+    reason: str
+
+
+@frozen(kw_only=True)
+class UserUnsuspended(DomainEvent):
+    name: ClassVar[str] = "user.unsuspended"
+    user_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class UserDeleted(DomainEvent):
+    name: ClassVar[str] = "user.deleted"
+    user_id: uuid.UUID
+    email: str
+    full_name: str
+
+
+@frozen(kw_only=True)
+class SessionRevokedForReuse(DomainEvent):
+    name: ClassVar[str] = "session.revoked_for_reuse"
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class PasswordChanged(DomainEvent):
+    name: ClassVar[str] = "user.password_changed"
+    user_id: uuid.UUID

@@ -1,0 +1,113 @@
+"""What the identity context needs from the outside world."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Protocol
+
+from attrs import frozen
+
+from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from alora_core.shared.pagination import Page, PageRequest
+from alora_core.shared.uow import UnitOfWork
+
+
+class PasswordHasher(Protocol):
+    """argon2id in production. Every method runs the work off the event loop."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """True when ``password`` matches; False (never an exception) otherwise."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than the current ones."""
+        ...
+
+
+@frozen
+class AccessClaims:
+    user_id: uuid.UUID
+    role: Role
+    session_id: uuid.UUID
+    issued_at: datetime
+    expires_at: datetime
+
+
+class TokenIssuer(Protocol):
+    """Signs and checks access tokens (JWT in production)."""
+
+    def issue(self, user_id: uuid.UUID, role: Role, session_id: uuid.UUID, now: datetime) -> str: ...
+
+    def verify(self, token: str, now: datetime) -> AccessClaims:
+        """The claims of a valid access token; raises ``Unauthenticated`` for anything else."""
+        ...
+
+    @property
+    def lifetime_seconds(self) -> int: ...
+
+
+class Users(Protocol):
+    async def add(self, user: User) -> None: ...
+
+    async def get(self, user_id: uuid.UUID) -> User | None: ...
+
+    async def find_by_email(self, email: str) -> User | None: ...
+
+    async def find_by_username(self, username: str) -> User | None: ...
+
+    async def find_by_phone(self, phone: str) -> User | None: ...
+
+    async def find_by_any(self, value: str) -> User | None:
+        """The user whose email, username or phone equals ``value``."""
+        ...
+
+    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
+        """The user of a session that is neither revoked nor expired: one read per request."""
+        ...
+
+    async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
+        """Users by newest first; ``text`` matches name, username, email or phone."""
+        ...
+
+    async def delete(self, user: User) -> None: ...
+
+
+class Sessions(Protocol):
+    async def add(self, session: Session) -> None: ...
+
+    async def get(self, session_id: uuid.UUID) -> Session | None: ...
+
+    async def remember_token(self, session: Session) -> None:
+        """Record ``session.token_hash`` as issued by this session (after create and rotate)."""
+        ...
+
+    async def find_by_token_hash(self, token_hash: str) -> Session | None:
+        """The session that ever issued this refresh token, rotated or not."""
+        ...
+
+    async def active_for_user(self, user_id: uuid.UUID, now: datetime) -> list[Session]:
+        """Sessions neither revoked nor expired, oldest first."""
+        ...
+
+    async def search(
+        self, page: PageRequest, user_id: uuid.UUID | None, now: datetime
+    ) -> Page[Session]:
+        """Active sessions, newest first."""
+        ...
+
+
+class OneTimeCodes(Protocol):
+    async def add(self, code: OneTimeCode) -> None: ...
+
+    async def latest(self, user_id: uuid.UUID, purpose: Purpose) -> OneTimeCode | None: ...
+
+    async def delete_for(self, user_id: uuid.UUID, purpose: Purpose) -> None: ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    users: Users
+    sessions: Sessions
+    codes: OneTimeCodes

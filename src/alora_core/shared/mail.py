@@ -1,0 +1,19 @@
+"""The email port. Messages always carry a plain-text and an HTML part."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from attrs import frozen
+
+
+@frozen
+class EmailMessage:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class Mailer(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...

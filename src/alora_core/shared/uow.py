@@ -1,0 +1,38 @@
+"""The unit of work: one transaction over the repositories of every context."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from alora_core.shared.audit import AuditLog
+from alora_core.shared.events import DomainEvent
+
+
+class UnitOfWork(Protocol):
+    """``async with uow:`` rolls back unless ``await uow.commit()`` ran.
+
+    Each context extends this protocol with the repositories it needs (see its ``ports.py``);
+    the adapters implement all of them on one object.
+    """
+
+    audit_log: AuditLog
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None:
+        """Make every change durable, or raise ``Conflict`` when a constraint is violated."""
+        ...
+
+    async def rollback(self) -> None: ...
+
+    def collect_events(self) -> list[DomainEvent]:
+        """Events recorded by the aggregates this unit of work committed; each returned once."""
+        ...
