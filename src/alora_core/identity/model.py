@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime, timedelta
 
-from attrs import define, evolve, field, frozen
+from attrs import define, field, frozen
 
 from alora_core.identity import events
 from alora_core.identity.errors import AccountSuspended
@@ -107,7 +107,7 @@ class User(EventRecorder):
         self.updated_at = now
 
     def update_profile(self, now: datetime, **changes: object) -> None:
-        """Apply the given profile fields (full_name, bio, avatar_file_id, address, social_links)."""
+        """Set profile fields: full_name, bio, avatar_file_id, address, social_links."""
         allowed = {"full_name", "bio", "avatar_file_id", "address", "social_links"}
         unknown = set(changes) - allowed
         if unknown:
@@ -251,7 +251,3 @@ class OneTimeCode:
             return False
         self.attempts += 1
         return presented_hash == self.code_hash
-
-
-def with_settings(settings: UserSettings, **changes: object) -> UserSettings:
-    return evolve(settings, **changes)

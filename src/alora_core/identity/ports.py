@@ -26,6 +26,14 @@ class PasswordHasher(Protocol):
         """True when the hash was made with other parameters than the current ones."""
         ...
 
+    async def verify_dummy(self, password: str) -> None:
+        """Verify ``password`` against a fixed hash of a random secret and discard the result.
+
+        Sign-in calls this when the identifier matches no user, so an unknown identifier costs
+        the same time as a wrong password and cannot be told apart by timing.
+        """
+        ...
+
 
 @frozen
 class AccessClaims:
@@ -39,7 +47,9 @@ class AccessClaims:
 class TokenIssuer(Protocol):
     """Signs and checks access tokens (JWT in production)."""
 
-    def issue(self, user_id: uuid.UUID, role: Role, session_id: uuid.UUID, now: datetime) -> str: ...
+    def issue(
+        self, user_id: uuid.UUID, role: Role, session_id: uuid.UUID, now: datetime
+    ) -> str: ...
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
         """The claims of a valid access token; raises ``Unauthenticated`` for anything else."""
@@ -111,3 +121,9 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: Users
     sessions: Sessions
     codes: OneTimeCodes
+
+
+class PhoneNumbers(Protocol):
+    def to_e164(self, raw: str) -> str | None:
+        """The number in E.164 (``+4915112345678``), or None when it is not a valid number."""
+        ...

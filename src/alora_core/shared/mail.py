@@ -17,3 +17,11 @@ class EmailMessage:
 
 class Mailer(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
+
+
+@frozen
+class Branding:
+    """What emails say about the product: its name and the base of links."""
+
+    product_name: str = "Alora"
+    public_url: str = "http://127.0.0.1:8000"

@@ -42,9 +42,11 @@ class MessageBus:
         except KeyError:
             raise UnknownCommand(type(command).__name__) from None
         uow = self._uow_factory()
-        result = await handler(command, uow)
-        await self.publish(uow.collect_events())
-        return result
+        try:
+            return await handler(command, uow)
+        finally:
+            # A use case may commit and then refuse (a reused refresh token): its events still go.
+            await self.publish(uow.collect_events())
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         for event in events:

@@ -30,6 +30,4 @@ class Money:
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise Invalid.field(
-                "currency", f"cannot combine {self.currency} with {other.currency}"
-            )
+            raise Invalid.field("currency", f"cannot combine {self.currency} with {other.currency}")

@@ -1,0 +1,138 @@
+"""In-memory repositories, reading and writing through a ``MemoryUnitOfWork``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from alora_core.shared.audit import AuditEntry
+from alora_core.shared.pagination import Page, PageRequest
+
+if TYPE_CHECKING:
+    from adapters.memory.uow import MemoryUnitOfWork
+
+
+def _page(items: list, page: PageRequest) -> Page:  # type: ignore[type-arg]
+    return Page(
+        items=items[page.offset : page.offset + page.page_size],
+        total=len(items),
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+class MemoryUsers:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, user: User) -> None:
+        self._uow.add("users", user)
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        user: User | None = self._uow.load("users", user_id)
+        return user
+
+    async def find_by_email(self, email: str) -> User | None:
+        return next(self._uow.scan("users", lambda u: u.email == email), None)
+
+    async def find_by_username(self, username: str) -> User | None:
+        return next(self._uow.scan("users", lambda u: u.username == username), None)
+
+    async def find_by_phone(self, phone: str) -> User | None:
+        return next(self._uow.scan("users", lambda u: u.phone == phone), None)
+
+    async def find_by_any(self, value: str) -> User | None:
+        return next(
+            self._uow.scan("users", lambda u: value in (u.email, u.username, u.phone)), None
+        )
+
+    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
+        session: Session | None = self._uow.load("sessions", session_id)
+        if session is None or not session.is_active(now):
+            return None
+        return await self.get(session.user_id)
+
+    async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
+        needle = (text or "").lower()
+
+        def matches(user: User) -> bool:
+            if role is not None and user.role is not role:
+                return False
+            haystack = (user.full_name.lower(), user.username, user.email, user.phone or "")
+            return not needle or any(needle in part for part in haystack)
+
+        found = sorted(
+            self._uow.scan("users", matches), key=lambda u: (u.created_at, u.id), reverse=True
+        )
+        return _page(found, page)
+
+    async def delete(self, user: User) -> None:
+        self._uow.delete("users", user)
+
+
+class MemorySessions:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, session: Session) -> None:
+        self._uow.add("sessions", session)
+
+    async def get(self, session_id: uuid.UUID) -> Session | None:
+        session: Session | None = self._uow.load("sessions", session_id)
+        return session
+
+    async def remember_token(self, session: Session) -> None:
+        self._uow.remember_token(session.token_hash, session.id)
+
+    async def find_by_token_hash(self, token_hash: str) -> Session | None:
+        session_id = self._uow.session_id_for_token(token_hash)
+        return None if session_id is None else await self.get(session_id)
+
+    async def active_for_user(self, user_id: uuid.UUID, now: datetime) -> list[Session]:
+        found = self._uow.scan("sessions", lambda s: s.user_id == user_id and s.is_active(now))
+        return sorted(found, key=lambda s: (s.created_at, s.id))
+
+    async def search(
+        self, page: PageRequest, user_id: uuid.UUID | None, now: datetime
+    ) -> Page[Session]:
+        found = self._uow.scan(
+            "sessions", lambda s: s.is_active(now) and user_id in (None, s.user_id)
+        )
+        return _page(sorted(found, key=lambda s: (s.created_at, s.id), reverse=True), page)
+
+
+class MemoryCodes:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, code: OneTimeCode) -> None:
+        self._uow.add("codes", code)
+
+    async def latest(self, user_id: uuid.UUID, purpose: Purpose) -> OneTimeCode | None:
+        found = self._uow.scan("codes", lambda c: c.user_id == user_id and c.purpose is purpose)
+        return max(found, key=lambda c: (c.created_at, c.id), default=None)
+
+    async def delete_for(self, user_id: uuid.UUID, purpose: Purpose) -> None:
+        for code in list(
+            self._uow.scan("codes", lambda c: c.user_id == user_id and c.purpose is purpose)
+        ):
+            self._uow.delete("codes", code)
+
+
+class MemoryAuditLog:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._uow.add("audit_log", entry)
+
+    async def list(
+        self, page: PageRequest, actor_id: uuid.UUID | None = None, action: str | None = None
+    ) -> Page[AuditEntry]:
+        found = self._uow.scan(
+            "audit_log",
+            lambda e: actor_id in (None, e.actor_id) and action in (None, e.action),
+        )
+        return _page(sorted(found, key=lambda e: (e.occurred_at, e.id), reverse=True), page)

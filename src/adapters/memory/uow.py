@@ -1,0 +1,195 @@
+"""The in-memory unit of work: a faithful fake of the SQLAlchemy one, for tests and embedding.
+
+Committed state lives in a ``MemoryStore``. A unit of work hands out copies, tracks what it loaded,
+added and deleted, and on commit checks what the database would check (unique columns, optimistic
+version counters) before writing everything back at once. Commit has no ``await`` inside, so it is
+atomic under asyncio.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any, Self
+
+from attrs import define, field
+
+from alora_core.shared.errors import Conflict
+from alora_core.shared.events import DomainEvent, EventRecorder
+
+
+@define
+class Table:
+    """Rows by id, with the columns that must be unique (None never clashes)."""
+
+    unique: tuple[str, ...] = ()
+    rows: dict[uuid.UUID, Any] = field(factory=dict)
+
+
+@define
+class MemoryStore:
+    users: Table = field(factory=lambda: Table(unique=("email", "username", "phone")))
+    sessions: Table = field(factory=Table)
+    codes: Table = field(factory=Table)
+    audit_log: Table = field(factory=Table)
+    refresh_tokens: dict[str, uuid.UUID] = field(factory=dict)
+    cascades: dict[str, tuple[tuple[str, str], ...]] = field(
+        factory=lambda: {"users": (("sessions", "user_id"), ("codes", "user_id"))}
+    )
+
+
+@define
+class _Tracked:
+    table: str
+    obj: Any
+    original: Any | None  # None for objects added in this unit of work
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        from adapters.memory.repositories import (
+            MemoryAuditLog,
+            MemoryCodes,
+            MemorySessions,
+            MemoryUsers,
+        )
+
+        self.store = store
+        self._tracked: dict[tuple[str, uuid.UUID], _Tracked] = {}
+        self._deleted: set[tuple[str, uuid.UUID]] = set()
+        self._deleted_objects: list[EventRecorder] = []
+        self._new_tokens: dict[str, uuid.UUID] = {}
+        self._events: list[DomainEvent] = []
+        self.users = MemoryUsers(self)
+        self.sessions = MemorySessions(self)
+        self.codes = MemoryCodes(self)
+        self.audit_log = MemoryAuditLog(self)
+
+    async def __aenter__(self) -> Self:
+        self._reset()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def rollback(self) -> None:
+        self._reset()
+
+    def collect_events(self) -> list[DomainEvent]:
+        events, self._events = self._events, []
+        return events
+
+    # -- used by the repositories -------------------------------------------------------------
+
+    def load(self, table: str, row_id: uuid.UUID) -> Any | None:
+        key = (table, row_id)
+        if key in self._deleted:
+            return None
+        if key in self._tracked:
+            return self._tracked[key].obj
+        stored = getattr(self.store, table).rows.get(row_id)
+        if stored is None:
+            return None
+        obj = copy.deepcopy(stored)
+        self._tracked[key] = _Tracked(table, obj, copy.deepcopy(stored))
+        return obj
+
+    def add(self, table: str, obj: Any) -> None:
+        self._tracked[(table, obj.id)] = _Tracked(table, obj, None)
+        self._deleted.discard((table, obj.id))
+
+    def delete(self, table: str, obj: Any) -> None:
+        self._deleted.add((table, obj.id))
+        self._tracked.pop((table, obj.id), None)
+        if isinstance(obj, EventRecorder):
+            self._deleted_objects.append(obj)
+
+    def scan(self, table: str, where: Callable[[Any], bool]) -> Iterator[Any]:
+        """Rows matching ``where`` as this unit of work sees them (its own changes included)."""
+        rows = getattr(self.store, table).rows
+        seen: set[uuid.UUID] = set()
+        for (name, row_id), tracked in list(self._tracked.items()):
+            if name == table:
+                seen.add(row_id)
+                if where(tracked.obj):
+                    yield tracked.obj
+        for row_id, stored in list(rows.items()):
+            if row_id not in seen and (table, row_id) not in self._deleted and where(stored):
+                obj = self.load(table, row_id)
+                if obj is not None:
+                    yield obj
+
+    def remember_token(self, token_hash: str, session_id: uuid.UUID) -> None:
+        self._new_tokens[token_hash] = session_id
+
+    def session_id_for_token(self, token_hash: str) -> uuid.UUID | None:
+        return self._new_tokens.get(token_hash) or self.store.refresh_tokens.get(token_hash)
+
+    # -- commit -------------------------------------------------------------------------------
+
+    async def commit(self) -> None:
+        changed = [t for t in self._tracked.values() if t.original is None or t.obj != t.original]
+        for tracked in changed:
+            stored = getattr(self.store, tracked.table).rows.get(tracked.obj.id)
+            if tracked.original is not None and (
+                stored is None or getattr(stored, "version", 0) != tracked.original.version
+            ):
+                raise Conflict("the record was changed by someone else; try again")
+        self._check_unique(changed)
+
+        for tracked in self._tracked.values():
+            if isinstance(tracked.obj, EventRecorder):
+                self._events.extend(tracked.obj.pull_events())
+        for obj in self._deleted_objects:
+            self._events.extend(obj.pull_events())
+        self._deleted_objects.clear()
+        for table, row_id in self._deleted:
+            self._delete_with_cascade(table, row_id)
+        for tracked in changed:
+            if tracked.original is not None and hasattr(tracked.obj, "version"):
+                tracked.obj.version += 1
+            getattr(self.store, tracked.table).rows[tracked.obj.id] = copy.deepcopy(tracked.obj)
+            tracked.original = copy.deepcopy(tracked.obj)
+        self.store.refresh_tokens.update(self._new_tokens)
+        self._new_tokens.clear()
+        self._deleted.clear()
+
+    def _check_unique(self, changed: list[_Tracked]) -> None:
+        for tracked in changed:
+            table = getattr(self.store, tracked.table)
+            for column in table.unique:
+                value = getattr(tracked.obj, column)
+                if value is None:
+                    continue
+                for row_id, row in table.rows.items():
+                    key = (tracked.table, row_id)
+                    if row_id == tracked.obj.id or key in self._deleted:
+                        continue
+                    current = self._tracked[key].obj if key in self._tracked else row
+                    if getattr(current, column) == value:
+                        raise Conflict(f"{column} is already in use", field=column)
+
+    def _delete_with_cascade(self, table: str, row_id: uuid.UUID) -> None:
+        getattr(self.store, table).rows.pop(row_id, None)
+        for child_table, column in self.store.cascades.get(table, ()):
+            rows = getattr(self.store, child_table).rows
+            for child_id in [i for i, row in rows.items() if getattr(row, column) == row_id]:
+                del rows[child_id]
+        if table == "sessions" or table == "users":
+            live = set(self.store.sessions.rows)
+            for token, session_id in list(self.store.refresh_tokens.items()):
+                if session_id not in live:
+                    del self.store.refresh_tokens[token]
+
+    def _reset(self) -> None:
+        self._tracked = {}
+        self._deleted = set()
+        self._deleted_objects = []
+        self._new_tokens = {}

@@ -1,0 +1,53 @@
+"""Normalizing and recognizing what people type: emails, usernames, phones, login identifiers."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from alora_core.shared.errors import FieldError
+
+USERNAME_RE = re.compile(r"^[a-z0-9_.]{3,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+PHONE_SHAPE_RE = re.compile(r"^\+?[\d\s().\-]{7,25}$")
+MAX_EMAIL_LENGTH = 254
+
+
+class IdentifierKind(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    USERNAME = "username"
+
+
+def normalize_email(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def normalize_username(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def email_error(email: str) -> FieldError | None:
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.match(email) or ".." in email:
+        return FieldError("email", "must be a valid email address", "invalid-email")
+    return None
+
+
+def username_error(username: str) -> FieldError | None:
+    if not USERNAME_RE.match(username):
+        return FieldError(
+            "username",
+            "must be 3 to 30 characters of a-z, 0-9, underscore or dot",
+            "invalid-username",
+        )
+    return None
+
+
+def detect_identifier(raw: str) -> IdentifierKind:
+    """What a login identifier looks like: an email, a phone number or a username."""
+    value = raw.strip()
+    if "@" in value:
+        return IdentifierKind.EMAIL
+    if PHONE_SHAPE_RE.match(value) and sum(ch.isdigit() for ch in value) >= 7:
+        return IdentifierKind.PHONE
+    return IdentifierKind.USERNAME

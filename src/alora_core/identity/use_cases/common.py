@@ -1,0 +1,101 @@
+"""What every identity use case shares: its dependencies, secrets handling and read models."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from attrs import field, frozen
+
+from alora_core.identity.model import Purpose, Role, User
+from alora_core.identity.ports import IdentityUnitOfWork, PasswordHasher, PhoneNumbers, TokenIssuer
+from alora_core.shared.clock import Clock
+from alora_core.shared.errors import Forbidden, NotFound
+from alora_core.shared.ratelimit import Limit, RateLimiter
+
+
+@frozen(kw_only=True)
+class IdentityConfig:
+    code_secret: bytes = field(repr=False)
+    require_verified_email: bool = True
+    refresh_lifetime: timedelta = timedelta(days=7)
+    max_sessions: int = 5
+    code_lifetime: timedelta = timedelta(minutes=15)
+    code_max_attempts: int = 5
+    code_resend_cooldown: timedelta = timedelta(seconds=60)
+    login_failures: Limit = field(factory=lambda: Limit(5, timedelta(minutes=15)))
+
+
+@frozen(kw_only=True)
+class IdentityDeps:
+    clock: Clock
+    hasher: PasswordHasher
+    tokens: TokenIssuer
+    phones: PhoneNumbers
+    limiter: RateLimiter
+    config: IdentityConfig
+
+
+@frozen(kw_only=True)
+class LoginResult:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in: int
+    session_id: uuid.UUID
+    user: User
+
+
+@frozen(kw_only=True)
+class Principal:
+    """The authenticated caller of one request."""
+
+    user: User
+    session_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class PublicProfile:
+    id: uuid.UUID
+    full_name: str
+    username: str
+    role: Role
+    bio: str
+    avatar_file_id: uuid.UUID | None
+    social_links: dict[str, str]
+    created_at: datetime
+    email: str | None
+    phone: str | None
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """Refresh tokens carry 256 random bits, so a plain SHA-256 is a safe lookup key."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def code_hash(config: IdentityConfig, user_id: uuid.UUID, purpose: Purpose, code: str) -> str:
+    """Six digits are few, so codes are hashed with a server key: a leaked table reveals none."""
+    message = f"{user_id}:{purpose.value}:{code.strip()}".encode()
+    return hmac.new(config.code_secret, message, hashlib.sha256).hexdigest()
+
+
+def require_admin(actor_role: Role) -> None:
+    if actor_role is not Role.ADMIN:
+        raise Forbidden("only administrators may do this")
+
+
+async def load_user(uow: IdentityUnitOfWork, user_id: uuid.UUID) -> User:
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound("no such user")
+    return user

@@ -1,0 +1,76 @@
+"""Forgotten, reset and changed passwords. Every change signs the user out everywhere."""
+
+from __future__ import annotations
+
+from attrs import evolve
+
+from alora_core.identity import events
+from alora_core.identity.commands import ChangePassword, ForgotPassword, ResetPassword
+from alora_core.identity.errors import InvalidCredentials
+from alora_core.identity.model import Purpose, RevokeReason
+from alora_core.identity.normalize import normalize_email
+from alora_core.identity.passwords import password_errors
+from alora_core.identity.ports import IdentityUnitOfWork
+from alora_core.identity.use_cases.common import IdentityDeps, load_user
+from alora_core.identity.use_cases.registration import check_code, issue_code_unless_cooling_down
+from alora_core.identity.use_cases.sessions import revoke_all_sessions
+from alora_core.shared.errors import Conflict, FieldError, Invalid
+
+
+async def forgot_password(cmd: ForgotPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
+    """Emails a reset code when the account exists; answers the same either way."""
+    async with uow:
+        user = await uow.users.find_by_email(normalize_email(cmd.email))
+        if user is None or user.suspended:
+            return
+        if await issue_code_unless_cooling_down(uow, deps, user, Purpose.RESET_PASSWORD):
+            await uow.commit()
+
+
+async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
+    email = normalize_email(cmd.email)
+    async with uow:
+        user = await uow.users.find_by_email(email)
+    errors = password_errors(cmd.new_password, email, user.username if user else "")
+    if errors:
+        raise Invalid("the new password is not acceptable", _as_new_password(errors))
+    if user is None:
+        raise Invalid.field("code", "the code is wrong or has expired", "code-wrong")
+    new_hash = await deps.hasher.hash(cmd.new_password)
+    now = deps.clock.now()
+    async with uow:
+        user = await load_user(uow, user.id)
+        await check_code(uow, deps, user, Purpose.RESET_PASSWORD, cmd.code)
+        user.change_password_hash(new_hash, now)
+        user.record(events.PasswordChanged(occurred_at=now, user_id=user.id))
+        await uow.codes.delete_for(user.id, Purpose.RESET_PASSWORD)
+        await revoke_all_sessions(uow, deps, user, RevokeReason.PASSWORD_RESET)
+        await uow.commit()
+
+
+async def change_password(cmd: ChangePassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
+    async with uow:
+        user = await load_user(uow, cmd.actor.user_id)
+    if not await deps.hasher.verify(user.password_hash, cmd.current_password):
+        raise InvalidCredentials("the current password is wrong")
+    errors = password_errors(cmd.new_password, user.email, user.username)
+    if cmd.new_password == cmd.current_password:
+        errors.append(
+            FieldError("password", "must differ from the current password", "password-unchanged")
+        )
+    if errors:
+        raise Invalid("the new password is not acceptable", _as_new_password(errors))
+    new_hash = await deps.hasher.hash(cmd.new_password)
+    now = deps.clock.now()
+    async with uow:
+        current = await load_user(uow, user.id)
+        if current.password_hash != user.password_hash:
+            raise Conflict("the password was changed meanwhile; try again")
+        current.change_password_hash(new_hash, now)
+        current.record(events.PasswordChanged(occurred_at=now, user_id=current.id))
+        await revoke_all_sessions(uow, deps, current, RevokeReason.PASSWORD_CHANGED)
+        await uow.commit()
+
+
+def _as_new_password(errors: list[FieldError]) -> list[FieldError]:
+    return [evolve(error, field="new_password") for error in errors]

@@ -1,0 +1,196 @@
+"""Signing up: registration, admin creation, email verification and its codes."""
+
+from __future__ import annotations
+
+from alora_core.identity import events
+from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerification, VerifyEmail
+from alora_core.identity.model import OneTimeCode, Purpose, Role, User
+from alora_core.identity.normalize import (
+    email_error,
+    normalize_email,
+    normalize_username,
+    username_error,
+)
+from alora_core.identity.passwords import password_errors
+from alora_core.identity.ports import IdentityUnitOfWork
+from alora_core.identity.use_cases.common import IdentityDeps, code_hash, new_code
+from alora_core.shared.errors import Conflict, FieldError, Invalid
+
+SELF_SERVICE_ROLES = {Role.CUSTOMER.value, Role.PROFESSIONAL.value}
+MAX_NAME_LENGTH = 100
+
+
+def full_name_error(full_name: str) -> FieldError | None:
+    if not 1 <= len(full_name) <= MAX_NAME_LENGTH:
+        return FieldError("full_name", f"must be 1 to {MAX_NAME_LENGTH} characters", "length")
+    return None
+
+
+async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
+    email = normalize_email(cmd.email)
+    username = normalize_username(cmd.username)
+    full_name = cmd.full_name.strip()
+    phone = deps.phones.to_e164(cmd.phone)
+    errors = [
+        e for e in (full_name_error(full_name), username_error(username), email_error(email)) if e
+    ]
+    if phone is None:
+        errors.append(FieldError("phone", "must be a valid phone number", "invalid-phone"))
+    if cmd.role not in SELF_SERVICE_ROLES:
+        errors.append(FieldError("role", "must be customer or professional", "invalid-role"))
+    errors += password_errors(cmd.password, email, username)
+    if errors:
+        raise Invalid("the registration has invalid fields", errors)
+
+    async with uow:
+        await _ensure_unique(uow, email=email, username=username, phone=phone)
+    password_hash = await deps.hasher.hash(cmd.password)
+    now = deps.clock.now()
+    user = User(
+        full_name=full_name,
+        username=username,
+        email=email,
+        phone=phone,
+        password_hash=password_hash,
+        role=Role(cmd.role),
+        created_at=now,
+    )
+    user.record(
+        events.UserRegistered(
+            occurred_at=now, user_id=user.id, email=email, full_name=full_name, role=cmd.role
+        )
+    )
+    async with uow:
+        await uow.users.add(user)
+        await _issue_code(uow, deps, user, Purpose.VERIFY_EMAIL)
+        await uow.commit()
+    return user
+
+
+async def create_admin(cmd: CreateAdmin, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
+    email = normalize_email(cmd.email)
+    username = normalize_username(cmd.username)
+    full_name = cmd.full_name.strip() or username
+    errors = [e for e in (username_error(username), email_error(email)) if e]
+    errors += password_errors(cmd.password, email, username)
+    if errors:
+        raise Invalid("the administrator has invalid fields", errors)
+    async with uow:
+        await _ensure_unique(uow, email=email, username=username, phone=None)
+    password_hash = await deps.hasher.hash(cmd.password)
+    now = deps.clock.now()
+    user = User(
+        full_name=full_name,
+        username=username,
+        email=email,
+        phone=None,
+        password_hash=password_hash,
+        role=Role.ADMIN,
+        created_at=now,
+        email_verified_at=now,
+    )
+    async with uow:
+        await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+async def verify_email(cmd: VerifyEmail, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
+    now = deps.clock.now()
+    async with uow:
+        user = await uow.users.find_by_email(normalize_email(cmd.email))
+        if user is None:
+            raise _wrong_code()
+        if user.email_verified:
+            raise Conflict("the email address is already verified")
+        await check_code(uow, deps, user, Purpose.VERIFY_EMAIL, cmd.code)
+        user.verify_email(now)
+        await uow.codes.delete_for(user.id, Purpose.VERIFY_EMAIL)
+        await uow.commit()
+    return user
+
+
+async def resend_verification(
+    cmd: ResendVerification, uow: IdentityUnitOfWork, deps: IdentityDeps
+) -> None:
+    """Sends a new code when one is due; says nothing either way, so accounts cannot be probed."""
+    async with uow:
+        user = await uow.users.find_by_email(normalize_email(cmd.email))
+        if user is None or user.email_verified or user.suspended:
+            return
+        if await issue_code_unless_cooling_down(uow, deps, user, Purpose.VERIFY_EMAIL):
+            await uow.commit()
+
+
+async def issue_code_unless_cooling_down(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, purpose: Purpose
+) -> bool:
+    latest = await uow.codes.latest(user.id, purpose)
+    now = deps.clock.now()
+    if latest is not None and now - latest.created_at < deps.config.code_resend_cooldown:
+        return False
+    await uow.codes.delete_for(user.id, purpose)
+    await _issue_code(uow, deps, user, purpose)
+    return True
+
+
+async def check_code(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, purpose: Purpose, code: str
+) -> None:
+    """Count one attempt against the user's current code; a wrong code is committed, then raised."""
+    stored = await uow.codes.latest(user.id, purpose)
+    if stored is None or stored.exhausted or deps.clock.now() >= stored.expires_at:
+        raise Invalid.field(
+            "code", "the code has expired or was used up; request a new one", "code-expired"
+        )
+    if not stored.attempt(code_hash(deps.config, user.id, purpose, code), deps.clock.now()):
+        await uow.commit()
+        raise _wrong_code(stored.max_attempts - stored.attempts)
+
+
+def _wrong_code(attempts_left: int | None = None) -> Invalid:
+    detail = "the code is wrong or has expired"
+    if attempts_left is not None:
+        detail += f" ({attempts_left} attempts left)" if attempts_left else "; request a new one"
+    return Invalid.field("code", detail, "code-wrong")
+
+
+async def _issue_code(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, purpose: Purpose
+) -> None:
+    code = new_code()
+    now = deps.clock.now()
+    config = deps.config
+    await uow.codes.add(
+        OneTimeCode.issue(
+            user.id,
+            purpose,
+            code_hash(config, user.id, purpose, code),
+            now,
+            config.code_lifetime,
+            config.code_max_attempts,
+        )
+    )
+    user.record(
+        events.CodeIssued(
+            occurred_at=now,
+            user_id=user.id,
+            email=user.email,
+            full_name=user.full_name,
+            purpose=purpose.value,
+            code=code,
+            expires_in_minutes=int(config.code_lifetime.total_seconds() // 60),
+        )
+    )
+
+
+async def _ensure_unique(
+    uow: IdentityUnitOfWork, *, email: str | None, username: str | None, phone: str | None
+) -> None:
+    """A friendly early 409; the database's unique constraints still decide races."""
+    if email and await uow.users.find_by_email(email):
+        raise Conflict("an account with this email already exists", field="email")
+    if username and await uow.users.find_by_username(username):
+        raise Conflict("this username is taken", field="username")
+    if phone and await uow.users.find_by_phone(phone):
+        raise Conflict("an account with this phone number already exists", field="phone")

@@ -1,0 +1,204 @@
+"""Signing in and staying signed in: login, token refresh and rotation, logout, session lists."""
+
+from __future__ import annotations
+
+from alora_core.identity.commands import (
+    Authenticate,
+    ListMySessions,
+    Login,
+    Logout,
+    RefreshSession,
+    RevokeMySession,
+)
+from alora_core.identity.errors import InvalidCredentials
+from alora_core.identity.model import RevokeReason, Session, User
+from alora_core.identity.normalize import (
+    IdentifierKind,
+    detect_identifier,
+    normalize_email,
+    normalize_username,
+)
+from alora_core.identity.ports import IdentityUnitOfWork
+from alora_core.identity.use_cases.common import (
+    IdentityDeps,
+    LoginResult,
+    Principal,
+    new_refresh_token,
+    token_hash,
+)
+from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
+
+MAX_IDENTIFIER_LENGTH = 254
+
+
+async def login(cmd: Login, uow: IdentityUnitOfWork, deps: IdentityDeps) -> LoginResult:
+    identifier = cmd.identifier.strip()[:MAX_IDENTIFIER_LENGTH]
+    throttle_keys = (f"login:ip:{cmd.ip}", f"login:id:{identifier.lower()}")
+    limit = deps.config.login_failures
+    for key in throttle_keys:
+        wait = await deps.limiter.retry_after(key, limit)
+        if wait is not None:
+            raise RateLimited("too many failed sign-ins; try again later", wait)
+
+    async with uow:
+        user = await find_by_identifier(uow, deps, identifier)
+    if user is None:
+        await deps.hasher.verify_dummy(cmd.password)
+        verified = False
+    else:
+        verified = await deps.hasher.verify(user.password_hash, cmd.password)
+    if user is None or not verified:
+        for key in throttle_keys:
+            await deps.limiter.hit(key, limit)
+        raise InvalidCredentials("the identifier or the password is wrong")
+
+    user.ensure_can_sign_in(deps.config.require_verified_email)
+    await deps.limiter.reset(throttle_keys[1])
+    new_hash = (
+        await deps.hasher.hash(cmd.password)
+        if deps.hasher.needs_rehash(user.password_hash)
+        else None
+    )
+    return await _open_session(uow, deps, user, cmd, new_hash)
+
+
+async def find_by_identifier(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, identifier: str
+) -> User | None:
+    """Look where the identifier's shape points first, then across email, username and phone."""
+    kind = detect_identifier(identifier)
+    phone = deps.phones.to_e164(identifier) if kind is IdentifierKind.PHONE else None
+    if kind is IdentifierKind.EMAIL:
+        user = await uow.users.find_by_email(normalize_email(identifier))
+    elif phone is not None:
+        user = await uow.users.find_by_phone(phone)
+    else:
+        user = await uow.users.find_by_username(normalize_username(identifier))
+    if user is None:
+        user = await uow.users.find_by_any(identifier.lower())
+    return user
+
+
+async def _open_session(
+    uow: IdentityUnitOfWork,
+    deps: IdentityDeps,
+    user: User,
+    cmd: Login,
+    new_password_hash: str | None,
+) -> LoginResult:
+    now = deps.clock.now()
+    refresh_token = new_refresh_token()
+    session = Session(
+        user_id=user.id,
+        token_hash=token_hash(refresh_token),
+        created_at=now,
+        expires_at=now + deps.config.refresh_lifetime,
+        last_used_at=now,
+        user_agent=cmd.user_agent,
+        ip=cmd.ip,
+    )
+    async with uow:
+        current = await uow.users.get(user.id)
+        if current is None:
+            raise InvalidCredentials("the identifier or the password is wrong")
+        current.ensure_can_sign_in(deps.config.require_verified_email)
+        if new_password_hash is not None and current.password_hash == user.password_hash:
+            current.change_password_hash(new_password_hash, now)
+        current.last_login_at = now
+        active = await uow.sessions.active_for_user(user.id, now)
+        for oldest in active[: max(0, len(active) - deps.config.max_sessions + 1)]:
+            oldest.revoke(RevokeReason.SESSION_LIMIT, now)
+        await uow.sessions.add(session)
+        await uow.sessions.remember_token(session)
+        await uow.commit()
+    return LoginResult(
+        access_token=deps.tokens.issue(current.id, current.role, session.id, now),
+        refresh_token=refresh_token,
+        expires_in=deps.tokens.lifetime_seconds,
+        session_id=session.id,
+        user=current,
+    )
+
+
+async def refresh_session(
+    cmd: RefreshSession, uow: IdentityUnitOfWork, deps: IdentityDeps
+) -> LoginResult:
+    presented = token_hash(cmd.refresh_token)
+    new_token = new_refresh_token()
+    now = deps.clock.now()
+    async with uow:
+        session = await uow.sessions.find_by_token_hash(presented)
+        if session is None:
+            raise Unauthenticated("the refresh token is not valid")
+        session.rotate(presented, token_hash(new_token), now)
+        if session.revoked_at is not None:
+            await uow.commit()
+            raise Unauthenticated("this refresh token was already used; the session is revoked")
+        user = await uow.users.get(session.user_id)
+        if user is None or user.suspended:
+            raise Unauthenticated("the session has ended; sign in again")
+        if cmd.user_agent:
+            session.user_agent = cmd.user_agent
+        if cmd.ip:
+            session.ip = cmd.ip
+        await uow.sessions.remember_token(session)
+        try:
+            await uow.commit()
+        except Conflict:
+            raise Unauthenticated("this refresh token was already used") from None
+    return LoginResult(
+        access_token=deps.tokens.issue(user.id, user.role, session.id, now),
+        refresh_token=new_token,
+        expires_in=deps.tokens.lifetime_seconds,
+        session_id=session.id,
+        user=user,
+    )
+
+
+async def authenticate(cmd: Authenticate, uow: IdentityUnitOfWork, deps: IdentityDeps) -> Principal:
+    """Who sends this access token; its session must still be active, its user not suspended."""
+    now = deps.clock.now()
+    claims = deps.tokens.verify(cmd.access_token, now)
+    async with uow:
+        user = await uow.users.active_by_session(claims.session_id, now)
+    if user is None or user.id != claims.user_id or user.suspended:
+        raise Unauthenticated("the session has ended; sign in again")
+    return Principal(user=user, session_id=claims.session_id)
+
+
+async def logout(cmd: Logout, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
+    if cmd.actor.session_id is None:
+        return
+    async with uow:
+        session = await uow.sessions.get(cmd.actor.session_id)
+        if session is not None and session.user_id == cmd.actor.user_id:
+            session.revoke(RevokeReason.LOGOUT, deps.clock.now())
+            await uow.commit()
+
+
+async def list_my_sessions(
+    cmd: ListMySessions, uow: IdentityUnitOfWork, deps: IdentityDeps
+) -> list[Session]:
+    async with uow:
+        sessions = await uow.sessions.active_for_user(cmd.actor.user_id, deps.clock.now())
+    return sorted(sessions, key=lambda s: s.created_at, reverse=True)
+
+
+async def revoke_my_session(
+    cmd: RevokeMySession, uow: IdentityUnitOfWork, deps: IdentityDeps
+) -> None:
+    now = deps.clock.now()
+    async with uow:
+        session = await uow.sessions.get(cmd.session_id)
+        if session is None or session.user_id != cmd.actor.user_id or not session.is_active(now):
+            raise NotFound("no such session")
+        session.revoke(RevokeReason.USER, now)
+        await uow.commit()
+
+
+async def revoke_all_sessions(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, reason: RevokeReason
+) -> None:
+    now = deps.clock.now()
+    for session in await uow.sessions.active_for_user(user.id, now):
+        session.revoke(reason, now)

@@ -1,0 +1,545 @@
+"""Identity use cases, driven through the message bus.
+
+The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
+(tests/integration): each importing module provides the ``alora`` fixture, built by
+``entrypoints.bootstrap`` with a ``FixedClock``, a ``MemoryMailer`` and a fast hasher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from alora_core.identity import commands as c
+from alora_core.identity.errors import AccountSuspended, InvalidCredentials
+from alora_core.identity.model import Address, Role, UserSettings, Visibility
+from alora_core.identity.use_cases import LoginResult
+from alora_core.shared.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
+from entrypoints.bootstrap import Alora
+
+PASSWORD = "correct horse battery"
+
+
+def last_code(alora: Alora, email: str) -> str:
+    message = alora.mailer.to(email)[-1]  # type: ignore[attr-defined]
+    found = re.search(r"\b(\d{6})\b", message.text)
+    assert found, message.text
+    return found.group(1)
+
+
+async def register(alora: Alora, name: str = "ana", **overrides: str):
+    fields = {
+        "full_name": f"{name.title()} Example",
+        "username": name,
+        "email": f"{name}@example.com",
+        "phone": f"+1 415 555 {abs(hash(name)) % 10000:04d}",
+        "password": PASSWORD,
+        "role": "customer",
+    } | overrides
+    return await alora.bus.handle(c.RegisterUser(**fields))
+
+
+async def verified_user(alora: Alora, name: str = "ana", **overrides: str):
+    user = await register(alora, name, **overrides)
+    await alora.bus.handle(c.VerifyEmail(email=user.email, code=last_code(alora, user.email)))
+    return user
+
+
+async def login(alora: Alora, identifier: str, password: str = PASSWORD) -> LoginResult:
+    return await alora.bus.handle(
+        c.Login(identifier=identifier, password=password, user_agent="pytest", ip="10.0.0.1")
+    )
+
+
+def actor(result: LoginResult) -> c.Actor:
+    return c.Actor(user_id=result.user.id, role=result.user.role, session_id=result.session_id)
+
+
+async def make_admin(alora: Alora) -> c.Actor:
+    await alora.bus.handle(
+        c.CreateAdmin(
+            full_name="Root", username="root", email="root@example.com", password="admin password 1"
+        )
+    )
+    return actor(await login(alora, "root", "admin password 1"))
+
+
+# -- registration and verification ------------------------------------------------------------
+
+
+async def test_register_normalizes_and_emails_a_code(alora: Alora) -> None:
+    user = await register(
+        alora, "ana", email="  Ana@Example.COM ", username=" Ana.B ", phone="(415) 555-0100"
+    )
+    assert (user.email, user.username, user.phone) == ("ana@example.com", "ana.b", "+14155550100")
+    assert not user.email_verified
+    message = alora.mailer.to("ana@example.com")[-1]  # type: ignore[attr-defined]
+    assert re.search(r"\b\d{6}\b", message.text) and message.html
+    assert PASSWORD not in message.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", "not-an-email"),
+        ("username", "ab"),
+        ("username", "bad name!"),
+        ("phone", "12"),
+        ("role", "admin"),
+        ("full_name", "   "),
+        ("password", "short"),
+        ("password", "ana@example.com"),
+        ("password", "password123"),
+    ],
+)
+async def test_register_rejects_bad_fields(alora: Alora, field: str, value: str) -> None:
+    with pytest.raises(Invalid) as raised:
+        await register(alora, "ana", **{field: value})
+    assert field in {e.field for e in raised.value.errors}
+
+
+@pytest.mark.parametrize("field", ["email", "username", "phone"])
+async def test_duplicates_are_conflicts_naming_the_field(alora: Alora, field: str) -> None:
+    first = await register(alora, "ana")
+    others = {"email": "bob@example.com", "username": "bob", "phone": "+1 415 555 0199"}
+    others[field] = getattr(first, field).upper() if field == "email" else getattr(first, field)
+    with pytest.raises(Conflict) as raised:
+        await register(alora, "bob", **others)
+    assert raised.value.field == field
+
+
+async def test_login_needs_a_verified_email(alora: Alora) -> None:
+    await register(alora, "ana")
+    with pytest.raises(Unauthenticated):
+        await login(alora, "ana")
+
+
+async def test_verification_code_attempts_and_expiry(alora: Alora) -> None:
+    user = await register(alora, "ana")
+    code = last_code(alora, user.email)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            await alora.bus.handle(c.VerifyEmail(email=user.email, code=wrong))
+    with pytest.raises(Invalid, match="request a new one"):
+        await alora.bus.handle(c.VerifyEmail(email=user.email, code=code))
+
+    alora.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
+    await alora.bus.handle(c.ResendVerification(email=user.email))
+    fresh = last_code(alora, user.email)
+    alora.clock.advance(timedelta(minutes=16))  # type: ignore[attr-defined]
+    with pytest.raises(Invalid, match="expired"):
+        await alora.bus.handle(c.VerifyEmail(email=user.email, code=fresh))
+
+
+async def test_resend_has_a_cooldown_and_reveals_nothing(alora: Alora) -> None:
+    user = await register(alora, "ana")
+    await alora.bus.handle(c.ResendVerification(email=user.email))
+    assert len(alora.mailer.to(user.email)) == 1  # type: ignore[attr-defined]
+    alora.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
+    await alora.bus.handle(c.ResendVerification(email=user.email))
+    assert len(alora.mailer.to(user.email)) == 2  # type: ignore[attr-defined]
+    assert await alora.bus.handle(c.ResendVerification(email="nobody@example.com")) is None
+
+
+async def test_verify_twice_is_a_conflict(alora: Alora) -> None:
+    user = await verified_user(alora, "ana")
+    with pytest.raises(Conflict):
+        await alora.bus.handle(c.VerifyEmail(email=user.email, code="123456"))
+
+
+# -- login ------------------------------------------------------------------------------------
+
+
+async def test_login_by_email_username_and_phone(alora: Alora) -> None:
+    user = await verified_user(alora, "ana", phone="+1 415 555 0100")
+    for identifier in ("ANA@example.com", "Ana", "+14155550100", "(415) 555-0100"):
+        result = await login(alora, identifier)
+        assert result.user.id == user.id
+        principal = await alora.bus.handle(c.Authenticate(access_token=result.access_token))
+        assert principal.user.id == user.id
+
+
+async def test_numeric_username_is_found_by_the_fallback(alora: Alora) -> None:
+    user = await verified_user(alora, "ana", username="12345678")
+    assert (await login(alora, "12345678")).user.id == user.id
+
+
+async def test_wrong_password_and_unknown_identifier_look_the_same(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    with pytest.raises(InvalidCredentials) as wrong:
+        await login(alora, "ana", "not the password")
+    with pytest.raises(InvalidCredentials) as unknown:
+        await login(alora, "nobody", "not the password")
+    assert str(wrong.value) == str(unknown.value)
+
+
+async def test_five_failures_then_rate_limited(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await login(alora, "ana", "wrong password!")
+    with pytest.raises(RateLimited) as raised:
+        await login(alora, "ana")
+    assert 0 < raised.value.retry_after_seconds <= 15 * 60
+    alora.clock.advance(timedelta(minutes=16))  # type: ignore[attr-defined]
+    await login(alora, "ana")
+
+
+async def test_suspended_user_cannot_log_in(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    user = await verified_user(alora, "ana")
+    await alora.bus.handle(c.SuspendUser(actor=admin, user_id=user.id, reason="spam"))
+    with pytest.raises(AccountSuspended):
+        await login(alora, "ana")
+
+
+async def test_at_most_five_sessions_the_oldest_is_revoked(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    results = []
+    for _ in range(6):
+        results.append(await login(alora, "ana"))
+        alora.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    sessions = await alora.bus.handle(c.ListMySessions(actor=actor(results[-1])))
+    assert len(sessions) == 5
+    assert results[0].session_id not in {s.id for s in sessions}
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=results[0].access_token))
+
+
+# -- tokens -----------------------------------------------------------------------------------
+
+
+async def test_refresh_rotates_and_reuse_kills_the_family(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    first = await login(alora, "ana")
+    second = await alora.bus.handle(c.RefreshSession(refresh_token=first.refresh_token))
+    assert second.refresh_token != first.refresh_token
+    assert second.session_id == first.session_id
+
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.RefreshSession(refresh_token=first.refresh_token))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.RefreshSession(refresh_token=second.refresh_token))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=second.access_token))
+
+
+async def test_unknown_refresh_token_is_refused(alora: Alora) -> None:
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.RefreshSession(refresh_token="made-up"))
+
+
+async def test_refresh_token_expires(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    result = await login(alora, "ana")
+    alora.clock.advance(timedelta(days=7, seconds=1))  # type: ignore[attr-defined]
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.RefreshSession(refresh_token=result.refresh_token))
+
+
+async def test_access_token_expires(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    result = await login(alora, "ana")
+    alora.clock.advance(timedelta(minutes=16))  # type: ignore[attr-defined]
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=result.access_token))
+
+
+async def test_logout_kills_the_access_token_at_once(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    result = await login(alora, "ana")
+    await alora.bus.handle(c.Logout(actor=actor(result)))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=result.access_token))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.RefreshSession(refresh_token=result.refresh_token))
+
+
+async def test_concurrent_refreshes_with_one_token_yield_one_new_pair(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    result = await login(alora, "ana")
+    outcomes = await asyncio.gather(
+        *(alora.bus.handle(c.RefreshSession(refresh_token=result.refresh_token)) for _ in range(5)),
+        return_exceptions=True,
+    )
+    winners = [o for o in outcomes if isinstance(o, LoginResult)]
+    assert len(winners) >= 1
+    assert all(isinstance(o, (LoginResult, Unauthenticated)) for o in outcomes)
+    usable = []
+    for winner in winners:
+        try:
+            await alora.bus.handle(c.Authenticate(access_token=winner.access_token))
+            usable.append(winner)
+        except Unauthenticated:
+            pass
+    assert len(usable) <= 1
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+async def test_sessions_are_listed_and_revoked_by_their_owner_only(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    await verified_user(alora, "bob")
+    ana, bob = await login(alora, "ana"), await login(alora, "bob")
+    listed = await alora.bus.handle(c.ListMySessions(actor=actor(ana)))
+    assert [s.id for s in listed] == [ana.session_id]
+    assert listed[0].user_agent == "pytest" and listed[0].ip == "10.0.0.1"
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.RevokeMySession(actor=actor(bob), session_id=ana.session_id))
+    await alora.bus.handle(c.RevokeMySession(actor=actor(ana), session_id=ana.session_id))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=ana.access_token))
+
+
+# -- profile and settings ---------------------------------------------------------------------
+
+
+async def test_profile_update_changes_only_given_fields(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    address = Address(street="1 Main St", city="Springfield", postal_code="12345", country="US")
+    user = await alora.bus.handle(
+        c.UpdateProfile(
+            actor=me,
+            changes={
+                "bio": " hello ",
+                "address": address,
+                "social_links": {"web": "https://ana.example"},
+            },
+        )
+    )
+    assert (user.bio, user.address, user.full_name) == ("hello", address, "Ana Example")
+    again = await alora.bus.handle(c.GetUser(actor=await make_admin(alora), user_id=user.id))
+    assert again.address == address and again.social_links == {"web": "https://ana.example"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"full_name": ""},
+        {"bio": "x" * 2001},
+        {"social_links": {"web": "javascript:alert(1)"}},
+        {"role": "admin"},
+        {"email": "x@example.com"},
+        {"password_hash": "x"},
+    ],
+)
+async def test_profile_update_refuses_bad_or_server_owned_fields(alora: Alora, changes) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    with pytest.raises(Invalid):
+        await alora.bus.handle(c.UpdateProfile(actor=me, changes=changes))
+
+
+async def test_settings_round_trip_and_validation(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    assert await alora.bus.handle(c.GetSettings(actor=me)) == UserSettings()
+    wanted = UserSettings(
+        show_email=True, timezone="Europe/Berlin", profile_visibility=Visibility.REGISTERED
+    )
+    await alora.bus.handle(c.ReplaceSettings(actor=me, settings=wanted))
+    assert await alora.bus.handle(c.GetSettings(actor=me)) == wanted
+    with pytest.raises(Invalid):
+        await alora.bus.handle(
+            c.ReplaceSettings(actor=me, settings=UserSettings(timezone="Mars/Olympus"))
+        )
+
+
+async def test_public_profile_hides_contact_unless_allowed(alora: Alora) -> None:
+    ana = await verified_user(alora, "ana")
+    await verified_user(alora, "bob")
+    bob = actor(await login(alora, "bob"))
+    profile = await alora.bus.handle(c.GetPublicProfile(viewer=None, user_id=ana.id))
+    assert profile.email is None and profile.phone is None
+    me = actor(await login(alora, "ana"))
+    await alora.bus.handle(c.ReplaceSettings(actor=me, settings=UserSettings(show_email=True)))
+    profile = await alora.bus.handle(c.GetPublicProfile(viewer=bob, user_id=ana.id))
+    assert profile.email == "ana@example.com" and profile.phone is None
+
+
+async def test_private_and_registered_profiles(alora: Alora) -> None:
+    ana = await verified_user(alora, "ana")
+    await verified_user(alora, "bob")
+    me = actor(await login(alora, "ana"))
+    bob = actor(await login(alora, "bob"))
+    registered = UserSettings(profile_visibility=Visibility.REGISTERED)
+    await alora.bus.handle(c.ReplaceSettings(actor=me, settings=registered))
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.GetPublicProfile(viewer=None, user_id=ana.id))
+    await alora.bus.handle(c.GetPublicProfile(viewer=bob, user_id=ana.id))
+    private = UserSettings(profile_visibility=Visibility.PRIVATE)
+    await alora.bus.handle(c.ReplaceSettings(actor=me, settings=private))
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.GetPublicProfile(viewer=bob, user_id=ana.id))
+    assert (await alora.bus.handle(c.GetPublicProfile(viewer=me, user_id=ana.id))).email
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.GetPublicProfile(viewer=bob, user_id=uuid.uuid4()))
+
+
+# -- passwords --------------------------------------------------------------------------------
+
+
+async def test_forgot_and_reset_password_revokes_every_session(alora: Alora) -> None:
+    user = await verified_user(alora, "ana")
+    session = await login(alora, "ana")
+    await alora.bus.handle(c.ForgotPassword(email="ANA@example.com"))
+    code = last_code(alora, user.email)
+    with pytest.raises(Invalid):
+        await alora.bus.handle(c.ResetPassword(email=user.email, code=code, new_password="short"))
+    await alora.bus.handle(
+        c.ResetPassword(email=user.email, code=code, new_password="a brand new secret")
+    )
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=session.access_token))
+    with pytest.raises(InvalidCredentials):
+        await login(alora, "ana")
+    await login(alora, "ana", "a brand new secret")
+    with pytest.raises(Invalid):  # the code is single-use
+        await alora.bus.handle(
+            c.ResetPassword(email=user.email, code=code, new_password="another new secret")
+        )
+
+
+async def test_forgot_password_for_unknown_email_says_nothing(alora: Alora) -> None:
+    assert await alora.bus.handle(c.ForgotPassword(email="nobody@example.com")) is None
+    assert alora.mailer.sent == []  # type: ignore[attr-defined]
+
+
+async def test_change_password(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    session = await login(alora, "ana")
+    me = actor(session)
+    with pytest.raises(InvalidCredentials):
+        await alora.bus.handle(
+            c.ChangePassword(actor=me, current_password="nope", new_password="another secret 1")
+        )
+    with pytest.raises(Invalid):
+        await alora.bus.handle(
+            c.ChangePassword(actor=me, current_password=PASSWORD, new_password=PASSWORD)
+        )
+    await alora.bus.handle(
+        c.ChangePassword(actor=me, current_password=PASSWORD, new_password="another secret 1")
+    )
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=session.access_token))
+    await login(alora, "ana", "another secret 1")
+
+
+# -- administration ---------------------------------------------------------------------------
+
+
+async def test_admin_routes_refuse_non_admins(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    for command in (
+        c.ListUsers(actor=me),
+        c.GetUser(actor=me, user_id=me.user_id),
+        c.SuspendUser(actor=me, user_id=me.user_id),
+        c.ListSessions(actor=me),
+        c.ListAuditLog(actor=me),
+        c.DeleteUser(actor=me, user_id=me.user_id),
+        c.AdminUpdateUser(actor=me, user_id=me.user_id, changes={"role": "admin"}),
+    ):
+        with pytest.raises(Forbidden):
+            await alora.bus.handle(command)
+
+
+async def test_admin_lists_searches_and_pages_users(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    for name in ("ana", "bob", "cleo"):
+        await register(alora, name, role="professional" if name == "bob" else "customer")
+        alora.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    page = await alora.bus.handle(c.ListUsers(actor=admin, page_size=2))
+    assert (page.total, len(page.items), page.pages) == (4, 2, 2)
+    assert page.items[0].username == "cleo"
+    pros = await alora.bus.handle(c.ListUsers(actor=admin, role=Role.PROFESSIONAL))
+    assert [u.username for u in pros.items] == ["bob"]
+    found = await alora.bus.handle(c.ListUsers(actor=admin, text="CLEO"))
+    assert [u.username for u in found.items] == ["cleo"]
+    none = await alora.bus.handle(c.ListUsers(actor=admin, text="%"))
+    assert none.total == 0
+
+
+async def test_admin_updates_suspends_deletes_and_audits(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    user = await verified_user(alora, "ana")
+    session = await login(alora, "ana")
+    updated = await alora.bus.handle(
+        c.AdminUpdateUser(
+            actor=admin, user_id=user.id, changes={"role": "professional", "full_name": "Ana Pro"}
+        )
+    )
+    assert updated.role is Role.PROFESSIONAL and updated.full_name == "Ana Pro"
+    with pytest.raises(Conflict):
+        await alora.bus.handle(
+            c.AdminUpdateUser(actor=admin, user_id=admin.user_id, changes={"role": "customer"})
+        )
+    await alora.bus.handle(c.SuspendUser(actor=admin, user_id=user.id, reason="spam"))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=session.access_token))
+    with pytest.raises(Conflict):
+        await alora.bus.handle(c.SuspendUser(actor=admin, user_id=user.id))
+    await alora.bus.handle(c.UnsuspendUser(actor=admin, user_id=user.id))
+    await login(alora, "ana")
+    await alora.bus.handle(c.DeleteUser(actor=admin, user_id=user.id))
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))
+    with pytest.raises(InvalidCredentials):
+        await login(alora, "ana")
+    log = await alora.bus.handle(c.ListAuditLog(actor=admin))
+    assert [e.action for e in log.items] == [
+        "user.delete",
+        "user.unsuspend",
+        "user.suspend",
+        "user.update",
+    ]
+    assert all(e.actor_id == admin.user_id for e in log.items)
+    assert log.items[-1].target_id == str(user.id)
+
+
+async def test_admin_sessions(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    await verified_user(alora, "ana")
+    session = await login(alora, "ana")
+    listed = await alora.bus.handle(c.ListSessions(actor=admin, user_id=session.user.id))
+    assert [s.id for s in listed.items] == [session.session_id]
+    await alora.bus.handle(c.AdminRevokeSession(actor=admin, session_id=session.session_id))
+    with pytest.raises(Unauthenticated):
+        await alora.bus.handle(c.Authenticate(access_token=session.access_token))
+    with pytest.raises(NotFound):
+        await alora.bus.handle(c.AdminRevokeSession(actor=admin, session_id=session.session_id))
+    assert (await alora.bus.handle(c.ListAuditLog(actor=admin, action="session.revoke"))).total == 1
+
+
+async def test_admin_cannot_delete_or_suspend_themselves(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    with pytest.raises(Conflict):
+        await alora.bus.handle(c.DeleteUser(actor=admin, user_id=admin.user_id))
+    with pytest.raises(Conflict):
+        await alora.bus.handle(c.SuspendUser(actor=admin, user_id=admin.user_id))
+
+
+async def test_unknown_ids_are_not_found(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    for command in (
+        c.GetUser(actor=admin, user_id=uuid.uuid4()),
+        c.SuspendUser(actor=admin, user_id=uuid.uuid4()),
+        c.DeleteUser(actor=admin, user_id=uuid.uuid4()),
+        c.AdminRevokeSession(actor=admin, session_id=uuid.uuid4()),
+    ):
+        with pytest.raises(NotFound):
+            await alora.bus.handle(command)
