@@ -1,0 +1,47 @@
+"""Developer and CI tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s serve``, ``nox -s bench``.
+
+Sessions run in virtualenvs made with the interpreter nox runs on (``python=None``) and reused
+between runs. Arguments after ``--`` go to the session's main command, e.g.
+``nox -s tests -- tests/unit -x`` or ``nox -s serve -- --port 9000``.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "tests"]
+
+QUIET = ("--quiet", "--disable-pip-version-check")
+
+
+@nox.session(python=None)
+def serve(session: nox.Session) -> None:
+    """Migrate the configured database to head and run the API."""
+    session.install(*QUIET, "-e", ".")
+    session.run("alora", "db", "upgrade")
+    session.run("alora", "serve", *session.posargs)
+
+
+@nox.session(python=None)
+def tests(session: nox.Session) -> None:
+    """Unit and integration tests (PostgreSQL/Redis tests need ALORA_REQUIRE_SERVICES=1 in CI)."""
+    session.install(*QUIET, "-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=None)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format), mypy and the import-linter layer contracts."""
+    session.install(*QUIET, "-e", ".[lint,test]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+    session.run("lint-imports")
+
+
+@nox.session(python=None)
+def bench(session: nox.Session) -> None:
+    """Benchmarks reporting ratios measured in one run (not tests; never asserted)."""
+    session.install(*QUIET, "-e", ".[test]")
+    session.run("python", "-m", "bench", *session.posargs)

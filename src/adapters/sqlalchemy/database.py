@@ -1,0 +1,175 @@
+"""Engine, metadata and URL handling shared by every SQLAlchemy adapter.
+
+Users configure plain URLs (``sqlite:///var/alora.db``, ``postgresql://u:p@host/db``);
+``async_url`` picks the async driver. ``create_engine`` makes SQLite safe for concurrent
+writers: every transaction starts with ``BEGIN IMMEDIATE`` so writers queue on
+``busy_timeout`` instead of failing with "database is locked" when two deferred
+transactions try to upgrade to a write lock at the same time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "SQLITE_BEGIN_OPTION",
+    "SQLITE_PRAGMAS",
+    "TABLE_MODULES",
+    "async_url",
+    "create_engine",
+    "import_all_tables",
+    "metadata",
+    "ping",
+    "safe_url",
+]
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# Modules that define tables on ``metadata``. Add yours here; missing ones are skipped.
+TABLE_MODULES: tuple[str, ...] = (
+    "adapters.sqlalchemy.identity",
+    "adapters.sqlalchemy.audit",
+)
+
+# The async drivers we support, by backend; the first one is the default.
+_ASYNC_DRIVERS: dict[str, tuple[str, ...]] = {
+    "sqlite": ("aiosqlite",),
+    "postgresql": ("asyncpg", "psycopg", "psycopg_async"),
+}
+_BACKEND_ALIASES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+
+SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
+    ("busy_timeout", "5000"),  # first, so switching to WAL below also waits for locks
+    ("journal_mode", "WAL"),
+    ("synchronous", "NORMAL"),
+    ("foreign_keys", "ON"),
+)
+
+# Execution option naming the BEGIN mode on SQLite: "IMMEDIATE" (default) or "DEFERRED".
+# Read-only work may use ``engine.execution_options(sqlite_begin="DEFERRED")`` so it does
+# not queue behind writers; never use DEFERRED for a transaction that reads then writes.
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url.strip())
+    except ArgumentError:
+        raise ValueError(
+            f"cannot parse database URL {url!r}: expected sqlite:///path/to/file.db "
+            "or postgresql://user:password@host:5432/database"
+        ) from None
+
+
+def async_url(url: str) -> str:
+    """Return ``url`` with the async driver we use for its backend.
+
+    ``sqlite:///var/a.db`` -> ``sqlite+aiosqlite:///var/a.db``;
+    ``postgres(ql)://...`` -> ``postgresql+asyncpg://...``. A URL naming a driver is kept if
+    that driver is a supported async one; anything else raises ``ValueError``.
+    """
+    parsed = _parse(url)
+    backend_name, _, driver = parsed.drivername.partition("+")
+    backend = _BACKEND_ALIASES.get(backend_name.lower())
+    if backend is None:
+        raise ValueError(
+            f"unsupported database {backend_name!r} in {_safe(parsed)}: "
+            "use sqlite:///path/to/file.db or postgresql://user:password@host/database"
+        )
+    drivers = _ASYNC_DRIVERS[backend]
+    if not driver:
+        driver = drivers[0]
+    elif driver not in drivers:
+        raise ValueError(
+            f"unsupported driver {driver!r} in {_safe(parsed)}: use a plain {backend}:// URL "
+            f"or an async driver ({', '.join(f'{backend}+{d}' for d in drivers)})"
+        )
+    # Swap the scheme only: the rest stays exactly as written (and as make_url parsed it).
+    return f"{backend}+{driver}{url.strip()[len(parsed.drivername) :]}"
+
+
+def _safe(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def safe_url(url: str) -> str:
+    """``url`` with its password masked, for messages and logs."""
+    return _safe(_parse(url))
+
+
+def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An ``AsyncEngine`` for a plain or async URL, configured for its backend.
+
+    Extra keyword arguments go to ``create_async_engine`` (e.g. ``pool_size``).
+    """
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _create_sqlite_engine(parsed, echo=echo, **kwargs)
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if "poolclass" not in kwargs:
+        options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
+    options.update(kwargs)
+    return create_async_engine(parsed, echo=echo, **options)
+
+
+def _is_memory(database: str | None) -> bool:
+    return not database or database == ":memory:" or database.startswith("file::memory:")
+
+
+def _create_sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> AsyncEngine:
+    if not _is_memory(url.database) and not url.query.get("uri"):
+        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=echo, **kwargs)
+
+    # SQLAlchemy's documented recipe (SQLite dialect docs, "Enabling Non-Legacy SQLite
+    # Transactional Modes"): stop the driver from emitting BEGIN itself and emit our own.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for name, value in SQLITE_PRAGMAS:
+                cursor.execute(f"PRAGMA {name}={value}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = str(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE"))
+        if mode.upper() not in {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}:
+            raise ValueError(f"{SQLITE_BEGIN_OPTION} must be IMMEDIATE, DEFERRED or EXCLUSIVE")
+        connection.exec_driver_sql(f"BEGIN {mode.upper()}")
+
+    return engine
+
+
+def import_all_tables() -> MetaData:
+    """Import the modules in ``TABLE_MODULES`` that exist and return ``metadata``."""
+    for name in TABLE_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    return metadata
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """``SELECT 1``; raises if the database cannot be reached."""
+    async with engine.connect() as connection:
+        await connection.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+        await connection.execute(text("SELECT 1"))

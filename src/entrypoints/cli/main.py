@@ -1,0 +1,176 @@
+"""The ``alora`` command.
+
+Each command module exposes ``register(subparsers)``, which adds its subcommands with
+``parser.set_defaults(handler=...)``; a handler takes the parsed arguments and returns an exit
+code. To add a module, add its name to ``COMMAND_MODULES``.
+
+A ``SettingsError`` (or another ``CommandError``) anywhere in a handler prints
+``error: <message>`` to stderr and exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from entrypoints.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers: TypeAlias = Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Modules with a ``register(subparsers)`` function, besides this one. One line per module.
+COMMAND_MODULES: list[str] = [
+    "entrypoints.cli.users",
+    "entrypoints.cli.seed",
+]
+
+APP_FACTORY = "entrypoints.http.app:create_app"
+
+
+class CommandError(Exception):
+    """A failure to report as ``error: <message>`` with exit status 2."""
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = load_settings()
+    host: str = settings.host if args.host is None else args.host
+    port: int = settings.port if args.port is None else args.port
+    workers: int = settings.workers if args.workers is None else args.workers
+    shown_host = f"[{host}]" if ":" in host else host
+    suffix = " (reloading on changes)" if args.reload else f" with {workers} worker(s)"
+    print(f"Alora serving on http://{shown_host}:{port}{suffix}", flush=True)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if args.reload else workers,
+        reload=args.reload,
+        reload_dirs=[str(Path(__file__).resolve().parents[2])] if args.reload else None,
+        log_level=settings.log_level,
+        proxy_headers=settings.trust_forwarded,
+        forwarded_allow_ips="*" if settings.trust_forwarded else None,
+        server_header=False,
+    )
+    return 0
+
+
+# --- db ----------------------------------------------------------------------------------------
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from adapters.sqlalchemy.database import async_url, safe_url
+    from adapters.sqlalchemy.migrate import upgrade
+
+    settings = load_settings()
+    try:
+        async_url(settings.database_url)
+    except ValueError as exc:
+        raise CommandError(f"ALORA_DATABASE_URL is invalid: {exc}") from None
+    _show_alembic_progress()
+    heads = asyncio.run(upgrade(settings.database_url, args.revision))
+    where = safe_url(settings.database_url)
+    print(f"Database {where} is at revision {', '.join(heads) or '(none: no migrations yet)'}")
+    return 0
+
+
+def _show_alembic_progress() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: record.getMessage().startswith("Running "))
+    logger = logging.getLogger("alembic.runtime.migration")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+# --- openapi -----------------------------------------------------------------------------------
+
+
+def openapi(args: argparse.Namespace) -> int:
+    from entrypoints.http.app import create_app
+
+    app = create_app(load_settings())
+    document = json.dumps(app.openapi_schema.to_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.output is None or args.output == "-":
+        sys.stdout.write(document)
+    else:
+        Path(args.output).write_text(document, encoding="utf-8")
+        print(f"OpenAPI document written to {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser("serve", help="run the HTTP API (uvicorn)")
+    parser.add_argument("--host", help="interface to listen on (default: ALORA_HOST)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: ALORA_PORT)")
+    parser.add_argument("--workers", type=int, help="processes (default: ALORA_WORKERS)")
+    parser.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    parser.set_defaults(handler=serve)
+
+    db = subparsers.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="migrate ALORA_DATABASE_URL to the latest")
+    upgrade.add_argument("revision", nargs="?", default="head", help="target (default: head)")
+    upgrade.set_defaults(handler=db_upgrade)
+
+    parser = subparsers.add_parser("openapi", help="print the OpenAPI document (JSON)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    parser.set_defaults(handler=openapi)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alora", description="Alora marketplace backend. Configured by ALORA_* variables."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    register(subparsers)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _version() -> str:
+    try:
+        return version("alora")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (SettingsError, CommandError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    # Run the imported module, not this __main__ copy, so command modules share its classes.
+    from entrypoints.cli.main import main as _main
+
+    sys.exit(_main())

@@ -1,0 +1,229 @@
+"""Assemble a Litestar app with Alora's HTTP infrastructure around the given route handlers.
+
+Problem-details errors, request ids and security headers, CORS, the body size limit, OpenAPI at
+``/schema`` and the health routes. Route modules only declare handlers; see ``build_litestar``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.cors import CORSConfig
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
+from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
+
+from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.problems import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_BASE,
+    exception_handlers,
+    problem_responses,
+)
+from entrypoints.http.schemas import Problem, ResponseSchema
+from entrypoints.logging import request_id_var
+from entrypoints.settings import Settings
+
+__all__ = ["BEARER_SECURITY", "ReadinessCheck", "build_litestar", "problem_responses"]
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]] | AbstractAsyncContextManager[Any]
+
+READINESS_TIMEOUT_SECONDS = 2.0
+BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
+"""``security=BEARER_SECURITY`` on a route or controller marks it as needing the access token."""
+
+_NO_INPUT = frozenset({"request", "socket", "scope", "state", "receive", "send"})
+_NO_STORE = {"Cache-Control": "no-store"}
+
+logger = logging.getLogger(__name__)
+
+
+def build_litestar(
+    settings: Settings,
+    *,
+    route_handlers: Sequence[ControllerRouterHandler],
+    dependencies: Dependencies | None = None,
+    on_startup: Sequence[LifespanHook] | None = None,
+    on_shutdown: Sequence[LifespanHook] | None = None,
+    lifespan: Sequence[Lifespan] | None = None,
+    readiness_checks: Mapping[str, ReadinessCheck],
+) -> Litestar:
+    """The API app: ``route_handlers`` under the paths they declare, plus health and schema routes.
+
+    Every route's OpenAPI entry gets problem responses for 500, for 400/422 when it takes input
+    and for 413 when it takes a body; a handler's own ``responses=`` win over these defaults.
+    """
+    app = Litestar(
+        route_handlers=[*route_handlers, *_health_handlers(dict(readiness_checks))],
+        dependencies=dependencies,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        lifespan=lifespan,
+        exception_handlers=exception_handlers(),
+        cors_config=_cors_config(settings.cors_origins),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=_openapi_config(),
+        logging_config=None,  # configure_logging owns the process's logging
+        debug=False,
+    )
+    _document_error_responses(app)
+    # Litestar runs its own middleware only on matched routes; wrapping the app's outermost
+    # handler puts request ids and security headers on 404s, 405s and CORS preflights too.
+    app.asgi_handler = RequestContextMiddleware(
+        app.asgi_handler, trust_forwarded=settings.trust_forwarded
+    )
+    return app
+
+
+def _cors_config(origins: Sequence[str]) -> CORSConfig | None:
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Accept",
+            "Accept-Language",
+            "X-Request-ID",
+        ],
+        expose_headers=["X-Request-ID", "Retry-After", "Location"],
+        allow_credentials="*" not in origins,  # browsers refuse credentials with a wildcard
+        max_age=600,
+    )
+
+
+def _app_version() -> str:
+    try:
+        return version("alora")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Alora API",
+        version=_app_version(),
+        description=(
+            "One backend for booking, ordering, live polling and messaging marketplaces. "
+            "JSON fields are camelCase; errors are RFC 9457 problem details "
+            f"(`{PROBLEM_MEDIA_TYPE}`) whose `type` starts with `{PROBLEM_TYPE_BASE}` and that "
+            "carry the `requestId` also sent as the `X-Request-ID` header."
+        ),
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(path="/")],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="JWT",
+                    description="Access token: `Authorization: Bearer <token>`.",
+                )
+            }
+        ),
+    )
+
+
+def _document_error_responses(app: Litestar) -> None:
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            parameters = handler.parsed_fn_signature.parameters
+            takes_body = "data" in parameters
+            takes_input = bool(route.path_parameters) or any(n not in _NO_INPUT for n in parameters)
+            statuses = [*([400] if takes_input else []), *([413] if takes_body else [])]
+            statuses += [*([422] if takes_input else []), 500]
+            handler.responses = {**problem_responses(*statuses), **(handler.responses or {})}
+
+
+# --- health --------------------------------------------------------------------------------------
+
+
+class Liveness(ResponseSchema):
+    status: str
+
+
+class Readiness(ResponseSchema):
+    status: str
+    checks: dict[str, str]
+    """Check name -> ``ok``, ``failing`` or ``timeout``."""
+
+
+class NotReady(Problem, kw_only=True):
+    checks: dict[str, str]
+
+
+async def _run_check(name: str, check: ReadinessCheck) -> str:
+    try:
+        await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
+    except TimeoutError:
+        logger.warning("readiness check %r timed out", name)
+        return "timeout"
+    except Exception:
+        logger.warning("readiness check %r failed", name, exc_info=True)
+        return "failing"
+    return "ok"
+
+
+def _health_handlers(checks: dict[str, ReadinessCheck]) -> list[HTTPRouteHandler]:
+    @get(
+        "/health",
+        tags=["health"],
+        summary="Liveness",
+        description="Answers while the process serves requests; checks no dependency.",
+    )
+    async def liveness() -> Response[Liveness]:
+        return Response(Liveness(status="ok"), headers=_NO_STORE)
+
+    @get(
+        "/health/ready",
+        tags=["health"],
+        summary="Readiness",
+        description=(
+            f"Runs every dependency check (each within {READINESS_TIMEOUT_SECONDS:g} s); "
+            "503 when any fails."
+        ),
+        responses={
+            200: ResponseSpec(
+                Readiness, description="Every dependency answered.", generate_examples=False
+            ),
+            503: ResponseSpec(
+                NotReady,
+                description="A dependency failed; `checks` says which.",
+                media_type=PROBLEM_MEDIA_TYPE,
+                generate_examples=False,
+            ),
+        },
+    )
+    async def readiness(request: Request[Any, Any, Any]) -> Response[Any]:
+        names = list(checks)
+        outcomes = await asyncio.gather(*(_run_check(n, checks[n]) for n in names))
+        results = dict(zip(names, outcomes, strict=True))
+        failing = [name for name, outcome in results.items() if outcome != "ok"]
+        if not failing:
+            return Response(Readiness(status="ready", checks=results), headers=_NO_STORE)
+        problem = NotReady(
+            type=PROBLEM_TYPE_BASE + "not-ready",
+            title="Not ready",
+            status=503,
+            detail=f"Unavailable: {', '.join(failing)}.",
+            instance=request.scope["path"],
+            request_id=request_id_var.get() or "-",
+            checks=results,
+        )
+        return Response(problem, status_code=503, media_type=PROBLEM_MEDIA_TYPE, headers=_NO_STORE)
+
+    return [liveness, readiness]

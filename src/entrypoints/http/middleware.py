@@ -1,0 +1,74 @@
+"""Pure ASGI middleware run around every HTTP request, including 404s, 405s and CORS preflights.
+
+``RequestContextMiddleware`` gives each request an id (``X-Request-ID``, in and out), binds it and
+a fresh user slot for logging, and stamps the security headers on every response. The body size
+limit is Litestar's ``request_max_body_size`` (see ``base.build_litestar``); its 413 goes through
+the problem handlers like any other error.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import TYPE_CHECKING
+
+from litestar.enums import ScopeType
+
+from entrypoints.logging import log_context, request_id_var, set_user_id, user_id_var
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["RequestContextMiddleware", "request_id_var", "set_user_id", "user_id_var"]
+
+_SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+HSTS_HEADER = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+_CONTEXT_SCOPES = frozenset({ScopeType.HTTP, ScopeType.WEBSOCKET})
+
+
+class RequestContextMiddleware:
+    """Request id + log context + security headers (HSTS only for requests that came over https)."""
+
+    def __init__(self, app: ASGIApp, *, trust_forwarded: bool) -> None:
+        self.app = app
+        self.trust_forwarded = trust_forwarded
+        self._plain_headers = list(SECURITY_HEADERS)
+        self._https_headers = [*SECURITY_HEADERS, HSTS_HEADER]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in _CONTEXT_SCOPES:
+            await self.app(scope, receive, send)
+            return
+
+        incoming_id: bytes | None = None
+        https = scope.get("scheme") in ("https", "wss")
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming_id = value.strip()
+            elif name == b"x-forwarded-proto" and self.trust_forwarded and not https:
+                https = value.split(b",", 1)[0].strip().lower() == b"https"
+
+        if incoming_id is not None and _SANE_REQUEST_ID.fullmatch(incoming_id):
+            request_id = incoming_id.decode("ascii")
+        else:
+            request_id = secrets.token_hex(16)
+
+        added = [
+            (b"x-request-id", request_id.encode("ascii")),
+            *(self._https_headers if https else self._plain_headers),
+        ]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *added]
+            await send(message)
+
+        with log_context(request_id):
+            await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,43 @@
+"""msgspec base classes for request and response bodies, and the problem-details schema.
+
+Python attributes stay snake_case; JSON (and the OpenAPI schema) is camelCase.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
+    """Base of every request body: camelCase JSON, unknown fields rejected (422)."""
+
+
+class ResponseSchema(msgspec.Struct, rename="camel", kw_only=True):
+    """Base of every response body: camelCase JSON."""
+
+
+class FieldProblem(ResponseSchema):
+    """One invalid input field."""
+
+    field: str
+    """camelCase JSON path of the field, e.g. ``address.postalCode`` or ``items[0].quantity``;
+    empty for the body as a whole."""
+    message: str
+    code: str
+    """Stable machine-readable reason, e.g. ``required``, ``type``, ``unknown-field``."""
+
+
+class Problem(ResponseSchema):
+    """RFC 9457 problem details, served as ``application/problem+json``."""
+
+    type: str
+    """Stable URI naming the kind of problem, e.g. ``https://alora.dev/problems/not-found``."""
+    title: str
+    status: int
+    detail: str
+    instance: str
+    """The request path."""
+    request_id: str
+    """Also sent as the ``X-Request-ID`` header; quote it when reporting a problem."""
+    errors: list[FieldProblem] | msgspec.UnsetType = msgspec.UNSET
+    """Present for invalid input (422) and for a conflict on a named field (409)."""

@@ -1,0 +1,158 @@
+"""Fixtures shared by every test.
+
+Services: ``postgres_url`` and ``redis_url`` point at the servers named by
+``ALORA_TEST_POSTGRES_URL`` / ``ALORA_TEST_REDIS_URL`` (defaults: the local ones). A test that
+uses them is skipped when the server cannot be reached, unless ``ALORA_REQUIRE_SERVICES=1``
+(CI), which makes it fail instead. Such tests are marked ``postgres`` / ``redis``
+automatically, so ``pytest -m "not postgres"`` deselects them.
+
+Isolation: every test runs with no ``ALORA_*`` variables in ``os.environ`` and with a fresh
+temporary directory as the working directory, so a developer's environment, ``.env`` file
+or ``var/`` folder never leaks in (build paths from ``__file__``, not the working directory).
+
+Event loops: pytest-asyncio's default loop, one per test (``asyncio_mode=auto``). Async
+fixtures shared by the session must say so: ``@pytest_asyncio.fixture(scope="session",
+loop_scope="session")`` and should yield plain values (URLs), not loop-bound objects.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+import pytest_asyncio
+from sqlalchemy.engine import URL, make_url
+
+# Read once at import, before the per-test isolation below empties ALORA_* from os.environ.
+POSTGRES_URL = os.environ.get(
+    "ALORA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("ALORA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("ALORA_REQUIRE_SERVICES", "").strip().lower() in {
+    "1",
+    "true",
+    "yes",
+}
+
+_SERVICE_MARKERS = {
+    "postgres_url": "postgres",
+    "fresh_postgres_url": "postgres",
+    "redis_url": "redis",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in _SERVICE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
+def _unavailable(service: str, url: str, error: BaseException) -> NoReturn:
+    message = f"{service} is not reachable at {_safe(url)} ({type(error).__name__}: {error})"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message}; ALORA_REQUIRE_SERVICES=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("ALORA_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+# --- SQLite ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A plain URL for a fresh (not yet created) SQLite file: ``sqlite:////tmp/.../alora.db``."""
+    return f"sqlite:///{tmp_path / 'db' / 'alora.db'}"
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _asyncpg_dsn(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _create_database(server: URL, prefix: str) -> URL:
+    import asyncpg
+
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    connection = await asyncpg.connect(_asyncpg_dsn(server), timeout=5)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return server.set(database=name)
+
+
+async def _drop_database(server: URL, database: URL) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(_asyncpg_dsn(server), timeout=5)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database.database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def _plain_postgres_database(prefix: str) -> tuple[URL, URL]:
+    import asyncpg
+
+    server = make_url(POSTGRES_URL)
+    try:
+        database = await _create_database(server, prefix)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        _unavailable("PostgreSQL", POSTGRES_URL, exc)
+    return server, database
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgres_url() -> AsyncIterator[str]:
+    """Plain URL of a database created for this test session (``alora_test_<random>``).
+
+    Shared by all tests of the session: create your tables and clean up your rows. Dropped at
+    the end of the session; the database in ``ALORA_TEST_POSTGRES_URL`` is never written.
+    """
+    server, database = await _plain_postgres_database("alora_test")
+    yield database.render_as_string(hide_password=False)
+    await _drop_database(server, database)
+
+
+@pytest_asyncio.fixture
+async def fresh_postgres_url() -> AsyncIterator[str]:
+    """Plain URL of an empty database of its own for one test (e.g. migrations); dropped after."""
+    server, database = await _plain_postgres_database("alora_test_fresh")
+    yield database.render_as_string(hide_password=False)
+    await _drop_database(server, database)
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of the test Redis database (db 15 by default), flushed at the start of the session."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        _unavailable("Redis", REDIS_URL, exc)
+    finally:
+        client.close()
+    return REDIS_URL
