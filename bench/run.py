@@ -1,0 +1,220 @@
+"""``python -m bench``: start a throwaway Alora and report the benchmark ratios.
+
+Steps: a temporary ``ALORA_VAR_DIR`` and database (SQLite, or a database created on PostgreSQL),
+``alora db upgrade``, the real server under uvicorn, a verified user made over HTTP, then
+measurement A (``/api/v1/auth/me`` vs ``/bench/bare`` throughput) and B (``/health`` latency idle
+vs. during sign-ins). Prints a table and writes the JSON report (``var/bench/latest.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.app import BARE_PATH
+from bench.client import HttpConnection, HttpError, expect
+from bench.load import LoadGenerator, choose_generator
+from bench.report import DEFAULT_OUTPUT, build_report, render, write_report
+from bench.scenarios import measure_latency, measure_throughput
+from bench.server import (
+    DEFAULT_POSTGRES_URL,
+    BenchSetupError,
+    Database,
+    migrate,
+    running_server,
+    throwaway_environment,
+)
+from bench.user import create_verified_user
+
+DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
+
+
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a whole number of at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Start a throwaway Alora server and report throughput and latency ratios "
+        "measured in one run. Not a test: nothing is asserted.",
+    )
+    parser.add_argument(
+        "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
+    )
+    parser.add_argument(
+        "--connections", type=_positive, default=32, help="concurrent connections (default 32)"
+    )
+    parser.add_argument(
+        "--rounds", type=_positive, default=3, help="throughput rounds per route (default 3)"
+    )
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        help=f"default: postgres when {DATABASE_URL_ENV} is set, else sqlite. PostgreSQL runs "
+        f"create and drop their own database on the server of {DATABASE_URL_ENV} "
+        f"(default {DEFAULT_POSTGRES_URL})",
+    )
+    parser.add_argument(
+        "--generator",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk if on PATH, else Python asyncio (default auto)",
+    )
+    parser.add_argument(
+        "--latency-requests",
+        type=_positive,
+        default=2000,
+        help="sequential /health requests per latency sample (default 2000)",
+    )
+    parser.add_argument(
+        "--login-clients",
+        type=_positive,
+        default=8,
+        help="clients (each its own user) signing in during the loaded latency sample (default 8)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"JSON report path (default {DEFAULT_OUTPUT}, relative to the current directory)",
+    )
+    return parser
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+async def run(args: argparse.Namespace, generator: LoadGenerator) -> dict[str, Any]:
+    task = asyncio.current_task()
+    if task is not None:  # stop cleanly (and stop the server) on SIGTERM as on Ctrl-C
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    started_at, clock = datetime.now(UTC), time.monotonic()
+    postgres_url = os.environ.get(DATABASE_URL_ENV, "") or DEFAULT_POSTGRES_URL
+    database: Database = args.database or (
+        "postgres" if os.environ.get(DATABASE_URL_ENV) else "sqlite"
+    )
+
+    async with throwaway_environment(database, postgres_url) as environment:
+        progress(f"database: {environment.database_label}; running alora db upgrade")
+        progress(await migrate(environment) or "migrated")
+        async with running_server(environment) as server:
+            progress(f"server pid {server.pid} on 127.0.0.1:{server.port} (log {server.log})")
+            user = await create_verified_user(server.port, environment.mail_dir)
+            environment.bare_json.write_bytes(user.me_body)
+            await _check_bare_matches_me(server.port, user.me_body)
+            progress(f"user {user.email} signed in; load generator: {generator.name}")
+            throughput = await measure_throughput(
+                generator,
+                server.port,
+                user,
+                duration=args.duration,
+                connections=args.connections,
+                rounds=args.rounds,
+                progress=progress,
+            )
+            login_users = await asyncio.gather(
+                *(
+                    create_verified_user(server.port, environment.mail_dir)
+                    for _ in range(args.login_clients)
+                )
+            )
+            progress(
+                f"latency of /health: {args.latency_requests} requests idle, then while "
+                f"{args.login_clients} users sign in again and again"
+            )
+            latency = await measure_latency(
+                server.port, login_users, requests=args.latency_requests
+            )
+            generator_name = generator.name
+        server_log = _keep_log(server.log, args.output.with_suffix(".server.log"))
+    report = build_report(
+        started_at=started_at,
+        seconds=time.monotonic() - clock,
+        database=database,
+        database_label=environment.database_label,
+        generator=generator_name,
+        options={
+            "duration": args.duration,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "latencyRequests": args.latency_requests,
+            "loginClients": args.login_clients,
+        },
+        throughput=throughput,
+        latency=latency,
+        notes=_notes(),
+    )
+    report["serverLog"] = str(server_log)
+    return report
+
+
+def _keep_log(log: Path, destination: Path) -> Path:
+    """Copy the server's log (warnings and errors) out of the temporary directory."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(log, destination)
+    return destination
+
+
+async def _check_bare_matches_me(port: int, me_body: bytes) -> None:
+    async with HttpConnection(port) as http:
+        bare = expect(await http.request("GET", BARE_PATH), 200, "GET /bench/bare")
+    if bare.body != me_body:
+        raise HttpError("GET /bench/bare does not return the body of GET /api/v1/auth/me")
+
+
+def _notes() -> list[str]:
+    cpus = os.cpu_count() or 1
+    notes = [
+        "one uvicorn worker; access log off, log level warning, for both routes alike",
+        "compare ratios, not absolute numbers: they drift between machines and runs",
+    ]
+    if cpus <= 4:
+        notes.append(
+            f"{cpus} CPU(s): the load generator, the sign-in clients and argon2id share them "
+            "with the server, which lowers absolute numbers (ratios largely compensate)"
+        )
+    return notes
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        generator = choose_generator(args.generator)
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            report = runner.run(run(args, generator))
+    except KeyboardInterrupt:
+        progress("interrupted; the server was stopped")
+        return 130
+    except asyncio.CancelledError:  # SIGTERM
+        progress("terminated; the server was stopped")
+        return 143
+    except (BenchSetupError, HttpError, RuntimeError) as exc:
+        progress(f"error: {exc}")
+        return 1
+    print(render(report))
+    output = write_report(report, args.output)
+    print(f"\nJSON report: {output}; server log: {report['serverLog']}")
+    return 0

@@ -1,0 +1,262 @@
+"""A throwaway Alora: a temporary ``ALORA_VAR_DIR``, a fresh database and the real server.
+
+The server is uvicorn (one worker, uvloop and httptools, as ``alora serve`` runs it) in its own
+process group on a free ``127.0.0.1`` port, serving ``bench.app:create_bench_app``. It is stopped
+(the whole group) when its context exits, also on errors and Ctrl-C; an ``atexit`` hook kills it
+if the interpreter exits some other way first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import secrets
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Literal
+
+from attrs import field, frozen
+
+from bench.app import BARE_JSON_ENV
+from bench.client import HOST, HttpConnection
+
+Database = Literal["sqlite", "postgres"]
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+"""Server (and maintenance database) on which the PostgreSQL run creates its own database."""
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STARTUP_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 10
+
+# Settings of the bench server. Auth rate limits are raised so that they never answer 429.
+BENCH_SETTINGS: dict[str, str] = {
+    "ALORA_ENV": "development",
+    "ALORA_AUTH_RATE_PER_MINUTE": "100000",
+    "ALORA_LOGIN_MAX_FAILURES": "1000",
+    "ALORA_ACCESS_TOKEN_MINUTES": "120",
+    "ALORA_LOG_LEVEL": "warning",
+    "ALORA_COOKIE_SECURE": "false",
+}
+
+
+class BenchSetupError(RuntimeError):
+    """The bench environment could not be prepared (printed without a traceback)."""
+
+
+@frozen
+class Environment:
+    root: Path
+    var_dir: Path
+    mail_dir: Path
+    bare_json: Path
+    """Where the bench writes the body ``GET /bench/bare`` returns."""
+    database: Database
+    database_url: str
+    database_label: str
+    """The database without its password, for the report."""
+    secret_key: str = field(factory=lambda: secrets.token_urlsafe(48))
+
+    def server_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The process environment of ``alora`` commands and of the server.
+
+        Inherited ``ALORA_*`` variables are dropped so a developer's configuration (a Redis URL,
+        a database) cannot leak into the throwaway environment.
+        """
+        inherited = os.environ if base is None else base
+        env = {k: v for k, v in inherited.items() if not k.startswith("ALORA_")}
+        python_path = [str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+        return {
+            **env,
+            **BENCH_SETTINGS,
+            "ALORA_VAR_DIR": str(self.var_dir),
+            "ALORA_MAIL_DIR": str(self.mail_dir),
+            "ALORA_DATABASE_URL": self.database_url,
+            "ALORA_SECRET_KEY": self.secret_key,
+            BARE_JSON_ENV: str(self.bare_json),
+            "PYTHONPATH": os.pathsep.join(python_path),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+
+@asynccontextmanager
+async def throwaway_environment(
+    database: Database, postgres_url: str
+) -> AsyncIterator[Environment]:
+    """A temporary directory and, with ``postgres``, a database created for this run."""
+    with tempfile.TemporaryDirectory(prefix="alora-bench-") as tmp:
+        root = Path(tmp)
+        var_dir = root / "var"
+        var_dir.mkdir()
+
+        def environment(url: str, label: str) -> Environment:
+            return Environment(
+                root=root,
+                var_dir=var_dir,
+                mail_dir=var_dir / "mail",
+                bare_json=root / "bare.json",
+                database=database,
+                database_url=url,
+                database_label=label,
+            )
+
+        if database == "sqlite":
+            yield environment(f"sqlite:///{var_dir / 'alora.db'}", "sqlite (temporary file)")
+            return
+        async with throwaway_postgres(postgres_url) as (url, label):
+            yield environment(url, label)
+
+
+@asynccontextmanager
+async def throwaway_postgres(server_url: str) -> AsyncIterator[tuple[str, str]]:
+    """Create ``alora_bench_<random>`` on the server of ``server_url``; drop it afterwards."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(server_url).set(drivername="postgresql")
+    dsn = server.render_as_string(hide_password=False)
+    name = f"alora_bench_{secrets.token_hex(6)}"
+    try:
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise BenchSetupError(
+            f"cannot create a database on {server.render_as_string()}: {exc}. Set "
+            "ALORA_BENCH_DATABASE_URL to a PostgreSQL server and role that may CREATE DATABASE."
+        ) from None
+    database = server.set(database=name)
+    try:
+        yield database.render_as_string(hide_password=False), f"postgresql ({database})"
+    finally:
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+async def migrate(environment: Environment) -> str:
+    """``alora db upgrade`` in the environment; returns its last line."""
+    command = [sys.executable, "-m", "entrypoints.cli.main", "db", "upgrade"]
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=environment.root,  # no developer .env is read
+        env=environment.server_env(),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), 300)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    text = out.decode("utf-8", "replace").strip()
+    if process.returncode != 0:
+        raise BenchSetupError(f"alora db upgrade failed (status {process.returncode}):\n{text}")
+    return text.splitlines()[-1] if text else ""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@frozen
+class Server:
+    port: int
+    pid: int
+    log: Path
+
+
+@asynccontextmanager
+async def running_server(environment: Environment) -> AsyncIterator[Server]:
+    """Start the bench app under uvicorn, wait for ``/health``, stop the process group after."""
+    port = free_port()
+    log = environment.root / "server.log"
+    command = [
+        sys.executable, "-m", "uvicorn", "bench.app:create_bench_app", "--factory",
+        "--host", HOST, "--port", str(port), "--workers", "1",
+        "--log-level", "warning", "--no-access-log", "--no-server-header", "--no-proxy-headers",
+    ]  # fmt: skip
+    with log.open("wb") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=environment.root,
+            env=environment.server_env(),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # its own process group: we signal the group
+        )
+    kill_at_exit = _GroupKiller(process.pid)
+    atexit.register(kill_at_exit)
+    try:
+        await _wait_healthy(process, port, log)
+        yield Server(port=port, pid=process.pid, log=log)
+    finally:
+        try:
+            await _stop(process)
+        finally:
+            atexit.unregister(kill_at_exit)
+
+
+class _GroupKiller:
+    def __init__(self, pgid: int) -> None:
+        self.pgid = pgid
+
+    def __call__(self, sig: int = signal.SIGKILL) -> None:
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pgid, sig)
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    group = _GroupKiller(process.pid)
+    group(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), STOP_TIMEOUT_SECONDS)
+    except TimeoutError:
+        group(signal.SIGKILL)
+        await process.wait()
+
+
+async def _wait_healthy(process: asyncio.subprocess.Process, port: int, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.returncode is not None:
+            raise BenchSetupError(
+                f"the server exited with status {process.returncode}:\n{_tail(log)}"
+            )
+        try:
+            async with HttpConnection(port) as http:
+                response = await asyncio.wait_for(http.request("GET", "/health"), 5)
+            if response.status == 200:
+                return
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+            pass
+        await asyncio.sleep(0.1)
+    raise BenchSetupError(
+        f"the server did not answer /health within {STARTUP_TIMEOUT_SECONDS} s:\n{_tail(log)}"
+    )
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text("utf-8", "replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"

@@ -1,0 +1,231 @@
+"""SQLAlchemy repositories of the identity context and the audit log.
+
+They read and write through a ``SqlAlchemyUnitOfWork`` (its session, with autoflush, so a query
+sees the changes of its own unit of work) and mirror ``adapters.memory.repositories``: the same
+filters, the same order (ties broken by id), the same pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.sqlalchemy.audit import audit_log_table
+from adapters.sqlalchemy.identity import (
+    codes_table,
+    refresh_tokens_table,
+    sessions_table,
+    users_table,
+)
+from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from alora_core.shared.audit import AuditEntry
+from alora_core.shared.pagination import Page, PageRequest
+
+if TYPE_CHECKING:
+    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+
+__all__ = ["SqlAuditLog", "SqlCodes", "SqlSessions", "SqlUsers"]
+
+T = TypeVar("T")
+
+_users = users_table.c
+_sessions = sessions_table.c
+_codes = codes_table.c
+_tokens = refresh_tokens_table.c
+_audit = audit_log_table.c
+
+
+async def _page(
+    uow: SqlAlchemyUnitOfWork,
+    entity: type[T],
+    where: list[ColumnElement[bool]],
+    order_by: Sequence[ColumnElement[Any]],
+    page: PageRequest,
+) -> Page[T]:
+    """One page of ``entity`` rows, plus the total number of matching rows (a COUNT query)."""
+    total = int(await uow.scalar(select(func.count()).select_from(entity).where(*where)) or 0)
+    rows: list[T] = []
+    if page.offset < total:  # else no rows; also keeps absurd offsets away from 64-bit SQL
+        statement = select(entity).where(*where).order_by(*order_by)
+        rows = await uow.scalars(statement.offset(page.offset).limit(page.page_size))
+    return Page(items=rows, total=total, page=page.page, page_size=page.page_size)
+
+
+def _active_session(now: datetime) -> list[ColumnElement[bool]]:
+    """``Session.is_active(now)`` in SQL."""
+    return [_sessions.revoked_at.is_(None), _sessions.expires_at > now]
+
+
+class SqlUsers:
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, user: User) -> None:
+        self._uow.add(user)
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return await self._uow.get(User, user_id)
+
+    async def find_by_email(self, email: str) -> User | None:
+        return await self._first(_users.email == email)
+
+    async def find_by_username(self, username: str) -> User | None:
+        return await self._first(_users.username == username)
+
+    async def find_by_phone(self, phone: str) -> User | None:
+        return await self._first(_users.phone == phone)
+
+    async def find_by_any(self, value: str) -> User | None:
+        return await self._first(
+            or_(_users.email == value, _users.username == value, _users.phone == value)
+        )
+
+    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
+        statement = (
+            select(User)
+            .join(sessions_table, _sessions.user_id == _users.id)
+            .where(_sessions.id == session_id, *_active_session(now))
+        )
+        return await self._uow.first(statement)
+
+    async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
+        where: list[ColumnElement[bool]] = []
+        if role is not None:
+            where.append(_users.role == role)
+        if text:
+            needle = text.lower()
+            columns = (_users.full_name, _users.username, _users.email, _users.phone)
+            where.append(
+                or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
+            )
+        newest_first = [_users.created_at.desc(), _users.id.desc()]
+        return await _page(self._uow, User, where, newest_first, page)
+
+    async def delete(self, user: User) -> None:
+        """Delete the user; the database cascades to its sessions, tokens and codes."""
+        await self._uow.delete(user)
+
+    async def _first(self, where: ColumnElement[bool]) -> User | None:
+        # Unique columns match at most one row; the order only makes find_by_any deterministic.
+        statement = select(User).where(where).order_by(_users.created_at, _users.id).limit(1)
+        return await self._uow.first(statement)
+
+
+class SqlSessions:
+    """Sessions, and the refresh tokens each one issued (a Core table, not an aggregate).
+
+    Like the in-memory adapter, remembered tokens are held back and written on commit, so a
+    concurrent rotation surfaces as ``Conflict`` from ``commit()``, not from here.
+    """
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+        self._new_tokens: dict[str, tuple[uuid.UUID, datetime]] = {}
+
+    async def add(self, session: Session) -> None:
+        self._uow.add(session)
+
+    async def get(self, session_id: uuid.UUID) -> Session | None:
+        return await self._uow.get(Session, session_id)
+
+    async def remember_token(self, session: Session) -> None:
+        """Record ``session.token_hash`` as issued by ``session`` (now, written on commit)."""
+        self._new_tokens[session.token_hash] = (session.id, session.last_used_at)
+
+    async def find_by_token_hash(self, token_hash: str) -> Session | None:
+        if token_hash in self._new_tokens:
+            return await self.get(self._new_tokens[token_hash][0])
+        statement = (
+            select(Session)
+            .join(refresh_tokens_table, _tokens.session_id == _sessions.id)
+            .where(_tokens.token_hash == token_hash)
+        )
+        return await self._uow.first(statement)
+
+    async def write_tokens(self) -> None:
+        """Insert the remembered tokens (after a flush: their sessions' rows must exist).
+
+        A token already known moves to the new session, as in the in-memory adapter.
+        """
+        if not self._new_tokens:
+            return
+        session = self._uow.session
+        await session.flush()
+        rows = [
+            {"token_hash": token, "session_id": session_id, "created_at": at}
+            for token, (session_id, at) in self._new_tokens.items()
+        ]
+        dialect = postgresql if self._uow.dialect_name == "postgresql" else sqlite
+        insert = dialect.insert(refresh_tokens_table)
+        statement = insert.on_conflict_do_update(
+            index_elements=[_tokens.token_hash],
+            set_={"session_id": insert.excluded.session_id},
+        )
+        await session.execute(statement, rows)
+        self._new_tokens.clear()
+
+    def forget_tokens(self) -> None:
+        self._new_tokens.clear()
+
+    async def active_for_user(self, user_id: uuid.UUID, now: datetime) -> list[Session]:
+        statement = (
+            select(Session)
+            .where(_sessions.user_id == user_id, *_active_session(now))
+            .order_by(_sessions.created_at, _sessions.id)
+        )
+        return await self._uow.scalars(statement)
+
+    async def search(
+        self, page: PageRequest, user_id: uuid.UUID | None, now: datetime
+    ) -> Page[Session]:
+        where = _active_session(now)
+        if user_id is not None:
+            where.append(_sessions.user_id == user_id)
+        newest_first = [_sessions.created_at.desc(), _sessions.id.desc()]
+        return await _page(self._uow, Session, where, newest_first, page)
+
+
+class SqlCodes:
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, code: OneTimeCode) -> None:
+        self._uow.add(code)
+
+    async def latest(self, user_id: uuid.UUID, purpose: Purpose) -> OneTimeCode | None:
+        statement = (
+            self._for(user_id, purpose).order_by(_codes.created_at.desc(), _codes.id.desc())
+        ).limit(1)
+        return await self._uow.first(statement)
+
+    async def delete_for(self, user_id: uuid.UUID, purpose: Purpose) -> None:
+        for code in await self._uow.scalars(self._for(user_id, purpose)):
+            await self._uow.delete(code)
+
+    @staticmethod
+    def _for(user_id: uuid.UUID, purpose: Purpose) -> Select[OneTimeCode]:
+        return select(OneTimeCode).where(_codes.user_id == user_id, _codes.purpose == purpose)
+
+
+class SqlAuditLog:
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._uow.add(entry)
+
+    async def list(
+        self, page: PageRequest, actor_id: uuid.UUID | None = None, action: str | None = None
+    ) -> Page[AuditEntry]:
+        where: list[ColumnElement[bool]] = []
+        if actor_id is not None:
+            where.append(_audit.actor_id == actor_id)
+        if action is not None:
+            where.append(_audit.action == action)
+        newest_first = [_audit.occurred_at.desc(), _audit.id.desc()]
+        return await _page(self._uow, AuditEntry, where, newest_first, page)

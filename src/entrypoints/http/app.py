@@ -1,0 +1,107 @@
+"""The HTTP API: ``create_app`` assembles the Litestar app around a composed ``Alora``.
+
+``alora serve`` runs ``create_app()`` through uvicorn with ``factory=True``: settings come from
+the environment, logging is configured from them, and the app wires itself with
+``bootstrap.build(settings)`` at start-up and closes it at shutdown. Tests and programs that
+embed Alora pass their own ``alora`` (e.g. ``bootstrap.build_in_memory()``); they keep owning it
+(it is not closed) and the process's logging.
+
+Handlers get ``alora`` and ``settings`` by dependency injection, and the caller through
+``principal`` / ``optional_principal`` / ``actor`` (see ``entrypoints.http.auth``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from entrypoints import bootstrap
+from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import auth_dependencies
+from entrypoints.http.base import ReadinessCheck, build_litestar
+from entrypoints.http.identity import ROUTE_HANDLERS as IDENTITY_ROUTES
+from entrypoints.logging import configure_logging
+from entrypoints.settings import Settings, load_settings
+
+ROUTE_HANDLERS = [*IDENTITY_ROUTES]
+
+
+def provide_alora(state: State) -> Alora:
+    alora: Alora | None = state.get("alora")
+    if alora is None:  # only between construction and start-up
+        raise RuntimeError("Alora is not started yet")
+    return alora
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def create_app(settings: Settings | None = None, *, alora: Alora | None = None) -> Litestar:
+    """The Alora API; with no ``alora`` given it builds one from ``settings`` at start-up."""
+    if settings is None:
+        settings = (alora.settings if alora is not None else None) or load_settings()
+    dependencies = {
+        "alora": Provide(provide_alora, sync_to_thread=False),
+        "settings": Provide(provide_settings, sync_to_thread=False),
+        **auth_dependencies(),
+    }
+    if alora is not None:
+        app = build_litestar(
+            settings,
+            route_handlers=ROUTE_HANDLERS,
+            dependencies=dependencies,
+            readiness_checks=alora.readiness_checks,
+        )
+    else:
+        configure_logging(settings.log_level, settings.log_format)
+        started = _Started(settings)
+        app = build_litestar(
+            settings,
+            route_handlers=ROUTE_HANDLERS,
+            dependencies=dependencies,
+            lifespan=[started.lifespan],
+            readiness_checks=started.readiness_checks(),
+        )
+    app.state.settings = settings
+    app.state.alora = alora
+    return app
+
+
+class _Started:
+    """The Alora an app builds from settings at start-up and closes at shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.alora: Alora | None = None
+
+    @asynccontextmanager
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        self.alora = app.state.alora = await bootstrap.build(self.settings)
+        try:
+            yield
+        finally:
+            alora, self.alora = self.alora, None
+            app.state.alora = None
+            await alora.aclose()
+
+    def readiness_checks(self) -> dict[str, ReadinessCheck]:
+        """One check per dependency ``bootstrap.build`` checks for these settings.
+
+        ``build_litestar`` takes the names before start-up; each runs the built Alora's check.
+        """
+        names = ["database", *(["redis"] if self.settings.redis_url else [])]
+        return {name: partial(self._check, name) for name in names}
+
+    async def _check(self, name: str) -> None:
+        if self.alora is None:
+            raise RuntimeError("Alora is not started")
+        check = self.alora.readiness_checks.get(name)
+        if check is not None:
+            await check()

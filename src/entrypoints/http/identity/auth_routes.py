@@ -1,0 +1,290 @@
+"""``/api/v1/auth``: sign-up, email verification, sign-in, tokens, passwords and own sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from msgspec import UNSET
+
+from alora_core.identity import commands as c
+from alora_core.identity.use_cases import LoginResult, Principal
+from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import (
+    auth_cookies,
+    auth_rate_limit,
+    cleared_auth_cookies,
+    refresh_token_from,
+)
+from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.client import client_ip, user_agent
+from entrypoints.http.identity.params import path_id
+from entrypoints.http.identity.schemas import (
+    AcceptedResponse,
+    ChangePasswordRequest,
+    EmailRequest,
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    ResetPasswordRequest,
+    SessionResponse,
+    TokenResponse,
+    UserResponse,
+    VerifyEmailRequest,
+)
+from entrypoints.settings import Settings
+
+RATE_LIMITED = [auth_rate_limit]
+"""Guards of the public auth routes: rate-limited per client IP (``ALORA_AUTH_RATE_PER_MINUTE``)."""
+
+
+def _tokens(result: LoginResult, settings: Settings) -> Response[TokenResponse]:
+    """Tokens in the body and as cookies; never cached (RFC 6749 section 5.1)."""
+    return Response(
+        TokenResponse.of(result),
+        cookies=auth_cookies(result, settings),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post(
+        "/register",
+        status_code=HTTP_201_CREATED,
+        summary="Create an account",
+        description=(
+            "Registers a customer or a professional and emails a 6-digit code to verify the "
+            "email address. Email, username and phone must be unused (409 names the field)."
+        ),
+        responses=problem_responses(400, 409, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def register(
+        self, data: JSONBody[RegisterRequest], alora: NamedDependency[Alora]
+    ) -> UserResponse:
+        user = await alora.bus.handle(
+            c.RegisterUser(
+                full_name=data.full_name,
+                username=data.username,
+                email=data.email,
+                phone=data.phone,
+                password=data.password,
+                role=data.role,
+            )
+        )
+        return UserResponse.of(user)
+
+    @post(
+        "/verify-email",
+        status_code=200,
+        summary="Verify the email address",
+        description="Checks the emailed code; each code allows a few attempts.",
+        responses=problem_responses(400, 409, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def verify_email(
+        self, data: JSONBody[VerifyEmailRequest], alora: NamedDependency[Alora]
+    ) -> UserResponse:
+        user = await alora.bus.handle(c.VerifyEmail(email=data.email, code=data.code))
+        return UserResponse.of(user)
+
+    @post(
+        "/resend-verification",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a new verification code",
+        description=(
+            "Always 202, whether or not the address belongs to an unverified account, so "
+            "accounts cannot be probed. Codes are sent at most once a minute."
+        ),
+        responses=problem_responses(400, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def resend_verification(
+        self, data: JSONBody[EmailRequest], alora: NamedDependency[Alora]
+    ) -> AcceptedResponse:
+        await alora.bus.handle(c.ResendVerification(email=data.email))
+        return AcceptedResponse(
+            detail="If the address belongs to an unverified account, a new code is on its way."
+        )
+
+    @post(
+        "/login",
+        status_code=200,
+        summary="Sign in",
+        description=(
+            "The identifier is the email, username or phone number; the email must be "
+            "verified. Returns the tokens and also sets them as HttpOnly cookies "
+            "(`alora_access`, `alora_refresh`). Repeated failures answer 429."
+        ),
+        responses=problem_responses(400, 401, 403, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def login(
+        self,
+        data: JSONBody[LoginRequest],
+        request: Request[Any, Any, Any],
+        alora: NamedDependency[Alora],
+        settings: NamedDependency[Settings],
+    ) -> Response[TokenResponse]:
+        result = await alora.bus.handle(
+            c.Login(
+                identifier=data.identifier,
+                password=data.password,
+                user_agent=user_agent(request),
+                ip=client_ip(request, settings.trust_forwarded),
+            )
+        )
+        return _tokens(result, settings)
+
+    @post(
+        "/refresh",
+        status_code=200,
+        summary="Exchange a refresh token for new tokens",
+        description=(
+            "Takes `refreshToken` from the body, or else the `alora_refresh` cookie. The "
+            "refresh token rotates: the old one stops working, and presenting it again "
+            "revokes the whole session (401)."
+        ),
+        responses=problem_responses(400, 401, 403, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def refresh(
+        self,
+        request: Request[Any, Any, Any],
+        alora: NamedDependency[Alora],
+        settings: NamedDependency[Settings],
+        data: JSONBody[RefreshRequest | None] = None,
+    ) -> Response[TokenResponse]:
+        body_token = None if data is None or data.refresh_token is UNSET else data.refresh_token
+        token = refresh_token_from(request, body_token, settings)
+        result = await alora.bus.handle(
+            c.RefreshSession(
+                refresh_token=token,
+                user_agent=user_agent(request),
+                ip=client_ip(request, settings.trust_forwarded),
+            )
+        )
+        return _tokens(result, settings)
+
+    @post(
+        "/logout",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out",
+        description="Revokes the current session (its access tokens stop working at once) "
+        "and clears the auth cookies.",
+        security=BEARER_SECURITY,
+        responses=problem_responses(401, 403),
+    )
+    async def logout(
+        self,
+        actor: NamedDependency[c.Actor],
+        alora: NamedDependency[Alora],
+        settings: NamedDependency[Settings],
+    ) -> Response[None]:
+        await alora.bus.handle(c.Logout(actor=actor))
+        return Response(None, cookies=cleared_auth_cookies(settings))
+
+    @get(
+        "/me",
+        summary="The signed-in user",
+        security=BEARER_SECURITY,
+        responses=problem_responses(401),
+    )
+    async def me(self, principal: NamedDependency[Principal]) -> UserResponse:
+        return UserResponse.of(principal.user)
+
+    @post(
+        "/forgot-password",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Email a password-reset code",
+        description="Always 202, whether or not the address belongs to an account.",
+        responses=problem_responses(400, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def forgot_password(
+        self, data: JSONBody[EmailRequest], alora: NamedDependency[Alora]
+    ) -> AcceptedResponse:
+        await alora.bus.handle(c.ForgotPassword(email=data.email))
+        return AcceptedResponse(
+            detail="If the address belongs to an account, a reset code is on its way."
+        )
+
+    @post(
+        "/reset-password",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Set a new password with an emailed code",
+        description="Signs the user out of every session.",
+        responses=problem_responses(400, 422, 429),
+        guards=RATE_LIMITED,
+    )
+    async def reset_password(
+        self, data: JSONBody[ResetPasswordRequest], alora: NamedDependency[Alora]
+    ) -> None:
+        await alora.bus.handle(
+            c.ResetPassword(email=data.email, code=data.code, new_password=data.new_password)
+        )
+
+    @post(
+        "/change-password",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Change the password",
+        description="Needs the current password. Signs the user out of every session, this "
+        "one included, and clears the auth cookies.",
+        security=BEARER_SECURITY,
+        responses=problem_responses(400, 401, 403, 409, 422),
+    )
+    async def change_password(
+        self,
+        data: JSONBody[ChangePasswordRequest],
+        actor: NamedDependency[c.Actor],
+        alora: NamedDependency[Alora],
+        settings: NamedDependency[Settings],
+    ) -> Response[None]:
+        await alora.bus.handle(
+            c.ChangePassword(
+                actor=actor,
+                current_password=data.current_password,
+                new_password=data.new_password,
+            )
+        )
+        return Response(None, cookies=cleared_auth_cookies(settings))
+
+    @get(
+        "/sessions",
+        summary="The signed-in user's active sessions",
+        description="Newest first; `current` marks the session making this request.",
+        security=BEARER_SECURITY,
+        responses=problem_responses(401),
+    )
+    async def sessions(
+        self, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+    ) -> list[SessionResponse]:
+        sessions = await alora.bus.handle(c.ListMySessions(actor=actor))
+        return [SessionResponse.of(session, actor.session_id) for session in sessions]
+
+    @delete(
+        "/sessions/{session_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out one of the user's sessions",
+        description="404 for a session that is not the caller's own. Revoking the current "
+        "session also clears the auth cookies.",
+        security=BEARER_SECURITY,
+        responses=problem_responses(401, 403, 404),
+    )
+    async def revoke_session(
+        self,
+        session_id: FromPath[str],
+        actor: NamedDependency[c.Actor],
+        alora: NamedDependency[Alora],
+        settings: NamedDependency[Settings],
+    ) -> Response[None]:
+        target = path_id(session_id, "session")
+        await alora.bus.handle(c.RevokeMySession(actor=actor, session_id=target))
+        cookies = cleared_auth_cookies(settings) if target == actor.session_id else []
+        return Response(None, cookies=cookies)

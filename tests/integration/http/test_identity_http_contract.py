@@ -1,0 +1,238 @@
+"""The identity API's contract: input validation, duplicates, OpenAPI, and no 500 for any input."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    async for value in open_api(tmp_path):
+        yield value
+
+
+VALID = {
+    "fullName": "Zed Zulu",
+    "username": "zed",
+    "email": "zed@example.com",
+    "phone": "+14155559876",
+    "password": PASSWORD,
+    "role": "customer",
+}
+
+
+# --- registration rules ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "ZED@example.com", "username": "other", "phone": "+14155550001"}, "email"),
+        ({"email": "other@example.com", "username": "ZED", "phone": "+14155550001"}, "username"),
+        ({"email": "other@example.com", "username": "other", "phone": "(415) 555-9876"}, "phone"),
+    ],
+)
+async def test_duplicate_email_username_or_phone_is_409_naming_the_field(
+    api: Api, changes: dict[str, str], field: str
+) -> None:
+    assert (await api.client.post("/api/v1/auth/register", json=VALID)).status_code == 201
+    duplicate = await api.client.post("/api/v1/auth/register", json={**VALID, **changes})
+    body = assert_problem(duplicate, 409, field)
+    assert body["type"].endswith("/conflict")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short", "password123", "zed@example.com", "ZED", "1234567890", "x" * 257],
+)
+async def test_weak_passwords_are_422_naming_password(api: Api, password: str) -> None:
+    body = {**VALID, "password": password}
+    if password == "ZED":
+        body["username"] = "zedzedzedzed"
+        body["password"] = "ZEDZEDZEDZED"
+    assert_problem(await api.client.post("/api/v1/auth/register", json=body), 422, "password")
+
+
+async def test_admin_role_cannot_be_chosen_at_registration(api: Api) -> None:
+    response = await api.client.post("/api/v1/auth/register", json={**VALID, "role": "admin"})
+    assert_problem(response, 422, "role")
+
+
+async def test_every_invalid_field_is_reported_at_once(api: Api) -> None:
+    response = await api.client.post(
+        "/api/v1/auth/register",
+        json={
+            "fullName": " ",
+            "username": "a b",
+            "email": "nope",
+            "phone": "12",
+            "password": "short",
+            "role": "customer",
+        },
+    )
+    body = assert_problem(response, 422)
+    fields = {error["field"] for error in body["errors"]}
+    assert fields == {"fullName", "username", "email", "phone", "password"}
+
+
+# --- malformed input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{bad", b'{"email": ', b"\xff\xfe", b"[1, 2", b"nul"],
+)
+async def test_malformed_json_is_400(api: Api, content: bytes) -> None:
+    response = await api.client.post(
+        "/api/v1/auth/register", content=content, headers={"Content-Type": "application/json"}
+    )
+    assert_problem(response, 400)
+
+
+async def test_missing_body_is_400(api: Api) -> None:
+    assert_problem(await api.client.post("/api/v1/auth/login"), 400)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "code"),
+    [
+        ("/api/v1/auth/register", {**VALID, "fullName": 5}, "fullName", "type"),
+        ("/api/v1/auth/register", {**VALID, "role": None}, "role", None),
+        (
+            "/api/v1/auth/register",
+            {k: v for k, v in VALID.items() if k != "email"},
+            "email",
+            "required",
+        ),
+        ("/api/v1/auth/register", {**VALID, "isAdmin": True}, "isAdmin", "unknown-field"),
+        ("/api/v1/auth/register", {**VALID, "full_name": "snake"}, "full_name", "unknown-field"),
+        ("/api/v1/auth/register", {**VALID, "fullName": "x" * 10_000}, "fullName", None),
+        ("/api/v1/auth/register", {**VALID, "email": "x" * 400 + "@example.com"}, "email", None),
+        ("/api/v1/auth/register", {**VALID, "password": "p" * 100_000}, "password", None),
+        ("/api/v1/auth/register", [VALID], "", "type"),
+        ("/api/v1/auth/register", {**VALID, "fullName": "a\u0000b"}, "fullName", None),
+        ("/api/v1/auth/login", {"identifier": "x"}, "password", "required"),
+        ("/api/v1/auth/login", {"identifier": ["x"], "password": "y"}, "identifier", "type"),
+        ("/api/v1/auth/login", {"identifier": "x" * 1000, "password": "y"}, "identifier", None),
+        ("/api/v1/auth/verify-email", {"email": "a@b.co", "code": 123456}, "code", "type"),
+        ("/api/v1/auth/verify-email", {"email": "a@b.co", "code": "1" * 17}, "code", None),
+        ("/api/v1/auth/resend-verification", {}, "email", "required"),
+        ("/api/v1/auth/forgot-password", {"email": None}, "email", None),
+        ("/api/v1/auth/reset-password", {"email": "a@b.co", "code": "1"}, "newPassword", None),
+        ("/api/v1/auth/refresh", {"refreshToken": 1}, "refreshToken", "type"),
+        ("/api/v1/auth/refresh", {"token": "x"}, "token", "unknown-field"),
+        ("/api/v1/auth/refresh", {"refreshToken": "x" * 600}, "refreshToken", None),
+    ],
+)
+async def test_bad_fields_are_422_naming_the_field(
+    api: Api, path: str, body: Any, field: str, code: str | None
+) -> None:
+    problem = assert_problem(await api.client.post(path, json=body), 422, field)
+    if code is not None:
+        assert code in {error["code"] for error in problem["errors"]}
+
+
+async def test_too_large_body_is_413(api: Api) -> None:
+    huge = {**VALID, "fullName": "x" * 2_000_000}
+    assert_problem(await api.client.post("/api/v1/auth/register", json=huge), 413)
+
+
+# --- OpenAPI -----------------------------------------------------------------------------------
+
+OPEN_ROUTES = {
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/verify-email"),
+    ("post", "/api/v1/auth/resend-verification"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/forgot-password"),
+    ("post", "/api/v1/auth/reset-password"),
+}
+
+
+async def test_openapi_describes_every_identity_route(api: Api) -> None:
+    response = await api.client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    doc = response.json()
+    operations = {
+        (method, path): operation
+        for path, item in doc["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in item.items()
+    }
+    assert len(operations) == 26
+    for (method, path), operation in operations.items():
+        where = f"{method.upper()} {path}"
+        assert operation.get("summary"), where
+        assert operation.get("tags") and operation["tags"][0] in {"auth", "users", "admin"}, where
+        assert "500" in operation["responses"], where
+        success = [code for code in operation["responses"] if code.startswith("2")]
+        assert len(success) == 1, where
+        errors = [code for code in operation["responses"] if code.startswith("4")]
+        assert errors, where
+        for code in errors:
+            assert "application/problem+json" in operation["responses"][code]["content"], where
+        if (method, path) in OPEN_ROUTES:
+            assert "429" in operation["responses"], where
+            assert not operation.get("security"), where
+        elif path != "/api/v1/users/{user_id}":
+            assert operation.get("security") == [{"BearerToken": []}], where
+            assert "401" in operation["responses"], where
+        if method in {"post", "put", "patch"} and success[0] != "204" and "suspend" not in path:
+            assert "requestBody" in operation or path.endswith(("/logout", "/unsuspend")), where
+    schemas = doc["components"]["schemas"]
+    assert "passwordHash" not in str(schemas)
+    assert set(schemas["TokenResponse"]["required"]) >= {
+        "accessToken", "refreshToken", "expiresIn", "user"
+    }  # fmt: skip
+
+
+# --- no input makes a 500 ----------------------------------------------------------------------
+
+ODD_BODIES: list[Any] = [
+    None,
+    {},
+    [],
+    "text",
+    0,
+    {"a": 1},
+    {"email": None, "password": None, "identifier": None, "code": None},
+    {"fullName": {"x": 1}, "address": [], "socialLinks": "x", "role": 7, "reason": None},
+    {"newPassword": "\x00" * 20, "currentPassword": "\u202e", "email": "\u202e@x.y"},
+    b'{"email": "\\ud800@x.y", "password": "\\udfff", "fullName": "\\ud83d"}',
+    b'{"refreshToken": "a", "refreshToken": "b"}',
+    {"timezone": "../../etc/passwd", "language": "\x00\x00"},
+]
+ODD_IDS = ["x", "-1", str(uuid.uuid4()), "%F0%9F%92%A9"]
+ODD_QUERY = "?page=abc&pageSize=-5&role=x&userId=%00&q=%00&action=" + "x" * 200
+
+
+async def test_no_identity_route_answers_500(api: Api) -> None:
+    _, admin = await api.admin()
+    doc = (await api.client.get("/schema/openapi.json")).json()
+    for path, item in doc["paths"].items():
+        if not path.startswith("/api/v1/") or path.endswith("/logout"):
+            continue  # logout would end the admin's session; it takes no input anyway
+        if "{" in path:
+            urls = [path.replace("{user_id}", x).replace("{session_id}", x) for x in ODD_IDS]
+        else:
+            urls = [path, path + ODD_QUERY]
+        for method in item:
+            for url in urls:
+                for body in ODD_BODIES:
+                    for headers in (bearer(admin), {}):
+                        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+                        response = await api.client.request(
+                            method.upper(),
+                            url,
+                            content=content,
+                            headers={**headers, "Content-Type": "application/json"},
+                        )
+                        assert response.status_code < 500, (method, url, body, response.text)
