@@ -218,6 +218,17 @@ async def test_at_most_five_sessions_the_oldest_is_revoked(alora: Alora) -> None
         await alora.bus.handle(c.Authenticate(access_token=results[0].access_token))
 
 
+async def test_one_user_signing_in_on_many_devices_at_once(alora: Alora) -> None:
+    user = await verified_user(alora, "ana")
+    results = await asyncio.gather(*(login(alora, "ana") for _ in range(8)))
+    assert len({r.session_id for r in results}) == 8
+    sessions = await alora.bus.handle(c.ListMySessions(actor=actor(results[0])))
+    assert len(sessions) == 5
+    admin = await make_admin(alora)
+    seen = await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))
+    assert seen.last_login_at == alora.clock.now()  # type: ignore[attr-defined]
+
+
 # -- tokens -----------------------------------------------------------------------------------
 
 

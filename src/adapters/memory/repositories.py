@@ -48,6 +48,14 @@ class MemoryUsers:
             self._uow.scan("users", lambda u: value in (u.email, u.username, u.phone)), None
         )
 
+    async def record_login(self, user_id: uuid.UUID, now: datetime) -> None:
+        def write() -> None:
+            stored = self._uow.store.users.rows.get(user_id)
+            if stored is not None:
+                stored.last_login_at = now
+
+        self._uow.on_commit(write)
+
     async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
         session: Session | None = self._uow.load("sessions", session_id)
         if session is None or not session.is_active(now):

@@ -61,6 +61,7 @@ class MemoryUnitOfWork:
         self._deleted: set[tuple[str, uuid.UUID]] = set()
         self._deleted_objects: list[EventRecorder] = []
         self._new_tokens: dict[str, uuid.UUID] = {}
+        self._on_commit: list[Callable[[], None]] = []
         self._events: list[DomainEvent] = []
         self.users = MemoryUsers(self)
         self.sessions = MemorySessions(self)
@@ -126,6 +127,10 @@ class MemoryUnitOfWork:
                 if obj is not None:
                     yield obj
 
+    def on_commit(self, write: Callable[[], None]) -> None:
+        """Run ``write`` against the store when this unit of work commits."""
+        self._on_commit.append(write)
+
     def remember_token(self, token_hash: str, session_id: uuid.UUID) -> None:
         self._new_tokens[token_hash] = session_id
 
@@ -159,6 +164,9 @@ class MemoryUnitOfWork:
             tracked.original = copy.deepcopy(tracked.obj)
         self.store.refresh_tokens.update(self._new_tokens)
         self._new_tokens.clear()
+        for write in self._on_commit:
+            write()
+        self._on_commit.clear()
         self._deleted.clear()
 
     def _check_unique(self, changed: list[_Tracked]) -> None:
@@ -193,3 +201,4 @@ class MemoryUnitOfWork:
         self._deleted = set()
         self._deleted_objects = []
         self._new_tokens = {}
+        self._on_commit = []

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.audit import audit_log_table
@@ -83,6 +83,11 @@ class SqlUsers:
     async def find_by_any(self, value: str) -> User | None:
         return await self._first(
             or_(_users.email == value, _users.username == value, _users.phone == value)
+        )
+
+    async def record_login(self, user_id: uuid.UUID, now: datetime) -> None:
+        await self._uow.execute(
+            update(users_table).where(_users.id == user_id).values(last_login_at=now)
         )
 
     async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:

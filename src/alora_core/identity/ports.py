@@ -74,6 +74,10 @@ class Users(Protocol):
         """The user whose email, username or phone equals ``value``."""
         ...
 
+    async def record_login(self, user_id: uuid.UUID, now: datetime) -> None:
+        """Set ``last_login_at`` on commit, without a version check: devices sign in at once."""
+        ...
+
     async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
         """The user of a session that is neither revoked nor expired: one read per request."""
         ...

@@ -29,6 +29,7 @@ from alora_core.identity.use_cases.common import (
 from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
 
 MAX_IDENTIFIER_LENGTH = 254
+SESSION_ATTEMPTS = 3
 
 
 async def login(cmd: Login, uow: IdentityUnitOfWork, deps: IdentityDeps) -> LoginResult:
@@ -54,12 +55,10 @@ async def login(cmd: Login, uow: IdentityUnitOfWork, deps: IdentityDeps) -> Logi
 
     user.ensure_can_sign_in(deps.config.require_verified_email)
     await deps.limiter.reset(throttle_keys[1])
-    new_hash = (
-        await deps.hasher.hash(cmd.password)
-        if deps.hasher.needs_rehash(user.password_hash)
-        else None
-    )
-    return await _open_session(uow, deps, user, cmd, new_hash)
+    result = await _open_session(uow, deps, user, cmd)
+    if deps.hasher.needs_rehash(user.password_hash):
+        await _rehash(uow, deps, user, cmd.password)
+    return result
 
 
 async def find_by_identifier(
@@ -80,44 +79,62 @@ async def find_by_identifier(
 
 
 async def _open_session(
-    uow: IdentityUnitOfWork,
-    deps: IdentityDeps,
-    user: User,
-    cmd: Login,
-    new_password_hash: str | None,
+    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, cmd: Login
 ) -> LoginResult:
-    now = deps.clock.now()
-    refresh_token = new_refresh_token()
-    session = Session(
-        user_id=user.id,
-        token_hash=token_hash(refresh_token),
-        created_at=now,
-        expires_at=now + deps.config.refresh_lifetime,
-        last_used_at=now,
-        user_agent=cmd.user_agent,
-        ip=cmd.ip,
-    )
-    async with uow:
-        current = await uow.users.get(user.id)
-        if current is None:
-            raise InvalidCredentials("the identifier or the password is wrong")
-        current.ensure_can_sign_in(deps.config.require_verified_email)
-        if new_password_hash is not None and current.password_hash == user.password_hash:
-            current.change_password_hash(new_password_hash, now)
+    """Start a session, retiring the oldest beyond the limit. The user row is not versioned
+    here, so one person signing in on several devices at once never conflicts; two logins
+    retiring the same old session do, and the loser simply tries again."""
+    for attempt in range(SESSION_ATTEMPTS):
+        now = deps.clock.now()
+        refresh_token = new_refresh_token()
+        session = Session(
+            user_id=user.id,
+            token_hash=token_hash(refresh_token),
+            created_at=now,
+            expires_at=now + deps.config.refresh_lifetime,
+            last_used_at=now,
+            user_agent=cmd.user_agent,
+            ip=cmd.ip,
+        )
+        try:
+            async with uow:
+                current = await uow.users.get(user.id)
+                if current is None:
+                    raise InvalidCredentials("the identifier or the password is wrong")
+                current.ensure_can_sign_in(deps.config.require_verified_email)
+                active = await uow.sessions.active_for_user(user.id, now)
+                for oldest in active[: max(0, len(active) - deps.config.max_sessions + 1)]:
+                    oldest.revoke(RevokeReason.SESSION_LIMIT, now)
+                await uow.sessions.add(session)
+                await uow.sessions.remember_token(session)
+                await uow.users.record_login(user.id, now)
+                await uow.commit()
+        except Conflict:
+            if attempt == SESSION_ATTEMPTS - 1:
+                raise
+            continue
         current.last_login_at = now
-        active = await uow.sessions.active_for_user(user.id, now)
-        for oldest in active[: max(0, len(active) - deps.config.max_sessions + 1)]:
-            oldest.revoke(RevokeReason.SESSION_LIMIT, now)
-        await uow.sessions.add(session)
-        await uow.sessions.remember_token(session)
-        await uow.commit()
-    return LoginResult(
-        access_token=deps.tokens.issue(current.id, current.role, session.id, now),
-        refresh_token=refresh_token,
-        expires_in=deps.tokens.lifetime_seconds,
-        session_id=session.id,
-        user=current,
-    )
+        return LoginResult(
+            access_token=deps.tokens.issue(current.id, current.role, session.id, now),
+            refresh_token=refresh_token,
+            expires_in=deps.tokens.lifetime_seconds,
+            session_id=session.id,
+            user=current,
+        )
+    raise AssertionError("unreachable")
+
+
+async def _rehash(uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, password: str) -> None:
+    """Upgrade the stored hash to the current parameters; a concurrent change wins."""
+    new_hash = await deps.hasher.hash(password)
+    try:
+        async with uow:
+            current = await uow.users.get(user.id)
+            if current is not None and current.password_hash == user.password_hash:
+                current.change_password_hash(new_hash, deps.clock.now())
+                await uow.commit()
+    except Conflict:
+        pass
 
 
 async def refresh_session(
