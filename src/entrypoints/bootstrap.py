@@ -8,6 +8,7 @@ HTTP, CLI, worker and tests all get their message bus from here, so there is one
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -72,11 +73,15 @@ def build_in_memory(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     mailer: Mailer | None = None,
-    secret_key: str = "in-memory-secret-key-in-memory-secret-key",
+    secret_key: str | None = None,
     require_verified_email: bool = True,
     store: MemoryStore | None = None,
 ) -> Alora:
-    """Everything in memory: no database, no files, no network."""
+    """Everything in memory: no database, no files, no network.
+
+    Without ``secret_key``, a random one is made: tokens are then valid in this process only.
+    """
+    secret_key = secret_key or secrets.token_urlsafe(32)
     clock = clock or SystemClock()
     mailer = mailer or MemoryMailer()
     limiter = MemoryRateLimiter(clock)

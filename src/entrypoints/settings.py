@@ -72,55 +72,121 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("ALORA_ENV", _choice("development", "production"), "development",
-             "`development` or `production` (production refuses to start without secrets)."),
+    Variable(
+        "ALORA_ENV",
+        _choice("development", "production"),
+        "development",
+        "`development` or `production` (production refuses to start without secrets).",
+    ),
     Variable("ALORA_HOST", _text, "127.0.0.1", "Interface the API listens on."),
     Variable("ALORA_PORT", _int(1, 65535), "8000", "Port the API listens on."),
     Variable("ALORA_WORKERS", _int(1, 64), "1", "API processes started by `alora serve`."),
-    Variable("ALORA_VAR_DIR", _text, "var", "Folder for the embedded database, mail, files and "
-             "generated secrets."),
-    Variable("ALORA_DATABASE_URL", _text, None, "Database URL: `sqlite:///path/alora.db` or "
-             "`postgresql://user:pass@host:5432/db`. Default: SQLite at `$ALORA_VAR_DIR/alora.db`."),
-    Variable("ALORA_REDIS_URL", _text, "", "Redis URL (`redis://host:6379/0`) for rate limits "
-             "and, later, pub/sub and the broker. Empty: in-process memory."),
-    Variable("ALORA_SECRET_KEY", _text, None, "Secret for signing tokens and hashing codes "
-             "(32+ characters). Development: generated once into `$ALORA_VAR_DIR/secret_key`."),
+    Variable(
+        "ALORA_VAR_DIR",
+        _text,
+        "var",
+        "Folder for the embedded database, mail, files and generated secrets.",
+    ),
+    Variable(
+        "ALORA_DATABASE_URL",
+        _text,
+        None,
+        "Database URL: `sqlite:///path/alora.db` or "
+        "`postgresql://user:pass@host:5432/db`. Default: SQLite at `$ALORA_VAR_DIR/alora.db`.",
+    ),
+    Variable(
+        "ALORA_REDIS_URL",
+        _text,
+        "",
+        "Redis URL (`redis://host:6379/0`) for rate limits "
+        "and, later, pub/sub and the broker. Empty: in-process memory.",
+    ),
+    Variable(
+        "ALORA_SECRET_KEY",
+        _text,
+        None,
+        "Secret for signing tokens and hashing codes "
+        "(32+ characters). Development: generated once into `$ALORA_VAR_DIR/secret_key`.",
+    ),
     Variable("ALORA_ACCESS_TOKEN_MINUTES", _int(1, 1440), "15", "Access-token lifetime."),
     Variable("ALORA_REFRESH_TOKEN_DAYS", _int(1, 365), "7", "Refresh-token (session) lifetime."),
-    Variable("ALORA_MAX_SESSIONS", _int(1, 100), "5", "Active sessions per user; a new login "
-             "revokes the oldest beyond this."),
+    Variable(
+        "ALORA_MAX_SESSIONS",
+        _int(1, 100),
+        "5",
+        "Active sessions per user; a new login revokes the oldest beyond this.",
+    ),
     Variable("ALORA_JWT_ISSUER", _text, "alora", "`iss` claim of access tokens."),
     Variable("ALORA_JWT_AUDIENCE", _text, "alora-api", "`aud` claim of access tokens."),
     Variable("ALORA_REQUIRE_VERIFIED_EMAIL", _bool, "true", "Login needs a verified email."),
-    Variable("ALORA_DEFAULT_PHONE_REGION", _region, "US", "Region for phone numbers written "
-             "without a country code."),
-    Variable("ALORA_ARGON2_MEMORY_KIB", _int(19456, 4_194_304), "19456", "argon2id memory cost "
-             "in KiB (minimum 19 MiB)."),
+    Variable(
+        "ALORA_DEFAULT_PHONE_REGION",
+        _region,
+        "US",
+        "Region for phone numbers written without a country code.",
+    ),
+    Variable(
+        "ALORA_ARGON2_MEMORY_KIB",
+        _int(19456, 4_194_304),
+        "19456",
+        "argon2id memory cost in KiB (minimum 19 MiB).",
+    ),
     Variable("ALORA_ARGON2_TIME_COST", _int(2, 100), "2", "argon2id iterations."),
     Variable("ALORA_ARGON2_PARALLELISM", _int(1, 64), "1", "argon2id lanes."),
-    Variable("ALORA_MAIL_DIR", _text, None, "Development mailbox: each email an `.eml` file "
-             "here. Default `$ALORA_VAR_DIR/mail`."),
+    Variable(
+        "ALORA_MAIL_DIR",
+        _text,
+        None,
+        "Development mailbox: each email an `.eml` file here. Default `$ALORA_VAR_DIR/mail`.",
+    ),
     Variable("ALORA_MAIL_FROM", _text, "Alora <no-reply@alora.local>", "Sender of emails."),
     Variable("ALORA_PRODUCT_NAME", _text, "Alora", "Product name used in emails."),
     Variable("ALORA_PUBLIC_URL", _text, "http://127.0.0.1:8000", "Base of links in emails."),
-    Variable("ALORA_CORS_ORIGINS", _csv, "", "Comma-separated origins allowed by CORS "
-             "(empty: no cross-origin access)."),
+    Variable(
+        "ALORA_CORS_ORIGINS",
+        _csv,
+        "",
+        "Comma-separated origins allowed by CORS (empty: no cross-origin access).",
+    ),
     Variable("ALORA_COOKIE_SECURE", _bool, "true", "Mark auth cookies `Secure`."),
-    Variable("ALORA_TRUST_FORWARDED", _bool, "false", "Take the client IP from "
-             "`X-Forwarded-For` (only behind a trusted proxy)."),
-    Variable("ALORA_MAX_BODY_BYTES", _int(1024, 1_073_741_824), "1048576",
-             "Largest request body accepted (413 beyond)."),
-    Variable("ALORA_LOGIN_MAX_FAILURES", _int(1, 1000), "5", "Failed logins per IP and per "
-             "identifier within the window before 429."),
+    Variable(
+        "ALORA_TRUST_FORWARDED",
+        _bool,
+        "false",
+        "Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).",
+    ),
+    Variable(
+        "ALORA_MAX_BODY_BYTES",
+        _int(1024, 1_073_741_824),
+        "1048576",
+        "Largest request body accepted (413 beyond).",
+    ),
+    Variable(
+        "ALORA_LOGIN_MAX_FAILURES",
+        _int(1, 1000),
+        "5",
+        "Failed logins per IP and per identifier within the window before 429.",
+    ),
     Variable("ALORA_LOGIN_WINDOW_MINUTES", _int(1, 1440), "15", "Window for failed logins."),
-    Variable("ALORA_AUTH_RATE_PER_MINUTE", _int(1, 100_000), "60", "Requests per minute per IP "
-             "to the public auth routes."),
-    Variable("ALORA_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info",
-             "Log level."),
-    Variable("ALORA_LOG_FORMAT", _choice("text", "json"), None, "Log format; default json in "
-             "production, text in development."),
-    Variable("ALORA_ADMIN_PASSWORD", _text, "", "Password for `alora users create-admin` when "
-             "`--password` is not given."),
+    Variable(
+        "ALORA_AUTH_RATE_PER_MINUTE",
+        _int(1, 100_000),
+        "60",
+        "Requests per minute per IP to the public auth routes.",
+    ),
+    Variable("ALORA_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level."),
+    Variable(
+        "ALORA_LOG_FORMAT",
+        _choice("text", "json"),
+        None,
+        "Log format; default json in production, text in development.",
+    ),
+    Variable(
+        "ALORA_ADMIN_PASSWORD",
+        _text,
+        "",
+        "Password for `alora users create-admin` when `--password` is not given.",
+    ),
 )
 
 

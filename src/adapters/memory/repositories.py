@@ -34,6 +34,9 @@ class MemoryUsers:
         user: User | None = self._uow.load("users", user_id)
         return user
 
+    async def get_for_update(self, user_id: uuid.UUID) -> User | None:
+        return await self.get(user_id)  # memory commits are atomic; nothing to lock
+
     async def find_by_email(self, email: str) -> User | None:
         return next(self._uow.scan("users", lambda u: u.email == email), None)
 

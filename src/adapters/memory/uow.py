@@ -63,10 +63,15 @@ class MemoryUnitOfWork:
         self._new_tokens: dict[str, uuid.UUID] = {}
         self._on_commit: list[Callable[[], None]] = []
         self._events: list[DomainEvent] = []
+        self._read_only = False
         self.users = MemoryUsers(self)
         self.sessions = MemorySessions(self)
         self.codes = MemoryCodes(self)
         self.audit_log = MemoryAuditLog(self)
+
+    def reading(self) -> Self:
+        self._read_only = True
+        return self
 
     async def __aenter__(self) -> Self:
         self._reset()
@@ -82,6 +87,7 @@ class MemoryUnitOfWork:
 
     async def rollback(self) -> None:
         self._reset()
+        self._read_only = False
 
     def collect_events(self) -> list[DomainEvent]:
         events, self._events = self._events, []
@@ -140,6 +146,8 @@ class MemoryUnitOfWork:
     # -- commit -------------------------------------------------------------------------------
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a unit of work opened with reading() cannot commit")
         changed = [t for t in self._tracked.values() if t.original is None or t.obj != t.original]
         for tracked in changed:
             stored = getattr(self.store, tracked.table).rows.get(tracked.obj.id)

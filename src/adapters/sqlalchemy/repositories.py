@@ -71,6 +71,9 @@ class SqlUsers:
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self._uow.get(User, user_id)
 
+    async def get_for_update(self, user_id: uuid.UUID) -> User | None:
+        return await self._uow.get(User, user_id, for_update=True)
+
     async def find_by_email(self, email: str) -> User | None:
         return await self._first(_users.email == email)
 

@@ -7,6 +7,8 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
 - ``commit()`` flushes and commits; the session stays usable afterwards. A violated constraint
   or a stale version counter becomes ``Conflict`` (``field`` names a duplicated column), here
   and in any query whose autoflush hits it; the changes of the unit of work are then dropped.
+  A value the database cannot take (PostgreSQL SQLSTATE class 22: a NUL character, a number
+  out of range ...; an integer beyond 64 bits on SQLite) becomes ``Invalid`` the same way.
 - After a successful commit, the events recorded by every aggregate the session loaded, added
   or deleted are pulled and kept for ``collect_events()``.
 
@@ -24,23 +26,30 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import Executable, Result, Select, UniqueConstraint, event
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from adapters.sqlalchemy.database import metadata
+from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION, metadata
 from adapters.sqlalchemy.repositories import SqlAuditLog, SqlCodes, SqlSessions, SqlUsers
 from alora_core.identity.ports import OneTimeCodes, Sessions, Users
 from alora_core.shared.audit import AuditLog
-from alora_core.shared.errors import Conflict
+from alora_core.shared.errors import Conflict, Invalid
 from alora_core.shared.events import DomainEvent, EventRecorder
 
-__all__ = ["SqlAlchemyUnitOfWork", "TrackingSession", "conflict_from", "session_factory"]
+__all__ = [
+    "SqlAlchemyUnitOfWork",
+    "TrackingSession",
+    "conflict_from",
+    "invalid_from",
+    "session_factory",
+]
 
 T = TypeVar("T")
 
 STALE_DETAIL = "the record was changed by someone else; try again"
+INVALID_DETAIL = "a value is not acceptable to the database"
 # SQLSTATEs that mean "retry": serialization failure and deadlock (PostgreSQL).
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)")
@@ -86,6 +95,7 @@ class SqlAlchemyUnitOfWork:
         self._factory = sessions
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
+        self._read_only = False
         self._tokens = SqlSessions(self)  # also holds the refresh tokens to write on commit
         # Typed as the ports: protocol attributes are invariant, and this checks the match.
         self.users: Users = SqlUsers(self)
@@ -95,11 +105,18 @@ class SqlAlchemyUnitOfWork:
 
     # -- the UnitOfWork protocol --------------------------------------------------------------
 
+    def reading(self) -> Self:
+        self._read_only = True
+        return self
+
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open; use one per task")
         self._session = self._factory()
         self._tokens.forget_tokens()
+        if self._read_only:
+            # SQLite: a plain BEGIN takes no write lock, so concurrent reads do not queue.
+            await self._session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
         return self
 
     async def __aexit__(
@@ -109,12 +126,15 @@ class SqlAlchemyUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self._session, None
+        self._read_only = False
         self._tokens.forget_tokens()
         if session is not None:
             _tracking(session).forget()
             await session.close()  # rolls back whatever was not committed
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a unit of work opened with reading() cannot commit")
         session = self.session
         await self._guard(self._write(session))
         for obj in list(_tracking(session).seen.values()):
@@ -151,7 +171,7 @@ class SqlAlchemyUnitOfWork:
     async def delete(self, obj: object) -> None:
         await self._guard(self.session.delete(obj))
 
-    async def get(self, entity: type[T], ident: uuid.UUID) -> T | None:
+    async def get(self, entity: type[T], ident: uuid.UUID, *, for_update: bool = False) -> T | None:
         """The object with this id as this unit of work sees it (added, changed or deleted).
 
         No autoflush: a lookup by id needs none, and flushing here could raise the conflict of
@@ -162,7 +182,7 @@ class SqlAlchemyUnitOfWork:
             if isinstance(pending, entity) and getattr(pending, "id", None) == ident:
                 return pending
         with session.no_autoflush:
-            obj = await self._guard(session.get(entity, ident))
+            obj = await self._guard(session.get(entity, ident, with_for_update=for_update))
         return None if obj is None or obj in session.deleted else obj
 
     async def execute(self, statement: Executable) -> Result[Any]:
@@ -180,19 +200,20 @@ class SqlAlchemyUnitOfWork:
     # -- errors -------------------------------------------------------------------------------
 
     async def _guard(self, awaitable: Awaitable[T]) -> T:
-        """Await a session call; a violated constraint or a stale version raises ``Conflict``.
+        """Await a session call; a violated constraint or a stale version raises ``Conflict``,
+        a value the database refuses raises ``Invalid``.
 
         The session is then rolled back and its objects detached (they keep their state), so
         the unit of work can go on with fresh reads, as the in-memory one can.
         """
         try:
             return await awaitable
-        except (DBAPIError, StaleDataError) as exc:
-            conflict = conflict_from(exc)
-            if conflict is None:
+        except (DBAPIError, StaleDataError, OverflowError) as exc:
+            error = conflict_from(exc) or invalid_from(exc)
+            if error is None:
                 raise
             await self._discard(self.session)
-            raise conflict from exc
+            raise error from exc
 
     async def _discard(self, session: AsyncSession) -> None:
         self._tokens.forget_tokens()
@@ -222,6 +243,22 @@ def conflict_from(exc: BaseException) -> Conflict | None:
         return Conflict(f"{column} is already in use", field=column)
     if isinstance(exc, DBAPIError) and _sqlstate(exc) in _RETRY_SQLSTATES:
         return Conflict("the change clashed with a concurrent one; try again")
+    return None
+
+
+def invalid_from(exc: BaseException) -> Invalid | None:
+    """The ``Invalid`` a database error means (the input holds a value the database cannot
+    store or compare), or None when it means something else."""
+    if isinstance(exc, DBAPIError):
+        state = _sqlstate(exc)
+        # SQLSTATE class 22, "data exception": 22021 (a NUL character), 22001 (string too
+        # long), 22003 (numeric value out of range), 22P02 (invalid text representation) ...
+        # DataError is the DB-API's name for the same, for drivers that give no SQLSTATE.
+        if (state is not None and state.startswith("22")) or isinstance(exc, DataError):
+            return Invalid(INVALID_DETAIL)
+    # sqlite3 binds integers as 64-bit and raises this, unwrapped, for a larger one.
+    if isinstance(exc, OverflowError) and "SQLite INTEGER" in str(exc):
+        return Invalid(INVALID_DETAIL)
     return None
 
 

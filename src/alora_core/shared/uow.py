@@ -18,6 +18,13 @@ class UnitOfWork(Protocol):
 
     audit_log: AuditLog
 
+    def reading(self) -> Self:
+        """This unit of work for one read-only transaction: ``async with uow.reading():``.
+
+        It takes no write lock (reads stay concurrent on SQLite); committing it is a bug.
+        """
+        ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(

@@ -39,13 +39,13 @@ async def list_users(cmd: ListUsers, uow: IdentityUnitOfWork, deps: IdentityDeps
     require_admin(cmd.actor.role)
     page = PageRequest(cmd.page, cmd.page_size)
     text = (cmd.text or "").strip()[:100] or None
-    async with uow:
+    async with uow.reading():
         return await uow.users.search(page, cmd.role, text)
 
 
 async def get_user(cmd: GetUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
     require_admin(cmd.actor.role)
-    async with uow:
+    async with uow.reading():
         return await load_user(uow, cmd.user_id)
 
 
@@ -156,7 +156,7 @@ async def list_sessions(
     cmd: ListSessions, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> Page[Session]:
     require_admin(cmd.actor.role)
-    async with uow:
+    async with uow.reading():
         return await uow.sessions.search(
             PageRequest(cmd.page, cmd.page_size), cmd.user_id, deps.clock.now()
         )
@@ -189,7 +189,7 @@ async def list_audit_log(
     cmd: ListAuditLog, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> Page[AuditEntry]:
     require_admin(cmd.actor.role)
-    async with uow:
+    async with uow.reading():
         return await uow.audit_log.list(PageRequest(cmd.page, cmd.page_size), action=cmd.action)
 
 

@@ -29,7 +29,7 @@ async def forgot_password(cmd: ForgotPassword, uow: IdentityUnitOfWork, deps: Id
 
 async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
     email = normalize_email(cmd.email)
-    async with uow:
+    async with uow.reading():
         user = await uow.users.find_by_email(email)
     errors = password_errors(cmd.new_password, email, user.username if user else "")
     if errors:
@@ -49,7 +49,7 @@ async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: Iden
 
 
 async def change_password(cmd: ChangePassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
-    async with uow:
+    async with uow.reading():
         user = await load_user(uow, cmd.actor.user_id)
     if not await deps.hasher.verify(user.password_hash, cmd.current_password):
         raise InvalidCredentials("the current password is wrong")

@@ -79,7 +79,7 @@ def _social_link_errors(links: dict[str, str]) -> list[FieldError]:
 async def get_settings(
     cmd: GetSettings, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> UserSettings:
-    async with uow:
+    async with uow.reading():
         return (await load_user(uow, cmd.actor.user_id)).settings
 
 
@@ -106,7 +106,7 @@ async def replace_settings(
 async def get_public_profile(
     cmd: GetPublicProfile, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> PublicProfile:
-    async with uow:
+    async with uow.reading():
         user = await uow.users.get(cmd.user_id)
     viewer = cmd.viewer
     is_self_or_admin = viewer is not None and (viewer.user_id == cmd.user_id or viewer.is_admin)

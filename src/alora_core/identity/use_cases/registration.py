@@ -42,7 +42,7 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
     if errors:
         raise Invalid("the registration has invalid fields", errors)
 
-    async with uow:
+    async with uow.reading():
         await _ensure_unique(uow, email=email, username=username, phone=phone)
     password_hash = await deps.hasher.hash(cmd.password)
     now = deps.clock.now()
@@ -75,7 +75,7 @@ async def create_admin(cmd: CreateAdmin, uow: IdentityUnitOfWork, deps: Identity
     errors += password_errors(cmd.password, email, username)
     if errors:
         raise Invalid("the administrator has invalid fields", errors)
-    async with uow:
+    async with uow.reading():
         await _ensure_unique(uow, email=email, username=username, phone=None)
     password_hash = await deps.hasher.hash(cmd.password)
     now = deps.clock.now()

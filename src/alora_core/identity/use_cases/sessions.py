@@ -41,7 +41,7 @@ async def login(cmd: Login, uow: IdentityUnitOfWork, deps: IdentityDeps) -> Logi
         if wait is not None:
             raise RateLimited("too many failed sign-ins; try again later", wait)
 
-    async with uow:
+    async with uow.reading():
         user = await find_by_identifier(uow, deps, identifier)
     if user is None:
         await deps.hasher.verify_dummy(cmd.password)
@@ -81,9 +81,12 @@ async def find_by_identifier(
 async def _open_session(
     uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, cmd: Login
 ) -> LoginResult:
-    """Start a session, retiring the oldest beyond the limit. The user row is not versioned
-    here, so one person signing in on several devices at once never conflicts; two logins
-    retiring the same old session do, and the loser simply tries again."""
+    """Start a session, retiring the oldest beyond the limit.
+
+    Logins of one user queue on the user's row lock, so the limit holds under concurrency;
+    the row is not versioned here, so they never conflict. A refresh racing on a retired
+    session can, and the login then simply tries again.
+    """
     for attempt in range(SESSION_ATTEMPTS):
         now = deps.clock.now()
         refresh_token = new_refresh_token()
@@ -98,7 +101,7 @@ async def _open_session(
         )
         try:
             async with uow:
-                current = await uow.users.get(user.id)
+                current = await uow.users.get_for_update(user.id)
                 if current is None:
                     raise InvalidCredentials("the identifier or the password is wrong")
                 current.ensure_can_sign_in(deps.config.require_verified_email)
@@ -176,7 +179,7 @@ async def authenticate(cmd: Authenticate, uow: IdentityUnitOfWork, deps: Identit
     """Who sends this access token; its session must still be active, its user not suspended."""
     now = deps.clock.now()
     claims = deps.tokens.verify(cmd.access_token, now)
-    async with uow:
+    async with uow.reading():
         user = await uow.users.active_by_session(claims.session_id, now)
     if user is None or user.id != claims.user_id or user.suspended:
         raise Unauthenticated("the session has ended; sign in again")
@@ -196,7 +199,7 @@ async def logout(cmd: Logout, uow: IdentityUnitOfWork, deps: IdentityDeps) -> No
 async def list_my_sessions(
     cmd: ListMySessions, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> list[Session]:
-    async with uow:
+    async with uow.reading():
         sessions = await uow.sessions.active_for_user(cmd.actor.user_id, deps.clock.now())
     return sorted(sessions, key=lambda s: s.created_at, reverse=True)
 
