@@ -12,7 +12,12 @@ or ``var/`` folder never leaks in (build paths from ``__file__``, not the workin
 
 Event loops: pytest-asyncio's default loop, one per test (``asyncio_mode=auto``). Async
 fixtures shared by the session must say so: ``@pytest_asyncio.fixture(scope="session",
-loop_scope="session")`` and should yield plain values (URLs), not loop-bound objects.
+loop_scope="session")`` and should yield plain values (URLs), not loop-bound objects. Request
+such a fixture from a sync fixture (``request.getfixturevalue``), not from a per-test async one.
+
+Migrated databases: ``migrated_database_url`` is parametrized over SQLite and PostgreSQL and
+gives a database at the latest migration with empty tables (a fresh SQLite file per test; the
+session PostgreSQL database, migrated once, with every table emptied before the test).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ REQUIRE_SERVICES = os.environ.get("ALORA_REQUIRE_SERVICES", "").strip().lower() 
 
 _SERVICE_MARKERS = {
     "postgres_url": "postgres",
+    "migrated_postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
     "redis_url": "redis",
 }
@@ -132,12 +138,66 @@ async def postgres_url() -> AsyncIterator[str]:
     await _drop_database(server, database)
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def migrated_postgres_url(postgres_url: str) -> str:
+    """``postgres_url``, migrated to the latest revision once per session."""
+    from adapters.sqlalchemy.migrate import upgrade
+
+    await upgrade(postgres_url)
+    return postgres_url
+
+
 @pytest_asyncio.fixture
 async def fresh_postgres_url() -> AsyncIterator[str]:
     """Plain URL of an empty database of its own for one test (e.g. migrations); dropped after."""
     server, database = await _plain_postgres_database("alora_test_fresh")
     yield database.render_as_string(hide_password=False)
     await _drop_database(server, database)
+
+
+# --- either database, migrated ----------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def _migratable_database_url(request: pytest.FixtureRequest) -> str:
+    # Sync on purpose: the session-scoped PostgreSQL fixtures run on the session's event loop.
+    url: str = request.getfixturevalue(
+        "sqlite_url" if request.param == "sqlite" else "migrated_postgres_url"
+    )
+    return url
+
+
+@pytest_asyncio.fixture
+async def migrated_database_url(_migratable_database_url: str) -> str:
+    """Plain URL of a database at the latest migration with empty tables, on SQLite and on
+    PostgreSQL (the test is parametrized ``[sqlite]`` / ``[postgres]``).
+
+    SQLite: a fresh file, migrated for this test. PostgreSQL: the session database (migrated
+    once), every table emptied before the test; tests of a session run one at a time.
+    """
+    from adapters.sqlalchemy.migrate import upgrade
+
+    url = _migratable_database_url
+    if url.startswith("sqlite"):
+        await upgrade(url)
+    else:
+        await empty_tables(url)
+    return url
+
+
+async def empty_tables(url: str) -> None:
+    """Delete every row of every table the application defines, children first."""
+    from sqlalchemy import pool
+
+    from adapters.sqlalchemy.database import create_engine, import_all_tables
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as connection:  # DELETE beats TRUNCATE on a few rows
+            for table in reversed(import_all_tables().sorted_tables):
+                await connection.execute(table.delete())
+    finally:
+        await engine.dispose()
 
 
 # --- Redis -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 PostgreSQL, held to the behaviour of the in-memory adapter.
 
 SQLite tests migrate a fresh file each; PostgreSQL tests share the session database, migrated
-once, and start from empty identity tables.
+once, and start from empty tables (``migrated_database_url`` in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Any
 
 import attrs
 import pytest
-import pytest_asyncio
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, inspect, text, update
+from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
@@ -34,7 +34,7 @@ from adapters.sqlalchemy.identity import (
     users_table,
 )
 from adapters.sqlalchemy.migrate import alembic_config, migration_engine, upgrade
-from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, session_factory
+from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, invalid_from, session_factory
 from alora_core.identity import events
 from alora_core.identity.model import (
     Address,
@@ -49,8 +49,8 @@ from alora_core.identity.model import (
     Visibility,
 )
 from alora_core.shared.audit import AuditEntry
-from alora_core.shared.errors import Conflict
-from alora_core.shared.pagination import PageRequest
+from alora_core.shared.errors import Conflict, Invalid
+from alora_core.shared.pagination import MAX_PAGE, MAX_PAGE_SIZE, PageRequest
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 IDENTITY_TABLES = ("users", "sessions", "refresh_tokens", "one_time_codes", "audit_log")
@@ -58,30 +58,9 @@ IDENTITY_TABLES = ("users", "sessions", "refresh_tokens", "one_time_codes", "aud
 # --- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def migrated_postgres_url(postgres_url: str) -> str:
-    await upgrade(postgres_url)
-    return postgres_url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "sqlite":
-        url: str = request.getfixturevalue("sqlite_url")
-    else:
-        url = request.getfixturevalue("migrated_postgres_url")
-    return url
-
-
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    if database_url.startswith("sqlite"):
-        await upgrade(database_url)
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:  # DELETE beats TRUNCATE on a few rows
-            for table_name in reversed(IDENTITY_TABLES):  # children first
-                await connection.execute(text(f"DELETE FROM {table_name}"))
+async def engine(migrated_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(migrated_database_url)
     try:
         yield engine
     finally:
@@ -364,6 +343,65 @@ async def test_a_duplicate_primary_key_is_a_conflict(
     with pytest.raises(Conflict) as raised:
         await add_all(new_uow(), make_user("bob", id=user.id))
     assert raised.value.field is None
+
+
+async def test_text_with_a_nul_character(engine: AsyncEngine, uow: SqlAlchemyUnitOfWork) -> None:
+    """PostgreSQL refuses NUL in text (SQLSTATE 22021): ``Invalid``, never a 500, and the unit
+    of work goes on. SQLite stores and compares it like any other character."""
+    async with uow:
+        await uow.users.add(make_user("ana", full_name="Ana\x00Example"))
+        if is_postgres(engine):
+            with pytest.raises(Invalid, match="not acceptable to the database"):
+                await uow.commit()
+        else:
+            await uow.commit()
+    async with uow:
+        if is_postgres(engine):
+            with pytest.raises(Invalid):
+                await uow.users.find_by_username("ana\x00")
+            with pytest.raises(Invalid):
+                await uow.users.search(PageRequest(), None, "\x00")
+            assert await uow.users.find_by_username("ana") is None
+        else:
+            assert await uow.users.find_by_username("ana\x00") is None
+            stored = await uow.users.find_by_username("ana")
+            assert stored is not None and stored.full_name == "Ana\x00Example"
+            assert (await uow.users.search(PageRequest(), None, "\x00")).total == 1
+
+
+async def test_an_integer_beyond_64_bits_is_invalid(uow: SqlAlchemyUnitOfWork) -> None:
+    await add_all(uow, make_user("ana"))
+    async with uow:
+        with pytest.raises(Invalid):  # SQLite: OverflowError; PostgreSQL: asyncpg's DataError
+            await uow.execute(select(users_table).where(users_table.c.version == 2**64))
+        assert await uow.users.find_by_username("ana") is not None
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["CAST(2147483647 AS INTEGER) + 1", "CAST('abc' AS INTEGER)"],
+    ids=["numeric-out-of-range", "invalid-text-representation"],
+)
+async def test_other_data_exceptions_are_invalid_on_postgres(
+    engine: AsyncEngine, uow: SqlAlchemyUnitOfWork, expression: str
+) -> None:
+    """SQLSTATE 22003 and 22P02 on PostgreSQL; SQLite computes a value instead."""
+    async with uow:
+        if is_postgres(engine):
+            with pytest.raises(Invalid):
+                await uow.execute(text(f"SELECT {expression}"))
+        else:
+            await uow.execute(text(f"SELECT {expression}"))
+        assert await uow.users.find_by_username("nobody") is None
+
+
+def test_only_data_errors_are_invalid() -> None:
+    assert isinstance(invalid_from(DataError("SELECT 1", {}, Exception("bad"))), Invalid)
+    assert invalid_from(OperationalError("SELECT 1", {}, Exception("locked"))) is None
+    assert invalid_from(OverflowError("date value out of range")) is None
+    assert isinstance(
+        invalid_from(OverflowError("Python int too large to convert to SQLite INTEGER")), Invalid
+    )
 
 
 async def test_a_stale_version_is_a_conflict(uow: SqlAlchemyUnitOfWork) -> None:
@@ -719,24 +757,16 @@ async def test_search_pages_and_totals(uow: SqlAlchemyUnitOfWork) -> None:
         first = await uow.users.search(PageRequest(1, 3), None, None)
         last = await uow.users.search(PageRequest(3, 3), None, None)
         beyond = await uow.users.search(PageRequest(4, 3), None, None)
-        absurd = await uow.users.search(PageRequest(10**20, 3), None, None)  # > 64 bits
+        farthest = PageRequest(MAX_PAGE, MAX_PAGE_SIZE)  # the largest offset a request allows
+        absurd = await uow.users.search(farthest, None, None)
     assert (absurd.total, list(absurd.items)) == (7, [])
     assert [u.username for u in first.items] == ["user6", "user5", "user4"]
     assert [u.username for u in last.items] == ["user0"]
     assert (first.total, first.pages, beyond.total, list(beyond.items)) == (7, 3, 7, [])
 
 
-async def test_search_folds_the_case_of_non_ascii_letters(
-    request: pytest.FixtureRequest, engine: AsyncEngine, uow: SqlAlchemyUnitOfWork
-) -> None:
-    if not is_postgres(engine):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="SQLite's lower() folds ASCII only; database.py could register "
-                "Python's str.lower as lower() on each connection",
-            )
-        )
+async def test_search_folds_the_case_of_non_ascii_letters(uow: SqlAlchemyUnitOfWork) -> None:
+    """SQLite's own lower() folds ASCII only; database.py registers Python's str.lower."""
     await add_all(uow, make_user("ana", full_name="ÁNGELA Ñúñez"))
     async with uow:
         found = await uow.users.search(PageRequest(), None, "ángela ñ")

@@ -171,6 +171,12 @@ async def test_login_by_email_username_and_phone(alora: Alora) -> None:
         assert principal.user.id == user.id
 
 
+async def test_control_characters_in_the_identifier_find_no_one(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    with pytest.raises(InvalidCredentials):
+        await login(alora, "ana\x00")
+
+
 async def test_numeric_username_is_found_by_the_fallback(alora: Alora) -> None:
     user = await verified_user(alora, "ana", username="12345678")
     assert (await login(alora, "12345678")).user.id == user.id

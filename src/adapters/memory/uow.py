@@ -16,6 +16,8 @@ from typing import Any, Self
 
 from attrs import define, field
 
+from alora_core.identity.ports import OneTimeCodes, Sessions, Users
+from alora_core.shared.audit import AuditLog
 from alora_core.shared.errors import Conflict
 from alora_core.shared.events import DomainEvent, EventRecorder
 
@@ -64,10 +66,11 @@ class MemoryUnitOfWork:
         self._on_commit: list[Callable[[], None]] = []
         self._events: list[DomainEvent] = []
         self._read_only = False
-        self.users = MemoryUsers(self)
-        self.sessions = MemorySessions(self)
-        self.codes = MemoryCodes(self)
-        self.audit_log = MemoryAuditLog(self)
+        # Typed as the ports: protocol attributes are invariant, and this checks the match.
+        self.users: Users = MemoryUsers(self)
+        self.sessions: Sessions = MemorySessions(self)
+        self.codes: OneTimeCodes = MemoryCodes(self)
+        self.audit_log: AuditLog = MemoryAuditLog(self)
 
     def reading(self) -> Self:
         self._read_only = True

@@ -11,7 +11,8 @@ from sqlalchemy import Column, String, Table, Uuid
 from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import JsonDict, UtcDateTime, mapper_registry
+from adapters.sqlalchemy.identity import mapper_registry
+from adapters.sqlalchemy.types import JsonDict, UtcDateTime
 from alora_core.shared.audit import AuditEntry
 
 __all__ = ["audit_log_table"]

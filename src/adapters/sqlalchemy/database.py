@@ -4,7 +4,9 @@ Users configure plain URLs (``sqlite:///var/alora.db``, ``postgresql://u:p@host/
 ``async_url`` picks the async driver. ``create_engine`` makes SQLite safe for concurrent
 writers: every transaction starts with ``BEGIN IMMEDIATE`` so writers queue on
 ``busy_timeout`` instead of failing with "database is locked" when two deferred
-transactions try to upgrade to a write lock at the same time.
+transactions try to upgrade to a write lock at the same time. It also replaces SQLite's
+``lower()``, which folds ASCII letters only, with Python's ``str.lower`` (as PostgreSQL and
+the in-memory adapter fold: ``lower('ÁNGELA')`` is ``'ángela'``).
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ def _create_sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> AsyncEngine
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # The aiosqlite adapter runs this on the connection's own thread, as sqlite3 requires.
+        dbapi_connection.create_function("lower", 1, _sqlite_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         try:
             for name, value in SQLITE_PRAGMAS:
@@ -158,6 +162,11 @@ def _create_sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> AsyncEngine
         connection.exec_driver_sql(f"BEGIN {mode.upper()}")
 
     return engine
+
+
+def _sqlite_lower(value: Any) -> Any:
+    """SQLite's ``lower()`` with Python's Unicode case mapping; non-text passes through."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def import_all_tables() -> MetaData:

@@ -10,40 +10,30 @@ transaction that changed the row, whatever the number of flushes inside it, exac
 in-memory adapter. A stale version makes the flush raise ``StaleDataError``, which the unit of
 work turns into ``Conflict``.
 
-The column types shared by every context (``UtcDateTime``, ``JsonOf``, ``JsonDict``,
-``str_enum``) live here for now; move them to their own module when a second context needs them.
+The column types (``UtcDateTime``, ``JsonOf``, ``JsonDict``, ``str_enum``) live in
+``adapters.sqlalchemy.types``, shared by every context.
 """
 
 from __future__ import annotations
 
-import enum
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
-from cattrs.preconf.json import make_converter
 from sqlalchemy import (
-    JSON,
     Column,
-    DateTime,
-    Dialect,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     String,
     Table,
-    TypeDecorator,
     Uuid,
     event,
     inspect,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapper, object_session, registry, relationship
-from sqlalchemy.types import TypeEngine
 
 from adapters.sqlalchemy.database import metadata
+from adapters.sqlalchemy.types import JsonDict, JsonOf, UtcDateTime, str_enum
 from alora_core.identity.model import (
     Address,
     OneTimeCode,
@@ -56,102 +46,14 @@ from alora_core.identity.model import (
 )
 
 __all__ = [
-    "JsonDict",
-    "JsonOf",
-    "UtcDateTime",
     "codes_table",
-    "converter",
     "mapper_registry",
     "refresh_tokens_table",
     "sessions_table",
-    "str_enum",
     "users_table",
 ]
 
 mapper_registry = registry(metadata=metadata)
-
-# JSON columns go through one cattrs converter: attrs value objects and enums on the way in,
-# the declared type on the way out. UUIDs inside free-form JSON are written as strings.
-converter = make_converter()
-converter.register_unstructure_hook(uuid.UUID, str)
-
-
-# --- column types -----------------------------------------------------------------------------
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """``DateTime(timezone=True)`` that only takes and always gives aware UTC datetimes.
-
-    SQLite keeps no offset: values are stored as naive UTC text (which sorts and compares
-    chronologically) and read back as UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: the domain uses aware UTC datetimes")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class _Json(TypeDecorator[Any]):
-    """JSON on SQLite, JSONB on PostgreSQL; SQL NULL (not JSON ``null``) for None."""
-
-    impl = JSON(none_as_null=True)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(JSONB(none_as_null=True))
-        return dialect.type_descriptor(JSON(none_as_null=True))
-
-
-class JsonOf(_Json):
-    """A value of ``cls`` (an attrs class, possibly ``X | None``) stored as JSON via cattrs."""
-
-    def __init__(self, cls: Any) -> None:
-        super().__init__()
-        self.cls = cls  # the attribute name must match the argument for the cache key
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else converter.unstructure(value, self.cls)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else converter.structure(value, self.cls)
-
-
-class JsonDict(_Json):
-    """A JSON object of plain values (``dict[str, Any]``); UUIDs and datetimes become strings."""
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else converter.unstructure(dict(value))
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return None if value is None else dict(value)
-
-
-def str_enum(cls: type[enum.Enum], length: int = 32) -> Enum:
-    """An enum stored as its ``.value`` in a VARCHAR (no native type, no CHECK constraint)."""
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
 
 # In-place changes of ``user.social_links`` are tracked too (the in-memory adapter sees them).
 _social_links_type = MutableDict.as_mutable(JsonDict())

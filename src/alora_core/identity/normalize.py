@@ -27,8 +27,17 @@ def normalize_username(raw: str) -> str:
     return raw.strip().lower()
 
 
+def has_control_characters(text: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
 def email_error(email: str) -> FieldError | None:
-    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.match(email) or ".." in email:
+    if (
+        has_control_characters(email)
+        or len(email) > MAX_EMAIL_LENGTH
+        or not EMAIL_RE.match(email)
+        or ".." in email
+    ):
         return FieldError("email", "must be a valid email address", "invalid-email")
     return None
 

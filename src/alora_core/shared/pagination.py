@@ -12,6 +12,8 @@ from alora_core.shared.errors import Invalid
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
+# Far beyond any real table; keeps ``offset`` small enough for every database's integers.
+MAX_PAGE = 1_000_000
 
 
 def _positive(_: object, attribute: object, value: int) -> None:
@@ -25,6 +27,8 @@ class PageRequest:
     page_size: int = field(default=20, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
+        if self.page > MAX_PAGE:
+            raise Invalid.field("page", f"must be at most {MAX_PAGE}")
         if self.page_size > MAX_PAGE_SIZE:
             raise Invalid.field("page_size", f"must be at most {MAX_PAGE_SIZE}")
 

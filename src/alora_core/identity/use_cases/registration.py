@@ -7,6 +7,7 @@ from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerifi
 from alora_core.identity.model import OneTimeCode, Purpose, Role, User
 from alora_core.identity.normalize import (
     email_error,
+    has_control_characters,
     normalize_email,
     normalize_username,
     username_error,
@@ -23,6 +24,8 @@ MAX_NAME_LENGTH = 100
 def full_name_error(full_name: str) -> FieldError | None:
     if not 1 <= len(full_name) <= MAX_NAME_LENGTH:
         return FieldError("full_name", f"must be 1 to {MAX_NAME_LENGTH} characters", "length")
+    if has_control_characters(full_name):
+        return FieldError("full_name", "must not contain control characters", "invalid-text")
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from alora_core.identity.commands import (
     Authenticate,
     ListMySessions,
@@ -15,6 +17,7 @@ from alora_core.identity.model import RevokeReason, Session, User
 from alora_core.identity.normalize import (
     IdentifierKind,
     detect_identifier,
+    has_control_characters,
     normalize_email,
     normalize_username,
 )
@@ -65,6 +68,8 @@ async def find_by_identifier(
     uow: IdentityUnitOfWork, deps: IdentityDeps, identifier: str
 ) -> User | None:
     """Look where the identifier's shape points first, then across email, username and phone."""
+    if has_control_characters(identifier):
+        return None
     kind = detect_identifier(identifier)
     phone = deps.phones.to_e164(identifier) if kind is IdentifierKind.PHONE else None
     if kind is IdentifierKind.EMAIL:
@@ -152,7 +157,8 @@ async def refresh_session(
             raise Unauthenticated("the refresh token is not valid")
         session.rotate(presented, token_hash(new_token), now)
         if session.revoked_at is not None:
-            await uow.commit()
+            with suppress(Conflict):  # a concurrent replay revoked it first: same outcome
+                await uow.commit()
             raise Unauthenticated("this refresh token was already used; the session is revoked")
         user = await uow.users.get(session.user_id)
         if user is None or user.suspended:

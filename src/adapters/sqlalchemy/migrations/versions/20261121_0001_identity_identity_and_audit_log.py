@@ -19,7 +19,7 @@ down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Frozen copies of the column types in adapters/sqlalchemy/identity.py: a migration must not
+# Frozen copies of the column types in adapters/sqlalchemy/types.py: a migration must not
 # change when the application code does.
 TIMESTAMP = sa.DateTime(timezone=True)
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
