@@ -505,6 +505,10 @@ async def test_admin_updates_suspends_deletes_and_audits(alora: Alora) -> None:
         await alora.bus.handle(
             c.AdminUpdateUser(actor=admin, user_id=admin.user_id, changes={"role": "customer"})
         )
+    with pytest.raises(Conflict):
+        await alora.bus.handle(
+            c.AdminUpdateUser(actor=admin, user_id=admin.user_id, changes={"email_verified": False})
+        )
     await alora.bus.handle(c.SuspendUser(actor=admin, user_id=user.id, reason="spam"))
     with pytest.raises(Unauthenticated):
         await alora.bus.handle(c.Authenticate(access_token=session.access_token))

@@ -12,9 +12,8 @@ Handlers get ``alora`` and ``settings`` by dependency injection, and the caller 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from functools import partial
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -57,7 +56,7 @@ def create_app(settings: Settings | None = None, *, alora: Alora | None = None) 
             settings,
             route_handlers=ROUTE_HANDLERS,
             dependencies=dependencies,
-            readiness_checks=alora.readiness_checks,
+            readiness_checks=lambda: alora.readiness_checks,
         )
     else:
         configure_logging(settings.log_level, settings.log_format)
@@ -67,7 +66,7 @@ def create_app(settings: Settings | None = None, *, alora: Alora | None = None) 
             route_handlers=ROUTE_HANDLERS,
             dependencies=dependencies,
             lifespan=[started.lifespan],
-            readiness_checks=started.readiness_checks(),
+            readiness_checks=started.readiness_checks,
         )
     app.state.settings = settings
     app.state.alora = alora
@@ -91,17 +90,12 @@ class _Started:
             app.state.alora = None
             await alora.aclose()
 
-    def readiness_checks(self) -> dict[str, ReadinessCheck]:
-        """One check per dependency ``bootstrap.build`` checks for these settings.
-
-        ``build_litestar`` takes the names before start-up; each runs the built Alora's check.
-        """
-        names = ["database", *(["redis"] if self.settings.redis_url else [])]
-        return {name: partial(self._check, name) for name in names}
-
-    async def _check(self, name: str) -> None:
+    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
+        """The built Alora's checks; a failing one while it is not (or no longer) built."""
         if self.alora is None:
-            raise RuntimeError("Alora is not started")
-        check = self.alora.readiness_checks.get(name)
-        if check is not None:
-            await check()
+            return {"startup": _not_started}
+        return self.alora.readiness_checks
+
+
+async def _not_started() -> None:
+    raise RuntimeError("Alora is not started")

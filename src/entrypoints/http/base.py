@@ -10,17 +10,22 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import msgspec
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Operation, RequestBody, Schema, SecurityScheme
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
+from litestar.typing import FieldDefinition
 
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import (
@@ -33,9 +38,19 @@ from entrypoints.http.schemas import Problem, ResponseSchema
 from entrypoints.logging import request_id_var
 from entrypoints.settings import Settings
 
-__all__ = ["BEARER_SECURITY", "ReadinessCheck", "build_litestar", "problem_responses"]
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+
+__all__ = [
+    "BEARER_SECURITY",
+    "ReadinessCheck",
+    "ReadinessChecks",
+    "build_litestar",
+    "problem_responses",
+]
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+ReadinessChecks = Mapping[str, ReadinessCheck] | Callable[[], Mapping[str, ReadinessCheck]]
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]] | AbstractAsyncContextManager[Any]
 
 READINESS_TIMEOUT_SECONDS = 2.0
@@ -44,6 +59,7 @@ BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 _NO_INPUT = frozenset({"request", "socket", "scope", "state", "receive", "send"})
 _NO_STORE = {"Cache-Control": "no-store"}
+_NO_BODY_STATUSES = frozenset({HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED})
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +72,22 @@ def build_litestar(
     on_startup: Sequence[LifespanHook] | None = None,
     on_shutdown: Sequence[LifespanHook] | None = None,
     lifespan: Sequence[Lifespan] | None = None,
-    readiness_checks: Mapping[str, ReadinessCheck],
+    readiness_checks: ReadinessChecks,
 ) -> Litestar:
     """The API app: ``route_handlers`` under the paths they declare, plus health and schema routes.
 
+    ``readiness_checks`` is a mapping of check name to check, or a callable returning the
+    current mapping: ``/health/ready`` calls it on every request, so the checks may come from
+    something built at start-up, after this app.
+
     Every route's OpenAPI entry gets problem responses for 500, for 400/422 when it takes input
     and for 413 when it takes a body; a handler's own ``responses=`` win over these defaults.
+    A success status that carries no body (204, 304) is documented without content, a body the
+    handler defaults (``data: JSONBody[X | None] = None``) as optional, and a request schema
+    that rejects unknown fields with ``additionalProperties: false``.
     """
     app = Litestar(
-        route_handlers=[*route_handlers, *_health_handlers(dict(readiness_checks))],
+        route_handlers=[*route_handlers, *_health_handlers(readiness_checks)],
         dependencies=dependencies,
         on_startup=on_startup,
         on_shutdown=on_shutdown,
@@ -73,10 +96,11 @@ def build_litestar(
         cors_config=_cors_config(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=_openapi_config(),
+        plugins=[_ClosedStructSchemaPlugin()],
         logging_config=None,  # configure_logging owns the process's logging
         debug=False,
     )
-    _document_error_responses(app)
+    _document_responses(app)
     # Litestar runs its own middleware only on matched routes; wrapping the app's outermost
     # handler puts request ids and security headers on 404s, 405s and CORS preflights too.
     app.asgi_handler = RequestContextMiddleware(
@@ -97,6 +121,7 @@ def _cors_config(origins: Sequence[str]) -> CORSConfig | None:
             "Accept",
             "Accept-Language",
             "X-Request-ID",
+            "X-Requested-With",  # the CSRF proof of cookie-authenticated browsers (see auth.py)
         ],
         expose_headers=["X-Request-ID", "Retry-After", "Location"],
         allow_credentials="*" not in origins,  # browsers refuse credentials with a wildcard
@@ -136,17 +161,76 @@ def _openapi_config() -> OpenAPIConfig:
     )
 
 
-def _document_error_responses(app: Litestar) -> None:
+def _document_responses(app: Litestar) -> None:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
-            parameters = handler.parsed_fn_signature.parameters
-            takes_body = "data" in parameters
-            takes_input = bool(route.path_parameters) or any(n not in _NO_INPUT for n in parameters)
+            takes_body = "data" in handler.parsed_fn_signature.parameters
+            # Litestar documents its own 400 for any route with path parameters: replace it too.
+            takes_input = bool(route.path_parameters) or _takes_input(handler)
             statuses = [*([400] if takes_input else []), *([413] if takes_body else [])]
             statuses += [*([422] if takes_input else []), 500]
-            handler.responses = {**problem_responses(*statuses), **(handler.responses or {})}
+            defaults = problem_responses(*statuses)
+            if handler.status_code in _NO_BODY_STATUSES:
+                # Litestar documents a handler returning ``Response[None]`` as JSON ``null``;
+                # the server sends no body and no content type.
+                defaults[handler.status_code] = ResponseSpec(
+                    None, description=HTTPStatus(handler.status_code).description
+                )
+            handler.responses = {**defaults, **(handler.responses or {})}
+            body = handler.parsed_fn_signature.parameters.get("data")
+            if body is not None and body.has_default and handler.operation_class is Operation:
+                handler.operation_class = _OptionalBodyOperation
+
+
+@dataclass
+class _OptionalBodyOperation(Operation):
+    """Litestar marks every request body required; this one may be left out."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
+
+
+class _ClosedStructSchemaPlugin(OpenAPISchemaPlugin):
+    """``additionalProperties: false`` for msgspec structs that reject unknown fields (422).
+
+    Litestar's own struct plugin builds the schema; it leaves ``forbid_unknown_fields`` out.
+    """
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        if field_definition.is_union or not field_definition.is_subclass_of(msgspec.Struct):
+            return False
+        config = getattr(field_definition.type_, "__struct_config__", None)
+        return bool(getattr(config, "forbid_unknown_fields", False))
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        builder = next(
+            plugin
+            for plugin in schema_creator.plugins
+            if plugin is not self and schema_creator.plugin_supports_field(plugin, field_definition)
+        )
+        schema = builder.to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        return schema
+
+
+def _takes_input(handler: HTTPRouteHandler) -> bool:
+    """Whether the handler, or a dependency it uses, reads a body, query, header or cookie."""
+    dependencies = handler.resolve_dependencies()
+    pending, seen = [handler.parsed_fn_signature], set(_NO_INPUT)
+    while pending:
+        for name in pending.pop().parameters:
+            if name in seen:
+                continue
+            seen.add(name)
+            if name not in dependencies:
+                return True
+            pending.append(dependencies[name].parsed_fn_signature)
+    return False
 
 
 # --- health --------------------------------------------------------------------------------------
@@ -178,7 +262,12 @@ async def _run_check(name: str, check: ReadinessCheck) -> str:
     return "ok"
 
 
-def _health_handlers(checks: dict[str, ReadinessCheck]) -> list[HTTPRouteHandler]:
+def _health_handlers(readiness_checks: ReadinessChecks) -> list[HTTPRouteHandler]:
+    def current_checks() -> Mapping[str, ReadinessCheck]:
+        if isinstance(readiness_checks, Mapping):
+            return readiness_checks
+        return readiness_checks()
+
     @get(
         "/health",
         tags=["health"],
@@ -209,6 +298,7 @@ def _health_handlers(checks: dict[str, ReadinessCheck]) -> list[HTTPRouteHandler
         },
     )
     async def readiness(request: Request[Any, Any, Any]) -> Response[Any]:
+        checks = dict(current_checks())
         names = list(checks)
         outcomes = await asyncio.gather(*(_run_check(n, checks[n]) for n in names))
         results = dict(zip(names, outcomes, strict=True))

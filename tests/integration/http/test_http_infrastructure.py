@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import msgspec
 import pytest
-from litestar import Litestar, Request, get, post
+from litestar import Litestar, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.testing import TestClient
@@ -29,7 +29,7 @@ from alora_core.shared.errors import (
     Unauthenticated,
 )
 from entrypoints.http import base
-from entrypoints.http.base import build_litestar, problem_responses
+from entrypoints.http.base import ReadinessChecks, build_litestar, problem_responses
 from entrypoints.http.client import client_ip, user_agent
 from entrypoints.http.problems import PROBLEM_TYPE_BASE, camel_path
 from entrypoints.http.schemas import RequestSchema, ResponseSchema
@@ -77,6 +77,24 @@ async def list_items(
     return {"pageSize": page_size}
 
 
+class Note(RequestSchema):
+    text: str = ""
+
+
+@post("/api/v1/notes", status_code=204, summary="Add a note, or an empty one", tags=["test"])
+async def add_note(data: JSONBody[Note | None] = None) -> Response[None]:
+    return Response(None, headers={"X-Note": "" if data is None else data.text})
+
+
+async def provide_limit(limit: Annotated[int, QueryParameter(ge=1)] = 10) -> int:
+    return limit
+
+
+@get("/api/v1/limited", dependencies={"page_limit": Provide(provide_limit)}, tags=["test"])
+async def limited(page_limit: NamedDependency[int]) -> dict[str, int]:
+    return {"limit": page_limit}
+
+
 DOMAIN_ERRORS: dict[str, AloraError] = {
     "invalid": Invalid("the address is invalid", [FieldError("address.postal_code", "too short")]),
     "not-found": NotFound("no such booking"),
@@ -122,7 +140,16 @@ async def log_something(user: NamedDependency[str], other: NamedDependency[int])
     logging.getLogger("tests.http").info("handled", extra={"password": "hunter2", "n": other})
 
 
-TEST_ROUTES = [create_profile, list_items, raise_domain_error, boom, whoami, log_something]
+TEST_ROUTES = [
+    create_profile,
+    list_items,
+    add_note,
+    limited,
+    raise_domain_error,
+    boom,
+    whoami,
+    log_something,
+]
 
 
 async def ok_check() -> None:
@@ -143,7 +170,7 @@ def make_settings(tmp_path: Path, **env: str) -> Settings:
     return load_settings(environ, dotenv=None)
 
 
-def make_app(tmp_path: Path, checks: dict[str, Any] | None = None, **env: str) -> Litestar:
+def make_app(tmp_path: Path, checks: ReadinessChecks | None = None, **env: str) -> Litestar:
     return build_litestar(
         make_settings(tmp_path, **env),
         route_handlers=TEST_ROUTES,
@@ -201,6 +228,19 @@ def test_malformed_json_is_400(client: TestClient[Litestar], body: bytes) -> Non
         "/api/v1/profiles", content=body, headers={"content-type": "application/json"}
     )
     assert_problem(response, 400, "malformed-body")
+
+
+def test_an_optional_body_may_be_left_out_and_a_204_has_no_content(
+    client: TestClient[Litestar],
+) -> None:
+    for content in (None, b"null", b'{"text": "hi"}'):
+        response = client.post(
+            "/api/v1/notes", content=content, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 204, response.text
+        assert response.content == b""
+        assert "content-type" not in response.headers  # as the OpenAPI document says
+    assert client.post("/api/v1/notes", json={"text": "hi"}).headers["x-note"] == "hi"
 
 
 def test_a_missing_body_is_400(client: TestClient[Litestar]) -> None:
@@ -403,6 +443,12 @@ def test_cors_preflight_allows_only_configured_origins(client: TestClient[Litest
     assert denied.status_code == 400
     assert "access-control-allow-origin" not in denied.headers
 
+    # The CSRF guard of cookie-authenticated requests accepts X-Requested-With (see auth.py).
+    ajax = {**preflight, "access-control-request-headers": "content-type,x-requested-with"}
+    allowed = client.options("/api/v1/profiles", headers={"origin": ALLOWED_ORIGIN, **ajax})
+    assert allowed.status_code == 204
+    assert "x-requested-with" in allowed.headers["access-control-allow-headers"].lower()
+
     simple = client.get("/health", headers={"origin": ALLOWED_ORIGIN})
     assert simple.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
     assert "X-Request-ID" in simple.headers["access-control-expose-headers"]
@@ -505,6 +551,16 @@ def test_readiness_fails_with_503_naming_the_failing_checks(
     assert "10.1.2.3" not in response.text and "refused" not in response.text
 
 
+def test_readiness_checks_may_be_a_callable_read_at_request_time(tmp_path: Path) -> None:
+    checks: dict[str, Any] = {}
+    with TestClient(make_app(tmp_path, lambda: checks)) as test_client:
+        assert test_client.get("/health/ready").json() == {"status": "ready", "checks": {}}
+        checks["redis"] = failing_check  # e.g. built at start-up, after the app
+        assert_problem(test_client.get("/health/ready"), 503, "not-ready")
+        checks["redis"] = ok_check
+        assert test_client.get("/health/ready").json()["checks"] == {"redis": "ok"}
+
+
 def test_openapi_document(client: TestClient[Litestar]) -> None:
     response = client.get("/schema/openapi.json")
     assert response.status_code == 200
@@ -529,6 +585,19 @@ def test_openapi_document(client: TestClient[Litestar]) -> None:
     assert PROBLEM_JSON in listing["400"]["content"]  # Litestar's own 400 shape is replaced
     assert set(document["paths"]["/api/v1/errors/{name}"]["get"]["responses"]) >= {"404", "429"}
     assert "postalCode" in document["components"]["schemas"]["Address"]["properties"]
+    schemas = document["components"]["schemas"]
+    # Request bodies reject unknown fields (422), and say so; response bodies do not.
+    assert schemas["Profile"]["additionalProperties"] is False
+    assert schemas["Address"]["additionalProperties"] is False
+    assert "additionalProperties" not in schemas["ProfileOut"]
+    assert create["requestBody"]["required"] is True
+    note = document["paths"]["/api/v1/notes"]["post"]
+    assert note["requestBody"]["required"] is False  # data: JSONBody[Note | None] = None
+    assert note["responses"]["204"] == {"description": "Request fulfilled, nothing follows"}
+    # 400/422 only where some input is read: by the handler or by a dependency it uses.
+    assert set(document["paths"]["/api/v1/boom"]["get"]["responses"]) == {"200", "500"}
+    assert set(document["paths"]["/api/v1/log"]["get"]["responses"]) == {"200", "500"}
+    assert {"400", "422"} <= set(document["paths"]["/api/v1/limited"]["get"]["responses"])
     ready = document["paths"]["/health/ready"]["get"]
     assert ready["tags"] == ["health"] and ready["summary"]
     assert "503" in ready["responses"]

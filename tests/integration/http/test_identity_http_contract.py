@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
 
@@ -157,6 +158,33 @@ OPEN_ROUTES = {
 }
 
 
+# Every write that commits may meet a concurrent one: optimistic concurrency answers 409 ("try
+# again"). Not refresh (a lost race is a reused token: 401), nor the 202s that must not tell
+# whether an account exists.
+WRITES_THAT_MAY_CONFLICT = {
+    "/api/v1/auth/register": {"post"},
+    "/api/v1/auth/verify-email": {"post"},
+    "/api/v1/auth/login": {"post"},
+    "/api/v1/auth/logout": {"post"},
+    "/api/v1/auth/reset-password": {"post"},
+    "/api/v1/auth/change-password": {"post"},
+    "/api/v1/auth/sessions/{session_id}": {"delete"},
+    "/api/v1/users/me": {"patch"},
+    "/api/v1/users/me/settings": {"put"},
+    "/api/v1/admin/users/{user_id}": {"patch", "delete"},
+    "/api/v1/admin/users/{user_id}/suspend": {"post"},
+    "/api/v1/admin/users/{user_id}/unsuspend": {"post"},
+    "/api/v1/admin/sessions/{session_id}": {"delete"},
+}
+NO_INPUT = [
+    ("get", "/api/v1/auth/me"),
+    ("get", "/api/v1/auth/sessions"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/users/me"),
+    ("get", "/api/v1/users/me/settings"),
+]
+
+
 async def test_openapi_describes_every_identity_route(api: Api) -> None:
     response = await api.client.get("/schema/openapi.json")
     assert response.status_code == 200
@@ -187,7 +215,25 @@ async def test_openapi_describes_every_identity_route(api: Api) -> None:
             assert "401" in operation["responses"], where
         if method in {"post", "put", "patch"} and success[0] != "204" and "suspend" not in path:
             assert "requestBody" in operation or path.endswith(("/logout", "/unsuspend")), where
+        if success[0] == "204":  # no body, no content type (schemathesis: ST104/ST109)
+            assert "content" not in operation["responses"]["204"], where
+        if "requestBody" in operation:
+            # Only the suspension reason and the refresh token (cookie instead) may be left out.
+            optional = path.endswith(("/suspend", "/refresh"))
+            assert operation["requestBody"]["required"] is not optional, where
+        if method in WRITES_THAT_MAY_CONFLICT.get(path, ()):
+            assert "409" in operation["responses"], where
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                assert parameter["schema"]["format"] == "uuid", where
+                assert "404" in operation["responses"], where  # malformed ids answer 404 too
+    for method, path in NO_INPUT:
+        responses = doc["paths"][path][method]["responses"]
+        assert not {"400", "413", "422"} & set(responses), (method, path)
     schemas = doc["components"]["schemas"]
+    for name, schema in schemas.items():
+        if name.endswith("Request") or name in {"AddressSchema", "SettingsSchema"}:
+            assert schema["additionalProperties"] is False, name  # unknown fields are 422
     assert "passwordHash" not in str(schemas)
     assert set(schemas["TokenResponse"]["required"]) >= {
         "accessToken", "refreshToken", "expiresIn", "user"
@@ -214,6 +260,19 @@ ODD_IDS = ["x", "-1", str(uuid.uuid4()), "%F0%9F%92%A9"]
 ODD_QUERY = "?page=abc&pageSize=-5&role=x&userId=%00&q=%00&action=" + "x" * 200
 
 
+def assert_documented(operation: dict[str, Any], response: httpx.Response, where: Any) -> None:
+    """No 500; the status is one the operation documents, with the documented content type."""
+    status = str(response.status_code)
+    assert response.status_code < 500, (where, response.text)
+    assert status in operation["responses"], (where, response.text)
+    documented = operation["responses"][status].get("content", {})
+    content_type = response.headers.get("content-type", "").split(";")[0]
+    if documented:
+        assert content_type in documented, (where, content_type)
+    else:
+        assert not response.content and not content_type, (where, response.text)
+
+
 async def test_no_identity_route_answers_500(api: Api) -> None:
     _, admin = await api.admin()
     doc = (await api.client.get("/schema/openapi.json")).json()
@@ -224,7 +283,7 @@ async def test_no_identity_route_answers_500(api: Api) -> None:
             urls = [path.replace("{user_id}", x).replace("{session_id}", x) for x in ODD_IDS]
         else:
             urls = [path, path + ODD_QUERY]
-        for method in item:
+        for method, operation in item.items():
             for url in urls:
                 for body in ODD_BODIES:
                     for headers in (bearer(admin), {}):
@@ -235,4 +294,49 @@ async def test_no_identity_route_answers_500(api: Api) -> None:
                             content=content,
                             headers={**headers, "Content-Type": "application/json"},
                         )
-                        assert response.status_code < 500, (method, url, body, response.text)
+                        assert_documented(operation, response, (method, url, body))
+
+
+ODD_CONTENT_TYPES = [
+    None,
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=utf-16",
+    "application/msgpack",
+    "application/xml",
+    "*/*",
+]
+ODD_CREDENTIALS: list[dict[str, str]] = [
+    {"Authorization": "Basic Zm9vOmJhcg=="},
+    {"Authorization": "Bearer"},
+    {"Authorization": "Bearer a.b.c"},
+    {"Authorization": "Bearer " + "a" * 5000},
+    {"Authorization": "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."},
+    {"Cookie": "alora_access=a.b.c; alora_refresh=x"},
+    {"Cookie": "alora_access=%00"},
+    {"Cookie": "garbage;;;=;"},
+]
+
+
+async def test_odd_content_types_and_credentials_answer_documented_problems(api: Api) -> None:
+    """What schemathesis does not send: other media types, broken tokens and cookies."""
+    user, token = await api.user("zoe")
+    doc = (await api.client.get("/schema/openapi.json")).json()
+    for path, item in doc["paths"].items():
+        if not path.startswith("/api/v1/") or path.endswith("/logout"):
+            continue
+        url = path.replace("{user_id}", user["id"]).replace("{session_id}", user["id"])
+        for method, operation in item.items():
+            if method == "delete" and path.startswith("/api/v1/admin/users"):
+                continue  # would delete zoe; the other ids cover the route
+            for content_type in ODD_CONTENT_TYPES:
+                headers = {"Content-Type": content_type} if content_type else {}
+                response = await api.client.request(
+                    method.upper(), url, content=b"email=x", headers={**headers, **bearer(token)}
+                )
+                assert_documented(operation, response, (method, url, content_type))
+            for credentials in ODD_CREDENTIALS:
+                response = await api.client.request(method.upper(), url, headers=credentials)
+                api.client.cookies.clear()
+                assert_documented(operation, response, (method, url, credentials))

@@ -273,6 +273,58 @@ async def test_simultaneous_registrations_with_one_email(settings: Settings) -> 
     assert any(c["detail"] != early for c in conflicts), "the requests did not overlap"
 
 
+async def test_simultaneous_writes_answer_only_documented_statuses(settings: Settings) -> None:
+    """Writes racing on one row: the losers get 409 (optimistic concurrency), documented."""
+    tag = _tag()
+    email = f"busy_{tag}@example.com"
+    app = create_app(settings)
+    async for base_url in _serve(app):
+        limits = httpx.Limits(max_connections=10)
+        async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
+            doc = (await client.get("/schema/openapi.json")).json()
+            registered = await client.post(
+                "/api/v1/auth/register",
+                json={
+                    "fullName": "Busy Bee",
+                    "username": f"busy_{tag}",
+                    "email": email,
+                    "phone": _phone(),
+                    "password": PASSWORD,
+                    "role": "customer",
+                },
+            )
+            assert registered.status_code == 201, registered.text
+            code = _last_code(settings, email)
+            verify = {"email": email, "code": code}
+            assert (await client.post("/api/v1/auth/verify-email", json=verify)).is_success
+            tokens = []
+            for _ in range(2):
+                login = {"identifier": email, "password": PASSWORD}
+                tokens.append((await client.post("/api/v1/auth/login", json=login)).json())
+            client.cookies.clear()
+            auth = bearer(tokens[0]["accessToken"])
+            sessions = (await client.get("/api/v1/auth/sessions", headers=auth)).json()
+            other_session = next(s["id"] for s in sessions if not s["current"])
+            races: list[tuple[str, str, str, dict[str, Any]]] = [
+                ("PATCH", "/api/v1/users/me", "/api/v1/users/me", {"json": {"bio": "x"}}),
+                ("PUT", "/api/v1/users/me/settings", "/api/v1/users/me/settings",
+                 {"json": {"theme": "dark"}}),
+                ("DELETE", "/api/v1/auth/sessions/{session_id}",
+                 f"/api/v1/auth/sessions/{other_session}", {}),
+            ]  # fmt: skip
+            seen: set[int] = set()
+            for method, path, url, kwargs in races:
+                responses = await asyncio.gather(
+                    *(client.request(method, url, headers=auth, **kwargs) for _ in range(10))
+                )
+                documented = doc["paths"][path][method.lower()]["responses"]
+                for response in responses:
+                    assert str(response.status_code) in documented, (path, response.text)
+                    assert response.status_code in {200, 204, 404, 409}, (path, response.text)
+                    seen.add(response.status_code)
+    assert seen & {200, 204}
+
+
 async def test_alora_serve_factory_builds_from_the_environment(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,8 +54,11 @@ async def admin_update_user(
 ) -> User:
     require_admin(cmd.actor.role)
     changes = _validate_admin_changes(cmd.changes, deps)
-    if "role" in changes and cmd.user_id == cmd.actor.user_id:
-        raise Conflict("administrators cannot change their own role", field="role")
+    if cmd.user_id == cmd.actor.user_id:
+        if "role" in changes:
+            raise Conflict("administrators cannot change their own role", field="role")
+        if changes.get("email_verified") is False:
+            raise Conflict("administrators cannot unverify their own email", field="email_verified")
     now = deps.clock.now()
     async with uow:
         user = await load_user(uow, cmd.user_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from attrs import evolve
 
 from alora_core.identity import events
@@ -24,7 +26,8 @@ async def forgot_password(cmd: ForgotPassword, uow: IdentityUnitOfWork, deps: Id
         if user is None or user.suspended:
             return
         if await issue_code_unless_cooling_down(uow, deps, user, Purpose.RESET_PASSWORD):
-            await uow.commit()
+            with suppress(Conflict):  # a concurrent request sent one: the answer is the same
+                await uow.commit()
 
 
 async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from alora_core.identity import events
 from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerification, VerifyEmail
 from alora_core.identity.model import OneTimeCode, Purpose, Role, User
@@ -122,7 +124,8 @@ async def resend_verification(
         if user is None or user.email_verified or user.suspended:
             return
         if await issue_code_unless_cooling_down(uow, deps, user, Purpose.VERIFY_EMAIL):
-            await uow.commit()
+            with suppress(Conflict):  # a concurrent request sent one: the answer is the same
+                await uow.commit()
 
 
 async def issue_code_unless_cooling_down(

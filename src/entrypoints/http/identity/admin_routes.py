@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from alora_core.identity import commands as c
@@ -15,7 +15,13 @@ from alora_core.shared.errors import Invalid
 from alora_core.shared.ids import parse_id
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.identity.params import (
+    PageNumber,
+    PageSize,
+    SessionIdPath,
+    UserIdPath,
+    path_id,
+)
 from entrypoints.http.identity.schemas import (
     NO_NUL,
     AdminUpdateUserRequest,
@@ -37,7 +43,10 @@ SearchText = Annotated[
     ),
 ]
 UserFilter = Annotated[
-    str | None, QueryParameter(name="userId", max_length=64, description="Only this user's.")
+    str | None,
+    QueryParameter(
+        name="userId", max_length=64, format="uuid", description="Only this user's (a UUID)."
+    ),
 ]
 ActionFilter = Annotated[
     str | None,
@@ -78,7 +87,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404),
     )
     async def get_user(
-        self, user_id: FromPath[str], actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
     ) -> AdminUserResponse:
         user = await alora.bus.handle(c.GetUser(actor=actor, user_id=path_id(user_id, "user")))
         return AdminUserResponse.of(user)
@@ -92,7 +101,7 @@ class AdminController(Controller):
     )
     async def update_user(
         self,
-        user_id: FromPath[str],
+        user_id: UserIdPath,
         data: JSONBody[AdminUpdateUserRequest],
         actor: NamedDependency[c.Actor],
         alora: NamedDependency[Alora],
@@ -111,7 +120,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404, 409),
     )
     async def delete_user(
-        self, user_id: FromPath[str], actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
     ) -> None:
         await alora.bus.handle(c.DeleteUser(actor=actor, user_id=path_id(user_id, "user")))
 
@@ -124,7 +133,7 @@ class AdminController(Controller):
     )
     async def suspend_user(
         self,
-        user_id: FromPath[str],
+        user_id: UserIdPath,
         actor: NamedDependency[c.Actor],
         alora: NamedDependency[Alora],
         data: JSONBody[SuspendRequest | None] = None,
@@ -142,7 +151,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404, 409),
     )
     async def unsuspend_user(
-        self, user_id: FromPath[str], actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
     ) -> AdminUserResponse:
         user = await alora.bus.handle(
             c.UnsuspendUser(actor=actor, user_id=path_id(user_id, "user"))
@@ -177,12 +186,13 @@ class AdminController(Controller):
         "/sessions/{session_id:str}",
         status_code=HTTP_204_NO_CONTENT,
         summary="Revoke a session",
-        description="Its access tokens stop working at once; 404 for an unknown or ended one.",
-        responses=problem_responses(401, 403, 404),
+        description="Its access tokens stop working at once; 404 for an unknown or ended one, "
+        "409 when a concurrent change won (try again).",
+        responses=problem_responses(401, 403, 404, 409),
     )
     async def revoke_session(
         self,
-        session_id: FromPath[str],
+        session_id: SessionIdPath,
         actor: NamedDependency[c.Actor],
         alora: NamedDependency[Alora],
     ) -> None:

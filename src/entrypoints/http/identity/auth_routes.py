@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
@@ -21,7 +21,7 @@ from entrypoints.http.auth import (
 )
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.client import client_ip, user_agent
-from entrypoints.http.identity.params import path_id
+from entrypoints.http.identity.params import SessionIdPath, path_id
 from entrypoints.http.identity.schemas import (
     AcceptedResponse,
     ChangePasswordRequest,
@@ -120,9 +120,10 @@ class AuthController(Controller):
         description=(
             "The identifier is the email, username or phone number; the email must be "
             "verified. Returns the tokens and also sets them as HttpOnly cookies "
-            "(`alora_access`, `alora_refresh`). Repeated failures answer 429."
+            "(`alora_access`, `alora_refresh`). Repeated failures answer 429; 409 when "
+            "concurrent sign-ins of the account kept clashing (try again)."
         ),
-        responses=problem_responses(400, 401, 403, 422, 429),
+        responses=problem_responses(400, 401, 403, 409, 422, 429),
         guards=RATE_LIMITED,
     )
     async def login(
@@ -177,9 +178,9 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Sign out",
         description="Revokes the current session (its access tokens stop working at once) "
-        "and clears the auth cookies.",
+        "and clears the auth cookies. 409 when a concurrent change won; try again.",
         security=BEARER_SECURITY,
-        responses=problem_responses(401, 403),
+        responses=problem_responses(401, 403, 409),
     )
     async def logout(
         self,
@@ -219,8 +220,9 @@ class AuthController(Controller):
         "/reset-password",
         status_code=HTTP_204_NO_CONTENT,
         summary="Set a new password with an emailed code",
-        description="Signs the user out of every session.",
-        responses=problem_responses(400, 422, 429),
+        description="Signs the user out of every session. 409 when a concurrent change won; "
+        "try again.",
+        responses=problem_responses(400, 409, 422, 429),
         guards=RATE_LIMITED,
     )
     async def reset_password(
@@ -273,13 +275,13 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Sign out one of the user's sessions",
         description="404 for a session that is not the caller's own. Revoking the current "
-        "session also clears the auth cookies.",
+        "session also clears the auth cookies. 409 when a concurrent change won; try again.",
         security=BEARER_SECURITY,
-        responses=problem_responses(401, 403, 404),
+        responses=problem_responses(401, 403, 404, 409),
     )
     async def revoke_session(
         self,
-        session_id: FromPath[str],
+        session_id: SessionIdPath,
         actor: NamedDependency[c.Actor],
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],

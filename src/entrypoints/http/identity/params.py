@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from alora_core.shared.errors import NotFound
 from alora_core.shared.ids import parse_id
@@ -19,6 +19,16 @@ def path_id(value: str, what: str) -> uuid.UUID:
         raise NotFound(f"no such {what}")
     return parsed
 
+
+def _id_segment(what: str) -> PathParameter:
+    # Documented as a UUID but read as text: anything else is a 404, like an unknown id.
+    return PathParameter(
+        format="uuid", description=f"The {what}'s id, a UUID; anything else answers 404."
+    )
+
+
+UserIdPath = Annotated[str, _id_segment("user")]
+SessionIdPath = Annotated[str, _id_segment("session")]
 
 MAX_PAGE = 1_000_000
 PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Page number, from 1.")]

@@ -45,7 +45,7 @@ SocialLinks = Annotated[
 ]
 Language = Annotated[str, text(35, examples=["en", "pt-BR"])]
 TimeZone = Annotated[str, text(64, examples=["Europe/Berlin"])]
-Reason = Annotated[str, text(2000)]
+Reason = Annotated[str, text(500)]
 
 
 def utc(moment: datetime) -> datetime:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from litestar import Controller, get, patch, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from alora_core.identity import commands as c
 from alora_core.identity.use_cases import Principal
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import actor_of
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
-from entrypoints.http.identity.params import path_id
+from entrypoints.http.identity.params import UserIdPath, path_id
 from entrypoints.http.identity.schemas import (
     PublicProfileResponse,
     SettingsSchema,
@@ -38,9 +38,9 @@ class UsersController(Controller):
         "/me",
         summary="Update the signed-in user's profile",
         description="Only the fields present in the body change; `avatarFileId` and "
-        "`address` may be `null` to clear them.",
+        "`address` may be `null` to clear them. 409 when a concurrent change won; try again.",
         security=BEARER_SECURITY,
-        responses=problem_responses(400, 401, 403, 422),
+        responses=problem_responses(400, 401, 403, 409, 422),
     )
     async def update_me(
         self,
@@ -66,9 +66,10 @@ class UsersController(Controller):
     @put(
         "/me/settings",
         summary="Replace the signed-in user's settings",
-        description="Replaces the whole object: a field left out takes its default value.",
+        description="Replaces the whole object: a field left out takes its default value. "
+        "409 when a concurrent change won; try again.",
         security=BEARER_SECURITY,
-        responses=problem_responses(400, 401, 403, 422),
+        responses=problem_responses(400, 401, 403, 409, 422),
     )
     async def replace_settings(
         self,
@@ -92,7 +93,7 @@ class UsersController(Controller):
     )
     async def public_profile(
         self,
-        user_id: FromPath[str],
+        user_id: UserIdPath,
         optional_principal: NamedDependency[Principal | None],
         alora: NamedDependency[Alora],
     ) -> PublicProfileResponse:
