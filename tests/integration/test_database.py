@@ -206,7 +206,7 @@ async def test_postgres_engine(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     try:
         assert engine.dialect.driver == "asyncpg"
-        assert engine.pool._pre_ping  # type: ignore[attr-defined]
+        assert engine.pool._recycle == 1800  # type: ignore[attr-defined]
         await ping(engine)
         async with engine.connect() as connection:
             name = (await connection.execute(text("SELECT current_database()"))).scalar_one()

@@ -878,3 +878,32 @@ def test_every_attrs_field_is_a_column() -> None:
     ]:
         assert {f.name for f in attrs.fields(cls)} == set(table.c.keys()), cls
     assert set(refresh_tokens_table.c.keys()) == {"token_hash", "session_id", "created_at"}
+
+
+async def test_reads_do_not_wait_for_a_writer(
+    new_uow: Callable[[], SqlAlchemyUnitOfWork],
+) -> None:
+    async with new_uow() as setup:
+        await setup.users.add(make_user("ana"))
+        await setup.commit()
+    writer, reader = new_uow(), new_uow()
+    async with writer:
+        user = await writer.users.find_by_username("ana")  # holds SQLite's write lock
+        assert user is not None
+        user.bio = "pending"
+        await writer.users.add(make_user("bob"))
+        async with reader.reading():
+            seen = await reader.users.find_by_username("ana")
+            assert seen is not None
+            assert seen.bio == ""  # the writer's change is not visible before its commit
+            assert await reader.users.find_by_username("bob") is None
+        await writer.commit()
+
+
+async def test_a_reading_unit_of_work_cannot_commit(uow: SqlAlchemyUnitOfWork) -> None:
+    async with uow.reading():
+        with pytest.raises(RuntimeError):
+            await uow.commit()
+    async with uow:  # the next block is an ordinary one again
+        await uow.users.add(make_user("ana"))
+        await uow.commit()

@@ -124,7 +124,8 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(parsed, echo=echo, **kwargs)
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip per checkout; connections are recycled instead.
+    options: dict[str, Any] = {}
     if "poolclass" not in kwargs:
         options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
     options.update(kwargs)
@@ -157,9 +158,12 @@ def _create_sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> AsyncEngine
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = str(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE"))
-        if mode.upper() not in {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}:
-            raise ValueError(f"{SQLITE_BEGIN_OPTION} must be IMMEDIATE, DEFERRED or EXCLUSIVE")
-        connection.exec_driver_sql(f"BEGIN {mode.upper()}")
+        if mode.upper() not in {"IMMEDIATE", "DEFERRED", "EXCLUSIVE", "NONE"}:
+            raise ValueError(
+                f"{SQLITE_BEGIN_OPTION} must be IMMEDIATE, DEFERRED, EXCLUSIVE or NONE"
+            )
+        if mode.upper() != "NONE":  # NONE: each statement is its own read transaction
+            connection.exec_driver_sql(f"BEGIN {mode.upper()}")
 
     return engine
 

@@ -115,9 +115,16 @@ class SqlAlchemyUnitOfWork:
         self._session = self._factory()
         self._tokens.forget_tokens()
         if self._read_only:
-            # SQLite: a plain BEGIN takes no write lock, so concurrent reads do not queue.
-            await self._session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
+            # One round trip per statement: no BEGIN and no ROLLBACK, and on SQLite no write
+            # lock, so reads never queue behind writers.
+            await self._session.connection(execution_options=self._read_options())
         return self
+
+    def _read_options(self) -> dict[str, str]:
+        assert self._session is not None
+        if self._session.get_bind().dialect.name == "sqlite":
+            return {SQLITE_BEGIN_OPTION: "NONE"}
+        return {"isolation_level": "AUTOCOMMIT"}
 
     async def __aexit__(
         self,
