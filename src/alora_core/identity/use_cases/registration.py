@@ -36,33 +36,24 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
     username = normalize_username(cmd.username)
     full_name = cmd.full_name.strip()
     phone = deps.phones.to_e164(cmd.phone)
-    errors = [
-        e for e in (full_name_error(full_name), username_error(username), email_error(email)) if e
-    ]
+    errors = _account_errors(full_name, username, email, cmd.password)
     if phone is None:
         errors.append(FieldError("phone", "must be a valid phone number", "invalid-phone"))
     if cmd.role not in SELF_SERVICE_ROLES:
         errors.append(FieldError("role", "must be customer or professional", "invalid-role"))
-    errors += password_errors(cmd.password, email, username)
     if errors:
         raise Invalid("the registration has invalid fields", errors)
 
-    async with uow.reading():
-        await _ensure_unique(uow, email=email, username=username, phone=phone)
-    password_hash = await deps.hasher.hash(cmd.password)
-    now = deps.clock.now()
-    user = User(
-        full_name=full_name,
-        username=username,
-        email=email,
-        phone=phone,
-        password_hash=password_hash,
-        role=Role(cmd.role),
-        created_at=now,
+    user = await _new_user(
+        uow, deps, full_name, username, email, phone, cmd.password, Role(cmd.role)
     )
     user.record(
         events.UserRegistered(
-            occurred_at=now, user_id=user.id, email=email, full_name=full_name, role=cmd.role
+            occurred_at=user.created_at,
+            user_id=user.id,
+            email=email,
+            full_name=full_name,
+            role=cmd.role,
         )
     )
     async with uow:
@@ -73,31 +64,48 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
 
 
 async def create_admin(cmd: CreateAdmin, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
+    """Administrators exist only through this command (the CLI); they start verified."""
     email = normalize_email(cmd.email)
     username = normalize_username(cmd.username)
     full_name = cmd.full_name.strip() or username
-    errors = [e for e in (username_error(username), email_error(email)) if e]
-    errors += password_errors(cmd.password, email, username)
+    errors = _account_errors(full_name, username, email, cmd.password)
     if errors:
         raise Invalid("the administrator has invalid fields", errors)
-    async with uow.reading():
-        await _ensure_unique(uow, email=email, username=username, phone=None)
-    password_hash = await deps.hasher.hash(cmd.password)
-    now = deps.clock.now()
-    user = User(
-        full_name=full_name,
-        username=username,
-        email=email,
-        phone=None,
-        password_hash=password_hash,
-        role=Role.ADMIN,
-        created_at=now,
-        email_verified_at=now,
-    )
+    user = await _new_user(uow, deps, full_name, username, email, None, cmd.password, Role.ADMIN)
+    user.email_verified_at = user.created_at
     async with uow:
         await uow.users.add(user)
         await uow.commit()
     return user
+
+
+def _account_errors(full_name: str, username: str, email: str, password: str) -> list[FieldError]:
+    checks = (full_name_error(full_name), username_error(username), email_error(email))
+    return [error for error in checks if error] + password_errors(password, email, username)
+
+
+async def _new_user(
+    uow: IdentityUnitOfWork,
+    deps: IdentityDeps,
+    full_name: str,
+    username: str,
+    email: str,
+    phone: str | None,
+    password: str,
+    role: Role,
+) -> User:
+    """A user not yet stored, after an early uniqueness check; hashing runs outside any txn."""
+    async with uow.reading():
+        await _ensure_unique(uow, email=email, username=username, phone=phone)
+    return User(
+        full_name=full_name,
+        username=username,
+        email=email,
+        phone=phone,
+        password_hash=await deps.hasher.hash(password),
+        role=role,
+        created_at=deps.clock.now(),
+    )
 
 
 async def verify_email(cmd: VerifyEmail, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
