@@ -32,10 +32,6 @@ class MessageBus:
         self._command_handlers = dict(command_handlers)
         self._event_handlers = {k: list(v) for k, v in (event_handlers or {}).items()}
 
-    def uow(self) -> UnitOfWork:
-        """A fresh unit of work, for callers that read without a command."""
-        return self._uow_factory()
-
     async def handle(self, command: object) -> Any:
         try:
             handler = self._command_handlers[type(command)]
