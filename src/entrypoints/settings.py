@@ -38,6 +38,25 @@ def _int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw.strip())
+        if not low <= value <= high:
+            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
+def _cron(raw: str) -> str:
+    from croniter import croniter
+
+    value = " ".join(raw.split())
+    if not croniter.is_valid(value):
+        raise ValueError("expected a cron expression such as `0 */6 * * *`")
+    return value
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -98,8 +117,76 @@ VARIABLES: tuple[Variable, ...] = (
         "ALORA_REDIS_URL",
         _text,
         "",
-        "Redis URL (`redis://host:6379/0`) for rate limits "
-        "and, later, pub/sub and the broker. Empty: in-process memory.",
+        "Redis URL (`redis://host:6379/0`) for rate limits, real-time fan-out, presence and "
+        "the job broker. Empty: all of them in process memory.",
+    ),
+    Variable(
+        "ALORA_BACKGROUND",
+        _choice("inprocess", "external"),
+        None,
+        "Where events are relayed and handled: `inprocess` (inside each API process) or "
+        "`external` (`alora worker` processes). Default: external with Redis, else inprocess.",
+    ),
+    Variable(
+        "ALORA_WORKER_CONCURRENCY",
+        _int(1, 256),
+        "8",
+        "Jobs one worker process (or the in-process worker) runs at once.",
+    ),
+    Variable(
+        "ALORA_JOB_MAX_ATTEMPTS",
+        _int(1, 50),
+        "5",
+        "Attempts of a failing job before it is kept as dead.",
+    ),
+    Variable(
+        "ALORA_JOB_BACKOFF_SECONDS",
+        _seconds(0, 3600),
+        "1",
+        "Wait before the first retry of a failed job; doubles each time, capped at 5 minutes.",
+    ),
+    Variable(
+        "ALORA_RELAY_POLL_SECONDS",
+        _seconds(0.01, 60),
+        "0.5",
+        "How often the relay looks for new outbox rows written by other processes.",
+    ),
+    Variable(
+        "ALORA_OUTBOX_REDELIVER_SECONDS",
+        _seconds(1, 86_400),
+        "600",
+        "A dispatched outbox row whose job has not finished after this long is sent again "
+        "(covers a broker that lost it).",
+    ),
+    Variable(
+        "ALORA_SHUTDOWN_TIMEOUT_SECONDS",
+        _seconds(0, 3600),
+        "30",
+        "On SIGTERM, how long in-flight requests and jobs may take to finish.",
+    ),
+    Variable(
+        "ALORA_WS_HEARTBEAT_SECONDS",
+        _seconds(1, 3600),
+        "30",
+        "Server ping interval on WebSockets; a socket that misses two pongs is closed.",
+    ),
+    Variable(
+        "ALORA_WS_MAX_MESSAGE_BYTES",
+        _int(256, 16_777_216),
+        "65536",
+        "Largest WebSocket message a client may send (the socket is closed beyond).",
+    ),
+    Variable(
+        "ALORA_WS_MESSAGES_PER_MINUTE",
+        _int(1, 100_000),
+        "120",
+        "Messages a client may send per socket per minute (the socket is closed beyond).",
+    ),
+    Variable(
+        "ALORA_PRESENCE_GRACE_SECONDS",
+        _seconds(0, 3600),
+        "10",
+        "A user goes offline this long after their last socket closes.",
     ),
     Variable(
         "ALORA_SECRET_KEY",
@@ -140,6 +227,22 @@ VARIABLES: tuple[Variable, ...] = (
         "Development mailbox: each email an `.eml` file here. Default `$ALORA_VAR_DIR/mail`.",
     ),
     Variable("ALORA_MAIL_FROM", _text, "Alora <no-reply@alora.local>", "Sender of emails."),
+    Variable(
+        "ALORA_SMTP_HOST",
+        _text,
+        "",
+        "SMTP server for outgoing mail. Empty: emails go to the development mailbox.",
+    ),
+    Variable("ALORA_SMTP_PORT", _int(1, 65535), "587", "SMTP server port."),
+    Variable(
+        "ALORA_SMTP_SECURITY",
+        _choice("none", "starttls", "tls"),
+        "starttls",
+        "`starttls` (upgrade after connecting), `tls` (implicit TLS, usually port 465) or `none`.",
+    ),
+    Variable("ALORA_SMTP_USER", _text, "", "SMTP login (empty: no authentication)."),
+    Variable("ALORA_SMTP_PASSWORD", _text, "", "SMTP password."),
+    Variable("ALORA_SMTP_TIMEOUT_SECONDS", _seconds(1, 600), "30", "SMTP connect/command timeout."),
     Variable("ALORA_PRODUCT_NAME", _text, "Alora", "Product name used in emails."),
     Variable("ALORA_PUBLIC_URL", _text, "http://127.0.0.1:8000", "Base of links in emails."),
     Variable(
@@ -182,6 +285,36 @@ VARIABLES: tuple[Variable, ...] = (
         "Log format; default json in production, text in development.",
     ),
     Variable(
+        "ALORA_CRON_OTP_CLEANUP",
+        _cron,
+        "0 0 * * *",
+        "Schedule (cron, UTC) of the expired one-time-code cleanup.",
+    ),
+    Variable(
+        "ALORA_CRON_SESSION_CLEANUP",
+        _cron,
+        "0 */6 * * *",
+        "Schedule of the expired and revoked session cleanup.",
+    ),
+    Variable(
+        "ALORA_CRON_ACTIVITY_REPORT",
+        _cron,
+        "0 1 * * *",
+        "Schedule of the daily activity report to admins (covers the previous UTC day).",
+    ),
+    Variable(
+        "ALORA_CRON_OUTBOX_HEALTH",
+        _cron,
+        "*/5 * * * *",
+        "Schedule of the outbox and dead-job health check.",
+    ),
+    Variable(
+        "ALORA_CRON_HELD_EMAILS",
+        _cron,
+        "* * * * *",
+        "Schedule of sending notification emails held by quiet hours.",
+    ),
+    Variable(
         "ALORA_ADMIN_PASSWORD",
         _text,
         "",
@@ -199,6 +332,17 @@ class Settings:
     var_dir: Path
     database_url: str
     redis_url: str
+    background: str
+    worker_concurrency: int
+    job_max_attempts: int
+    job_backoff_seconds: float
+    relay_poll_seconds: float
+    outbox_redeliver_seconds: float
+    shutdown_timeout_seconds: float
+    ws_heartbeat_seconds: float
+    ws_max_message_bytes: int
+    ws_messages_per_minute: int
+    presence_grace_seconds: float
     secret_key: str
     access_token_minutes: int
     refresh_token_days: int
@@ -212,6 +356,12 @@ class Settings:
     argon2_parallelism: int
     mail_dir: Path
     mail_from: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    smtp_password: str
+    smtp_timeout_seconds: float
     product_name: str
     public_url: str
     cors_origins: tuple[str, ...]
@@ -223,6 +373,8 @@ class Settings:
     auth_rate_per_minute: int
     log_level: str
     log_format: str
+    cron: dict[str, str]
+    """Schedule of each scheduled job, by job name (``otp-cleanup`` ...)."""
     admin_password: str
 
     @property
@@ -279,6 +431,18 @@ def load_settings(
         var_dir=var_dir,
         database_url=database_url,
         redis_url=values["ALORA_REDIS_URL"],
+        background=values["ALORA_BACKGROUND"]
+        or ("external" if values["ALORA_REDIS_URL"] else "inprocess"),
+        worker_concurrency=values["ALORA_WORKER_CONCURRENCY"],
+        job_max_attempts=values["ALORA_JOB_MAX_ATTEMPTS"],
+        job_backoff_seconds=values["ALORA_JOB_BACKOFF_SECONDS"],
+        relay_poll_seconds=values["ALORA_RELAY_POLL_SECONDS"],
+        outbox_redeliver_seconds=values["ALORA_OUTBOX_REDELIVER_SECONDS"],
+        shutdown_timeout_seconds=values["ALORA_SHUTDOWN_TIMEOUT_SECONDS"],
+        ws_heartbeat_seconds=values["ALORA_WS_HEARTBEAT_SECONDS"],
+        ws_max_message_bytes=values["ALORA_WS_MAX_MESSAGE_BYTES"],
+        ws_messages_per_minute=values["ALORA_WS_MESSAGES_PER_MINUTE"],
+        presence_grace_seconds=values["ALORA_PRESENCE_GRACE_SECONDS"],
         secret_key=secret,
         access_token_minutes=values["ALORA_ACCESS_TOKEN_MINUTES"],
         refresh_token_days=values["ALORA_REFRESH_TOKEN_DAYS"],
@@ -292,6 +456,12 @@ def load_settings(
         argon2_parallelism=values["ALORA_ARGON2_PARALLELISM"],
         mail_dir=Path(values["ALORA_MAIL_DIR"] or var_dir / "mail"),
         mail_from=values["ALORA_MAIL_FROM"],
+        smtp_host=values["ALORA_SMTP_HOST"],
+        smtp_port=values["ALORA_SMTP_PORT"],
+        smtp_security=values["ALORA_SMTP_SECURITY"],
+        smtp_user=values["ALORA_SMTP_USER"],
+        smtp_password=values["ALORA_SMTP_PASSWORD"],
+        smtp_timeout_seconds=values["ALORA_SMTP_TIMEOUT_SECONDS"],
         product_name=values["ALORA_PRODUCT_NAME"],
         public_url=values["ALORA_PUBLIC_URL"].rstrip("/"),
         cors_origins=values["ALORA_CORS_ORIGINS"],
@@ -303,6 +473,11 @@ def load_settings(
         auth_rate_per_minute=values["ALORA_AUTH_RATE_PER_MINUTE"],
         log_level=values["ALORA_LOG_LEVEL"],
         log_format=values["ALORA_LOG_FORMAT"] or ("json" if env == "production" else "text"),
+        cron={
+            var.name.removeprefix("ALORA_CRON_").lower().replace("_", "-"): values[var.name]
+            for var in VARIABLES
+            if var.name.startswith("ALORA_CRON_")
+        },
         admin_password=values["ALORA_ADMIN_PASSWORD"],
     )
 

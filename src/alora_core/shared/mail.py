@@ -13,6 +13,9 @@ class EmailMessage:
     subject: str
     text: str
     html: str
+    idempotency_key: str | None = None
+    """Names this message for good (an event id and a purpose): it becomes the Message-ID, so
+    a message sent twice after a crash is recognisably the same message."""
 
 
 class Mailer(Protocol):

@@ -1,0 +1,181 @@
+"""Background work: event handlers, the jobs that run them, and the runner every worker uses.
+
+On commit, a unit of work writes one outbox row per (event, subscribed handler) in the same
+transaction as the change. A relay hands those rows to a ``JobQueue`` as ``Job``s; a worker
+runs each with ``run_job``. Delivery is at-least-once: ``run_job`` claims the job in the
+transaction its handler works in (recording that the handler saw the event and removing the
+outbox row), so a job delivered twice runs its handler once. A job that keeps failing is
+buried as a dead job, which an admin can retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from attrs import frozen
+
+from alora_core.shared.clock import Clock
+from alora_core.shared.events import DomainEvent
+from alora_core.shared.serialization import event_from_message
+
+logger = logging.getLogger("alora.jobs")
+
+EventHandler = Callable[[Any, Any], Awaitable[None]]
+"""``async def handler(event, uow) -> None``: runs inside an open unit of work, which the runner
+commits afterwards (so what the handler writes and the job's claim land together). Other
+dependencies are bound with ``functools.partial``. Side effects outside the database (email,
+real-time pushes) go last, so a failure before them rolls everything back."""
+
+
+@frozen
+class Subscription:
+    handler: str
+    """Stable name, ``<context>.<what it does>`` (``identity.welcome_email``): it is stored in
+    outbox rows and dead jobs, so renaming one orphans its pending jobs."""
+    event: type[DomainEvent]
+    handle: EventHandler
+
+
+class Subscriptions:
+    """Which handlers react to which events. Adding a reaction is one ``add`` call."""
+
+    def __init__(self) -> None:
+        self._by_handler: dict[str, Subscription] = {}
+        self._by_event: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, event: type[DomainEvent], handler: str, handle: EventHandler) -> None:
+        if handler in self._by_handler:
+            raise ValueError(f"handler {handler!r} is subscribed already")
+        self._by_handler[handler] = Subscription(handler, event, handle)
+        self._by_event[event.name].append(handler)
+
+    def handlers_for(self, event_name: str) -> list[str]:
+        return list(self._by_event.get(event_name, ()))
+
+    def get(self, handler: str) -> Subscription:
+        return self._by_handler[handler]
+
+    def __iter__(self) -> Iterator[Subscription]:
+        return iter(self._by_handler.values())
+
+
+@frozen
+class Job:
+    """One handler's run of one event: what the outbox holds and the broker carries."""
+
+    id: uuid.UUID
+    """The outbox row's id."""
+    handler: str
+    event: dict[str, Any]
+    """The event as ``shared.serialization.event_to_message`` made it."""
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        return uuid.UUID(str(self.event["data"]["event_id"]))
+
+    @property
+    def event_name(self) -> str:
+        return str(self.event["name"])
+
+
+@frozen
+class DeadJob:
+    id: uuid.UUID
+    handler: str
+    event_name: str
+    event_id: uuid.UUID
+    event: dict[str, Any]
+    error: str
+    attempts: int
+    died_at: datetime
+
+
+class JobRecords(Protocol):
+    """``uow.jobs``: the bookkeeping of jobs inside a unit of work."""
+
+    async def claim(self, job: Job) -> bool:
+        """Record that ``job.handler`` has handled the event and delete the job's outbox row.
+
+        False when the handler had handled this event already (the job is a duplicate); the
+        outbox row is deleted all the same. Concurrent claims of one job queue behind each
+        other, so at most one of them returns True.
+        """
+        ...
+
+    async def bury(self, job: Job, error: str, attempts: int, at: datetime) -> None:
+        """Keep the job as dead and delete its outbox row."""
+        ...
+
+    async def dead(self, offset: int, limit: int) -> tuple[list[DeadJob], int]:
+        """Dead jobs, newest first, and how many there are."""
+        ...
+
+    async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> bool:
+        """Put a dead job back into the outbox to be dispatched again; False if unknown."""
+        ...
+
+
+class JobQueue(Protocol):
+    """Where the relay hands jobs over: a broker, or the in-process worker."""
+
+    async def enqueue(self, jobs: Sequence[Job]) -> None:
+        """Accept every job or raise (the relay then keeps them in the outbox and retries)."""
+        ...
+
+
+async def run_job(
+    job: Job,
+    *,
+    attempt: int,
+    max_attempts: int,
+    subscriptions: Subscriptions,
+    uow_factory: Callable[[], Any],
+    clock: Clock,
+) -> str:
+    """Run one job; ``attempt`` counts from 0. Returns ``done``, ``duplicate`` or ``dead``.
+
+    A failure raises (for the queue to retry later) until the last attempt, where the job is
+    buried instead. A job for an unknown handler or an unreadable event is buried at once.
+    """
+    try:
+        subscription = subscriptions.get(job.handler)
+        event = event_from_message(job.event)
+    except Exception as exc:
+        await _bury(job, f"cannot run this job: {exc!r}", attempt + 1, uow_factory, clock)
+        return "dead"
+    try:
+        async with uow_factory() as uow:
+            if not await uow.jobs.claim(job):
+                await uow.commit()
+                return "duplicate"
+            await subscription.handle(event, uow)
+            await uow.commit()
+        return "done"
+    except Exception:
+        error = traceback.format_exc(limit=20)
+        if attempt + 1 < max_attempts:
+            logger.warning(
+                "job failed; it will be retried",
+                extra={"handler": job.handler, "event": job.event_name, "attempt": attempt + 1},
+            )
+            raise
+        logger.exception(
+            "job failed for the last time; kept as dead",
+            extra={"handler": job.handler, "event": job.event_name, "attempt": attempt + 1},
+        )
+        await _bury(job, error, attempt + 1, uow_factory, clock)
+        return "dead"
+
+
+async def _bury(
+    job: Job, error: str, attempts: int, uow_factory: Callable[[], Any], clock: Clock
+) -> None:
+    async with uow_factory() as uow:
+        await uow.jobs.bury(job, error[-8000:], attempts, clock.now())
+        await uow.commit()
