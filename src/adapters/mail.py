@@ -28,17 +28,28 @@ def slugify(text: str, max_length: int = 40) -> str:
 def build_message(
     message: EmailMessage, sender: str, sent_at_header: str
 ) -> email.message.EmailMessage:
-    """The MIME form of ``message``: multipart/alternative with a text and an HTML part."""
-    domain = sender.rpartition("@")[2] or "localhost"
+    """The MIME form of ``message``: multipart/alternative with a text and an HTML part.
+
+    Header values with line breaks raise ``ValueError``. The Message-ID comes from the
+    message's idempotency key when it has one, so a message sent again keeps its id.
+    """
     mime = email.message.EmailMessage(policy=email.policy.default)
     mime["From"] = sender
     mime["To"] = message.to
     mime["Subject"] = message.subject
     mime["Date"] = sent_at_header
-    mime["Message-ID"] = email.utils.make_msgid(domain=domain)
+    mime["Message-ID"] = message_id(message, sender)
     mime.set_content(message.text)
     mime.add_alternative(message.html, subtype="html")
     return mime
+
+
+def message_id(message: EmailMessage, sender: str) -> str:
+    """``<idempotency key@sender's domain>``, the key reduced to safe characters; else random."""
+    domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    if not message.idempotency_key:
+        return email.utils.make_msgid(domain=domain)
+    return f"<{re.sub(r'[^A-Za-z0-9._-]', '-', message.idempotency_key)}@{domain}>"
 
 
 class MailboxMailer:

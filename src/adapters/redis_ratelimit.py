@@ -3,15 +3,43 @@
 Each key is a counter whose expiry is the end of its window: ``INCR`` then
 ``PEXPIRE ... NX`` in one MULTI/EXEC transaction, so the first hit opens the window and
 later hits never extend it (needs Redis >= 7.0).
+
+While Redis cannot be reached the limiter lets requests through and logs a warning: an
+outage of the counters must not take sign-in and registration down with it.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from alora_core.shared.ratelimit import Limit
+
+logger = logging.getLogger("alora.ratelimit")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _open_when_unreachable(
+    method: Callable[P, Coroutine[Any, Any, T | None]],
+) -> Callable[P, Coroutine[Any, Any, T | None]]:
+    @wraps(method)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return await method(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            logger.warning("rate limits are off: Redis is unreachable")
+            return None
+
+    return guarded
 
 
 def _window_ms(limit: Limit) -> int:
@@ -31,6 +59,7 @@ class RedisRateLimiter:
         self._redis = redis
         self._prefix = prefix
 
+    @_open_when_unreachable
     async def retry_after(self, key: str, limit: Limit) -> int | None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.get(self._key(key))
@@ -40,6 +69,7 @@ class RedisRateLimiter:
             return None
         return _seconds(int(ttl), limit)
 
+    @_open_when_unreachable
     async def hit(self, key: str, limit: Limit) -> int | None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(self._key(key))
@@ -50,6 +80,7 @@ class RedisRateLimiter:
             return None
         return _seconds(int(ttl), limit)
 
+    @_open_when_unreachable
     async def reset(self, key: str) -> None:
         await self._redis.delete(self._key(key))
 

@@ -23,7 +23,11 @@ async def alora(migrated_database_url: str, tmp_path: Path) -> AsyncIterator[Alo
         dotenv=None,
     )
     alora = await build(
-        settings, clock=FixedClock(), hasher=FastPasswordHasher(), mailer=MemoryMailer()
+        settings,
+        clock=FixedClock(),
+        hasher=FastPasswordHasher(),
+        mailer=MemoryMailer(),
+        inline_jobs=True,
     )
     try:
         yield alora

@@ -208,3 +208,20 @@ async def test_redis_limiter_works_with_decoded_responses(
         assert await limiter.hit("k", Limit(1, timedelta(seconds=60))) == 60
     finally:
         await client.aclose()
+
+
+async def test_the_redis_limiter_lets_requests_through_while_redis_is_unreachable() -> None:
+    from redis.asyncio import Redis
+
+    from adapters.redis_ratelimit import RedisRateLimiter
+
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    limiter = RedisRateLimiter(unreachable)
+    limit = Limit(1, timedelta(minutes=1))
+    try:
+        assert await limiter.hit("k", limit) is None
+        assert await limiter.hit("k", limit) is None
+        assert await limiter.retry_after("k", limit) is None
+        await limiter.reset("k")
+    finally:
+        await unreachable.aclose()

@@ -19,6 +19,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, OperationalError
@@ -160,6 +161,8 @@ async def test_a_full_user_round_trips(uow: SqlAlchemyUnitOfWork) -> None:
             theme=Theme.DARK,
             language="pt-BR",
             timezone="Europe/Lisbon",
+            quiet_hours_start="22:00",
+            quiet_hours_end="07:30",
         ),
         updated_at=NOW,
         last_login_at=NOW,
@@ -194,6 +197,24 @@ async def test_optional_values_round_trip_as_none(uow: SqlAlchemyUnitOfWork) -> 
     assert loaded == user and loaded.address is None and loaded.phone is None
     assert loaded_session == session
     assert loaded_session is not None and loaded_session.revoke_reason is RevokeReason.TOKEN_REUSE
+
+
+async def test_settings_stored_before_quiet_hours_load_without_them(
+    engine: AsyncEngine, uow: SqlAlchemyUnitOfWork
+) -> None:
+    user = make_user()
+    await add_all(uow, user)
+    stored = '{"email_notifications": false, "theme": "dark", "timezone": "Europe/Berlin"}'
+    cast = "CAST(:stored AS JSONB)" if is_postgres(engine) else ":stored"
+    async with engine.begin() as connection:
+        await connection.execute(text(f"UPDATE users SET settings = {cast}"), {"stored": stored})
+    async with uow:
+        loaded = await uow.users.get(user.id)
+    assert loaded is not None
+    assert loaded.settings == UserSettings(
+        email_notifications=False, theme=Theme.DARK, timezone="Europe/Berlin"
+    )
+    assert loaded.settings.quiet_hours_start is None and loaded.settings.quiet_hours_end is None
 
 
 async def test_naive_datetimes_are_refused(uow: SqlAlchemyUnitOfWork) -> None:
@@ -835,14 +856,15 @@ async def test_the_migration_downgrades_to_nothing_and_back(empty_database_url: 
         command.downgrade(config, "base")
         return sorted(inspect(connection).get_table_names())
 
-    assert await upgrade(url) == ("0001_identity",)
+    heads = tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+    assert await upgrade(url) == heads
     engine = migration_engine(url)
     try:
         async with engine.begin() as connection:
             assert await connection.run_sync(downgrade_to_base) == ["alembic_version"]
     finally:
         await engine.dispose()
-    assert await upgrade(url) == ("0001_identity",)
+    assert await upgrade(url) == heads
 
 
 async def test_the_tables_have_the_expected_constraints(engine: AsyncEngine) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from alora_core.identity import commands as c
 from alora_core.identity.errors import AccountSuspended, InvalidCredentials
+from alora_core.identity.events import NewDeviceSignedIn
 from alora_core.identity.model import Address, Role, UserSettings, Visibility
 from alora_core.identity.use_cases import LoginResult
 from alora_core.shared.errors import (
@@ -26,13 +27,20 @@ from alora_core.shared.errors import (
     RateLimited,
     Unauthenticated,
 )
+from alora_core.shared.mail import EmailMessage
 from entrypoints.bootstrap import Alora
 
 PASSWORD = "correct horse battery"
 
 
+def code_mails(alora: Alora, email: str) -> list[EmailMessage]:
+    """The one-time-code emails sent to ``email`` (registration also sends a welcome)."""
+    sent: list[EmailMessage] = alora.mailer.to(email)  # type: ignore[attr-defined]
+    return [m for m in sent if (m.idempotency_key or "").endswith(".code")]
+
+
 def last_code(alora: Alora, email: str) -> str:
-    message = alora.mailer.to(email)[-1]  # type: ignore[attr-defined]
+    message = code_mails(alora, email)[-1]
     found = re.search(r"\b(\d{6})\b", message.text)
     assert found, message.text
     return found.group(1)
@@ -84,7 +92,7 @@ async def test_register_normalizes_and_emails_a_code(alora: Alora) -> None:
     )
     assert (user.email, user.username, user.phone) == ("ana@example.com", "ana.b", "+14155550100")
     assert not user.email_verified
-    message = alora.mailer.to("ana@example.com")[-1]  # type: ignore[attr-defined]
+    message = code_mails(alora, "ana@example.com")[-1]
     assert re.search(r"\b\d{6}\b", message.text) and message.html
     assert PASSWORD not in message.text
 
@@ -146,10 +154,10 @@ async def test_verification_code_attempts_and_expiry(alora: Alora) -> None:
 async def test_resend_has_a_cooldown_and_reveals_nothing(alora: Alora) -> None:
     user = await register(alora, "ana")
     await alora.bus.handle(c.ResendVerification(email=user.email))
-    assert len(alora.mailer.to(user.email)) == 1  # type: ignore[attr-defined]
+    assert len(code_mails(alora, user.email)) == 1
     alora.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
     await alora.bus.handle(c.ResendVerification(email=user.email))
-    assert len(alora.mailer.to(user.email)) == 2  # type: ignore[attr-defined]
+    assert len(code_mails(alora, user.email)) == 2
     assert await alora.bus.handle(c.ResendVerification(email="nobody@example.com")) is None
 
 
@@ -233,6 +241,83 @@ async def test_one_user_signing_in_on_many_devices_at_once(alora: Alora) -> None
     admin = await make_admin(alora)
     seen = await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))
     assert seen.last_login_at == alora.clock.now()  # type: ignore[attr-defined]
+
+
+# -- devices ----------------------------------------------------------------------------------
+
+PHONE = "Alora/2.1 (iPhone; iOS 18.1)"
+LAPTOP = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
+
+
+def new_device_events(alora: Alora, monkeypatch: pytest.MonkeyPatch) -> list[NewDeviceSignedIn]:
+    """The ``NewDeviceSignedIn`` events committed from now on, as units of work hand them out."""
+    seen: list[NewDeviceSignedIn] = []
+    uow_class = type(alora.uow_factory())
+    collect = uow_class.collect_events
+
+    def spy(uow):
+        events = collect(uow)
+        seen.extend(e for e in events if isinstance(e, NewDeviceSignedIn))
+        return events
+
+    monkeypatch.setattr(uow_class, "collect_events", spy)
+    return seen
+
+
+async def sign_in(alora: Alora, user_agent: str, ip: str = "10.0.0.1") -> LoginResult:
+    return await alora.bus.handle(
+        c.Login(identifier="ana", password=PASSWORD, user_agent=user_agent, ip=ip)
+    )
+
+
+async def test_first_sign_in_and_known_devices_are_not_new(alora: Alora, monkeypatch) -> None:
+    await verified_user(alora, "ana")
+    events = new_device_events(alora, monkeypatch)
+    await sign_in(alora, PHONE)
+    await sign_in(alora, PHONE, ip="10.0.0.2")
+    await sign_in(alora, f"  {PHONE.replace(' ', '   ')}\t")  # the same text, spaced out
+    assert events == []
+
+
+async def test_a_sign_in_from_a_new_device_is_an_event(alora: Alora, monkeypatch) -> None:
+    user = await verified_user(alora, "ana")
+    await sign_in(alora, PHONE)
+    admin = await make_admin(alora)
+    version = (await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))).version
+    events = new_device_events(alora, monkeypatch)
+    alora.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    await sign_in(alora, LAPTOP, ip="203.0.113.7")
+    await sign_in(alora, LAPTOP, ip="203.0.113.8")
+    now = alora.clock.now()  # type: ignore[attr-defined]
+    assert [(e.user_id, e.user_agent, e.ip, e.signed_in_at) for e in events] == [
+        (user.id, LAPTOP, "203.0.113.7", now)
+    ]
+    seen = await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))
+    assert seen.version == version  # signing in does not touch the user's version
+    assert seen.last_login_at == now
+
+
+async def test_refreshing_tokens_is_no_sign_in(alora: Alora, monkeypatch) -> None:
+    await verified_user(alora, "ana")
+    first = await sign_in(alora, PHONE)
+    events = new_device_events(alora, monkeypatch)
+    await alora.bus.handle(
+        c.RefreshSession(refresh_token=first.refresh_token, user_agent=LAPTOP, ip="10.0.0.9")
+    )
+    assert events == []
+    await sign_in(alora, LAPTOP)  # the refresh did not make the laptop known
+    assert [e.user_agent for e in events] == [LAPTOP]
+
+
+async def test_concurrent_sign_ins_from_one_new_device_make_one_event(
+    alora: Alora, monkeypatch
+) -> None:
+    await verified_user(alora, "ana")
+    await sign_in(alora, PHONE)
+    events = new_device_events(alora, monkeypatch)
+    results = await asyncio.gather(sign_in(alora, LAPTOP), sign_in(alora, LAPTOP))
+    assert results[0].session_id != results[1].session_id
+    assert len(events) == 1
 
 
 # -- tokens -----------------------------------------------------------------------------------
@@ -374,6 +459,52 @@ async def test_settings_round_trip_and_validation(alora: Alora) -> None:
         await alora.bus.handle(
             c.ReplaceSettings(actor=me, settings=UserSettings(timezone="Mars/Olympus"))
         )
+
+
+@pytest.mark.parametrize("timezone", ["Mars/Olympus", "Europe", "utc", "../etc/passwd", "x" * 300])
+async def test_settings_need_an_iana_time_zone(alora: Alora, timezone: str) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    with pytest.raises(Invalid) as raised:
+        await alora.bus.handle(
+            c.ReplaceSettings(actor=me, settings=UserSettings(timezone=timezone))
+        )
+    assert [e.field for e in raised.value.errors] == ["timezone"]
+
+
+async def test_quiet_hours_round_trip(alora: Alora) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    wanted = UserSettings(
+        timezone="America/New_York", quiet_hours_start="22:30", quiet_hours_end="07:00"
+    )
+    assert await alora.bus.handle(c.ReplaceSettings(actor=me, settings=wanted)) == wanted
+    assert await alora.bus.handle(c.GetSettings(actor=me)) == wanted
+    await alora.bus.handle(c.ReplaceSettings(actor=me, settings=UserSettings()))
+    assert (await alora.bus.handle(c.GetSettings(actor=me))).quiet_hours_start is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fields"),
+    [
+        ("25:00", "07:00", ["quiet_hours_start"]),
+        ("22:00", "07:60", ["quiet_hours_end"]),
+        ("7:00", "24:00", ["quiet_hours_start", "quiet_hours_end"]),
+        ("22:00\n", "07:00", ["quiet_hours_start"]),
+        ("22:00", None, ["quiet_hours_end"]),
+        (None, "07:00", ["quiet_hours_start"]),
+        ("22:00", "22:00", ["quiet_hours_end"]),
+    ],
+)
+async def test_quiet_hours_are_two_different_times_or_none(
+    alora: Alora, start: str | None, end: str | None, fields: list[str]
+) -> None:
+    await verified_user(alora, "ana")
+    me = actor(await login(alora, "ana"))
+    settings = UserSettings(quiet_hours_start=start, quiet_hours_end=end)
+    with pytest.raises(Invalid) as raised:
+        await alora.bus.handle(c.ReplaceSettings(actor=me, settings=settings))
+    assert [e.field for e in raised.value.errors] == fields
 
 
 async def test_public_profile_hides_contact_unless_allowed(alora: Alora) -> None:

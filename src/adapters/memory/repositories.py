@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from attrs import define
+
+from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.pagination import Page, PageRequest
 
@@ -113,6 +115,17 @@ class MemorySessions:
         )
         return _page(sorted(found, key=lambda s: (s.created_at, s.id), reverse=True), page)
 
+    async def delete_ended(self, ended_before: datetime) -> int:
+        def ended(s: Session) -> bool:
+            return s.expires_at < ended_before or (
+                s.revoked_at is not None and s.revoked_at < ended_before
+            )
+
+        found = list(self._uow.scan("sessions", ended))
+        for session in found:
+            self._uow.delete("sessions", session)  # commit forgets its refresh tokens too
+        return len(found)
+
 
 class MemoryCodes:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
@@ -130,6 +143,53 @@ class MemoryCodes:
             self._uow.scan("codes", lambda c: c.user_id == user_id and c.purpose is purpose)
         ):
             self._uow.delete("codes", code)
+
+    async def delete_spent(self, now: datetime, used_up_before: datetime) -> int:
+        def spent(c: OneTimeCode) -> bool:
+            return c.expires_at <= now or (c.exhausted and c.created_at < used_up_before)
+
+        found = list(self._uow.scan("codes", spent))
+        for code in found:
+            self._uow.delete("codes", code)
+        return len(found)
+
+
+@define
+class KnownDevice:
+    """A row of ``user_devices``; ``id`` stands for the key (user_id, device_hash)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    device_hash: str
+    user_agent: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    last_ip: str
+
+
+class MemoryDevices:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def remember(self, user_id: uuid.UUID, device: Device, ip: str, at: datetime) -> bool:
+        row_id = uuid.uuid5(user_id, device.hash)
+        if self._uow.load("devices", row_id) is None:
+            self._uow.add(
+                "devices",
+                KnownDevice(row_id, user_id, device.hash, device.user_agent, at, at, ip),
+            )
+            return True
+
+        def write() -> None:  # like an UPDATE: no version check
+            stored = self._uow.store.devices.rows.get(row_id)
+            if stored is not None:
+                stored.last_seen_at, stored.last_ip = at, ip
+
+        self._uow.on_commit(write)
+        return False
+
+    async def count(self, user_id: uuid.UUID) -> int:
+        return sum(1 for _ in self._uow.scan("devices", lambda d: d.user_id == user_id))
 
 
 class MemoryAuditLog:

@@ -16,10 +16,15 @@ from typing import Any, Self
 
 from attrs import define, field
 
-from alora_core.identity.ports import OneTimeCodes, Sessions, Users
+from adapters.memory.jobs import MemoryJobRecords, OutboxRow, add_to_outbox
+from adapters.memory.notifications import MemoryNotifications, MemoryRecipients
+from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
+from alora_core.notifications.ports import Notifications, Recipients
+from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
 from alora_core.shared.audit import AuditLog
 from alora_core.shared.errors import Conflict
 from alora_core.shared.events import DomainEvent, EventRecorder
+from alora_core.shared.jobs import DeadJob, JobRecords, jobs_for
 
 
 @define
@@ -35,10 +40,23 @@ class MemoryStore:
     users: Table = field(factory=lambda: Table(unique=("email", "username", "phone")))
     sessions: Table = field(factory=Table)
     codes: Table = field(factory=Table)
+    devices: Table = field(factory=Table)
     audit_log: Table = field(factory=Table)
+    notifications: Table = field(factory=Table)
+    reports: Table = field(factory=lambda: Table(unique=("day",)))
     refresh_tokens: dict[str, uuid.UUID] = field(factory=dict)
+    outbox: dict[uuid.UUID, OutboxRow] = field(factory=dict)
+    handled_events: set[tuple[str, uuid.UUID]] = field(factory=set)
+    dead_jobs: dict[uuid.UUID, DeadJob] = field(factory=dict)
     cascades: dict[str, tuple[tuple[str, str], ...]] = field(
-        factory=lambda: {"users": (("sessions", "user_id"), ("codes", "user_id"))}
+        factory=lambda: {
+            "users": (
+                ("sessions", "user_id"),
+                ("codes", "user_id"),
+                ("devices", "user_id"),
+                ("notifications", "recipient_id"),
+            )
+        }
     )
 
 
@@ -50,15 +68,27 @@ class _Tracked:
 
 
 class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(
+        self,
+        store: MemoryStore,
+        handlers_for: Callable[[str], list[str]] = lambda _name: [],
+    ) -> None:
+        from adapters.memory.reports import (
+            MemoryActivityFigures,
+            MemoryActivityReports,
+            MemoryAdmins,
+        )
         from adapters.memory.repositories import (
             MemoryAuditLog,
             MemoryCodes,
+            MemoryDevices,
             MemorySessions,
             MemoryUsers,
         )
 
         self.store = store
+        self._handlers_for = handlers_for
+        self._before_commit: list[Callable[[], None]] = []
         self._tracked: dict[tuple[str, uuid.UUID], _Tracked] = {}
         self._deleted: set[tuple[str, uuid.UUID]] = set()
         self._deleted_objects: list[EventRecorder] = []
@@ -70,7 +100,14 @@ class MemoryUnitOfWork:
         self.users: Users = MemoryUsers(self)
         self.sessions: Sessions = MemorySessions(self)
         self.codes: OneTimeCodes = MemoryCodes(self)
+        self.devices: Devices = MemoryDevices(self)
         self.audit_log: AuditLog = MemoryAuditLog(self)
+        self.reports: ActivityReports = MemoryActivityReports(self)
+        self.activity_figures: ActivityFigures = MemoryActivityFigures(self)
+        self.admins: Admins = MemoryAdmins(self)
+        self.jobs: JobRecords = MemoryJobRecords(self)
+        self.notifications: Notifications = MemoryNotifications(self)
+        self.recipients: Recipients = MemoryRecipients(self)
 
     def reading(self) -> Self:
         self._read_only = True
@@ -136,6 +173,10 @@ class MemoryUnitOfWork:
                 if obj is not None:
                     yield obj
 
+    def before_commit(self, check: Callable[[], None]) -> None:
+        """Run ``check`` first thing in commit; it raises to refuse the commit."""
+        self._before_commit.append(check)
+
     def on_commit(self, write: Callable[[], None]) -> None:
         """Run ``write`` against the store when this unit of work commits."""
         self._on_commit.append(write)
@@ -151,6 +192,8 @@ class MemoryUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a unit of work opened with reading() cannot commit")
+        for check in self._before_commit:
+            check()
         changed = [t for t in self._tracked.values() if t.original is None or t.obj != t.original]
         for tracked in changed:
             stored = getattr(self.store, tracked.table).rows.get(tracked.obj.id)
@@ -160,12 +203,15 @@ class MemoryUnitOfWork:
                 raise Conflict("the record was changed by someone else; try again")
         self._check_unique(changed)
 
-        for tracked in self._tracked.values():
-            if isinstance(tracked.obj, EventRecorder):
-                self._events.extend(tracked.obj.pull_events())
-        for obj in self._deleted_objects:
-            self._events.extend(obj.pull_events())
+        events = [
+            event
+            for obj in [t.obj for t in self._tracked.values()] + self._deleted_objects
+            if isinstance(obj, EventRecorder)
+            for event in obj.pull_events()
+        ]
         self._deleted_objects.clear()
+        add_to_outbox(self.store, jobs_for(events, self._handlers_for))
+        self._events.extend(events)
         for table, row_id in self._deleted:
             self._delete_with_cascade(table, row_id)
         for tracked in changed:
@@ -213,3 +259,4 @@ class MemoryUnitOfWork:
         self._deleted_objects = []
         self._new_tokens = {}
         self._on_commit = []
+        self._before_commit = []

@@ -48,6 +48,9 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 TABLE_MODULES: tuple[str, ...] = (
     "adapters.sqlalchemy.identity",
     "adapters.sqlalchemy.audit",
+    "adapters.sqlalchemy.notifications",
+    "adapters.sqlalchemy.reports",
+    "adapters.sqlalchemy.jobs",
 )
 
 # The async drivers we support, by backend; the first one is the default.

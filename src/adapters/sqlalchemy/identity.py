@@ -47,6 +47,7 @@ from alora_core.identity.model import (
 
 __all__ = [
     "codes_table",
+    "devices_table",
     "mapper_registry",
     "refresh_tokens_table",
     "sessions_table",
@@ -128,6 +129,18 @@ codes_table = Table(
     Column("attempts", Integer, nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_one_time_codes_user_id_purpose", "user_id", "purpose"),
+)
+
+# The devices each user signed in from (a Core table, written by ``SqlDevices``).
+devices_table = Table(
+    "user_devices",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("device_hash", String(64), primary_key=True),
+    Column("user_agent", String(512), nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("last_ip", String, nullable=False),
 )
 
 

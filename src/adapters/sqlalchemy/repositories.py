@@ -12,24 +12,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.audit import audit_log_table
 from adapters.sqlalchemy.identity import (
     codes_table,
+    devices_table,
     refresh_tokens_table,
     sessions_table,
     users_table,
 )
-from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
     from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 
-__all__ = ["SqlAuditLog", "SqlCodes", "SqlSessions", "SqlUsers"]
+__all__ = ["SqlAuditLog", "SqlCodes", "SqlDevices", "SqlSessions", "SqlUsers"]
 
 T = TypeVar("T")
 
@@ -37,6 +38,7 @@ _users = users_table.c
 _sessions = sessions_table.c
 _codes = codes_table.c
 _tokens = refresh_tokens_table.c
+_devices = devices_table.c
 _audit = audit_log_table.c
 
 
@@ -54,6 +56,13 @@ async def _page(
         statement = select(entity).where(*where).order_by(*order_by)
         rows = await uow.scalars(statement.offset(page.offset).limit(page.page_size))
     return Page(items=rows, total=total, page=page.page, page_size=page.page_size)
+
+
+def _insert(uow: SqlAlchemyUnitOfWork, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the dialect of the unit of work's database (for ``on_conflict_do_...``)."""
+    if uow.dialect_name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _active_session(now: datetime) -> list[ColumnElement[bool]]:
@@ -168,8 +177,7 @@ class SqlSessions:
             {"token_hash": token, "session_id": session_id, "created_at": at}
             for token, (session_id, at) in self._new_tokens.items()
         ]
-        dialect = postgresql if self._uow.dialect_name == "postgresql" else sqlite
-        insert = dialect.insert(refresh_tokens_table)
+        insert = _insert(self._uow, refresh_tokens_table)
         statement = insert.on_conflict_do_update(
             index_elements=[_tokens.token_hash],
             set_={"session_id": insert.excluded.session_id},
@@ -197,6 +205,13 @@ class SqlSessions:
         newest_first = [_sessions.created_at.desc(), _sessions.id.desc()]
         return await _page(self._uow, Session, where, newest_first, page)
 
+    async def delete_ended(self, ended_before: datetime) -> int:
+        """One DELETE; the database cascades to the sessions' refresh tokens."""
+        statement = sessions_table.delete().where(
+            or_(_sessions.expires_at < ended_before, _sessions.revoked_at < ended_before)
+        )
+        return len((await self._uow.execute(statement.returning(_sessions.id))).all())
+
 
 class SqlCodes:
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
@@ -215,9 +230,57 @@ class SqlCodes:
         for code in await self._uow.scalars(self._for(user_id, purpose)):
             await self._uow.delete(code)
 
+    async def delete_spent(self, now: datetime, used_up_before: datetime) -> int:
+        used_up = (_codes.attempts >= _codes.max_attempts) & (_codes.created_at < used_up_before)
+        statement = codes_table.delete().where(or_(_codes.expires_at <= now, used_up))
+        return len((await self._uow.execute(statement.returning(_codes.id))).all())
+
     @staticmethod
     def _for(user_id: uuid.UUID, purpose: Purpose) -> Select[OneTimeCode]:
         return select(OneTimeCode).where(_codes.user_id == user_id, _codes.purpose == purpose)
+
+
+class SqlDevices:
+    """The devices users signed in from: a Core table, no aggregate.
+
+    A known device is one UPDATE. A new one is inserted with ON CONFLICT DO NOTHING: of
+    concurrent first sign-ins from one device, the others wait for the winner's commit, insert
+    nothing and update its row instead.
+    """
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+
+    async def remember(self, user_id: uuid.UUID, device: Device, ip: str, at: datetime) -> bool:
+        if await self._touch(user_id, device, ip, at):
+            return False
+        row = {
+            "user_id": user_id,
+            "device_hash": device.hash,
+            "user_agent": device.user_agent,
+            "first_seen_at": at,
+            "last_seen_at": at,
+            "last_ip": ip,
+        }
+        insert = _insert(self._uow, devices_table).values(row).on_conflict_do_nothing()
+        if (await self._uow.execute(insert.returning(_devices.user_id))).first() is not None:
+            return True
+        await self._touch(user_id, device, ip, at)
+        return False
+
+    async def count(self, user_id: uuid.UUID) -> int:
+        statement = select(func.count()).select_from(devices_table)
+        return int(await self._uow.scalar(statement.where(_devices.user_id == user_id)) or 0)
+
+    async def _touch(self, user_id: uuid.UUID, device: Device, ip: str, at: datetime) -> bool:
+        """Update the device's row; False when there is none."""
+        statement = (
+            update(devices_table)
+            .where(_devices.user_id == user_id, _devices.device_hash == device.hash)
+            .values(last_seen_at=at, last_ip=ip)
+            .returning(_devices.user_id)
+        )
+        return (await self._uow.execute(statement)).first() is not None
 
 
 class SqlAuditLog:

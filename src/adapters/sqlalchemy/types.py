@@ -70,6 +70,8 @@ class _Json(TypeDecorator[Any]):
 class JsonOf(_Json):
     """A value of ``cls`` (an attrs class, possibly ``X | None``) stored as JSON via cattrs."""
 
+    cache_ok = True
+
     def __init__(self, cls: Any) -> None:
         super().__init__()
         self.cls = cls  # the attribute name must match the argument for the cache key
@@ -83,6 +85,8 @@ class JsonOf(_Json):
 
 class JsonDict(_Json):
     """A JSON object of plain values (``dict[str, Any]``); UUIDs and datetimes become strings."""
+
+    cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else converter.unstructure(dict(value))

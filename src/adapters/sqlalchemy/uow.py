@@ -9,8 +9,9 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   and in any query whose autoflush hits it; the changes of the unit of work are then dropped.
   A value the database cannot take (PostgreSQL SQLSTATE class 22: a NUL character, a number
   out of range ...; an integer beyond 64 bits on SQLite) becomes ``Invalid`` the same way.
-- After a successful commit, the events recorded by every aggregate the session loaded, added
-  or deleted are pulled and kept for ``collect_events()``.
+- On commit, the events recorded by every aggregate the session loaded, added or deleted are
+  pulled and written to the outbox in the same transaction, one row per subscribed handler
+  (``handlers_for``); after a successful commit they are kept for ``collect_events()``.
 
 Objects stay usable after the ``async with`` block: the session never expires them (no
 ``expire_on_commit``; close and rollback first detach them), so their attributes keep the
@@ -21,22 +22,34 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from sqlalchemy import Executable, Result, Select, UniqueConstraint, event
+from sqlalchemy import Executable, Result, Select, UniqueConstraint, event, insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION, metadata
-from adapters.sqlalchemy.repositories import SqlAuditLog, SqlCodes, SqlSessions, SqlUsers
-from alora_core.identity.ports import OneTimeCodes, Sessions, Users
+from adapters.sqlalchemy.jobs import SqlJobRecords, outbox_rows, outbox_table
+from adapters.sqlalchemy.notifications import SqlNotifications, SqlRecipients
+from adapters.sqlalchemy.reports import SqlActivityFigures, SqlActivityReports, SqlAdmins
+from adapters.sqlalchemy.repositories import (
+    SqlAuditLog,
+    SqlCodes,
+    SqlDevices,
+    SqlSessions,
+    SqlUsers,
+)
+from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
+from alora_core.notifications.ports import Notifications, Recipients
+from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
 from alora_core.shared.audit import AuditLog
 from alora_core.shared.errors import Conflict, Invalid
 from alora_core.shared.events import DomainEvent, EventRecorder
+from alora_core.shared.jobs import JobRecords
 
 __all__ = [
     "SqlAlchemyUnitOfWork",
@@ -91,8 +104,13 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 class SqlAlchemyUnitOfWork:
     """``UnitOfWork`` and ``IdentityUnitOfWork`` over a SQLAlchemy ``AsyncSession``."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers_for: Callable[[str], list[str]] = lambda _name: [],
+    ) -> None:
         self._factory = sessions
+        self._handlers_for = handlers_for
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
         self._read_only = False
@@ -101,7 +119,14 @@ class SqlAlchemyUnitOfWork:
         self.users: Users = SqlUsers(self)
         self.sessions: Sessions = self._tokens
         self.codes: OneTimeCodes = SqlCodes(self)
+        self.devices: Devices = SqlDevices(self)
         self.audit_log: AuditLog = SqlAuditLog(self)
+        self.reports: ActivityReports = SqlActivityReports(self)
+        self.activity_figures: ActivityFigures = SqlActivityFigures(self)
+        self.admins: Admins = SqlAdmins(self)
+        self.jobs: JobRecords = SqlJobRecords(self)
+        self.notifications: Notifications = SqlNotifications(self)
+        self.recipients: Recipients = SqlRecipients(self)
 
     # -- the UnitOfWork protocol --------------------------------------------------------------
 
@@ -143,13 +168,19 @@ class SqlAlchemyUnitOfWork:
         if self._read_only:
             raise RuntimeError("a unit of work opened with reading() cannot commit")
         session = self.session
-        await self._guard(self._write(session))
-        for obj in list(_tracking(session).seen.values()):
-            if isinstance(obj, EventRecorder):
-                self._events.extend(obj.pull_events())
+        events = [
+            event
+            for obj in list(_tracking(session).seen.values())
+            if isinstance(obj, EventRecorder)
+            for event in obj.pull_events()
+        ]
+        await self._guard(self._write(session, outbox_rows(events, self._handlers_for)))
+        self._events.extend(events)
 
-    async def _write(self, session: AsyncSession) -> None:
+    async def _write(self, session: AsyncSession, outbox: list[dict[str, Any]]) -> None:
         await self._tokens.write_tokens()
+        if outbox:
+            await session.execute(insert(outbox_table), outbox)
         await session.commit()
 
     async def rollback(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from attrs import field, frozen
@@ -196,3 +197,15 @@ class ListAuditLog:
     action: str | None = None
     page: int = 1
     page_size: int = 20
+
+
+@frozen(kw_only=True)
+class PurgeExpiredCodes:
+    """Delete one-time codes that expired or were used up (a scheduled job)."""
+
+
+@frozen(kw_only=True)
+class PurgeEndedSessions:
+    """Delete sessions that ended (expired or were revoked) more than ``keep_ended`` ago."""
+
+    keep_ended: timedelta = timedelta(days=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from attrs import frozen
@@ -78,3 +79,14 @@ class SessionRevokedForReuse(DomainEvent):
 class PasswordChanged(DomainEvent):
     name: ClassVar[str] = "user.password_changed"
     user_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class NewDeviceSignedIn(DomainEvent):
+    """A sign-in from a device the account has not used before (not its very first one)."""
+
+    name: ClassVar[str] = "user.new_device_signed_in"
+    user_id: uuid.UUID
+    user_agent: str
+    ip: str
+    signed_in_at: datetime

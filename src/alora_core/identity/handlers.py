@@ -1,40 +1,84 @@
-"""Identity's event handlers: the emails its events cause."""
+"""Identity's event handlers: the emails its events cause, run as background jobs."""
 
 from __future__ import annotations
 
-from html import escape
+from functools import partial
 
-from alora_core.identity.events import CodeIssued
-from alora_core.identity.model import Purpose
-from alora_core.shared.mail import Branding, EmailMessage, Mailer
+from alora_core.identity import mails
+from alora_core.identity.events import (
+    CodeIssued,
+    PasswordChanged,
+    SessionRevokedForReuse,
+    UserDeleted,
+    UserRegistered,
+)
+from alora_core.identity.ports import IdentityUnitOfWork
+from alora_core.shared.jobs import Subscriptions
+from alora_core.shared.mail import Branding, Mailer
 
-_CODE_MAILS = {
-    Purpose.VERIFY_EMAIL.value: ("Verify your email address", "to verify your email address"),
-    Purpose.RESET_PASSWORD.value: ("Reset your password", "to choose a new password"),
-}
+
+async def code_email(event: CodeIssued, uow: object, *, mailer: Mailer, branding: Branding) -> None:
+    await mailer.send(mails.code_message(event, branding))
 
 
-def code_message(event: CodeIssued, branding: Branding) -> EmailMessage:
-    title, purpose = _CODE_MAILS[event.purpose]
-    subject = f"{title} for {branding.product_name}"
-    text = (
-        f"Hello {event.full_name},\n\n"
-        f"Your {branding.product_name} code is {event.code}. Enter it {purpose}.\n"
-        f"It expires in {event.expires_in_minutes} minutes. If you did not ask for it, "
-        "ignore this email.\n\n"
-        f"{branding.product_name} — {branding.public_url}\n"
+async def welcome_email(
+    event: UserRegistered, uow: object, *, mailer: Mailer, branding: Branding
+) -> None:
+    await mailer.send(mails.welcome_message(event, branding))
+
+
+async def account_deleted_email(
+    event: UserDeleted, uow: object, *, mailer: Mailer, branding: Branding
+) -> None:
+    await mailer.send(mails.account_deleted_message(event, branding))
+
+
+async def security_alert_email(
+    event: SessionRevokedForReuse,
+    uow: IdentityUnitOfWork,
+    *,
+    mailer: Mailer,
+    branding: Branding,
+) -> None:
+    user = await uow.users.get(event.user_id)
+    if user is not None:
+        await mailer.send(mails.security_alert_message(event, user, branding))
+
+
+async def password_changed_email(
+    event: PasswordChanged,
+    uow: IdentityUnitOfWork,
+    *,
+    mailer: Mailer,
+    branding: Branding,
+) -> None:
+    user = await uow.users.get(event.user_id)
+    if user is not None:
+        await mailer.send(mails.password_changed_message(event, user, branding))
+
+
+def subscribe(subscriptions: Subscriptions, *, mailer: Mailer, branding: Branding) -> None:
+    """Subscribe identity's handlers, bound to the mailer and branding they send with."""
+    add = subscriptions.add
+    add(CodeIssued, "identity.code_email", partial(code_email, mailer=mailer, branding=branding))
+    add(
+        UserRegistered,
+        "identity.welcome_email",
+        partial(welcome_email, mailer=mailer, branding=branding),
     )
-    html = (
-        f"<p>Hello {escape(event.full_name)},</p>"
-        f"<p>Your {escape(branding.product_name)} code is "
-        f'<strong style="font-size:1.4em;letter-spacing:0.2em">{event.code}</strong>. '
-        f"Enter it {purpose}.</p>"
-        f"<p>It expires in {event.expires_in_minutes} minutes. If you did not ask for it, "
-        "ignore this email.</p>"
-        f'<p><a href="{escape(branding.public_url)}">{escape(branding.product_name)}</a></p>'
+    add(
+        UserDeleted,
+        "identity.account_deleted_email",
+        partial(account_deleted_email, mailer=mailer, branding=branding),
     )
-    return EmailMessage(to=event.email, subject=subject, text=text, html=html)
+    add(
+        SessionRevokedForReuse,
+        "identity.security_alert_email",
+        partial(security_alert_email, mailer=mailer, branding=branding),
+    )
+    add(
+        PasswordChanged,
+        "identity.password_changed_email",
+        partial(password_changed_email, mailer=mailer, branding=branding),
+    )
 
-
-async def email_code(event: CodeIssued, mailer: Mailer, branding: Branding) -> None:
-    await mailer.send(code_message(event, branding))

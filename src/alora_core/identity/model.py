@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -57,6 +59,30 @@ class UserSettings:
     theme: Theme = Theme.SYSTEM
     language: str = "en"
     timezone: str = "UTC"
+    # Quiet hours: "HH:MM" (24 h) local times in ``timezone``, both set or neither.
+    quiet_hours_start: str | None = None
+    quiet_hours_end: str | None = None
+
+
+MAX_USER_AGENT_LENGTH = 512
+_BLANKS = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+@frozen
+class Device:
+    """What a sign-in came from, as far as its user agent tells: the same text, the same device.
+
+    The text is cleaned (control characters and runs of spaces become one space) and capped, and
+    ``hash`` is its SHA-256, the key under which the user's devices are remembered.
+    """
+
+    user_agent: str
+    hash: str
+
+    @classmethod
+    def of(cls, user_agent: str) -> Device:
+        text = _BLANKS.sub(" ", user_agent).strip()[:MAX_USER_AGENT_LENGTH]
+        return cls(text, hashlib.sha256(text.encode()).hexdigest())
 
 
 @define(slots=False, kw_only=True)
@@ -142,6 +168,17 @@ class User(EventRecorder):
         self.suspension_reason = None
         self.updated_at = now
         self.record(events.UserUnsuspended(occurred_at=now, user_id=self.id))
+
+    def signed_in_from_new_device(self, device: Device, ip: str, now: datetime) -> None:
+        self.record(
+            events.NewDeviceSignedIn(
+                occurred_at=now,
+                user_id=self.id,
+                user_agent=device.user_agent,
+                ip=ip,
+                signed_in_at=now,
+            )
+        )
 
     def mark_deleted(self, now: datetime) -> None:
         self.record(

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-from alora_core.identity.model import OneTimeCode, Purpose, Role, Session, User
+from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
 from alora_core.shared.pagination import Page, PageRequest
 from alora_core.shared.uow import UnitOfWork
 
@@ -116,6 +116,11 @@ class Sessions(Protocol):
         """Active sessions, newest first."""
         ...
 
+    async def delete_ended(self, ended_before: datetime) -> int:
+        """Delete the sessions revoked or expired before ``ended_before``, and their refresh
+        tokens, in one statement; return how many sessions were deleted."""
+        ...
+
 
 class OneTimeCodes(Protocol):
     async def add(self, code: OneTimeCode) -> None: ...
@@ -124,11 +129,30 @@ class OneTimeCodes(Protocol):
 
     async def delete_for(self, user_id: uuid.UUID, purpose: Purpose) -> None: ...
 
+    async def delete_spent(self, now: datetime, used_up_before: datetime) -> int:
+        """Delete, in one statement, the codes expired at ``now`` and the used-up ones issued
+        before ``used_up_before``; return how many were deleted."""
+        ...
+
+
+class Devices(Protocol):
+    """The devices each user has signed in from; deleting the user forgets them."""
+
+    async def remember(self, user_id: uuid.UUID, device: Device, ip: str, at: datetime) -> bool:
+        """Note a sign-in from ``device``; True when the user had not used it before.
+
+        Of concurrent first sign-ins from one device, exactly one gets True.
+        """
+        ...
+
+    async def count(self, user_id: uuid.UUID) -> int: ...
+
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: Users
     sessions: Sessions
     codes: OneTimeCodes
+    devices: Devices
 
 
 class PhoneNumbers(Protocol):

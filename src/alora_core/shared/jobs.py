@@ -22,7 +22,8 @@ from attrs import frozen
 
 from alora_core.shared.clock import Clock
 from alora_core.shared.events import DomainEvent
-from alora_core.shared.serialization import event_from_message
+from alora_core.shared.ids import new_id
+from alora_core.shared.serialization import event_from_message, event_to_message
 
 logger = logging.getLogger("alora.jobs")
 
@@ -84,6 +85,19 @@ class Job:
         return str(self.event["name"])
 
 
+def jobs_for(
+    events: Sequence[DomainEvent], handlers_for: Callable[[str], list[str]]
+) -> list[tuple[Job, DomainEvent]]:
+    """The jobs a unit of work writes to the outbox for ``events``: one per subscribed handler."""
+    jobs: list[tuple[Job, DomainEvent]] = []
+    for event in events:
+        handlers = handlers_for(event.name)
+        if handlers:
+            message = event_to_message(event)
+            jobs.extend((Job(id=new_id(), handler=h, event=message), event) for h in handlers)
+    return jobs
+
+
 @frozen
 class DeadJob:
     id: uuid.UUID
@@ -94,6 +108,14 @@ class DeadJob:
     error: str
     attempts: int
     died_at: datetime
+
+
+@frozen
+class JobStats:
+    pending: int
+    """Outbox rows: jobs not finished yet (waiting, queued or being retried)."""
+    oldest_pending_age_seconds: float | None
+    dead: int
 
 
 class JobRecords(Protocol):
@@ -116,9 +138,11 @@ class JobRecords(Protocol):
         """Dead jobs, newest first, and how many there are."""
         ...
 
-    async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> bool:
-        """Put a dead job back into the outbox to be dispatched again; False if unknown."""
+    async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> DeadJob | None:
+        """Put a dead job back into the outbox to be dispatched again; None if unknown."""
         ...
+
+    async def stats(self, now: datetime) -> JobStats: ...
 
 
 class JobQueue(Protocol):

@@ -1,9 +1,13 @@
-"""The message bus: routes each command to its use case, then the events it raised to handlers."""
+"""The message bus: routes each command to its use case.
+
+Events the use case raised are in the outbox by the time it returns (the unit of work wrote
+them in its transaction); ``on_events`` then tells the background machinery they are there.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from alora_core.shared.events import DomainEvent
@@ -14,7 +18,7 @@ logger = logging.getLogger("alora.bus")
 CommandHandler = Callable[[Any, Any], Awaitable[Any]]
 """``async def use_case(command, uow) -> result``, other dependencies already bound."""
 
-EventHandler = Callable[[Any], Awaitable[None]]
+EventsCommitted = Callable[[list[DomainEvent]], Awaitable[None]]
 
 
 class UnknownCommand(LookupError):
@@ -26,11 +30,11 @@ class MessageBus:
         self,
         uow_factory: Callable[[], UnitOfWork],
         command_handlers: Mapping[type, CommandHandler],
-        event_handlers: Mapping[type[DomainEvent], Sequence[EventHandler]] | None = None,
+        on_events: EventsCommitted | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._command_handlers = dict(command_handlers)
-        self._event_handlers = {k: list(v) for k, v in (event_handlers or {}).items()}
+        self._on_events = on_events
 
     async def handle(self, command: object) -> Any:
         try:
@@ -41,13 +45,11 @@ class MessageBus:
         try:
             return await handler(command, uow)
         finally:
-            # A use case may commit and then refuse (a reused refresh token): its events still go.
-            await self.publish(uow.collect_events())
-
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            for handler in self._event_handlers.get(type(event), ()):
+            # A use case may commit and then refuse (a reused refresh token): its events count.
+            events = uow.collect_events()
+            if events and self._on_events is not None:
                 try:
-                    await handler(event)
+                    await self._on_events(events)
                 except Exception:
-                    logger.exception("event handler failed", extra={"event": event.name})
+                    # They are safe in the outbox; the relay's polling picks them up.
+                    logger.exception("could not signal committed events")

@@ -34,6 +34,8 @@ Handler = Callable[[argparse.Namespace], int]
 COMMAND_MODULES: list[str] = [
     "entrypoints.cli.users",
     "entrypoints.cli.seed",
+    "entrypoints.cli.background",
+    "entrypoints.cli.jobs",
 ]
 
 APP_FACTORY = "entrypoints.http.app:create_app"

@@ -19,15 +19,21 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from alora_core.shared.clock import SystemClock
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import auth_dependencies
 from entrypoints.http.base import ReadinessCheck, build_litestar
 from entrypoints.http.identity import ROUTE_HANDLERS as IDENTITY_ROUTES
+from entrypoints.http.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
+from entrypoints.http.operations import ROUTE_HANDLERS as OPERATIONS_ROUTES
+from entrypoints.http.realtime import ROUTE_HANDLERS as REALTIME_ROUTES
+from entrypoints.http.realtime import RealtimeHub
 from entrypoints.logging import configure_logging
+from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, load_settings
 
-ROUTE_HANDLERS = [*IDENTITY_ROUTES]
+ROUTE_HANDLERS = [*IDENTITY_ROUTES, *NOTIFICATION_ROUTES, *OPERATIONS_ROUTES, *REALTIME_ROUTES]
 
 
 def provide_alora(state: State) -> Alora:
@@ -52,22 +58,33 @@ def create_app(settings: Settings | None = None, *, alora: Alora | None = None) 
         **auth_dependencies(),
     }
     if alora is not None:
+        hub = RealtimeHub(alora.realtime, settings)
         app = build_litestar(
             settings,
             route_handlers=ROUTE_HANDLERS,
             dependencies=dependencies,
+            lifespan=[hub.lifespan],
             readiness_checks=lambda: alora.readiness_checks,
         )
     else:
         configure_logging(settings.log_level, settings.log_format)
-        started = _Started(settings)
+        # Built before the app: the hub's channels plugin needs the backend from the start.
+        realtime = build_realtime(
+            settings.redis_url or None,
+            SystemClock(),
+            presence_grace_seconds=settings.presence_grace_seconds,
+            heartbeat_seconds=settings.ws_heartbeat_seconds,
+        )
+        started = _Started(settings, realtime)
+        hub = RealtimeHub(realtime, settings)
         app = build_litestar(
             settings,
             route_handlers=ROUTE_HANDLERS,
             dependencies=dependencies,
-            lifespan=[started.lifespan],
+            lifespan=[started.lifespan, hub.lifespan],
             readiness_checks=started.readiness_checks,
         )
+    app.state.realtime_hub = hub
     app.state.settings = settings
     app.state.alora = alora
     return app
@@ -76,19 +93,31 @@ def create_app(settings: Settings | None = None, *, alora: Alora | None = None) 
 class _Started:
     """The Alora an app builds from settings at start-up and closes at shutdown."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, realtime: RealtimeParts) -> None:
         self.settings = settings
+        self.realtime = realtime
         self.alora: Alora | None = None
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
-        self.alora = app.state.alora = await bootstrap.build(self.settings)
+        self.alora = app.state.alora = await bootstrap.build(self.settings, realtime=self.realtime)
+        if self.settings.background == "inprocess":
+            # The embedded default: this process relays and runs the jobs, and the schedule.
+            from entrypoints.scheduler import run_scheduler
+
+            self.alora.start_relay()
+            self.alora.run_in_background(
+                run_scheduler(
+                    self.alora, self.settings, stop=self.alora.stop_event, handle_signals=False
+                )
+            )
         try:
             yield
         finally:
             alora, self.alora = self.alora, None
             app.state.alora = None
             await alora.aclose()
+            await self.realtime.close()
 
     def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
         """The built Alora's checks; a failing one while it is not (or no longer) built."""

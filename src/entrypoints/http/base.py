@@ -47,6 +47,7 @@ __all__ = [
     "ReadinessChecks",
     "build_litestar",
     "problem_responses",
+    "run_checks",
 ]
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -262,6 +263,13 @@ async def _run_check(name: str, check: ReadinessCheck) -> str:
     return "ok"
 
 
+async def run_checks(checks: Mapping[str, ReadinessCheck]) -> dict[str, str]:
+    """Every check at once: name -> ``ok``, ``failing`` or ``timeout``."""
+    names = list(checks)
+    outcomes = await asyncio.gather(*(_run_check(name, checks[name]) for name in names))
+    return dict(zip(names, outcomes, strict=True))
+
+
 def _health_handlers(readiness_checks: ReadinessChecks) -> list[HTTPRouteHandler]:
     def current_checks() -> Mapping[str, ReadinessCheck]:
         if isinstance(readiness_checks, Mapping):
@@ -298,10 +306,7 @@ def _health_handlers(readiness_checks: ReadinessChecks) -> list[HTTPRouteHandler
         },
     )
     async def readiness(request: Request[Any, Any, Any]) -> Response[Any]:
-        checks = dict(current_checks())
-        names = list(checks)
-        outcomes = await asyncio.gather(*(_run_check(n, checks[n]) for n in names))
-        results = dict(zip(names, outcomes, strict=True))
+        results = await run_checks(current_checks())
         failing = [name for name, outcome in results.items() if outcome != "ok"]
         if not failing:
             return Response(Readiness(status="ready", checks=results), headers=_NO_STORE)

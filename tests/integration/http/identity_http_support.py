@@ -19,6 +19,7 @@ from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity.commands import CreateAdmin
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.mail import EmailMessage
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.app import create_app
@@ -85,9 +86,13 @@ class Api:
         assert isinstance(mailer, MemoryMailer)
         return mailer
 
+    def code_mails(self, email: str) -> list[EmailMessage]:
+        """The one-time-code emails sent to ``email`` (registration also sends a welcome)."""
+        return [m for m in self.mailer.to(email) if (m.idempotency_key or "").endswith(".code")]
+
     def last_code(self, email: str) -> str:
-        messages = self.mailer.to(email)
-        assert messages, f"no email to {email}"
+        messages = self.code_mails(email)
+        assert messages, f"no code email to {email}"
         return code_from(messages[-1].text)
 
     async def register(

@@ -16,6 +16,9 @@ import httpx
 import pytest
 from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
 
+from alora_core.identity.events import NewDeviceSignedIn
+from alora_core.shared.events import DomainEvent
+
 
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[Api]:
@@ -332,12 +335,12 @@ async def test_resend_verification_is_202_always_and_sends_a_fresh_code(api: Api
     first = api.last_code("kim@example.com")
     soon = await client.post("/api/v1/auth/resend-verification", json={"email": "kim@example.com"})
     assert soon.status_code == 202
-    assert len(api.mailer.to("kim@example.com")) == 1  # cooling down
+    assert len(api.code_mails("kim@example.com")) == 1  # cooling down
 
     api.clock.advance(timedelta(seconds=61))
     later = await client.post("/api/v1/auth/resend-verification", json={"email": "kim@example.com"})
     assert later.status_code == 202
-    assert len(api.mailer.to("kim@example.com")) == 2
+    assert len(api.code_mails("kim@example.com")) == 2
     second = api.last_code("kim@example.com")
     if first != second:
         stale = await client.post(
@@ -349,7 +352,7 @@ async def test_resend_verification_is_202_always_and_sends_a_fresh_code(api: Api
         "/api/v1/auth/resend-verification", json={"email": "kim@example.com"}
     )
     assert verified.status_code == 202
-    assert len(api.mailer.to("kim@example.com")) == 2
+    assert len(api.code_mails("kim@example.com")) == 2
 
 
 async def test_verify_email_of_unknown_account_is_422(api: Api) -> None:
@@ -488,6 +491,34 @@ async def test_list_and_revoke_own_sessions(api: Api) -> None:
     assert own.status_code == 204
     assert "Max-Age=0" in _set_cookies(own)["alora_refresh"]
     assert_problem(await client.get("/api/v1/auth/me", headers=bearer(second)), 401)
+
+
+async def test_a_sign_in_from_a_new_user_agent_is_an_event(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[NewDeviceSignedIn] = []
+    uow_class = type(api.alora.uow_factory())
+    collect = uow_class.collect_events
+
+    def spy(uow: object) -> list[DomainEvent]:
+        events: list[DomainEvent] = collect(uow)
+        seen.extend(e for e in events if isinstance(e, NewDeviceSignedIn))
+        return events
+
+    monkeypatch.setattr(uow_class, "collect_events", spy)
+    await api.user("pia")  # the first sign-in is no news
+
+    async def sign_in(user_agent: str) -> None:
+        response = await api.client.post(
+            "/api/v1/auth/login",
+            json={"identifier": "pia", "password": PASSWORD},
+            headers={"User-Agent": user_agent},
+        )
+        assert response.status_code == 200, response.text
+
+    await sign_in("Alora/2.1 (iPhone; iOS 18.1)")
+    await sign_in("Alora/2.1  (iPhone; iOS 18.1)")
+    assert [(e.user_agent, e.ip) for e in seen] == [("Alora/2.1 (iPhone; iOS 18.1)", "testclient")]
 
 
 # --- rate limit of the public auth routes ----------------------------------------------------

@@ -118,6 +118,8 @@ DEFAULT_SETTINGS = {
     "theme": "system",
     "language": "en",
     "timezone": "UTC",
+    "quietHoursStart": None,
+    "quietHoursEnd": None,
 }
 
 
@@ -127,7 +129,14 @@ async def test_settings_get_and_replace(api: Api) -> None:
     assert got.status_code == 200
     assert got.json() == DEFAULT_SETTINGS
 
-    full = {**DEFAULT_SETTINGS, "theme": "dark", "timezone": "Europe/Berlin", "showEmail": True}
+    full = {
+        **DEFAULT_SETTINGS,
+        "theme": "dark",
+        "timezone": "Europe/Berlin",
+        "showEmail": True,
+        "quietHoursStart": "22:00",
+        "quietHoursEnd": "07:00",
+    }
     put = await api.client.put("/api/v1/users/me/settings", json=full, headers=bearer(token))
     assert put.status_code == 200, put.text
     assert put.json() == full
@@ -146,6 +155,13 @@ async def test_settings_get_and_replace(api: Api) -> None:
     [
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"timezone": "x" * 65}, "timezone"),
+        ({"timezone": "Europe"}, "timezone"),
+        ({"quietHoursStart": "25:00", "quietHoursEnd": "07:00"}, "quietHoursStart"),
+        ({"quietHoursStart": "22:00", "quietHoursEnd": "7:00"}, "quietHoursEnd"),
+        ({"quietHoursStart": "22:00"}, "quietHoursEnd"),
+        ({"quietHoursStart": None, "quietHoursEnd": "07:00"}, "quietHoursStart"),
+        ({"quietHoursStart": "22:00", "quietHoursEnd": "22:00"}, "quietHoursEnd"),
+        ({"quietHoursStart": 2200, "quietHoursEnd": "07:00"}, "quietHoursStart"),
         ({"language": "x"}, "language"),
         ({"theme": "neon"}, "theme"),
         ({"profileVisibility": "everyone"}, "profileVisibility"),

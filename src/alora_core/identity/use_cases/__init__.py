@@ -7,7 +7,14 @@ from functools import partial
 from typing import Any
 
 from alora_core.identity import commands as c
-from alora_core.identity.use_cases import admin, passwords, profile, registration, sessions
+from alora_core.identity.use_cases import (
+    admin,
+    maintenance,
+    passwords,
+    profile,
+    registration,
+    sessions,
+)
 from alora_core.identity.use_cases.common import (
     IdentityConfig,
     IdentityDeps,
@@ -43,6 +50,8 @@ USE_CASES: dict[type, Callable[..., Any]] = {
     c.ListSessions: admin.list_sessions,
     c.AdminRevokeSession: admin.admin_revoke_session,
     c.ListAuditLog: admin.list_audit_log,
+    c.PurgeExpiredCodes: maintenance.purge_expired_codes,
+    c.PurgeEndedSessions: maintenance.purge_ended_sessions,
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from alora_core.identity.commands import (
     GetPublicProfile,
@@ -23,6 +25,10 @@ MAX_BIO_LENGTH = 2000
 MAX_SOCIAL_LINKS = 10
 MAX_ADDRESS_PART = 200
 MAX_URL_LENGTH = 500
+LOCAL_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+# The IANA names of the installed time-zone database, read once (a walk over its files).
+_time_zones = cache(available_timezones)
 
 
 async def update_profile(cmd: UpdateProfile, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
@@ -87,13 +93,7 @@ async def replace_settings(
     cmd: ReplaceSettings, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> UserSettings:
     settings = cmd.settings
-    errors = []
-    try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        errors.append(FieldError("timezone", "must be an IANA time zone such as Europe/Berlin"))
-    if not 2 <= len(settings.language) <= 35:
-        errors.append(FieldError("language", "must be a language tag such as en or pt-BR"))
+    errors = _settings_errors(settings)
     if errors:
         raise Invalid("the settings have invalid fields", errors)
     async with uow:
@@ -101,6 +101,30 @@ async def replace_settings(
         user.replace_settings(settings, deps.clock.now())
         await uow.commit()
     return user.settings
+
+
+def _settings_errors(settings: UserSettings) -> list[FieldError]:
+    errors = []
+    if settings.timezone not in _time_zones():
+        errors.append(FieldError("timezone", "must be an IANA time zone such as Europe/Berlin"))
+    if not 2 <= len(settings.language) <= 35:
+        errors.append(FieldError("language", "must be a language tag such as en or pt-BR"))
+    return errors + _quiet_hours_errors(settings.quiet_hours_start, settings.quiet_hours_end)
+
+
+def _quiet_hours_errors(start: str | None, end: str | None) -> list[FieldError]:
+    """Quiet hours are two different "HH:MM" times (24 h), or none at all."""
+    if start is None and end is None:
+        return []
+    errors = []
+    for name, value in (("quiet_hours_start", start), ("quiet_hours_end", end)):
+        if value is None:
+            errors.append(FieldError(name, "is required when the other end is set", "required"))
+        elif not LOCAL_TIME_RE.fullmatch(value):
+            errors.append(FieldError(name, "must be a time from 00:00 to 23:59 (HH:MM)"))
+    if not errors and start == end:
+        errors.append(FieldError("quiet_hours_end", "must differ from the start"))
+    return errors
 
 
 async def get_public_profile(

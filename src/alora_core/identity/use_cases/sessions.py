@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime
 
 from alora_core.identity.commands import (
     Authenticate,
@@ -13,7 +14,7 @@ from alora_core.identity.commands import (
     RevokeMySession,
 )
 from alora_core.identity.errors import InvalidCredentials
-from alora_core.identity.model import RevokeReason, Session, User
+from alora_core.identity.model import Device, RevokeReason, Session, User
 from alora_core.identity.normalize import (
     IdentifierKind,
     detect_identifier,
@@ -88,9 +89,9 @@ async def _open_session(
 ) -> LoginResult:
     """Start a session, retiring the oldest beyond the limit.
 
-    Logins of one user queue on the user's row lock, so the limit holds under concurrency;
-    the row is not versioned here, so they never conflict. A refresh racing on a retired
-    session can, and the login then simply tries again.
+    Logins of one user queue on the user's row lock, so the limit and the check for a new
+    device hold under concurrency; the row is not versioned here, so they never conflict. A
+    refresh racing on a retired session can, and the login then simply tries again.
     """
     for attempt in range(SESSION_ATTEMPTS):
         now = deps.clock.now()
@@ -116,6 +117,7 @@ async def _open_session(
                 await uow.sessions.add(session)
                 await uow.sessions.remember_token(session)
                 await uow.users.record_login(user.id, now)
+                await _remember_device(uow, current, cmd, now)
                 await uow.commit()
         except Conflict:
             if attempt == SESSION_ATTEMPTS - 1:
@@ -130,6 +132,15 @@ async def _open_session(
             user=current,
         )
     raise AssertionError("unreachable")
+
+
+async def _remember_device(uow: IdentityUnitOfWork, user: User, cmd: Login, now: datetime) -> None:
+    """Note the device signed in from; a new one is news unless it is the account's first."""
+    device = Device.of(cmd.user_agent)
+    if await uow.devices.remember(user.id, device, cmd.ip, now) and (
+        await uow.devices.count(user.id) > 1
+    ):
+        user.signed_in_from_new_device(device, cmd.ip, now)
 
 
 async def _rehash(uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, password: str) -> None:

@@ -29,6 +29,11 @@ def text(max_length: int, **meta: Any) -> Meta:
     return Meta(max_length=max_length, pattern=NO_NUL, **meta)
 
 
+def local_time(**meta: Any) -> Meta:
+    """A 24-hour local time, ``HH:MM``."""
+    return Meta(max_length=5, pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$", **meta)
+
+
 FullName = Annotated[str, text(200, examples=["Ada Lovelace"])]
 Username = Annotated[str, text(100, examples=["ada"])]
 Email = Annotated[str, text(320, examples=["ada@example.com"])]
@@ -44,7 +49,21 @@ SocialLinks = Annotated[
     Meta(max_length=50, examples=[{"website": "https://example.com"}]),
 ]
 Language = Annotated[str, text(35, examples=["en", "pt-BR"])]
-TimeZone = Annotated[str, text(64, examples=["Europe/Berlin"])]
+TimeZone = Annotated[
+    str, text(64, examples=["Europe/Berlin"], description="An IANA time zone name.")
+]
+QuietHoursStart = Annotated[
+    str,
+    local_time(
+        examples=["22:00"],
+        description="Start of the quiet hours, `HH:MM` (24 h) in `timezone`. Set both ends or "
+        "neither; they must differ and may span midnight.",
+    ),
+]
+QuietHoursEnd = Annotated[
+    str,
+    local_time(examples=["07:00"], description="End of the quiet hours, `HH:MM` (24 h)."),
+]
 Reason = Annotated[str, text(500)]
 
 
@@ -96,6 +115,8 @@ class SettingsSchema(RequestSchema):
     theme: Theme = _DEFAULTS.theme
     language: Language = _DEFAULTS.language
     timezone: TimeZone = _DEFAULTS.timezone
+    quiet_hours_start: QuietHoursStart | None = _DEFAULTS.quiet_hours_start
+    quiet_hours_end: QuietHoursEnd | None = _DEFAULTS.quiet_hours_end
 
     @classmethod
     def of(cls, settings: UserSettings) -> SettingsSchema:

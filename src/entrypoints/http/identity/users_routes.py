@@ -67,6 +67,7 @@ class UsersController(Controller):
         "/me/settings",
         summary="Replace the signed-in user's settings",
         description="Replaces the whole object: a field left out takes its default value. "
+        "`quietHoursStart` and `quietHoursEnd` go together: both times, or both `null`. "
         "409 when a concurrent change won; try again.",
         security=BEARER_SECURITY,
         responses=problem_responses(400, 401, 403, 409, 422),

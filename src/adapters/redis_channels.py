@@ -1,0 +1,42 @@
+"""Litestar's Redis pub/sub channels backend, made to survive a lost Redis connection.
+
+Litestar's backend ends its event stream on the first connection error, and the channels
+plugin's reader task dies with it: the process would deliver nothing more until restarted.
+This one logs, waits (0.1 s, doubling up to 5 s) and reads on; redis-py reconnects and
+subscribes again to every channel. Events published while the connection was down are lost,
+as pub/sub is at most once: clients read the current state when they reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 0.1
+LONGEST_RETRY_SECONDS = 5.0
+
+
+class ReconnectingRedisPubSubBackend(RedisChannelsPubSubBackend):
+    async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
+        wait = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                async for event in super().stream_events():
+                    wait = FIRST_RETRY_SECONDS
+                    yield event
+            except (RedisConnectionError, RedisTimeoutError, OSError):
+                logger.warning(
+                    "real-time pub/sub lost its Redis connection; retrying in %.1f s",
+                    wait,
+                    exc_info=True,
+                )
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, LONGEST_RETRY_SECONDS)

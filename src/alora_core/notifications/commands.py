@@ -1,0 +1,65 @@
+"""Notifications' commands. Who acts is the recipient: only they see and touch their own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+
+@frozen(kw_only=True)
+class Notify:
+    """Tell a user something: stored always, pushed to their open sockets, emailed when
+    ``email_kind`` is given and their preferences accept that kind (see ``EmailKind``)."""
+
+    recipient_id: uuid.UUID
+    type: str
+    """``info``, ``success``, ``warning`` or ``error``."""
+    title: str
+    body: str
+    link: str | None = None
+    """A path inside the product (``/bookings/123``) or an http(s) URL."""
+    data: Mapping[str, Any] = field(factory=dict)
+    """Free JSON for clients (ids to open, a kind to pick an icon ...), at most 16 KiB."""
+    email_kind: str | None = None
+    """None: never emailed. Else ``account``, ``security``, ``marketing``, ``booking`` or
+    ``review``."""
+
+
+@frozen(kw_only=True)
+class ListNotifications:
+    """Newest first. ``cursor`` is the ``next_cursor`` of the page before (None: the first)."""
+
+    recipient_id: uuid.UUID
+    cursor: str | None = None
+    limit: int = 20
+    unread_only: bool = False
+
+
+@frozen(kw_only=True)
+class CountUnread:
+    recipient_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class MarkRead:
+    recipient_id: uuid.UUID
+    notification_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class MarkAllRead:
+    recipient_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class DeleteNotification:
+    recipient_id: uuid.UUID
+    notification_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class SendHeldEmails:
+    """Send the emails whose time has come (quiet hours over). Run every minute."""

@@ -1,0 +1,106 @@
+"""Notifications' event handlers: real-time pushes and the email of a notification.
+
+Each runs as a job inside an open unit of work, which the job runner commits afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from alora_core.notifications.commands import Notify
+from alora_core.notifications.events import NotificationCreated, NotificationsRead
+from alora_core.notifications.ports import NotificationsUnitOfWork
+from alora_core.notifications.use_cases import NotificationsDeps, add_notification, email_if_due
+from alora_core.shared.clock import Clock
+from alora_core.shared.errors import NotFound
+from alora_core.shared.jobs import EventHandler, Subscriptions
+from alora_core.shared.mail import Branding, Mailer
+from alora_core.shared.realtime import Realtime, user_topic
+
+
+def json_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as the HTTP API writes times."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def created_json(event: NotificationCreated) -> dict[str, Any]:
+    """The new notification exactly as ``GET /api/v1/notifications`` lists it (camelCase)."""
+    return {
+        "id": str(event.notification_id),
+        "type": event.type,
+        "title": event.title,
+        "body": event.body,
+        "link": event.link,
+        "data": event.data,
+        "read": False,
+        "createdAt": json_time(event.created_at),
+        "readAt": None,
+    }
+
+
+def read_json(event: NotificationsRead) -> dict[str, Any]:
+    return {
+        "ids": [str(notification_id) for notification_id in event.notification_ids],
+        "all": event.all,
+        "readAt": json_time(event.read_at),
+    }
+
+
+async def push_created(
+    event: NotificationCreated, uow: NotificationsUnitOfWork, realtime: Realtime
+) -> None:
+    await realtime.publish(
+        user_topic(event.recipient_id), NotificationCreated.name, created_json(event)
+    )
+
+
+async def push_read(
+    event: NotificationsRead, uow: NotificationsUnitOfWork, realtime: Realtime
+) -> None:
+    await realtime.publish(user_topic(event.recipient_id), NotificationsRead.name, read_json(event))
+
+
+async def email(
+    event: NotificationCreated, uow: NotificationsUnitOfWork, deps: NotificationsDeps
+) -> None:
+    """Send the email now when it is due now; held ones go out with ``SendHeldEmails``."""
+    await email_if_due(event.notification_id, uow, deps)
+
+
+def subscribe(
+    subscriptions: Subscriptions,
+    *,
+    realtime: Realtime,
+    mailer: Mailer,
+    branding: Branding,
+    clock: Clock,
+) -> None:
+    deps = NotificationsDeps(clock=clock, mailer=mailer, branding=branding)
+    subscriptions.add(
+        NotificationCreated, "notifications.push_created", partial(push_created, realtime=realtime)
+    )
+    subscriptions.add(
+        NotificationsRead, "notifications.push_read", partial(push_read, realtime=realtime)
+    )
+    subscriptions.add(NotificationCreated, "notifications.email", partial(email, deps=deps))
+
+
+def notify_when(to_notify: Callable[[Any], Notify | None], clock: Clock) -> EventHandler:
+    """A handler that turns another context's event into a notification, for the composition
+    root to subscribe (contexts do not import each other): ``to_notify`` maps the event to a
+    ``Notify`` (None: nothing to say). The notification is stored in the handler's unit of
+    work; nothing happens when its recipient no longer exists."""
+
+    async def handle(event: Any, uow: NotificationsUnitOfWork) -> None:
+        command = to_notify(event)
+        if command is None:
+            return
+        try:
+            await add_notification(command, uow, clock)
+        except NotFound:
+            return
+
+    return handle

@@ -1,0 +1,1 @@
+"""Reports: figures about Alora's activity, made on a schedule and emailed to administrators."""

@@ -1,0 +1,14 @@
+"""Reports' commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from attrs import frozen
+
+
+@frozen(kw_only=True)
+class CreateActivityReport:
+    """Make the activity report of ``day`` (a UTC day that is over), once."""
+
+    day: date

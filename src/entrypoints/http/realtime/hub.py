@@ -1,0 +1,149 @@
+"""What the gateway's sockets share in one API process, and its life span.
+
+``RealtimeHub.lifespan`` runs the Litestar channels plugin over the process's channels backend,
+the presence sweeper (users whose sockets expired without closing, e.g. in a process that
+died, are settled offline) and the grace-period timers of users whose last socket closed. At
+shutdown it closes the sockets still open with 1001.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin, Subscriber
+
+from alora_core.shared.presence import Presence, PresenceState, presence_topic
+from alora_core.shared.realtime import Realtime
+from entrypoints.http.realtime.protocol import CloseCode
+from entrypoints.realtime_wiring import RealtimeParts
+from entrypoints.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBER_BACKLOG = 1000
+"""Events queued for one slow socket; beyond, the oldest are dropped."""
+SHUTDOWN_WAIT_SECONDS = 5.0
+
+CloseRequest = Callable[[CloseCode, str], None]
+
+
+class _ChannelsPlugin(ChannelsPlugin):
+    """Litestar's plugin, forgetting channels whose last subscriber left.
+
+    Litestar keeps an empty entry per channel ever subscribed to, and every user and presence
+    topic is a channel: a long-running process would keep one per user ever connected.
+    """
+
+    async def unsubscribe(
+        self, subscriber: Subscriber, channels: str | Iterable[str] | None = None
+    ) -> None:
+        names = [channels] if isinstance(channels, str) else list(channels or self._channels)
+        await super().unsubscribe(subscriber, names)
+        for name in names:
+            if not self._channels.get(name, True):
+                del self._channels[name]
+
+    @property
+    def channel_count(self) -> int:
+        return len(self._channels)
+
+
+class RealtimeHub:
+    def __init__(self, parts: RealtimeParts, settings: Settings) -> None:
+        self.parts = parts
+        self.settings = settings
+        self.channels = _ChannelsPlugin(
+            backend=parts.backend,
+            arbitrary_channels_allowed=True,
+            subscriber_max_backlog=SUBSCRIBER_BACKLOG,
+            subscriber_backlog_strategy="dropleft",
+        )
+        self._sockets: dict[uuid.UUID, CloseRequest] = {}
+        self._no_sockets = asyncio.Event()
+        self._no_sockets.set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def presence(self) -> Presence:
+        return self.parts.presence
+
+    @property
+    def realtime(self) -> Realtime:
+        return self.parts.realtime
+
+    @asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        async with self.channels:
+            sweeper = asyncio.create_task(self._sweep_forever())
+            try:
+                yield
+            finally:
+                await self._close_sockets()
+                sweeper.cancel()
+                for task in [*self._tasks, sweeper]:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+    # --- sockets ---------------------------------------------------------------------------------
+
+    def add_socket(self, socket_id: uuid.UUID, request_close: CloseRequest) -> None:
+        self._sockets[socket_id] = request_close
+        self._no_sockets.clear()
+
+    def remove_socket(self, socket_id: uuid.UUID) -> None:
+        self._sockets.pop(socket_id, None)
+        if not self._sockets:
+            self._no_sockets.set()
+
+    async def _close_sockets(self) -> None:
+        for request_close in list(self._sockets.values()):
+            request_close(CloseCode.GOING_AWAY, "server shutting down")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_sockets.wait(), SHUTDOWN_WAIT_SECONDS)
+
+    # --- presence --------------------------------------------------------------------------------
+
+    async def announce(self, user_id: uuid.UUID, state: PresenceState) -> None:
+        last_seen = state.last_seen.isoformat().replace("+00:00", "Z") if state.last_seen else None
+        await self.realtime.publish(
+            presence_topic(user_id),
+            "presence.changed",
+            {"userId": str(user_id), "online": state.online, "lastSeen": last_seen},
+        )
+
+    def settle_after_grace(self, user_id: uuid.UUID) -> None:
+        """The user's last socket here closed: announce them offline unless they come back."""
+        task = asyncio.create_task(self._settle_after_grace(user_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _settle_after_grace(self, user_id: uuid.UUID) -> None:
+        # A hair longer than the grace period, so the store's clock agrees it is over.
+        await asyncio.sleep(self.settings.presence_grace_seconds + 0.05)
+        try:
+            state = await self.presence.settle(user_id)
+        except Exception:
+            logger.warning("presence of user %s not settled", user_id, exc_info=True)
+            return
+        if state is not None:
+            await self.announce(user_id, state)
+
+    async def _sweep_forever(self) -> None:
+        interval = max(1.0, min(self.settings.ws_heartbeat_seconds, 30.0))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                changes = await self.presence.sweep()
+            except Exception:
+                logger.warning("presence sweep failed", exc_info=True)
+                continue
+            for user_id, state in changes:
+                await self.announce(user_id, state)

@@ -1,0 +1,190 @@
+"""The wire protocol of ``WS /api/v1/ws``: envelopes, client messages, topics, close codes.
+
+Every message, both ways, is one JSON text frame ``{"event": "<name>", "data": {...}}``. A
+client may add ``"id"`` (a string of up to 64 characters, or an integer) to a message; the
+direct answer to it (``pong``, ``subscribed``, ``unsubscribed``, ``presence.state``,
+``authenticated`` or ``error``) carries the same ``id``.
+
+Client to server:
+
+- ``ping`` -> ``pong``. ``pong``: the answer to the server's heartbeat ``ping``.
+- ``subscribe {"topics": [...]}`` -> ``subscribed {"topics": [...]}``, all or nothing: one
+  refused topic refuses the message with ``error`` code ``topic-forbidden`` (naming the refused
+  ``topics``). Topics: ``user:<own id>`` (always subscribed) and ``presence:<user id>`` for
+  users whose profile the caller may see. At most 100 topics per socket.
+- ``unsubscribe {"topics": [...]}`` -> ``unsubscribed {"topics": [...]}``.
+- ``presence.query {"userIds": [...]}`` (1 to 100 ids) -> ``presence.state {"users": {"<id>":
+  {"online": bool, "lastSeen": "<ISO 8601>" | null}}}``; users the caller may not see, or that
+  do not exist, are left out.
+- ``auth {"token": "<access token>"}`` -> ``authenticated {}``: a fresh access token of the same
+  user, so the socket outlives the token it was opened with.
+
+Server to client: the answers above; ``ready {"userId", "socketId", "heartbeatSeconds",
+"maxMessageBytes", "messagesPerMinute"}`` once the socket is set up; ``ping {}`` every
+heartbeat; ``presence.changed {"userId", "online", "lastSeen"}`` on ``presence:<id>``; and
+whatever the contexts publish to the user (``notification.created``, ``notification.read`` ...).
+A malformed or unknown message is answered with ``error {"code", "message"}`` (codes
+``bad-message``, ``unknown-event``, ``invalid``, ``topic-forbidden``, ``too-many-topics``,
+``unauthenticated``, and ``internal`` when the server failed) and the socket stays open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import IntEnum
+from typing import Annotated, Any
+
+import msgspec
+from attrs import frozen
+
+from entrypoints.http.schemas import RequestSchema
+
+MAX_TOPICS_PER_SOCKET = 100
+MAX_USER_IDS_PER_QUERY = 100
+MAX_TOKEN_LENGTH = 4096
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a socket (the close frame's reason says it in words)."""
+
+    GOING_AWAY = 1001
+    """The server is shutting down (uvicorn itself closes with 1012 when it restarts)."""
+    UNSUPPORTED_DATA = 1003
+    """A binary frame: send JSON text frames."""
+    MESSAGE_TOO_BIG = 1009
+    """A message over ``ALORA_WS_MAX_MESSAGE_BYTES``."""
+    INTERNAL_ERROR = 1011
+    UNAUTHENTICATED = 4401
+    """No access token, or one that is invalid or expired, or its session ended."""
+    FORBIDDEN_ORIGIN = 4403
+    """A cookie-authenticated socket opened from an origin that is not allowed."""
+    HEARTBEAT_MISSED = 4408
+    """Nothing received in answer to two heartbeat pings."""
+    RATE_LIMITED = 4429
+    """More messages than ``ALORA_WS_MESSAGES_PER_MINUTE``."""
+
+
+Ref = str | int | None
+
+
+class ProtocolError(Exception):
+    """A client message the server answers with an ``error`` event (the socket stays open)."""
+
+    def __init__(self, code: str, message: str, ref: Ref = None, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.ref = ref
+        self.details = details
+
+    def to_message(self) -> str:
+        return encode(
+            "error", {"code": self.code, "message": self.message, **self.details}, self.ref
+        )
+
+
+# --- client messages -----------------------------------------------------------------------------
+
+
+class _Envelope(msgspec.Struct, forbid_unknown_fields=True):
+    event: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    data: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"{}"))
+    id: Annotated[str, msgspec.Meta(max_length=64)] | int | None = None
+
+
+class Empty(msgspec.Struct):
+    """The data of ``ping`` and ``pong``; fields are ignored."""
+
+
+class Topics(RequestSchema):
+    topics: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]],
+        msgspec.Meta(min_length=1, max_length=MAX_TOPICS_PER_SOCKET),
+    ]
+
+
+class PresenceQuery(RequestSchema):
+    user_ids: Annotated[
+        list[uuid.UUID], msgspec.Meta(min_length=1, max_length=MAX_USER_IDS_PER_QUERY)
+    ]
+
+
+class Auth(RequestSchema):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TOKEN_LENGTH)]
+
+
+PAYLOADS: dict[str, type[msgspec.Struct]] = {
+    "ping": Empty,
+    "pong": Empty,
+    "subscribe": Topics,
+    "unsubscribe": Topics,
+    "presence.query": PresenceQuery,
+    "auth": Auth,
+}
+
+
+@frozen
+class ClientMessage:
+    event: str
+    data: msgspec.Struct
+    ref: Ref = None
+
+
+def parse_message(text: str) -> ClientMessage:
+    """One client message; ``ProtocolError`` ``bad-message``, ``unknown-event`` or ``invalid``."""
+    try:
+        envelope = msgspec.json.decode(text, type=_Envelope)
+    except msgspec.DecodeError as exc:
+        raise ProtocolError(
+            "bad-message", f'expected {{"event": "<name>", "data": {{...}}}}: {exc}'
+        ) from None
+    payload_type = PAYLOADS.get(envelope.event)
+    if payload_type is None:
+        raise ProtocolError(
+            "unknown-event", f"unknown event {envelope.event!r}", envelope.id, event=envelope.event
+        )
+    try:
+        data = msgspec.json.decode(envelope.data, type=payload_type)
+    except msgspec.DecodeError as exc:
+        raise ProtocolError("invalid", f"{envelope.event}: {exc}", envelope.id) from None
+    return ClientMessage(envelope.event, data, envelope.id)
+
+
+# --- topics --------------------------------------------------------------------------------------
+
+TOPIC_KINDS = frozenset({"user", "presence"})
+
+
+@frozen
+class Topic:
+    kind: str
+    user_id: uuid.UUID
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.user_id}"
+
+
+def parse_topic(text: str) -> Topic | None:
+    """``user:<uuid>`` or ``presence:<uuid>``; None for anything else."""
+    kind, _, rest = text.partition(":")
+    if kind not in TOPIC_KINDS:
+        return None
+    try:
+        user_id = uuid.UUID(rest)
+    except ValueError:
+        return None
+    if str(user_id) != rest.lower():  # one spelling per topic: the canonical one
+        return None
+    return Topic(kind, user_id)
+
+
+# --- server messages -----------------------------------------------------------------------------
+
+_encode = msgspec.json.Encoder().encode
+
+
+def encode(event: str, data: dict[str, Any], ref: Ref = None) -> str:
+    message: dict[str, Any] = {"event": event, "data": data}
+    if ref is not None:
+        message["id"] = ref
+    return _encode(message).decode()

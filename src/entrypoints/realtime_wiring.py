@@ -1,0 +1,76 @@
+"""Real-time fan-out and presence, in memory or in Redis: ``build_realtime``.
+
+``RealtimeParts`` is what the HTTP gateway and the rest of Alora share in one process: the
+Litestar channels backend (the gateway's channels plugin runs it), the ``Realtime`` port over
+that backend (for publishing from anywhere, workers included) and the presence store.
+With ``redis_url`` every part lives in Redis, so any number of API processes deliver to any
+socket and agree on who is online; without it, all of it is in this process's memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from attrs import define, field
+from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
+
+from adapters.channels_realtime import ChannelsRealtime
+from adapters.memory.presence import MemoryPresence
+from alora_core.shared.clock import Clock
+from alora_core.shared.presence import Presence
+from alora_core.shared.realtime import Realtime
+
+SOCKET_TTL_HEARTBEATS = 2.5
+"""A socket not refreshed for this many heartbeat intervals is no longer live."""
+REDIS_CLIENT_NAME = "alora-realtime"
+"""How these connections show in Redis's ``CLIENT LIST``."""
+
+
+@define
+class RealtimeParts:
+    backend: ChannelsBackend
+    realtime: Realtime
+    presence: Presence
+    _closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
+
+    async def close(self) -> None:
+        """Release the Redis connections, if any; idempotent."""
+        closers, self._closers = self._closers, []
+        for close in reversed(closers):
+            await close()
+
+
+def build_realtime(
+    redis_url: str | None,
+    clock: Clock,
+    *,
+    presence_grace_seconds: float,
+    heartbeat_seconds: float = 30.0,
+) -> RealtimeParts:
+    """The channels backend, ``Realtime`` adapter and presence store for one process.
+
+    Nothing connects here (Redis connects on first use), so this may run before an event loop.
+    """
+    socket_ttl = timedelta(seconds=heartbeat_seconds * SOCKET_TTL_HEARTBEATS)
+    grace = timedelta(seconds=presence_grace_seconds)
+    if not redis_url:
+        backend = MemoryChannelsBackend()
+        presence = MemoryPresence(clock, socket_ttl=socket_ttl, grace=grace)
+        return RealtimeParts(backend, ChannelsRealtime(backend), presence)
+
+    from redis.asyncio import Redis
+
+    from adapters.redis_channels import ReconnectingRedisPubSubBackend
+    from adapters.redis_presence import RedisPresence
+
+    redis = Redis.from_url(redis_url, client_name=REDIS_CLIENT_NAME)
+    redis_backend = ReconnectingRedisPubSubBackend(redis=redis)
+    return RealtimeParts(
+        redis_backend,
+        ChannelsRealtime(redis_backend),
+        RedisPresence(redis, clock, socket_ttl=socket_ttl, grace=grace),
+        closers=[redis.aclose],
+    )

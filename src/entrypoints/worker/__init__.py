@@ -1,0 +1,1 @@
+"""Background work: the outbox relay, the in-process worker, and dramatiq workers."""

@@ -1,0 +1,134 @@
+"""``/api/v1/admin/jobs/dead`` and ``/api/v1/admin/health``: administrators only."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from identity_http_support import Api, assert_problem, bearer, open_api
+
+from alora_core.identity.events import UserRegistered, UserUpdated
+from alora_core.shared.jobs import Job
+from alora_core.shared.serialization import event_to_message
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    async for value in open_api(tmp_path):
+        yield value
+
+
+async def bury(api: Api, handler: str = "identity.welcome_email") -> dict[str, Any]:
+    """A dead job, as if ``handler`` had failed on every attempt."""
+    event = UserUpdated(occurred_at=api.clock.now(), user_id=uuid.uuid4(), fields=["bio"])
+    job = Job(id=uuid.uuid4(), handler=handler, event=event_to_message(event))
+    async with api.alora.uow_factory() as uow:
+        await uow.jobs.bury(job, "Traceback ... SMTPServerDisconnected", 5, api.clock.now())
+        await uow.commit()
+    return event_to_message(event)
+
+
+async def test_admins_list_dead_jobs_newest_first(api: Api) -> None:
+    _, token = await api.admin()
+    first = await bury(api)
+    api.clock.advance(timedelta(seconds=1))
+    second = await bury(api, "notifications.email")
+    response = await api.client.get("/api/v1/admin/jobs/dead", headers=bearer(token))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["total"], body["page"], body["pageSize"], body["pages"]) == (2, 1, 20, 1)
+    assert [item["handler"] for item in body["items"]] == [
+        "notifications.email",
+        "identity.welcome_email",
+    ]
+    newest = body["items"][0]
+    assert newest["event"] == second
+    assert newest["eventName"] == "user.updated"
+    assert newest["eventId"] == second["data"]["event_id"]
+    assert newest["attempts"] == 5 and "SMTPServerDisconnected" in newest["error"]
+    assert body["items"][1]["event"] == first
+
+    paged = await api.client.get(
+        "/api/v1/admin/jobs/dead", params={"page": 2, "pageSize": 1}, headers=bearer(token)
+    )
+    assert [item["handler"] for item in paged.json()["items"]] == ["identity.welcome_email"]
+
+
+async def test_retrying_a_dead_job_runs_its_handler_again_and_is_audited(api: Api) -> None:
+    admin_id, token = await api.admin()
+    # Say the mail server refused a welcome email on every attempt.
+    registered = UserRegistered(
+        occurred_at=api.clock.now(),
+        user_id=uuid.uuid4(),
+        email="late@example.com",
+        full_name="Late Comer",
+        role="customer",
+    )
+    job = Job(id=uuid.uuid4(), handler="identity.welcome_email", event=event_to_message(registered))
+    async with api.alora.uow_factory() as uow:
+        await uow.jobs.bury(job, "SMTP refused", 5, api.clock.now())
+        await uow.commit()
+    listed = await api.client.get("/api/v1/admin/jobs/dead", headers=bearer(token))
+    [dead] = listed.json()["items"]
+
+    retried = await api.client.post(
+        f"/api/v1/admin/jobs/dead/{dead['id']}/retry", headers=bearer(token)
+    )
+    assert retried.status_code == 202
+    assert retried.json()["handler"] == "identity.welcome_email"
+    assert [m.subject for m in api.mailer.to("late@example.com")] == ["Welcome to Alora"]
+    again = await api.client.post(
+        f"/api/v1/admin/jobs/dead/{dead['id']}/retry", headers=bearer(token)
+    )
+    assert_problem(again, 404)
+    audit = await api.client.get(
+        "/api/v1/admin/audit-log", params={"action": "job.retry"}, headers=bearer(token)
+    )
+    [entry] = audit.json()["items"]
+    assert entry["actorId"] == admin_id and entry["targetId"] == dead["id"]
+
+
+async def test_only_admins_touch_jobs_and_health(api: Api) -> None:
+    _, customer = await api.user("cid")
+    some_id = str(uuid.uuid4())
+    for method, path in [
+        ("GET", "/api/v1/admin/jobs/dead"),
+        ("POST", f"/api/v1/admin/jobs/dead/{some_id}/retry"),
+        ("GET", "/api/v1/admin/health"),
+    ]:
+        anonymous = await api.client.request(method, path)
+        assert_problem(anonymous, 401)
+        forbidden = await api.client.request(method, path, headers=bearer(customer))
+        assert_problem(forbidden, 403)
+
+
+async def test_bad_input_to_the_job_routes(api: Api) -> None:
+    _, token = await api.admin()
+    for path in (
+        "/api/v1/admin/jobs/dead/nope/retry",
+        f"/api/v1/admin/jobs/dead/{uuid.uuid4()}/retry",
+    ):
+        assert_problem(await api.client.post(path, headers=bearer(token)), 404)
+    for params in ({"page": 0}, {"pageSize": 101}, {"page": "x"}):
+        response = await api.client.get(
+            "/api/v1/admin/jobs/dead", params=params, headers=bearer(token)
+        )
+        assert response.status_code in (400, 422)
+
+
+async def test_admin_health_reports_outbox_queues_and_dead_jobs(api: Api) -> None:
+    _, token = await api.admin()
+    healthy = await api.client.get("/api/v1/admin/health", headers=bearer(token))
+    assert healthy.status_code == 200
+    body = healthy.json()
+    assert body["status"] == "ok"
+    assert body["outbox"] == {"pending": 0, "oldestPendingAgeSeconds": None}
+    assert body["queues"] == {"in-process": 0}
+    assert body["deadJobs"] == 0
+    await bury(api)
+    degraded = (await api.client.get("/api/v1/admin/health", headers=bearer(token))).json()
+    assert (degraded["status"], degraded["deadJobs"]) == ("degraded", 1)

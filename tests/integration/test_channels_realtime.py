@@ -1,0 +1,115 @@
+"""The ``Realtime`` adapter over Litestar channels backends, in memory and on Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import redis.asyncio
+from litestar.channels import ChannelsPlugin, Subscriber
+from litestar.channels.backends.memory import MemoryChannelsBackend
+
+from adapters.channels_realtime import ChannelsRealtime
+from adapters.redis_channels import ReconnectingRedisPubSubBackend
+
+
+def plugin_for(backend: Any) -> ChannelsPlugin:
+    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
+
+
+async def next_event(subscriber: Subscriber, wait: float = 5.0) -> dict[str, Any]:
+    events = subscriber.iter_events()
+    payload = await asyncio.wait_for(anext(events), wait)
+    message: dict[str, Any] = json.loads(payload)
+    return message
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    # A name of its own, so a test can find (and cut) exactly its connections.
+    client = redis.asyncio.Redis.from_url(redis_url, client_name=f"test-{uuid.uuid4().hex}")
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def test_the_memory_backend_delivers_once_its_plugin_started(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="adapters.channels_realtime")
+    backend = MemoryChannelsBackend()
+    realtime = ChannelsRealtime(backend)
+    await realtime.publish("user:1", "notification.created", {"n": 1})  # not started: dropped
+    assert "dropped" in caplog.text
+
+    async with plugin_for(backend) as plugin, plugin.start_subscription("user:1") as subscriber:
+        await realtime.publish("user:2", "notification.created", {"n": 2})  # nobody listens
+        await realtime.publish("user:1", "notification.created", {"n": 3, "s": "é"})
+        assert await next_event(subscriber) == {
+            "event": "notification.created",
+            "data": {"n": 3, "s": "é"},
+        }
+    await realtime.publish("user:1", "notification.read", {})  # stopped again: dropped
+
+
+async def test_an_event_that_cannot_be_encoded_is_logged_not_raised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    backend = MemoryChannelsBackend()
+    async with plugin_for(backend):
+        await ChannelsRealtime(backend).publish("user:1", "x.y", {"bad": object()})
+    assert "cannot encode real-time event x.y" in caplog.text
+
+
+async def test_redis_publishes_without_a_plugin_to_another_process(
+    redis_client: redis.asyncio.Redis,
+) -> None:
+    topic = f"user:{uuid.uuid4()}"
+    listening = ReconnectingRedisPubSubBackend(redis=redis_client)
+    publisher = ChannelsRealtime(ReconnectingRedisPubSubBackend(redis=redis_client))
+    async with (
+        plugin_for(listening) as plugin,
+        plugin.start_subscription(topic) as subscriber,
+    ):
+        await asyncio.sleep(0.1)  # the SUBSCRIBE reaches Redis
+        await publisher.publish(topic, "notification.created", {"id": 1})
+        assert await next_event(subscriber) == {
+            "event": "notification.created",
+            "data": {"id": 1},
+        }
+
+
+async def test_redis_delivery_resumes_after_the_connection_is_cut(
+    redis_client: redis.asyncio.Redis, redis_url: str
+) -> None:
+    topic = f"user:{uuid.uuid4()}"
+    realtime = ChannelsRealtime(ReconnectingRedisPubSubBackend(redis=redis_client))
+    async with (
+        redis.asyncio.Redis.from_url(redis_url) as admin,
+        plugin_for(ReconnectingRedisPubSubBackend(redis=redis_client)) as plugin,
+        plugin.start_subscription(topic) as subscriber,
+    ):
+        await asyncio.sleep(0.1)
+        await realtime.publish(topic, "e.one", {})
+        assert (await next_event(subscriber))["event"] == "e.one"
+
+        name = (await redis_client.client_getname()) or ""
+        pubsub = [c for c in await admin.client_list(_type="pubsub") if c["name"] == name]
+        assert len(pubsub) == 1
+        await admin.client_kill_filter(_id=pubsub[0]["id"])
+
+        async def published_and_received() -> dict[str, Any]:
+            while True:  # until the reconnected subscription is in place
+                await realtime.publish(topic, "e.two", {})
+                try:
+                    return await next_event(subscriber, wait=0.2)
+                except TimeoutError:
+                    continue
+
+        assert (await asyncio.wait_for(published_and_received(), 10))["event"] == "e.two"

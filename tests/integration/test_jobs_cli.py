@@ -1,0 +1,95 @@
+"""``alora jobs list`` and ``alora jobs run NAME`` on a migrated SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.memory.hasher import FastPasswordHasher
+from adapters.memory.mail import MemoryMailer
+from alora_core.identity.commands import RegisterUser
+from alora_core.shared.clock import FixedClock
+from entrypoints import bootstrap
+from entrypoints.cli.main import main
+from entrypoints.settings import load_settings
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setenv("ALORA_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ALORA_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'alora.db'}")
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+
+
+def test_jobs_list_shows_every_job_with_the_schedule_in_effect(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ALORA_CRON_SESSION_CLEANUP", "30 2 * * *")
+
+    assert main(["jobs", "list"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("  ")[0] == "JOB"
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert set(rows) == {
+        "otp-cleanup",
+        "session-cleanup",
+        "activity-report",
+        "outbox-health",
+        "held-emails",
+    }
+    assert "30 2 * * *" in rows["session-cleanup"]
+    assert "0 0 * * *" in rows["otp-cleanup"]
+    assert "Delete one-time codes" in rows["otp-cleanup"]
+    assert re.search(r"  \d{4}-\d{2}-\d{2} 02:30  ", rows["session-cleanup"])
+
+
+async def _user_with_an_expired_code() -> None:
+    an_hour_ago = FixedClock(datetime.now(UTC) - timedelta(hours=1))
+    alora = await bootstrap.build(
+        load_settings(), clock=an_hour_ago, hasher=FastPasswordHasher(), mailer=MemoryMailer()
+    )
+    try:
+        await alora.bus.handle(
+            RegisterUser(
+                full_name="Ana Example",
+                username="ana",
+                email="ana@example.com",
+                phone="+1 415 555 0100",
+                password="correct horse battery",
+                role="customer",
+            )
+        )
+    finally:
+        await alora.aclose()
+
+
+def test_jobs_run_runs_one_job_now(database: None, capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(_user_with_an_expired_code())
+
+    assert main(["jobs", "run", "otp-cleanup"]) == 0
+    assert capsys.readouterr().out == "deleted 1 expired or used-up one-time code(s)\n"
+
+    assert main(["jobs", "run", "otp-cleanup"]) == 0  # idempotent
+    assert capsys.readouterr().out == "deleted 0 expired or used-up one-time code(s)\n"
+
+
+def test_jobs_run_an_unknown_job_names_the_jobs(
+    database: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["jobs", "run", "nope"]) == 2
+    error = capsys.readouterr().err
+    assert "no job 'nope'" in error
+    assert "otp-cleanup, session-cleanup, activity-report, outbox-health, held-emails" in error
+
+
+def test_jobs_run_at_a_given_time(database: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["jobs", "run", "session-cleanup", "--at", "2030-01-02T01:00"]) == 0
+    assert "deleted 0" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["jobs", "run", "session-cleanup", "--at", "tomorrow"])
