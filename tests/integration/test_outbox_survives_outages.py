@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from process_support import alora_environment, free_port, start_alora, stop
 from sqlalchemy import func, select
 
 from adapters.sqlalchemy.database import create_engine
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.postgres
 USERS = 1000
 KILL_AFTER = 300
 PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Inbox:
@@ -93,17 +87,6 @@ def _wait_for_port(port: int, timeout: float = 20) -> None:
                 return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listens on port {port}")
-
-
-def alora(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    handle = log.open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli.main", *command],
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
 
 
 @pytest.fixture
@@ -172,23 +155,22 @@ async def test_every_welcome_email_is_sent_once_despite_a_killed_worker_and_a_re
     redis = RedisServer(free_port(), tmp_path)
     redis.start()
     api_port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ALORA_")},
-        "ALORA_DATABASE_URL": fresh_postgres_url,
-        "ALORA_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "ALORA_VAR_DIR": str(tmp_path / "var"),
-        "ALORA_SMTP_HOST": "127.0.0.1",
-        "ALORA_SMTP_PORT": str(smtp_port),
-        "ALORA_SMTP_SECURITY": "none",
-        "ALORA_AUTH_RATE_PER_MINUTE": "100000",
-        "ALORA_RELAY_POLL_SECONDS": "0.2",
-        "ALORA_OUTBOX_REDELIVER_SECONDS": "5",
-        "ALORA_JOB_BACKOFF_SECONDS": "0.2",
-        "ALORA_LOG_LEVEL": "warning",
-    }
+    env = alora_environment(
+        ALORA_DATABASE_URL=fresh_postgres_url,
+        ALORA_REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
+        ALORA_VAR_DIR=str(tmp_path / "var"),
+        ALORA_SMTP_HOST="127.0.0.1",
+        ALORA_SMTP_PORT=str(smtp_port),
+        ALORA_SMTP_SECURITY="none",
+        ALORA_AUTH_RATE_PER_MINUTE="100000",
+        ALORA_RELAY_POLL_SECONDS="0.2",
+        ALORA_OUTBOX_REDELIVER_SECONDS="5",
+        ALORA_JOB_BACKOFF_SECONDS="0.2",
+        ALORA_LOG_LEVEL="warning",
+    )
     log = tmp_path / "processes.log"
-    api = alora(["serve", "--port", str(api_port)], env, log)
-    worker = alora(["worker"], env, log)
+    api = start_alora(["serve", "--port", str(api_port)], env, log)
+    worker = start_alora(["worker"], env, log)
     tag = os.urandom(3).hex()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=60) as client:
@@ -202,7 +184,7 @@ async def test_every_welcome_email_is_sent_once_despite_a_killed_worker_and_a_re
             assert await _outbox_rows(fresh_postgres_url) > 0  # waiting for the worker
 
             redis.start()
-            worker = alora(["worker"], env, log)
+            worker = start_alora(["worker"], env, log)
             expected = {f"u{tag}{n}@example.com" for n in range(USERS)}
             deadline = time.monotonic() + 180
             while time.monotonic() < deadline:
@@ -212,9 +194,7 @@ async def test_every_welcome_email_is_sent_once_despite_a_killed_worker_and_a_re
                 await asyncio.sleep(0.5)
     finally:
         for process in (api, worker):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(40)
+            stop(process)
         redis.stop()
 
     welcomes = handler.welcomes()

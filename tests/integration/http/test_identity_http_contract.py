@@ -218,7 +218,8 @@ async def test_openapi_describes_every_route(api: Api) -> None:
             assert operation.get("security") == [{"BearerToken": []}], where
             assert "401" in operation["responses"], where
         if method in {"post", "put", "patch"} and success[0] != "204" and "suspend" not in path:
-            assert "requestBody" in operation or path.endswith(("/logout", "/unsuspend", "/read", "/read-all", "/retry")), where
+            bodiless = ("/logout", "/unsuspend", "/read", "/read-all", "/retry")
+            assert "requestBody" in operation or path.endswith(bodiless), where
         if success[0] == "204":  # no body, no content type (schemathesis: ST104/ST109)
             assert "content" not in operation["responses"]["204"], where
         if "requestBody" in operation:

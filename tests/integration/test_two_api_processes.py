@@ -1,0 +1,132 @@
+"""Two API processes behind one PostgreSQL and one Redis, and a worker: a socket on the first
+receives the notification caused by a request to the second, and presence is shared."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from process_support import alora_environment, free_port, start_alora, stop, wait_ready
+
+from adapters.sqlalchemy.migrate import upgrade
+from alora_core.identity.commands import CreateAdmin
+from entrypoints import bootstrap
+from entrypoints.settings import load_settings
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+PASSWORD = "correct horse battery staple"
+
+
+async def login(base_url: str, username: str, device: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        response = await client.post(
+            "/api/v1/auth/login",
+            json={"identifier": username, "password": PASSWORD},
+            headers={"User-Agent": device},
+        )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def next_event(socket: Any, name: str, within: float = 20) -> dict[str, Any]:
+    """The data of the next message called ``name`` (others are skipped)."""
+    async with asyncio.timeout(within):
+        while True:
+            message = json.loads(await socket.recv())
+            if message["event"] == name:
+                data: dict[str, Any] = message["data"]
+                return data
+
+
+@pytest.fixture
+async def deployment(
+    fresh_postgres_url: str, redis_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[str, str]]:
+    """Two API processes and a worker; yields the two base URLs."""
+    await upgrade(fresh_postgres_url)
+    env = alora_environment(
+        ALORA_DATABASE_URL=fresh_postgres_url,
+        ALORA_REDIS_URL=redis_url,
+        ALORA_VAR_DIR=str(tmp_path / "var"),
+        ALORA_RELAY_POLL_SECONDS="0.2",
+        ALORA_PRESENCE_GRACE_SECONDS="0.5",
+        ALORA_LOG_LEVEL="warning",
+    )
+    settings = load_settings(env, dotenv=None)
+    alora = await bootstrap.build(settings)
+    try:
+        for username in ("ada", "bob"):
+            await alora.bus.handle(
+                CreateAdmin(
+                    full_name=username.title(),
+                    username=username,
+                    email=f"{username}@example.com",
+                    password=PASSWORD,
+                )
+            )
+    finally:
+        await alora.aclose()
+
+    log = tmp_path / "processes.log"
+    ports = [free_port(), free_port()]
+    processes = [start_alora(["serve", "--port", str(port)], env, log) for port in ports]
+    processes.append(start_alora(["worker"], env, log))
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            await wait_ready(url)
+        yield urls[0], urls[1]
+    finally:
+        for process in processes:
+            stop(process)
+
+
+async def test_a_socket_on_one_process_gets_what_a_request_to_the_other_causes(
+    deployment: tuple[str, str],
+) -> None:
+    first, second = deployment
+    ada = await login(first, "ada", "Laptop/1.0")
+    socket_url = first.replace("http", "ws") + "/api/v1/ws?token=" + ada["accessToken"]
+    async with websockets.connect(socket_url) as socket:
+        await next_event(socket, "ready")
+        # A sign-in from a device Ada has not used, through the other process.
+        await login(second, "ada", "Phone/2.0")
+        created = await next_event(socket, "notification.created")
+    assert created["title"] == "New sign-in"
+    assert created["type"] == "warning"
+    assert "Phone/2.0" in created["body"]
+
+
+async def test_presence_is_shared_between_processes(deployment: tuple[str, str]) -> None:
+    first, second = deployment
+    ada = await login(first, "ada", "Laptop/1.0")
+    bob = await login(second, "bob", "Laptop/1.0")
+    bob_id = bob["user"]["id"]
+    ada_url = first.replace("http", "ws") + "/api/v1/ws?token=" + ada["accessToken"]
+    bob_url = second.replace("http", "ws") + "/api/v1/ws?token=" + bob["accessToken"]
+    async with websockets.connect(ada_url) as ada_socket:
+        await next_event(ada_socket, "ready")
+        await ada_socket.send(
+            json.dumps({"event": "subscribe", "data": {"topics": [f"presence:{bob_id}"]}})
+        )
+        await next_event(ada_socket, "subscribed")
+        async with websockets.connect(bob_url) as bob_socket:
+            await next_event(bob_socket, "ready")
+            online = await next_event(ada_socket, "presence.changed")
+            assert (online["userId"], online["online"]) == (bob_id, True)
+            await ada_socket.send(
+                json.dumps({"event": "presence.query", "data": {"userIds": [bob_id]}})
+            )
+            state = await next_event(ada_socket, "presence.state")
+            assert state["users"][bob_id]["online"] is True
+        offline = await next_event(ada_socket, "presence.changed")
+        assert (offline["userId"], offline["online"]) == (bob_id, False)
+        assert offline["lastSeen"]
