@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
@@ -26,6 +26,25 @@ class Notify:
     email_kind: str | None = None
     """None: never emailed. Else ``account``, ``security``, ``marketing``, ``booking`` or
     ``review``."""
+
+
+@frozen(kw_only=True)
+class Announce:
+    """An administrator tells many users the same thing: one notification each (like
+    ``Notify``, never emailed). Recipients that do not exist are skipped."""
+
+    sender_id: uuid.UUID
+    sender_is_admin: bool
+    recipient_ids: Sequence[uuid.UUID]
+    """1 to ``MAX_ANNOUNCEMENT_RECIPIENTS`` users; repeats count once."""
+    type: str
+    title: str
+    body: str
+    link: str | None = None
+    data: Mapping[str, Any] = field(factory=dict)
+
+
+MAX_ANNOUNCEMENT_RECIPIENTS = 1000
 
 
 @frozen(kw_only=True)

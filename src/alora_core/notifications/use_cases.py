@@ -15,14 +15,15 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from alora_core.notifications import commands as c
 from alora_core.notifications.mails import notification_email
 from alora_core.notifications.model import EmailKind, Notification, NotificationType
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.shared.clock import Clock
-from alora_core.shared.errors import Conflict, FieldError, Invalid, NotFound
+from alora_core.shared.audit import AuditEntry
+from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
 
@@ -70,6 +71,48 @@ async def add_notification(
     """``notify`` inside a unit of work that is open already (an event handler's); the caller
     commits. ``NotFound`` when the recipient does not exist."""
     return await _add(_checked(cmd), uow, clock)
+
+
+async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: NotificationsDeps) -> int:
+    """Store one notification per existing recipient, in one transaction; returns how many.
+    Audited."""
+    if not cmd.sender_is_admin:
+        raise Forbidden("only administrators may do this")
+    recipients = list(dict.fromkeys(cmd.recipient_ids))
+    if not 1 <= len(recipients) <= c.MAX_ANNOUNCEMENT_RECIPIENTS:
+        raise Invalid.field(
+            "recipient_ids", f"give 1 to {c.MAX_ANNOUNCEMENT_RECIPIENTS} recipients"
+        )
+    checked = _checked(
+        c.Notify(
+            recipient_id=recipients[0],
+            type=cmd.type,
+            title=cmd.title,
+            body=cmd.body,
+            link=cmd.link,
+            data=cmd.data,
+        )
+    )
+    async with uow:
+        created = 0
+        for recipient_id in recipients:
+            try:
+                await _add(evolve(checked, recipient_id=recipient_id), uow, deps.clock)
+            except NotFound:
+                continue
+            created += 1
+        await uow.audit_log.add(
+            AuditEntry(
+                actor_id=cmd.sender_id,
+                action="notification.announce",
+                target_type="notification",
+                target_id="-",
+                occurred_at=deps.clock.now(),
+                details={"title": checked.title, "recipients": created},
+            )
+        )
+        await uow.commit()
+    return created
 
 
 @frozen(kw_only=True)
@@ -384,6 +427,7 @@ async def _send_batch(
 
 USE_CASES: dict[type, Callable[..., Any]] = {
     c.Notify: notify,
+    c.Announce: announce,
     c.ListNotifications: list_notifications,
     c.CountUnread: count_unread,
     c.MarkRead: mark_read,

@@ -1,7 +1,7 @@
 """Notifications over HTTP: list, count, mark read and delete the signed-in user's own."""
 
-from entrypoints.http.notifications.routes import NotificationsController
+from entrypoints.http.notifications.routes import AnnouncementsController, NotificationsController
 
-ROUTE_HANDLERS = [NotificationsController]
+ROUTE_HANDLERS = [NotificationsController, AnnouncementsController]
 
-__all__ = ["ROUTE_HANDLERS", "NotificationsController"]
+__all__ = ["ROUTE_HANDLERS", "AnnouncementsController", "NotificationsController"]

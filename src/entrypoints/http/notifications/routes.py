@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from alora_core.identity.commands import Actor
+from alora_core.identity.model import Role
 from alora_core.notifications import commands as c
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.identity.params import path_id
 from entrypoints.http.notifications.schemas import (
+    AnnouncementRequest,
+    AnnouncementResponse,
     Cursor,
     Limit,
     NotificationIdPath,
@@ -118,3 +122,38 @@ class NotificationsController(Controller):
                 notification_id=path_id(notification_id, "notification"),
             )
         )
+
+
+class AnnouncementsController(Controller):
+    path = "/api/v1/admin/notifications"
+    tags = ["admin"]
+    security = BEARER_SECURITY
+
+    @post(
+        "/",
+        summary="Notify many users at once",
+        description="An administrator's announcement: one notification per recipient (up to "
+        "1,000), stored and pushed to their open sockets; never emailed. Unknown users are "
+        "skipped. Audited.",
+        status_code=HTTP_202_ACCEPTED,
+        responses=problem_responses(400, 401, 403, 422),
+    )
+    async def announce(
+        self,
+        data: JSONBody[AnnouncementRequest],
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> AnnouncementResponse:
+        created = await alora.bus.handle(
+            c.Announce(
+                sender_id=actor.user_id,
+                sender_is_admin=actor.role is Role.ADMIN,
+                recipient_ids=data.recipient_ids,
+                type=data.type.value,
+                title=data.title,
+                body=data.body,
+                link=data.link,
+                data=data.data,
+            )
+        )
+        return AnnouncementResponse(created=created)

@@ -6,12 +6,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import msgspec
 from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
 
+from alora_core.notifications.commands import MAX_ANNOUNCEMENT_RECIPIENTS
 from alora_core.notifications.model import Notification, NotificationType
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
-from entrypoints.http.schemas import ResponseSchema
+from entrypoints.http.schemas import RequestSchema, ResponseSchema
 
 NotificationIdPath = Annotated[
     str,
@@ -85,3 +87,24 @@ class UnreadCountResponse(ResponseSchema):
 
 class ReadAllResponse(ResponseSchema):
     count: Annotated[int, Meta(description="How many notifications were unread until now.")]
+
+
+class AnnouncementRequest(RequestSchema):
+    recipient_ids: Annotated[
+        list[uuid.UUID],
+        Meta(
+            min_length=1,
+            max_length=MAX_ANNOUNCEMENT_RECIPIENTS,
+            description="Who receives it (UUIDs; unknown users are skipped).",
+        ),
+    ]
+    type: NotificationType
+    title: Annotated[str, Meta(max_length=200)]
+    body: Annotated[str, Meta(max_length=2000)]
+    link: Annotated[str, Meta(max_length=2000)] | None = None
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class AnnouncementResponse(ResponseSchema):
+    created: int
+    """Notifications stored: one per recipient that exists."""
