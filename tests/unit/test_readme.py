@@ -27,3 +27,13 @@ def test_every_variable_is_in_the_configuration_table() -> None:
     table = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `(ALORA_[A-Z0-9_]+)` \|", table, re.M))
     assert documented == {variable.name for variable in VARIABLES}
+
+
+def test_every_event_is_in_the_catalogue() -> None:
+    from alora_core.shared.events import event_names
+    from entrypoints.bootstrap import build_in_memory
+
+    build_in_memory()  # imports every context, so every event class is registered
+    section = README.split("### Events and the outbox", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", section, re.M))
+    assert documented == set(event_names())

@@ -21,8 +21,8 @@ from alora_core.notifications import commands as c
 from alora_core.notifications.mails import notification_email
 from alora_core.notifications.model import EmailKind, Notification, NotificationType
 from alora_core.notifications.ports import NotificationsUnitOfWork
-from alora_core.shared.clock import Clock
 from alora_core.shared.audit import AuditEntry
+from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
