@@ -70,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
         proxy_headers=settings.trust_forwarded,
         forwarded_allow_ips="*" if settings.trust_forwarded else None,
         server_header=False,
+        timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds),
     )
     return 0
 
