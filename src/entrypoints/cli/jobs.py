@@ -36,7 +36,8 @@ def run_job(args: argparse.Namespace) -> int:
     settings = load_settings()
 
     async def run() -> str:
-        alora = await bootstrap.build(settings)
+        # Without workers to hand them to, the events a job raises are handled before it returns.
+        alora = await bootstrap.build(settings, inline_jobs=settings.background == "inprocess")
         try:
             return await run_scheduled(alora, name, scheduled_for or alora.clock.now())
         finally:
