@@ -3,7 +3,9 @@
 Steps: a temporary ``ALORA_VAR_DIR`` and database (SQLite, or a database created on PostgreSQL),
 ``alora db upgrade``, the real server under uvicorn, a verified user made over HTTP, then
 measurement A (``/api/v1/auth/me`` vs ``/bench/bare`` throughput) and B (``/health`` latency idle
-vs. during sign-ins). Prints a table and writes the JSON report (``var/bench/latest.json``).
+vs. during sign-ins). Then C, the notification fan-out (``bench.fanout``), on deployments of its
+own: embedded (one ``alora serve``, SQLite) and with Redis (two ``alora serve``, one ``alora
+worker``, PostgreSQL). Prints a table and writes the JSON report (``var/bench/latest.json``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,18 @@ from typing import Any
 
 from bench.app import BARE_PATH
 from bench.client import HttpConnection, HttpError, expect
+from bench.fanout import (
+    DEFAULT_REDIS_URL,
+    MAX_RECIPIENTS_PER_REQUEST,
+    SETUPS,
+    FanoutOptions,
+    FanoutResult,
+    Setup,
+    run_fanout,
+)
 from bench.load import LoadGenerator, choose_generator
 from bench.report import DEFAULT_OUTPUT, build_report, render, write_report
-from bench.scenarios import measure_latency, measure_throughput
+from bench.scenarios import LoadedLatency, Throughput, measure_latency, measure_throughput
 from bench.server import (
     DEFAULT_POSTGRES_URL,
     BenchSetupError,
@@ -36,6 +47,8 @@ from bench.server import (
 from bench.user import create_verified_user
 
 DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
+REDIS_URL_ENV = "ALORA_BENCH_REDIS_URL"
+PARTS = ("http", "fanout")
 
 
 def _positive(raw: str) -> int:
@@ -45,11 +58,45 @@ def _positive(raw: str) -> int:
     return value
 
 
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("expected a number of seconds above 0")
+    return value
+
+
+def _batch(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= MAX_RECIPIENTS_PER_REQUEST:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_RECIPIENTS_PER_REQUEST}")
+    return value
+
+
+def _setups(raw: str) -> list[Setup]:
+    chosen: list[Setup] = []
+    for name in filter(None, (part.strip() for part in raw.split(","))):
+        setup = next((s for s in SETUPS if s == name), None)
+        if setup is None:
+            raise argparse.ArgumentTypeError(f"{name!r}: expected {' or '.join(SETUPS)}")
+        if setup not in chosen:
+            chosen.append(setup)
+    if not chosen:
+        raise argparse.ArgumentTypeError(f"expected {', '.join(SETUPS)}")
+    return chosen
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Start a throwaway Alora server and report throughput and latency ratios "
-        "measured in one run. Not a test: nothing is asserted.",
+        "measured in one run, then the notification fan-out to many WebSocket clients on "
+        "deployments of its own. Not a test: nothing is asserted.",
+    )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        help="run one part: http (A and B: throughput and latency ratios) or fanout (C: "
+        "notification fan-out); default both",
     )
     parser.add_argument(
         "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
@@ -63,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         choices=["sqlite", "postgres"],
-        help=f"default: postgres when {DATABASE_URL_ENV} is set, else sqlite. PostgreSQL runs "
-        f"create and drop their own database on the server of {DATABASE_URL_ENV} "
-        f"(default {DEFAULT_POSTGRES_URL})",
+        help=f"database of A and B; default: postgres when {DATABASE_URL_ENV} is set, else "
+        "sqlite. PostgreSQL runs (and C's redis setup) create and drop their own database on "
+        f"the server of {DATABASE_URL_ENV} (default {DEFAULT_POSTGRES_URL})",
     )
     parser.add_argument(
         "--generator",
@@ -86,6 +133,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="clients (each its own user) signing in during the loaded latency sample (default 8)",
     )
     parser.add_argument(
+        "--fanout-setups",
+        type=_setups,
+        default=list(SETUPS),
+        metavar="SETUPS",
+        help="fan-out deployments, comma-separated: embedded (1 alora serve, SQLite, no Redis) "
+        "and/or redis (2 alora serve + 1 alora worker, PostgreSQL, Redis); default both",
+    )
+    parser.add_argument(
+        "--fanout-clients",
+        type=_positive,
+        default=1000,
+        help="WebSocket clients (each its own user), one notification each (default 1000)",
+    )
+    parser.add_argument(
+        "--fanout-batch",
+        type=_batch,
+        default=MAX_RECIPIENTS_PER_REQUEST,
+        help="recipients per POST /api/v1/admin/notifications; the requests are sent at once "
+        f"(default {MAX_RECIPIENTS_PER_REQUEST}: one request for 1000 clients)",
+    )
+    parser.add_argument(
+        "--fanout-timeout",
+        type=_seconds,
+        default=30.0,
+        help="seconds after the trigger when undelivered notifications are given up (default 30)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get(REDIS_URL_ENV) or DEFAULT_REDIS_URL,
+        help="Redis database of the redis fan-out setup, FLUSHED before and after (default: "
+        f"${REDIS_URL_ENV}, else {DEFAULT_REDIS_URL})",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT,
@@ -98,7 +178,7 @@ def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-async def run(args: argparse.Namespace, generator: LoadGenerator) -> dict[str, Any]:
+async def run(args: argparse.Namespace, generator: LoadGenerator | None) -> dict[str, Any]:
     task = asyncio.current_task()
     if task is not None:  # stop cleanly (and stop the server) on SIGTERM as on Ctrl-C
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
@@ -107,7 +187,59 @@ async def run(args: argparse.Namespace, generator: LoadGenerator) -> dict[str, A
     database: Database = args.database or (
         "postgres" if os.environ.get(DATABASE_URL_ENV) else "sqlite"
     )
+    throughput: Throughput | None = None
+    latency: LoadedLatency | None = None
+    database_label: str | None = None
+    server_log: Path | None = None
+    if generator is not None:
+        throughput, latency, database_label, server_log = await _run_http(
+            args, generator, database, postgres_url
+        )
+    fanout: list[FanoutResult] = []
+    if args.only in (None, "fanout"):
+        options = FanoutOptions(
+            clients=args.fanout_clients,
+            timeout=args.fanout_timeout,
+            batch=args.fanout_batch,
+            postgres_url=postgres_url,
+            redis_url=args.redis_url,
+        )
+        for setup in args.fanout_setups:
+            destination = args.output.with_suffix(f".fanout-{setup}.log")
+            fanout.append(
+                await run_fanout(setup, options, log_destination=destination, progress=progress)
+            )
+    report = build_report(
+        started_at=started_at,
+        seconds=time.monotonic() - clock,
+        database=database if generator is not None else None,
+        database_label=database_label,
+        generator=generator.name if generator is not None else None,
+        options={
+            "only": args.only,
+            "duration": args.duration,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "latencyRequests": args.latency_requests,
+            "loginClients": args.login_clients,
+            "fanoutSetups": list(args.fanout_setups),
+            "fanoutClients": args.fanout_clients,
+            "fanoutBatch": args.fanout_batch,
+            "fanoutTimeoutSeconds": args.fanout_timeout,
+        },
+        throughput=throughput,
+        latency=latency,
+        fanout=fanout,
+        notes=_notes(http=generator is not None, fanout=bool(fanout)),
+    )
+    report["serverLog"] = str(server_log) if server_log is not None else None
+    return report
 
+
+async def _run_http(
+    args: argparse.Namespace, generator: LoadGenerator, database: Database, postgres_url: str
+) -> tuple[Throughput, LoadedLatency, str, Path]:
+    """A and B on one bench server."""
     async with throwaway_environment(database, postgres_url) as environment:
         progress(f"database: {environment.database_label}; running alora db upgrade")
         progress(await migrate(environment) or "migrated")
@@ -139,27 +271,8 @@ async def run(args: argparse.Namespace, generator: LoadGenerator) -> dict[str, A
             latency = await measure_latency(
                 server.port, login_users, requests=args.latency_requests
             )
-            generator_name = generator.name
         server_log = _keep_log(server.log, args.output.with_suffix(".server.log"))
-    report = build_report(
-        started_at=started_at,
-        seconds=time.monotonic() - clock,
-        database=database,
-        database_label=environment.database_label,
-        generator=generator_name,
-        options={
-            "duration": args.duration,
-            "connections": args.connections,
-            "rounds": args.rounds,
-            "latencyRequests": args.latency_requests,
-            "loginClients": args.login_clients,
-        },
-        throughput=throughput,
-        latency=latency,
-        notes=_notes(),
-    )
-    report["serverLog"] = str(server_log)
-    return report
+    return throughput, latency, environment.database_label, server_log
 
 
 def _keep_log(log: Path, destination: Path) -> Path:
@@ -176,16 +289,25 @@ async def _check_bare_matches_me(port: int, me_body: bytes) -> None:
         raise HttpError("GET /bench/bare does not return the body of GET /api/v1/auth/me")
 
 
-def _notes() -> list[str]:
+def _notes(*, http: bool, fanout: bool) -> list[str]:
     cpus = os.cpu_count() or 1
-    notes = [
-        "one uvicorn worker; access log off, log level warning, for both routes alike",
-        "compare ratios, not absolute numbers: they drift between machines and runs",
-    ]
+    notes = []
+    if http:
+        notes += [
+            "one uvicorn worker; access log off, log level warning, for both routes alike",
+            "compare ratios, not absolute numbers: they drift between machines and runs",
+        ]
+    if fanout:
+        notes.append(
+            "fan-out latencies include this process reading 1 socket per client on one "
+            "asyncio loop; the servers, the worker, the databases and the clients share the "
+            "machine"
+        )
     if cpus <= 4:
         notes.append(
-            f"{cpus} CPU(s): the load generator, the sign-in clients and argon2id share them "
-            "with the server, which lowers absolute numbers (ratios largely compensate)"
+            f"{cpus} CPU(s): the load generator, the sign-in clients, the WebSocket clients and "
+            "argon2id share them with the server(s), which lowers absolute numbers (ratios "
+            "largely compensate)"
         )
     return notes
 
@@ -202,7 +324,7 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        generator = choose_generator(args.generator)
+        generator = choose_generator(args.generator) if args.only in (None, "http") else None
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             report = runner.run(run(args, generator))
     except KeyboardInterrupt:
@@ -216,5 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(render(report))
     output = write_report(report, args.output)
-    print(f"\nJSON report: {output}; server log: {report['serverLog']}")
+    logs = [report["serverLog"], *(f["logs"] for f in report.get("fanout", {}).get("setups", []))]
+    shown = "; logs: " + ", ".join(str(log) for log in logs if log) if any(logs) else ""
+    print(f"\nJSON report: {output}{shown}")
+    failed = [f["setup"] for f in report.get("fanout", {}).get("setups", []) if f["error"]]
+    if failed:
+        progress(f"error: the fan-out failed for {', '.join(failed)} (see the report)")
+        return 1
     return 0

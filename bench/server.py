@@ -1,9 +1,10 @@
 """A throwaway Alora: a temporary ``ALORA_VAR_DIR``, a fresh database and the real server.
 
 The server is uvicorn (one worker, uvloop and httptools, as ``alora serve`` runs it) in its own
-process group on a free ``127.0.0.1`` port, serving ``bench.app:create_bench_app``. It is stopped
-(the whole group) when its context exits, also on errors and Ctrl-C; an ``atexit`` hook kills it
-if the interpreter exits some other way first.
+process group on a free ``127.0.0.1`` port, serving ``bench.app:create_bench_app`` (or, for the
+fan-out benchmark, ``alora serve`` itself, and ``alora worker``). Each process is stopped (the
+whole group) when its context exits, also on errors and Ctrl-C; an ``atexit`` hook kills it if
+the interpreter exits some other way first.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class Environment:
     database_label: str
     """The database without its password, for the report."""
     secret_key: str = field(factory=lambda: secrets.token_urlsafe(48))
+    extra_env: Mapping[str, str] = field(factory=dict)
+    """More ``ALORA_*`` settings of this environment (e.g. ``ALORA_REDIS_URL``)."""
 
     def server_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """The process environment of ``alora`` commands and of the server.
@@ -83,12 +86,13 @@ class Environment:
             BARE_JSON_ENV: str(self.bare_json),
             "PYTHONPATH": os.pathsep.join(python_path),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
 
 @asynccontextmanager
 async def throwaway_environment(
-    database: Database, postgres_url: str
+    database: Database, postgres_url: str, extra_env: Mapping[str, str] | None = None
 ) -> AsyncIterator[Environment]:
     """A temporary directory and, with ``postgres``, a database created for this run."""
     with tempfile.TemporaryDirectory(prefix="alora-bench-") as tmp:
@@ -105,6 +109,7 @@ async def throwaway_environment(
                 database=database,
                 database_url=url,
                 database_label=label,
+                extra_env=dict(extra_env or {}),
             )
 
         if database == "sqlite":
@@ -182,20 +187,68 @@ class Server:
     log: Path
 
 
+ALORA_COMMAND = [sys.executable, "-m", "entrypoints.cli.main"]
+"""``alora`` as a command line (the entry point script may not be on ``PATH``)."""
+
+WORKER_READY_LINE = b"Alora worker running"
+"""What ``alora worker`` prints once its Alora is built and it takes jobs."""
+
+
 @asynccontextmanager
-async def running_server(environment: Environment) -> AsyncIterator[Server]:
-    """Start the bench app under uvicorn, wait for ``/health``, stop the process group after."""
+async def running_server(
+    environment: Environment, *, alora_serve: bool = False, name: str = "server"
+) -> AsyncIterator[Server]:
+    """Start an API process, wait for ``/health``, stop its process group after.
+
+    By default uvicorn serving ``bench.app:create_bench_app``; with ``alora_serve``, the
+    ``alora serve`` command itself (the real app only). Its output goes to ``<name>.log``.
+    """
     port = free_port()
-    log = environment.root / "server.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "bench.app:create_bench_app", "--factory",
-        "--host", HOST, "--port", str(port), "--workers", "1",
-        "--log-level", "warning", "--no-access-log", "--no-server-header", "--no-proxy-headers",
-    ]  # fmt: skip
+    log = environment.root / f"{name}.log"
+    if alora_serve:
+        command = [*ALORA_COMMAND, "serve", "--port", str(port), "--workers", "1"]
+    else:
+        command = [
+            sys.executable, "-m", "uvicorn", "bench.app:create_bench_app", "--factory",
+            "--host", HOST, "--port", str(port), "--workers", "1",
+            "--log-level", "warning", "--no-access-log", "--no-server-header",
+            "--no-proxy-headers",
+        ]  # fmt: skip
+    async with _process_group(environment, command, log) as process:
+        await _wait_healthy(process, port, log)
+        yield Server(port=port, pid=process.pid, log=log)
+
+
+@asynccontextmanager
+async def running_worker(
+    environment: Environment, *, name: str = "worker"
+) -> AsyncIterator[Server]:
+    """``alora worker`` (needs ``ALORA_REDIS_URL``): waits until it says it takes jobs."""
+    log = environment.root / f"{name}.log"
+    async with _process_group(environment, [*ALORA_COMMAND, "worker"], log) as process:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while WORKER_READY_LINE not in _read(log):
+            if process.returncode is not None:
+                raise BenchSetupError(
+                    f"alora worker exited with status {process.returncode}:\n{_tail(log)}"
+                )
+            if time.monotonic() > deadline:
+                raise BenchSetupError(
+                    f"alora worker did not start within {STARTUP_TIMEOUT_SECONDS} s:\n{_tail(log)}"
+                )
+            await asyncio.sleep(0.1)
+        yield Server(port=0, pid=process.pid, log=log)
+
+
+@asynccontextmanager
+async def _process_group(
+    environment: Environment, command: list[str], log: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``command`` in the environment, in a process group of its own, stopped at the end."""
     with log.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
             *command,
-            cwd=environment.root,
+            cwd=environment.root,  # no developer .env is read
             env=environment.server_env(),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log_file,
@@ -205,13 +258,19 @@ async def running_server(environment: Environment) -> AsyncIterator[Server]:
     kill_at_exit = _GroupKiller(process.pid)
     atexit.register(kill_at_exit)
     try:
-        await _wait_healthy(process, port, log)
-        yield Server(port=port, pid=process.pid, log=log)
+        yield process
     finally:
         try:
             await _stop(process)
         finally:
             atexit.unregister(kill_at_exit)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 class _GroupKiller:

@@ -81,4 +81,3 @@ def subscribe(subscriptions: Subscriptions, *, mailer: Mailer, branding: Brandin
         "identity.password_changed_email",
         partial(password_changed_email, mailer=mailer, branding=branding),
     )
-

@@ -9,6 +9,7 @@ the gateway's grace timers really sleep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -202,3 +203,25 @@ async def eventually(condition: Callable[[], bool], wait: float = 2.0) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the condition did not become true in time")
+
+
+@asynccontextmanager
+async def answering_pings(ws: ClientConnection) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+    """Answer the server's heartbeat pings on ``ws``; every other message goes to the queue."""
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def answer() -> None:
+        while True:
+            message = json.loads(await ws.recv())
+            if message["event"] == "ping":
+                await ws.send(json.dumps({"event": "pong"}))
+            else:
+                inbox.put_nowait(message)
+
+    task = asyncio.create_task(answer())
+    try:
+        yield inbox
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+            await task

@@ -2,7 +2,7 @@
 
 Authentication (query token, bearer header, cookie, origin), the envelope protocol, fan-out to
 every socket of a user, topic subscriptions, presence with its grace period, the heartbeat,
-the size and rate caps, and two API processes sharing Redis.
+the size and rate caps, two API processes sharing Redis, and the app built from settings.
 """
 
 from __future__ import annotations
@@ -15,23 +15,31 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
-from identity_http_support import bearer
+from identity_http_support import PASSWORD, bearer, make_settings
 from realtime_support import (
+    GATEWAY_ENV,
     Gateway,
+    answering_pings,
     closed,
     eventually,
     expect,
     quiet,
     realtime_parts,
-    receive,
     request,
     running_gateway,
+    serve,
 )
+from websockets.asyncio.client import connect
 
 from adapters.memory.uow import MemoryStore
+from adapters.sqlalchemy.migrate import upgrade
+from alora_core.identity.commands import CreateAdmin
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.realtime import user_topic
+from entrypoints.http.app import create_app
+from entrypoints.http.realtime import RealtimeHub
 from entrypoints.http.realtime import gateway as gateway_module
 
 
@@ -352,6 +360,36 @@ async def test_presence_query_answers_for_visible_users_only(gateway: Gateway) -
             assert refused["data"]["code"] == "invalid"
 
 
+async def test_the_sweeper_announces_users_of_a_dead_process_offline(tmp_path: Path) -> None:
+    async with running_gateway(tmp_path, ALORA_WS_HEARTBEAT_SECONDS="1") as gw:
+        ann, _ = await gw.user("ann")
+        _, bob_token = await gw.user("bob")
+        async with gw.connect(bob_token) as bob:
+            await expect(bob, "ready")
+            await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})
+            # A socket of ann's in another process, which dies: no heartbeat, no disconnect.
+            assert await gw.parts.presence.connect(uuid.UUID(ann), uuid.uuid4()) is True
+            async with answering_pings(bob) as inbox:
+                changed = await asyncio.wait_for(inbox.get(), 6)  # TTL 2.5 s, then a sweep
+            assert changed["event"] == "presence.changed"
+            assert changed["data"]["userId"] == ann
+            assert changed["data"]["online"] is False
+
+
+async def test_the_hub_asks_open_sockets_to_close_at_shutdown(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    hub = RealtimeHub(realtime_parts(settings), settings)
+    socket_id, asked = uuid.uuid4(), []
+
+    def request_close(code: int, reason: str) -> None:
+        asked.append((code, reason))
+        hub.remove_socket(socket_id)
+
+    async with hub.lifespan(create_app(settings)):
+        hub.add_socket(socket_id, request_close)
+    assert asked == [(1001, "server shutting down")]
+
+
 # --- protocol errors -----------------------------------------------------------------------------
 
 
@@ -442,25 +480,14 @@ async def test_a_socket_that_misses_two_heartbeats_is_closed(tmp_path: Path) -> 
             await expect(silent, "ready")
             await expect(alive, "ready")
 
-            async def answer_pings() -> None:
-                while True:
-                    if (await receive(alive))["event"] == "ping":
-                        await alive.send(json.dumps({"event": "pong"}))
-
-            answering = asyncio.create_task(answer_pings())
-            try:
+            async with answering_pings(alive):
                 assert await expect(silent, "ping", skip_pings=False) == {
                     "event": "ping",
                     "data": {},
                 }
                 await expect(silent, "ping", skip_pings=False)
-                assert await closed(silent, wait=3) == (
-                    4408,
-                    "no answer to two heartbeat pings",
-                )
+                assert await closed(silent, wait=3) == (4408, "no answer to two heartbeat pings")
                 assert alive.close_code is None
-            finally:
-                answering.cancel()
 
 
 # --- several API processes -----------------------------------------------------------------------
@@ -521,3 +548,36 @@ async def test_shutting_the_server_down_closes_open_sockets(
     code, _ = await closed(ws)
     assert code in {1001, 1012}  # uvicorn closes with 1012 before the app's own 1001
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- the real wiring -----------------------------------------------------------------------------
+
+
+async def test_the_app_built_from_settings_shares_its_realtime_parts(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """``alora serve``: the parts ``create_app`` builds are the ones Alora publishes through."""
+    await upgrade(sqlite_url)
+    settings = make_settings(
+        tmp_path, ALORA_DATABASE_URL=sqlite_url, ALORA_LOG_LEVEL="warning", **GATEWAY_ENV
+    )
+    app = create_app(settings)
+    async with serve(app) as base_url:
+        alora = app.state.alora
+        assert alora.realtime is app.state.realtime_hub.parts
+        admin = await alora.bus.handle(
+            CreateAdmin(
+                full_name="Root", username="root", email="root@example.com", password=PASSWORD
+            )
+        )
+        async with httpx.AsyncClient(base_url=base_url) as client:
+            response = await client.post(
+                "/api/v1/auth/login", json={"identifier": "root", "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            token = response.json()["accessToken"]
+        url = base_url.replace("http://", "ws://") + f"/api/v1/ws?token={token}"
+        async with connect(url, proxy=None, ping_interval=None) as ws:
+            await expect(ws, "ready")
+            await alora.realtime.realtime.publish(user_topic(admin.id), "notification.created", {})
+            assert (await expect(ws, "notification.created"))["data"] == {}
