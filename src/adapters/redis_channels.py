@@ -4,14 +4,15 @@ Litestar's backend ends its event stream on the first connection error, and the 
 plugin's reader task dies with it: the process would deliver nothing more until restarted.
 This one logs, waits (0.1 s, doubling up to 5 s) and reads on; redis-py reconnects and
 subscribes again to every channel. Events published while the connection was down are lost,
-as pub/sub is at most once: clients read the current state when they reconnect.
+as pub/sub is at most once: clients read the current state when they reconnect. Subscribing
+is serialized (see ``subscribe``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
@@ -25,6 +26,20 @@ LONGEST_RETRY_SECONDS = 5.0
 
 
 class ReconnectingRedisPubSubBackend(RedisChannelsPubSubBackend):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._subscribing = asyncio.Lock()
+
+    async def subscribe(self, channels: Iterable[str]) -> None:
+        # Before its connection exists, redis-py's PubSub opens one per concurrent subscribe
+        # and reads only the last: sockets arriving together would miss their events.
+        async with self._subscribing:
+            await super().subscribe(channels)
+
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        async with self._subscribing:
+            await super().unsubscribe(channels)
+
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         wait = FIRST_RETRY_SECONDS
         while True:

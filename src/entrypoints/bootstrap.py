@@ -150,7 +150,7 @@ def build_in_memory(
     subscriptions = _subscriptions(mailer, branding, clock, realtime.realtime)
 
     def uow_factory() -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(store, subscriptions.handlers_for)
+        return MemoryUnitOfWork(store, subscriptions.handlers_of)
 
     alora: Alora | None = None
 
@@ -222,11 +222,10 @@ async def build(
     redis: Any = None
     limiter: RateLimiter
     if settings.redis_url:
-        from redis.asyncio import Redis
-
+        from adapters.redis_client import redis_client
         from adapters.redis_ratelimit import RedisRateLimiter
 
-        redis = Redis.from_url(settings.redis_url)
+        redis = redis_client(settings.redis_url)
         closers.append(redis.aclose)
         checks["redis"] = partial(_redis_ping, redis)
         limiter = RedisRateLimiter(redis)
@@ -273,7 +272,7 @@ async def build(
     sessions = session_factory(engine)
 
     def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions, subscriptions.handlers_for)
+        return SqlAlchemyUnitOfWork(sessions, subscriptions.handlers_of)
 
     alora: Alora | None = None
 

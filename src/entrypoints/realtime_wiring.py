@@ -61,12 +61,11 @@ def build_realtime(
         presence = MemoryPresence(clock, socket_ttl=socket_ttl, grace=grace)
         return RealtimeParts(backend, ChannelsRealtime(backend), presence)
 
-    from redis.asyncio import Redis
-
     from adapters.redis_channels import ReconnectingRedisPubSubBackend
+    from adapters.redis_client import redis_client
     from adapters.redis_presence import RedisPresence
 
-    redis = Redis.from_url(redis_url, client_name=REDIS_CLIENT_NAME)
+    redis = redis_client(redis_url, client_name=REDIS_CLIENT_NAME)
     redis_backend = ReconnectingRedisPubSubBackend(redis=redis)
     return RealtimeParts(
         redis_backend,

@@ -113,3 +113,17 @@ async def test_redis_delivery_resumes_after_the_connection_is_cut(
                     continue
 
         assert (await asyncio.wait_for(published_and_received(), 10))["event"] == "e.two"
+
+
+async def test_sockets_subscribing_at_once_on_a_fresh_process_all_get_their_events(
+    redis_client: redis.asyncio.Redis,
+) -> None:
+    backend = ReconnectingRedisPubSubBackend(redis=redis_client)
+    realtime = ChannelsRealtime(backend)
+    topics = [f"user:{uuid.uuid4()}" for _ in range(25)]
+    async with plugin_for(backend) as plugin:
+        subscribers = await asyncio.gather(*(plugin.subscribe(topic) for topic in topics))
+        for topic in topics:
+            await realtime.publish(topic, "notification.created", {"topic": topic})
+        received = await asyncio.gather(*(next_event(s) for s in subscribers))
+    assert [message["data"]["topic"] for message in received] == topics

@@ -25,8 +25,8 @@ async def backend(migrated_database_url: str) -> AsyncIterator[JobsBackend]:
     engine = create_engine(migrated_database_url)
     sessions = session_factory(engine)
 
-    def uow_factory(handlers_for: Any) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions, handlers_for)
+    def uow_factory(handlers_of: Any) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(sessions, handlers_of)
 
     try:
         user_id = await add_user(uow_factory(lambda _name: []))
@@ -57,7 +57,7 @@ async def test_concurrent_deliveries_of_one_job_run_its_handler_once(
             attempt=0,
             max_attempts=5,
             subscriptions=subscriptions,
-            uow_factory=lambda: backend.uow_factory(subscriptions.handlers_for),
+            uow_factory=lambda: backend.uow_factory(subscriptions.handlers_of),
             clock=FixedClock(NOW),
         )
 

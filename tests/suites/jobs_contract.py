@@ -1,7 +1,7 @@
 """The outbox and job bookkeeping contract, run on memory, SQLite and PostgreSQL.
 
 A module that imports these tests provides ``backend``: a ``JobsBackend`` whose
-``uow_factory(handlers_for)`` makes units of work and whose ``source`` is the relay's view of
+``uow_factory(handlers_of)`` makes units of work and whose ``source`` is the relay's view of
 the same outbox.
 """
 
@@ -57,7 +57,7 @@ def updated(user_id: uuid.UUID) -> UserUpdated:
 async def commit_event(backend: JobsBackend, handlers: list[str]) -> UserUpdated:
     """Record one event on the user and commit it, with ``handlers`` subscribed to it."""
     event = updated(backend.user_id)
-    uow = backend.uow_factory(lambda name: handlers if name == event.name else [])
+    uow = backend.uow_factory(lambda e: handlers if e.name == event.name else [])
     async with uow:
         user = await uow.users.get(backend.user_id)
         assert isinstance(user, EventRecorder)
@@ -198,7 +198,7 @@ async def test_stats_report_the_oldest_waiting_job(backend: JobsBackend) -> None
 
 
 def _factory(backend: JobsBackend, subscriptions: Subscriptions) -> Callable[[], Any]:
-    return lambda: backend.uow_factory(subscriptions.handlers_for)
+    return lambda: backend.uow_factory(subscriptions.handlers_of)
 
 
 def _runner(

@@ -20,8 +20,8 @@ from suites.jobs_contract import NOW, JobsBackend, add_user, commit_event
 async def outbox_with(handlers: list[str], events: int = 1) -> tuple[MemoryStore, JobsBackend]:
     store = MemoryStore()
 
-    def uow_factory(handlers_for: Any) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(store, handlers_for)
+    def uow_factory(handlers_of: Any) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(store, handlers_of)
 
     backend = JobsBackend(
         uow_factory, MemoryOutboxSource(store), await add_user(uow_factory(lambda _: []))

@@ -71,7 +71,7 @@ class MemoryUnitOfWork:
     def __init__(
         self,
         store: MemoryStore,
-        handlers_for: Callable[[str], list[str]] = lambda _name: [],
+        handlers_of: Callable[[DomainEvent], list[str]] = lambda _event: [],
     ) -> None:
         from adapters.memory.reports import (
             MemoryActivityFigures,
@@ -87,7 +87,7 @@ class MemoryUnitOfWork:
         )
 
         self.store = store
-        self._handlers_for = handlers_for
+        self._handlers_of = handlers_of
         self._before_commit: list[Callable[[], None]] = []
         self._tracked: dict[tuple[str, uuid.UUID], _Tracked] = {}
         self._deleted: set[tuple[str, uuid.UUID]] = set()
@@ -210,7 +210,7 @@ class MemoryUnitOfWork:
             for event in obj.pull_events()
         ]
         self._deleted_objects.clear()
-        add_to_outbox(self.store, jobs_for(events, self._handlers_for))
+        add_to_outbox(self.store, jobs_for(events, self._handlers_of))
         self._events.extend(events)
         for table, row_id in self._deleted:
             self._delete_with_cascade(table, row_id)

@@ -82,7 +82,7 @@ dead_jobs_table = Table(
 
 
 def outbox_rows(
-    events: Sequence[DomainEvent], handlers_for: Callable[[str], list[str]]
+    events: Sequence[DomainEvent], handlers_of: Callable[[DomainEvent], list[str]]
 ) -> list[dict[str, Any]]:
     """The outbox rows for ``events``: one per subscribed handler, none for unheard events."""
     return [
@@ -96,7 +96,7 @@ def outbox_rows(
             "dispatched_at": None,
             "dispatch_count": 0,
         }
-        for job, event in jobs_for(events, handlers_for)
+        for job, event in jobs_for(events, handlers_of)
     ]
 
 

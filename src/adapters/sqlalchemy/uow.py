@@ -11,7 +11,7 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   out of range ...; an integer beyond 64 bits on SQLite) becomes ``Invalid`` the same way.
 - On commit, the events recorded by every aggregate the session loaded, added or deleted are
   pulled and written to the outbox in the same transaction, one row per subscribed handler
-  (``handlers_for``); after a successful commit they are kept for ``collect_events()``.
+  (``handlers_of``); after a successful commit they are kept for ``collect_events()``.
 
 Objects stay usable after the ``async with`` block: the session never expires them (no
 ``expire_on_commit``; close and rollback first detach them), so their attributes keep the
@@ -107,10 +107,10 @@ class SqlAlchemyUnitOfWork:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        handlers_for: Callable[[str], list[str]] = lambda _name: [],
+        handlers_of: Callable[[DomainEvent], list[str]] = lambda _event: [],
     ) -> None:
         self._factory = sessions
-        self._handlers_for = handlers_for
+        self._handlers_of = handlers_of
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
         self._read_only = False
@@ -174,7 +174,7 @@ class SqlAlchemyUnitOfWork:
             if isinstance(obj, EventRecorder)
             for event in obj.pull_events()
         ]
-        await self._guard(self._write(session, outbox_rows(events, self._handlers_for)))
+        await self._guard(self._write(session, outbox_rows(events, self._handlers_of)))
         self._events.extend(events)
 
     async def _write(self, session: AsyncSession, outbox: list[dict[str, Any]]) -> None:

@@ -85,7 +85,12 @@ def subscribe(
     subscriptions.add(
         NotificationsRead, "notifications.push_read", partial(push_read, realtime=realtime)
     )
-    subscriptions.add(NotificationCreated, "notifications.email", partial(email, deps=deps))
+    subscriptions.add(
+        NotificationCreated,
+        "notifications.email",
+        partial(email, deps=deps),
+        when=lambda event: event.email_kind is not None,
+    )
 
 
 def notify_when(to_notify: Callable[[Any], Notify | None], clock: Clock) -> EventHandler:

@@ -118,8 +118,31 @@ def end_of_quiet_hours(now: datetime, tz: ZoneInfo, start: time, end: time) -> d
         if not in_quiet_hours(wall.time(), start, end):
             return moment
         end_day = wall.date() if wall.time() < end else wall.date() + timedelta(days=1)
-        moment = max(moment, _first_instant_showing(end_day, end, tz, not_before=moment))
+        ending = max(moment, _first_instant_showing(end_day, end, tz, not_before=moment))
+        # The clock may also leave the window backwards (02:59 -> 02:00 on a night that
+        # repeats an hour, when the window starts after 02:00): that happens at a transition.
+        moment = _exit_at_a_transition(moment, ending, tz, start, end) or ending
     return moment
+
+
+_TRANSITION_GRID = timedelta(minutes=15)  # every zone changes its offset on this grid
+
+
+def _exit_at_a_transition(
+    after: datetime, before: datetime, tz: ZoneInfo, start: time, end: time
+) -> datetime | None:
+    """The first offset transition in ``(after, before)`` that lands outside the window."""
+    since_epoch = after - datetime(1970, 1, 1, tzinfo=UTC)
+    instant = after - since_epoch % _TRANSITION_GRID + _TRANSITION_GRID
+    while instant < before:
+        local = instant.astimezone(tz)
+        just_before = (instant - timedelta(seconds=1)).astimezone(tz)
+        if local.utcoffset() != just_before.utcoffset() and not in_quiet_hours(
+            local.time(), start, end
+        ):
+            return instant
+        instant += _TRANSITION_GRID
+    return None
 
 
 def _first_instant_showing(day: date, wall: time, tz: ZoneInfo, not_before: datetime) -> datetime:

@@ -41,6 +41,7 @@ class Subscription:
     outbox rows and dead jobs, so renaming one orphans its pending jobs."""
     event: type[DomainEvent]
     handle: EventHandler
+    when: Callable[[Any], bool] | None = None
 
 
 class Subscriptions:
@@ -50,14 +51,31 @@ class Subscriptions:
         self._by_handler: dict[str, Subscription] = {}
         self._by_event: dict[str, list[str]] = defaultdict(list)
 
-    def add(self, event: type[DomainEvent], handler: str, handle: EventHandler) -> None:
+    def add(
+        self,
+        event: type[DomainEvent],
+        handler: str,
+        handle: EventHandler,
+        *,
+        when: Callable[[Any], bool] | None = None,
+    ) -> None:
+        """Run ``handle`` for each ``event``; with ``when``, only for the events it accepts (the
+        others get no job at all)."""
         if handler in self._by_handler:
             raise ValueError(f"handler {handler!r} is subscribed already")
-        self._by_handler[handler] = Subscription(handler, event, handle)
+        self._by_handler[handler] = Subscription(handler, event, handle, when)
         self._by_event[event.name].append(handler)
 
     def handlers_for(self, event_name: str) -> list[str]:
         return list(self._by_event.get(event_name, ()))
+
+    def handlers_of(self, event: DomainEvent) -> list[str]:
+        """The handlers that get a job for this event."""
+        return [
+            name
+            for name in self._by_event.get(event.name, ())
+            if (when := self._by_handler[name].when) is None or when(event)
+        ]
 
     def get(self, handler: str) -> Subscription:
         return self._by_handler[handler]
@@ -86,12 +104,12 @@ class Job:
 
 
 def jobs_for(
-    events: Sequence[DomainEvent], handlers_for: Callable[[str], list[str]]
+    events: Sequence[DomainEvent], handlers_of: Callable[[DomainEvent], list[str]]
 ) -> list[tuple[Job, DomainEvent]]:
     """The jobs a unit of work writes to the outbox for ``events``: one per subscribed handler."""
     jobs: list[tuple[Job, DomainEvent]] = []
     for event in events:
-        handlers = handlers_for(event.name)
+        handlers = handlers_of(event)
         if handlers:
             message = event_to_message(event)
             jobs.extend((Job(id=new_id(), handler=h, event=message), event) for h in handlers)

@@ -94,9 +94,9 @@ def _loop_thread() -> Any:
 
 
 def _redis(settings: Settings) -> Any:
-    from redis.asyncio import Redis
+    from adapters.redis_client import redis_client
 
-    return Redis.from_url(settings.redis_url)
+    return redis_client(settings.redis_url)
 
 
 def _attempt() -> int:
