@@ -71,6 +71,7 @@ def serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips="*" if settings.trust_forwarded else None,
         server_header=False,
         timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds),
+        ws_max_size=settings.ws_max_message_bytes,  # larger frames close with 1009 unread
     )
     return 0
 
