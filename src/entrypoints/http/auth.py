@@ -78,15 +78,16 @@ def _credentials(request: Request[Any, Any, Any]) -> tuple[str | None, bool]:
     return (cookie or None), cookie is not None
 
 
-def _allowed_origins(request: Request[Any, Any, Any], settings: Settings) -> set[str]:
-    allowed = {origin.rstrip("/").lower() for origin in settings.cors_origins}
+def origin_allowed(origin: str, host: str | None, settings: Settings) -> bool:
+    """Whether a browser page at ``origin`` may act with the user's cookies: an origin of
+    ``ALORA_CORS_ORIGINS``, of ``ALORA_PUBLIC_URL``, or the API's own ``host``."""
+    allowed = {allowed.rstrip("/").lower() for allowed in settings.cors_origins}
     public = urlsplit(settings.public_url)
     if public.scheme and public.netloc:
         allowed.add(f"{public.scheme}://{public.netloc}".lower())
-    host = request.headers.get("host")
     if host:
         allowed.update({f"http://{host}".lower(), f"https://{host}".lower()})
-    return allowed
+    return origin.rstrip("/").lower() in allowed
 
 
 def check_cookie_csrf(request: Request[Any, Any, Any], settings: Settings) -> None:
@@ -96,7 +97,7 @@ def check_cookie_csrf(request: Request[Any, Any, Any], settings: Settings) -> No
     if request.headers.get("x-requested-with"):
         return
     origin = request.headers.get("origin")
-    if origin and origin.rstrip("/").lower() in _allowed_origins(request, settings):
+    if origin and origin_allowed(origin, request.headers.get("host"), settings):
         return
     raise Forbidden(
         "a request authenticated by cookie must send an X-Requested-With header "

@@ -24,7 +24,7 @@ import time
 import uuid
 from contextlib import AsyncExitStack
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from attrs import frozen
 from litestar import WebSocket, websocket
@@ -38,7 +38,7 @@ from alora_core.shared.errors import AloraError
 from alora_core.shared.presence import PresenceState
 from alora_core.shared.realtime import user_topic
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import ACCESS_COOKIE, actor_of
+from entrypoints.http.auth import ACCESS_COOKIE, actor_of, origin_allowed
 from entrypoints.http.realtime.hub import RealtimeHub
 from entrypoints.http.realtime.protocol import (
     MAX_TOKEN_LENGTH,
@@ -130,14 +130,7 @@ def _origin_allowed(socket: WebSocket[Any, Any, Any], settings: Settings) -> boo
     origin = socket.headers.get("origin")
     if not origin:
         return True  # not a browser: it cannot be a cross-site page
-    allowed = {o.rstrip("/").lower() for o in settings.cors_origins}
-    public = urlsplit(settings.public_url)
-    if public.scheme and public.netloc:
-        allowed.add(f"{public.scheme}://{public.netloc}".lower())
-    host = socket.headers.get("host")
-    if host:
-        allowed.update({f"http://{host}".lower(), f"https://{host}".lower()})
-    return origin.rstrip("/").lower() in allowed
+    return origin_allowed(origin, socket.headers.get("host"), settings)
 
 
 async def _authenticate(alora: Alora, token: str | None) -> Principal | None:
