@@ -5,7 +5,11 @@ Python attributes stay snake_case; JSON (and the OpenAPI schema) is camelCase.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
+
+from alora_core.shared.pagination import Page
 
 
 class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
@@ -14,6 +18,25 @@ class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, 
 
 class ResponseSchema(msgspec.Struct, rename="camel", kw_only=True):
     """Base of every response body: camelCase JSON."""
+
+
+class PageTotals(ResponseSchema):
+    """Base of numbered-page responses (admin tables): the items' schema adds ``items``."""
+
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+
+def page_totals(page: Page[Any]) -> dict[str, int]:
+    """The ``PageTotals`` fields of ``page``, to pass as keywords."""
+    return {
+        "total": page.total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": page.pages,
+    }
 
 
 class FieldProblem(ResponseSchema):

@@ -18,7 +18,7 @@ from alora_core.identity.model import Address, Role, Session, Theme, User, UserS
 from alora_core.identity.use_cases import LoginResult, PublicProfile
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.pagination import Page
-from entrypoints.http.schemas import RequestSchema, ResponseSchema
+from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 NO_NUL = "^[^\x00]*$"
 """Text may not hold NUL characters: no one types them, and PostgreSQL cannot store them."""
@@ -390,43 +390,27 @@ class AuditEntryResponse(ResponseSchema):
         )
 
 
-class _Totals(ResponseSchema):
-    total: int
-    page: int
-    page_size: int
-    pages: int
-
-
-def _totals(page: Page[Any]) -> dict[str, int]:
-    return {
-        "total": page.total,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": page.pages,
-    }
-
-
-class UserPage(_Totals):
+class UserPage(PageTotals):
     items: list[AdminUserResponse]
 
     @classmethod
     def of(cls, page: Page[User]) -> UserPage:
-        return cls(items=[AdminUserResponse.of(user) for user in page.items], **_totals(page))
+        return cls(items=[AdminUserResponse.of(user) for user in page.items], **page_totals(page))
 
 
-class SessionPage(_Totals):
+class SessionPage(PageTotals):
     items: list[AdminSessionResponse]
 
     @classmethod
     def of(cls, page: Page[Session]) -> SessionPage:
         items = [AdminSessionResponse.of(session) for session in page.items]
-        return cls(items=items, **_totals(page))
+        return cls(items=items, **page_totals(page))
 
 
-class AuditLogPage(_Totals):
+class AuditLogPage(PageTotals):
     items: list[AuditEntryResponse]
 
     @classmethod
     def of(cls, page: Page[AuditEntry]) -> AuditLogPage:
         items = [AuditEntryResponse.of(entry) for entry in page.items]
-        return cls(items=items, **_totals(page))
+        return cls(items=items, **page_totals(page))

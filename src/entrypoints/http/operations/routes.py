@@ -20,7 +20,7 @@ from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses, run_checks
 from entrypoints.http.identity.params import PageNumber, PageSize, path_id
-from entrypoints.http.schemas import ResponseSchema
+from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
 
 DeadJobIdPath = Annotated[
     str,
@@ -55,22 +55,12 @@ class DeadJobResponse(ResponseSchema):
         )
 
 
-class DeadJobPage(ResponseSchema):
+class DeadJobPage(PageTotals):
     items: list[DeadJobResponse]
-    total: int
-    page: int
-    page_size: int
-    pages: int
 
     @classmethod
     def of(cls, page: Page[DeadJob]) -> DeadJobPage:
-        return cls(
-            items=[DeadJobResponse.of(dead) for dead in page.items],
-            total=page.total,
-            page=page.page,
-            page_size=page.page_size,
-            pages=page.pages,
-        )
+        return cls(items=[DeadJobResponse.of(dead) for dead in page.items], **page_totals(page))
 
 
 class OutboxHealth(ResponseSchema):
