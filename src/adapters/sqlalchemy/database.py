@@ -51,6 +51,14 @@ TABLE_MODULES: tuple[str, ...] = (
     "adapters.sqlalchemy.notifications",
     "adapters.sqlalchemy.reports",
     "adapters.sqlalchemy.jobs",
+    "adapters.sqlalchemy.booking.services",
+    "adapters.sqlalchemy.booking.professionals",
+    "adapters.sqlalchemy.booking.bookings",
+    "adapters.sqlalchemy.booking.reviews",
+    "adapters.sqlalchemy.booking.favorites",
+    "adapters.sqlalchemy.booking.search",
+    "adapters.sqlalchemy.content",
+    "adapters.sqlalchemy.files",
 )
 
 # The async drivers we support, by backend; the first one is the default.

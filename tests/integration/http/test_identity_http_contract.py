@@ -185,7 +185,20 @@ NO_INPUT = [
 ]
 
 
-TAGS = {"auth", "users", "admin", "notifications"}
+TAGS = {
+    "auth",
+    "users",
+    "admin",
+    "notifications",
+    "services",
+    "professionals",
+    "bookings",
+    "reviews",
+    "favorites",
+    "search",
+    "content",
+    "files",
+}
 
 
 async def test_openapi_describes_every_route(api: Api) -> None:

@@ -1,0 +1,1 @@
+"""The services catalog: what professionals offer, managed by administrators."""

@@ -1,0 +1,1 @@
+"""Favorites: the professionals a user keeps."""

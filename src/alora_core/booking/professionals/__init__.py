@@ -1,0 +1,1 @@
+"""Professional profiles: what they offer, where, for how much, and when they can work."""

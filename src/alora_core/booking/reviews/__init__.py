@@ -1,0 +1,1 @@
+"""Reviews: customers rate the work of completed bookings; professionals may reply once."""

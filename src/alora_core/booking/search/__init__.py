@@ -1,0 +1,1 @@
+"""Search over professionals and services, ranked, case- and accent-insensitive."""

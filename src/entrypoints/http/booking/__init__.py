@@ -1,0 +1,2 @@
+"""The service-booking marketplace over HTTP: services, professionals, bookings, reviews,
+favorites and search."""
