@@ -1,0 +1,1 @@
+"""Content: FAQ, feedback, contact messages and the about page."""
