@@ -4,7 +4,8 @@
 the same settings, middleware and lifespan as ``alora serve``) and adds ``GET /bench/bare``, which
 returns the JSON body that ``GET /api/v1/auth/me`` returns for the bench user, read once from the
 file named by ``BENCH_BARE_JSON``: no authentication, no database. The ratio of the two routes'
-throughput isolates the cost of authenticating and reading the user.
+throughput isolates the cost of authenticating and reading the user. ``GET
+/bench/bare/services`` and ``GET /bench/bare/professionals`` do the same for the two lists.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from entrypoints.http.app import create_app
 
 BARE_JSON_ENV = "BENCH_BARE_JSON"
 BARE_PATH = "/bench/bare"
+BARE_LISTS = ("services", "professionals")
+"""``GET /bench/bare/<name>`` return the JSON of the list of that name (see bench.marketplace)."""
 _JSON = "application/json"
 
 
-def bare_handler(source: Path) -> HTTPRouteHandler:
-    """``GET /bench/bare``: the bytes of ``source``, loaded on the first call and kept."""
+def bare_handler(source: Path, path: str = BARE_PATH) -> HTTPRouteHandler:
+    """``GET path``: the bytes of ``source``, loaded on the first call and kept."""
     loaded: list[bytes] = []
 
-    @get(BARE_PATH, include_in_schema=False)
+    @get(path, include_in_schema=False, name=f"bare:{path}")
     async def bare() -> Response[bytes]:
         if not loaded:
             body = _read(source)
@@ -45,7 +48,15 @@ def _read(source: Path) -> bytes | None:
         return None
 
 
+def bare_list_file(bare_json: Path, name: str) -> Path:
+    """Where the bench writes the body ``GET /bench/bare/<name>`` returns."""
+    return bare_json.with_name(f"bare.{name}.json")
+
+
 def create_bench_app() -> Litestar:
     app = create_app()
-    app.register(bare_handler(Path(os.environ[BARE_JSON_ENV])))
+    bare_json = Path(os.environ[BARE_JSON_ENV])
+    app.register(bare_handler(bare_json))
+    for name in BARE_LISTS:
+        app.register(bare_handler(bare_list_file(bare_json, name), f"{BARE_PATH}/{name}"))
     return app

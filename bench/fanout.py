@@ -206,7 +206,7 @@ async def _run_in(
     progress(f"fan-out {setup}: {shape.description}; database {environment.database_label}")
     progress(await migrate(environment) or "migrated")
     password = f"bench-{secrets.token_urlsafe(12)}"
-    admin, users = await seed_accounts(environment, options.clients, password)
+    admin, users, _ = await seed_accounts(environment, options.clients, password)
     progress(f"fan-out {setup}: {len(users)} verified users and an administrator stored")
     async with AsyncExitStack() as stack:
         if shape.workers:
@@ -251,11 +251,12 @@ class Account:
 
 
 async def seed_accounts(
-    environment: Environment, count: int, password: str
-) -> tuple[Account, list[Account]]:
-    """An administrator (``CreateAdmin``) and ``count`` verified customers, stored directly.
+    environment: Environment, count: int, password: str, *, professionals: int = 0
+) -> tuple[Account, list[Account], list[Account]]:
+    """An administrator (``CreateAdmin``), ``count`` verified customers and ``professionals``
+    verified professionals, stored directly.
 
-    The customers all get one argon2id hash of ``password``, made here once with the server's
+    The users all get one argon2id hash of ``password``, made here once with the server's
     parameters, so the server verifies their sign-ins as any other.
     """
     from adapters.argon2_hasher import Argon2PasswordHasher
@@ -283,28 +284,32 @@ async def seed_accounts(
         )
         password_hash = await hasher.hash(password)
         now = alora.clock.now()
-        users = [
-            User(
-                full_name=f"Fan-out Client {index}",
-                username=f"fan{index:05d}_{tag}",
-                email=f"fan{index:05d}.{tag}@example.com",
+
+        def user(index: int, role: Role) -> User:
+            kind = "fan" if role is Role.CUSTOMER else "pro"
+            return User(
+                full_name=f"{'Fan-out Client' if kind == 'fan' else 'Bench Pro'} {index}",
+                username=f"{kind}{index:05d}_{tag}",
+                email=f"{kind}{index:05d}.{tag}@example.com",
                 phone=None,
                 password_hash=password_hash,
-                role=Role.CUSTOMER,
+                role=role,
                 created_at=now,
                 email_verified_at=now,
             )
-            for index in range(count)
-        ]
+
+        users = [user(index, Role.CUSTOMER) for index in range(count)]
+        pros = [user(index, Role.PROFESSIONAL) for index in range(professionals)]
         async with alora.uow_factory() as uow:
-            for user in users:
-                await uow.users.add(user)
+            for each in users + pros:
+                await uow.users.add(each)
             await uow.commit()
     finally:
         await alora.aclose()
     return (
         Account(str(admin.id), admin.email),
-        [Account(str(user.id), user.email) for user in users],
+        [Account(str(each.id), each.email) for each in users],
+        [Account(str(each.id), each.email) for each in pros],
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fanout import ANNOUNCE_PATH, CONNECT_CONCURRENCY, WITHIN_MS, FanoutResult
+from bench.marketplace import MarketplaceResult
 from bench.scenarios import EndpointThroughput, LoadedLatency, Throughput, percentile
 
 DEFAULT_OUTPUT = Path("var/bench/latest.json")
@@ -124,6 +125,7 @@ def build_report(
     throughput: Throughput | None,
     latency: LoadedLatency | None,
     fanout: Sequence[FanoutResult] = (),
+    marketplace: Sequence[MarketplaceResult] = (),
     notes: list[str],
 ) -> dict[str, Any]:
     report: dict[str, Any] = {
@@ -142,7 +144,7 @@ def build_report(
     }
     if throughput is not None:
         report["throughput"] = {
-            "me": _endpoint(throughput.me),
+            "me": _endpoint(throughput.real),
             "bare": _endpoint(throughput.bare),
             "ratioMeOverBare": _r(throughput.ratio),
         }
@@ -165,6 +167,8 @@ def build_report(
         }
     if fanout:
         report["fanout"] = _fanout(fanout, options)
+    if marketplace:
+        report["marketplace"] = [_marketplace(result) for result in marketplace]
     report["notes"] = notes
     return report
 
@@ -191,6 +195,8 @@ def render(report: dict[str, Any]) -> str:
         ]
     if "fanout" in report:
         lines += ["", *_render_fanout(report["fanout"], report["options"])]
+    if "marketplace" in report:
+        lines += ["", *_render_marketplace(report["marketplace"], report["options"])]
     lines += [f"  note: {note}" for note in report["notes"]]
     return "\n".join(lines)
 
@@ -313,6 +319,57 @@ def _render_fanout(fanout: dict[str, Any], opts: dict[str, Any]) -> list[str]:
             )
         )
     return lines + details
+
+
+def _marketplace(result: MarketplaceResult) -> dict[str, Any]:
+    bookings = result.bookings
+    return {
+        "database": result.database,
+        "databaseDetail": result.database_label,
+        "lists": {
+            name: {
+                "real": _endpoint(throughput.real),
+                "bare": _endpoint(throughput.bare),
+                "ratioRealOverBare": _r(throughput.ratio),
+            }
+            for name, throughput in result.lists.items()
+        },
+        "bookings": {
+            "clients": bookings.clients,
+            "created": bookings.created,
+            "refused": bookings.refused,
+            "refusedByStatus": {str(k): n for k, n in sorted(bookings.refusals.items())},
+            "seconds": _r(bookings.seconds, 2),
+            "createdPerSecond": _r(bookings.per_second, 1),
+        },
+    }
+
+
+def _render_marketplace(results: list[dict[str, Any]], opts: dict[str, Any]) -> list[str]:
+    lines = [
+        f"D. Marketplace lists (20 items, anonymous) vs the same JSON from memory, median of "
+        f"{opts['rounds']} alternating {opts['duration']} s rounds; bookings with 50 clients",
+        _row("", "real/s", "bare/s", "ratio"),
+    ]
+    for result in results:
+        for name, pair in result["lists"].items():
+            lines.append(
+                _row(
+                    f"{result['database']}: GET /api/v1/{name}",
+                    f"{pair['real']['rps']:,.0f}",
+                    f"{pair['bare']['rps']:,.0f}",
+                    f"{pair['ratioRealOverBare']:.3f}",
+                )
+            )
+        bookings = result["bookings"]
+        refused = bookings["refusedByStatus"]
+        why = f" (by status: {refused})" if refused else ""
+        lines.append(
+            f"  {result['database']}: {bookings['createdPerSecond']:,.1f} bookings created/s "
+            f"({bookings['created']} in {bookings['seconds']:.1f} s, {bookings['clients']} "
+            f"clients on distinct slots; {bookings['refused']} refused{why})"
+        )
+    return lines
 
 
 def write_report(report: dict[str, Any], output: Path) -> Path:

@@ -34,6 +34,7 @@ from bench.fanout import (
     run_fanout,
 )
 from bench.load import LoadGenerator, choose_generator
+from bench.marketplace import MarketplaceResult, run_marketplace
 from bench.report import DEFAULT_OUTPUT, build_report, render, write_report
 from bench.scenarios import LoadedLatency, Throughput, measure_latency, measure_throughput
 from bench.server import (
@@ -48,7 +49,8 @@ from bench.user import create_verified_user
 
 DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
 REDIS_URL_ENV = "ALORA_BENCH_REDIS_URL"
-PARTS = ("http", "fanout")
+PARTS = ("http", "fanout", "marketplace")
+DATABASES: tuple[Database, ...] = ("sqlite", "postgres")
 
 
 def _positive(raw: str) -> int:
@@ -85,6 +87,19 @@ def _setups(raw: str) -> list[Setup]:
     return chosen
 
 
+def _databases(raw: str) -> list[Database]:
+    chosen: list[Database] = []
+    for name in filter(None, (part.strip() for part in raw.split(","))):
+        database = next((d for d in DATABASES if d == name), None)
+        if database is None:
+            raise argparse.ArgumentTypeError(f"{name!r}: expected sqlite or postgres")
+        if database not in chosen:
+            chosen.append(database)
+    if not chosen:
+        raise argparse.ArgumentTypeError("expected sqlite, postgres or both")
+    return chosen
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -95,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only",
         choices=PARTS,
-        help="run one part: http (A and B: throughput and latency ratios) or fanout (C: "
-        "notification fan-out); default both",
+        help="run one part: http (A and B: throughput and latency ratios), fanout (C: "
+        "notification fan-out) or marketplace (D: lists and bookings); default all",
     )
     parser.add_argument(
         "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
@@ -160,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds after the trigger when undelivered notifications are given up (default 30)",
     )
     parser.add_argument(
+        "--marketplace-databases",
+        type=_databases,
+        default=list(DATABASES),
+        metavar="DATABASES",
+        help="databases of D (marketplace), comma-separated: sqlite and/or postgres; default both",
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get(REDIS_URL_ENV) or DEFAULT_REDIS_URL,
         help="Redis database of the redis fan-out setup, FLUSHED before and after (default: "
@@ -178,7 +200,11 @@ def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-async def run(args: argparse.Namespace, generator: LoadGenerator | None) -> dict[str, Any]:
+async def run(
+    args: argparse.Namespace,
+    generator: LoadGenerator | None,
+    market_generator: LoadGenerator | None = None,
+) -> dict[str, Any]:
     task = asyncio.current_task()
     if task is not None:  # stop cleanly (and stop the server) on SIGTERM as on Ctrl-C
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
@@ -195,6 +221,21 @@ async def run(args: argparse.Namespace, generator: LoadGenerator | None) -> dict
         throughput, latency, database_label, server_log = await _run_http(
             args, generator, database, postgres_url
         )
+    marketplace: list[MarketplaceResult] = []
+    if args.only in (None, "marketplace"):
+        assert market_generator is not None
+        for market_database in args.marketplace_databases:
+            marketplace.append(
+                await run_marketplace(
+                    market_database,
+                    market_generator,
+                    postgres_url=postgres_url,
+                    duration=args.duration,
+                    connections=args.connections,
+                    rounds=args.rounds,
+                    progress=progress,
+                )
+            )
     fanout: list[FanoutResult] = []
     if args.only in (None, "fanout"):
         options = FanoutOptions(
@@ -230,6 +271,7 @@ async def run(args: argparse.Namespace, generator: LoadGenerator | None) -> dict
         throughput=throughput,
         latency=latency,
         fanout=fanout,
+        marketplace=marketplace,
         notes=_notes(http=generator is not None, fanout=bool(fanout)),
     )
     report["serverLog"] = str(server_log) if server_log is not None else None
@@ -325,8 +367,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         generator = choose_generator(args.generator) if args.only in (None, "http") else None
+        market_generator = (
+            choose_generator(args.generator) if args.only in (None, "marketplace") else None
+        )
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            report = runner.run(run(args, generator))
+            report = runner.run(run(args, generator, market_generator))
     except KeyboardInterrupt:
         progress("interrupted; the server was stopped")
         return 130

@@ -45,12 +45,14 @@ class EndpointThroughput:
 
 @frozen
 class Throughput:
-    me: EndpointThroughput
+    real: EndpointThroughput
+    """The application's route."""
     bare: EndpointThroughput
+    """The same JSON from memory."""
 
     @property
     def ratio(self) -> float:
-        return self.me.rps / self.bare.rps if self.bare.rps else float("nan")
+        return self.real.rps / self.bare.rps if self.bare.rps else float("nan")
 
 
 async def measure_throughput(
@@ -63,8 +65,33 @@ async def measure_throughput(
     rounds: int,
     progress: Callable[[str], None],
 ) -> Throughput:
+    """``/api/v1/auth/me`` against ``/bench/bare``."""
+    return await measure_pair(
+        generator,
+        port,
+        (ME_PATH, user.auth_headers),
+        BARE_PATH,
+        duration=duration,
+        connections=connections,
+        rounds=rounds,
+        progress=progress,
+    )
+
+
+async def measure_pair(
+    generator: LoadGenerator,
+    port: int,
+    real: tuple[str, Mapping[str, str]],
+    bare_path: str,
+    *,
+    duration: int,
+    connections: int,
+    rounds: int,
+    progress: Callable[[str], None],
+) -> Throughput:
     """``rounds`` rounds of both routes, alternating which goes first; medians per route."""
-    routes: dict[str, Mapping[str, str]] = {ME_PATH: user.auth_headers, BARE_PATH: {}}
+    real_path = real[0]
+    routes: dict[str, Mapping[str, str]] = {real_path: real[1], bare_path: {}}
     for path, headers in routes.items():
         await generator.run(port, path, headers, WARMUP_SECONDS, connections)
     results: dict[str, list[LoadResult]] = {path: [] for path in routes}
@@ -75,8 +102,8 @@ async def measure_throughput(
             results[path].append(result)
             progress(f"round {index + 1}/{rounds} {path}: {result.rps:,.0f} req/s")
     return Throughput(
-        EndpointThroughput(ME_PATH, results[ME_PATH]),
-        EndpointThroughput(BARE_PATH, results[BARE_PATH]),
+        EndpointThroughput(real_path, results[real_path]),
+        EndpointThroughput(bare_path, results[bare_path]),
     )
 
 
