@@ -20,11 +20,29 @@ from attrs import define, field
 from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.jwt_tokens import JwtTokenIssuer
 from adapters.mail import MailboxMailer
+from adapters.memory.files import MemoryFileStorage
 from adapters.memory.jobs import MemoryOutboxSource
 from adapters.memory.mail import MemoryMailer
 from adapters.memory.ratelimit import MemoryRateLimiter
 from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
 from adapters.phones import LibPhoneNumbers
+from adapters.storage.sniffing import FiletypeSniffer
+from alora_core.booking.bookings import use_cases as bookings_use_cases
+from alora_core.booking.bookings.use_cases import BookingsDeps
+from alora_core.booking.catalog import use_cases as catalog_use_cases
+from alora_core.booking.favorites import use_cases as favorites_use_cases
+from alora_core.booking.favorites.use_cases import FavoritesDeps
+from alora_core.booking.professionals import use_cases as professionals_use_cases
+from alora_core.booking.professionals.use_cases import ProfessionalsDeps
+from alora_core.booking.reviews import use_cases as reviews_use_cases
+from alora_core.booking.reviews.use_cases import ReviewsDeps
+from alora_core.booking.search import use_cases as search_use_cases
+from alora_core.content import handlers as content_handlers
+from alora_core.content import use_cases as content_use_cases
+from alora_core.content.use_cases import ContentConfig, ContentDeps
+from alora_core.files import use_cases as files_use_cases
+from alora_core.files.ports import FileStorage
+from alora_core.files.use_cases import DEFAULT_MAX_BYTES, FilesDeps
 from alora_core.identity import handlers as identity_handlers
 from alora_core.identity import use_cases as identity_use_cases
 from alora_core.identity.ports import PasswordHasher
@@ -42,7 +60,7 @@ from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.ratelimit import Limit, RateLimiter
 from alora_core.shared.realtime import Realtime
-from entrypoints import reactions
+from entrypoints import reactions, search_indexing
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.worker.inprocess import InProcessJobQueue
@@ -68,6 +86,8 @@ class Alora:
     """Jobs waiting or running in each queue (the broker's, or this process's worker)."""
     jobs_added: Callable[[list[DomainEvent]], Awaitable[None]]
     """Tells the relay that the outbox has new jobs (the bus calls it after each command)."""
+    storage: FileStorage
+    """Where uploaded files' bytes live."""
     settings: Settings | None = None
     readiness_checks: dict[str, ReadinessCheck] = field(factory=dict)
     _closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
@@ -122,6 +142,8 @@ def build_in_memory(
     store: MemoryStore | None = None,
     max_job_attempts: int = 5,
     realtime: RealtimeParts | None = None,
+    storage: FileStorage | None = None,
+    file_max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Alora:
     """Everything in memory: no database, no files, no network.
 
@@ -134,6 +156,10 @@ def build_in_memory(
     mailer = mailer or MemoryMailer()
     limiter = MemoryRateLimiter(clock)
     store = store or MemoryStore()
+    storage = storage or MemoryFileStorage()
+    files = FilesDeps(
+        clock=clock, storage=storage, sniffer=FiletypeSniffer(), max_bytes=file_max_bytes
+    )
     identity = IdentityDeps(
         clock=clock,
         hasher=hasher or Argon2PasswordHasher(),
@@ -175,7 +201,9 @@ def build_in_memory(
         await relay.drain()
 
     alora = Alora(
-        bus=MessageBus(uow_factory, _command_handlers(identity, mailer, branding), on_events=drain),
+        bus=MessageBus(
+            uow_factory, _command_handlers(identity, mailer, branding, files), on_events=drain
+        ),
         clock=clock,
         mailer=mailer,
         limiter=limiter,
@@ -186,6 +214,7 @@ def build_in_memory(
         realtime=realtime,
         queue_depths=queue_depths,
         jobs_added=drain,
+        storage=storage,
     )
     return alora
 
@@ -233,6 +262,10 @@ async def build(
         limiter = MemoryRateLimiter(clock)
 
     mailer = mailer or _configured_mailer(settings)
+    storage, checks["storage"] = _configured_storage(settings)
+    files = FilesDeps(
+        clock=clock, storage=storage, sniffer=FiletypeSniffer(), max_bytes=settings.file_max_bytes
+    )
     identity = IdentityDeps(
         clock=clock,
         hasher=hasher
@@ -326,7 +359,9 @@ async def build(
     )
     alora = Alora(
         bus=MessageBus(
-            uow_factory, _command_handlers(identity, mailer, branding), on_events=on_events
+            uow_factory,
+            _command_handlers(identity, mailer, branding, files, _content_config(settings)),
+            on_events=on_events,
         ),
         clock=clock,
         mailer=mailer,
@@ -338,6 +373,7 @@ async def build(
         realtime=realtime,
         queue_depths=queue_depths,
         jobs_added=on_events,
+        storage=storage,
         settings=settings,
         readiness_checks=checks,
         closers=closers,
@@ -346,14 +382,29 @@ async def build(
 
 
 def _command_handlers(
-    identity: IdentityDeps, mailer: Mailer, branding: Branding
+    identity: IdentityDeps,
+    mailer: Mailer,
+    branding: Branding,
+    files: FilesDeps,
+    content: ContentConfig | None = None,
 ) -> dict[type, Any]:
     notifications = NotificationsDeps(clock=identity.clock, mailer=mailer, branding=branding)
+    content_deps = ContentDeps(
+        clock=identity.clock, limiter=identity.limiter, config=content or ContentConfig()
+    )
     return {
         **identity_use_cases.command_handlers(identity),
         **notifications_use_cases.command_handlers(notifications),
         **reports_use_cases.command_handlers(clock=identity.clock),
         **operations.command_handlers(clock=identity.clock),
+        **files_use_cases.command_handlers(files),
+        **content_use_cases.command_handlers(content_deps),
+        **catalog_use_cases.command_handlers(clock=identity.clock),
+        **professionals_use_cases.command_handlers(ProfessionalsDeps(clock=identity.clock)),
+        **bookings_use_cases.command_handlers(BookingsDeps(clock=identity.clock)),
+        **reviews_use_cases.command_handlers(ReviewsDeps(clock=identity.clock)),
+        **favorites_use_cases.command_handlers(FavoritesDeps(clock=identity.clock)),
+        **search_use_cases.command_handlers(),
     }
 
 
@@ -367,8 +418,37 @@ def _subscriptions(
         subscriptions, realtime=realtime, mailer=mailer, branding=branding, clock=clock
     )
     reports_handlers.subscribe(subscriptions, mailer=mailer, branding=branding)
+    content_handlers.subscribe(subscriptions, mailer=mailer, branding=branding)
     reactions.subscribe(subscriptions, clock=clock, branding=branding)
+    search_indexing.subscribe(subscriptions)
     return subscriptions
+
+
+def _configured_storage(settings: Settings) -> tuple[FileStorage, ReadinessCheck]:
+    """The S3 bucket when one is configured, else the local folder; and its readiness check."""
+    if not settings.s3_bucket:
+        from adapters.storage.local import LocalFileStorage
+
+        local = LocalFileStorage(settings.files_dir)
+        return local, local.check
+    from adapters.storage.s3 import S3FileStorage
+
+    bucket = S3FileStorage(
+        settings.s3_bucket,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=settings.s3_secret_access_key,
+    )
+    return bucket, bucket.check
+
+
+def _content_config(settings: Settings) -> ContentConfig:
+    hour = timedelta(hours=1)
+    return ContentConfig(
+        feedback_limit=Limit(settings.feedback_rate_per_hour, hour),
+        contact_limit=Limit(settings.contact_rate_per_hour, hour),
+    )
 
 
 def _configured_mailer(settings: Settings) -> Mailer:

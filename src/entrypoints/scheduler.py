@@ -106,6 +106,24 @@ async def _held_emails(alora: Alora, scheduled_for: datetime) -> str:
     return f"sent {sent} held notification email(s)"
 
 
+async def _booking_completion(alora: Alora, scheduled_for: datetime) -> str:
+    from alora_core.booking.bookings.commands import CompleteFinishedBookings
+
+    command = CompleteFinishedBookings()
+    if alora.settings is not None:
+        grace = timedelta(minutes=alora.settings.booking_completion_grace_minutes)
+        command = CompleteFinishedBookings(grace=grace)
+    completed = await alora.bus.handle(command)
+    return f"completed {completed} booking(s) that ended more than {command.grace} ago"
+
+
+async def _booking_reminders(alora: Alora, scheduled_for: datetime) -> str:
+    from alora_core.booking.bookings.commands import SendBookingReminders
+
+    sent = await alora.bus.handle(SendBookingReminders())
+    return f"sent {sent} booking reminder(s)"
+
+
 SCHEDULED_JOBS: dict[str, ScheduledJob] = {
     job.name: job
     for job in (
@@ -133,6 +151,16 @@ SCHEDULED_JOBS: dict[str, ScheduledJob] = {
             "held-emails",
             "Send the notification emails held back by quiet hours whose time has come.",
             _held_emails,
+        ),
+        ScheduledJob(
+            "booking-completion",
+            "Complete confirmed bookings whose end is more than the grace period past.",
+            _booking_completion,
+        ),
+        ScheduledJob(
+            "booking-reminders",
+            "Remind customers and professionals of today's bookings, from 09:00 in their zone.",
+            _booking_reminders,
         ),
     )
 }

@@ -75,6 +75,13 @@ def _csv(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
+def _http_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
 def _region(raw: str) -> str:
     value = raw.strip().upper()
     if len(value) != 2 or not value.isalpha():
@@ -265,6 +272,47 @@ VARIABLES: tuple[Variable, ...] = (
         "Largest request body accepted (413 beyond).",
     ),
     Variable(
+        "ALORA_FILES_DIR",
+        _text,
+        None,
+        "Folder for uploaded files' bytes (when no S3 bucket is set). "
+        "Default `$ALORA_VAR_DIR/files`.",
+    ),
+    Variable(
+        "ALORA_FILE_MAX_BYTES",
+        _int(1, 1_073_741_824),
+        "5242880",
+        "Largest uploaded file (413 beyond); the upload routes take bodies this large (plus the "
+        "form's framing) whatever `ALORA_MAX_BODY_BYTES` says.",
+    ),
+    Variable(
+        "ALORA_FILE_CACHE_SECONDS",
+        _int(0, 31_536_000),
+        "3600",
+        "`max-age` of public files' `Cache-Control`; private files are revalidated every time.",
+    ),
+    Variable(
+        "ALORA_S3_BUCKET",
+        _text,
+        "",
+        "Keep uploaded files in this S3 (or S3-compatible) bucket. Empty: in `ALORA_FILES_DIR`.",
+    ),
+    Variable(
+        "ALORA_S3_ENDPOINT_URL",
+        _http_url,
+        "",
+        "Endpoint of an S3-compatible service (MinIO, Ceph, R2 ...). Empty: AWS S3.",
+    ),
+    Variable("ALORA_S3_REGION", _text, "", "The bucket's region. Empty: boto3's default."),
+    Variable(
+        "ALORA_S3_ACCESS_KEY_ID",
+        _text,
+        "",
+        "S3 access key. Empty (with the secret): boto3 finds credentials itself (environment, "
+        "profile, instance role).",
+    ),
+    Variable("ALORA_S3_SECRET_ACCESS_KEY", _text, "", "S3 secret key; set with the access key."),
+    Variable(
         "ALORA_LOGIN_MAX_FAILURES",
         _int(1, 1000),
         "5",
@@ -276,6 +324,18 @@ VARIABLES: tuple[Variable, ...] = (
         _int(1, 100_000),
         "60",
         "Requests per minute per IP to the public auth routes.",
+    ),
+    Variable(
+        "ALORA_FEEDBACK_RATE_PER_HOUR",
+        _int(1, 100_000),
+        "5",
+        "Feedback messages one client IP may send per hour (429 beyond).",
+    ),
+    Variable(
+        "ALORA_CONTACT_RATE_PER_HOUR",
+        _int(1, 100_000),
+        "5",
+        "Contact messages one client IP may send per hour (429 beyond).",
     ),
     Variable("ALORA_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level."),
     Variable(
@@ -313,6 +373,24 @@ VARIABLES: tuple[Variable, ...] = (
         _cron,
         "* * * * *",
         "Schedule of sending notification emails held by quiet hours.",
+    ),
+    Variable(
+        "ALORA_CRON_BOOKING_COMPLETION",
+        _cron,
+        "*/15 * * * *",
+        "Schedule of completing confirmed bookings whose end is past the grace period.",
+    ),
+    Variable(
+        "ALORA_CRON_BOOKING_REMINDERS",
+        _cron,
+        "*/15 * * * *",
+        "Schedule of the booking reminders (each goes from 09:00 in its recipient's zone).",
+    ),
+    Variable(
+        "ALORA_BOOKING_COMPLETION_GRACE_MINUTES",
+        _int(0, 10080),
+        "120",
+        "Confirmed bookings are completed automatically this long after their end.",
     ),
     Variable(
         "ALORA_ADMIN_PASSWORD",
@@ -368,14 +446,25 @@ class Settings:
     cookie_secure: bool
     trust_forwarded: bool
     max_body_bytes: int
+    files_dir: Path
+    file_max_bytes: int
+    file_cache_seconds: int
+    s3_bucket: str
+    s3_endpoint_url: str
+    s3_region: str
+    s3_access_key_id: str
+    s3_secret_access_key: str
     login_max_failures: int
     login_window_minutes: int
     auth_rate_per_minute: int
+    feedback_rate_per_hour: int
+    contact_rate_per_hour: int
     log_level: str
     log_format: str
     cron: dict[str, str]
     """Schedule of each scheduled job, by job name (``otp-cleanup`` ...)."""
     admin_password: str
+    booking_completion_grace_minutes: int
 
     @property
     def production(self) -> bool:
@@ -417,6 +506,11 @@ def load_settings(
         secret = _development_secret(var_dir)
     elif len(secret) < 32:
         raise SettingsError("ALORA_SECRET_KEY is invalid: use at least 32 characters")
+
+    if bool(values["ALORA_S3_ACCESS_KEY_ID"]) != bool(values["ALORA_S3_SECRET_ACCESS_KEY"]):
+        raise SettingsError(
+            "ALORA_S3_ACCESS_KEY_ID and ALORA_S3_SECRET_ACCESS_KEY go together: set both or neither"
+        )
 
     database_url = values["ALORA_DATABASE_URL"] or f"sqlite:///{var_dir / 'alora.db'}"
     if not database_url.startswith(("sqlite", "postgres")):
@@ -468,9 +562,19 @@ def load_settings(
         cookie_secure=values["ALORA_COOKIE_SECURE"],
         trust_forwarded=values["ALORA_TRUST_FORWARDED"],
         max_body_bytes=values["ALORA_MAX_BODY_BYTES"],
+        files_dir=Path(values["ALORA_FILES_DIR"] or var_dir / "files"),
+        file_max_bytes=values["ALORA_FILE_MAX_BYTES"],
+        file_cache_seconds=values["ALORA_FILE_CACHE_SECONDS"],
+        s3_bucket=values["ALORA_S3_BUCKET"],
+        s3_endpoint_url=values["ALORA_S3_ENDPOINT_URL"],
+        s3_region=values["ALORA_S3_REGION"],
+        s3_access_key_id=values["ALORA_S3_ACCESS_KEY_ID"],
+        s3_secret_access_key=values["ALORA_S3_SECRET_ACCESS_KEY"],
         login_max_failures=values["ALORA_LOGIN_MAX_FAILURES"],
         login_window_minutes=values["ALORA_LOGIN_WINDOW_MINUTES"],
         auth_rate_per_minute=values["ALORA_AUTH_RATE_PER_MINUTE"],
+        feedback_rate_per_hour=values["ALORA_FEEDBACK_RATE_PER_HOUR"],
+        contact_rate_per_hour=values["ALORA_CONTACT_RATE_PER_HOUR"],
         log_level=values["ALORA_LOG_LEVEL"],
         log_format=values["ALORA_LOG_FORMAT"] or ("json" if env == "production" else "text"),
         cron={
@@ -479,6 +583,7 @@ def load_settings(
             if var.name.startswith("ALORA_CRON_")
         },
         admin_password=values["ALORA_ADMIN_PASSWORD"],
+        booking_completion_grace_minutes=values["ALORA_BOOKING_COMPLETION_GRACE_MINUTES"],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from adapters.sqlalchemy.database import (
     async_url,
     create_engine,
     import_all_tables,
+    include_name,
     metadata,
     ping,
 )
@@ -263,8 +265,14 @@ async def _differences_from_the_tables(url: str) -> list[Any]:
     engine = create_engine(url)
 
     def compare(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, import_all_tables()))
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
+        with warnings.catch_warnings():
+            # SQLite cannot reflect indexes on expressions (``lower(title)``), so they are not
+            # compared there; PostgreSQL compares them.
+            warnings.filterwarnings("ignore", ".*expression-based index", category=Warning)
+            return list(compare_metadata(context, import_all_tables()))
 
     try:
         async with engine.connect() as connection:

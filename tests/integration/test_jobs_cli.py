@@ -42,6 +42,8 @@ def test_jobs_list_shows_every_job_with_the_schedule_in_effect(
         "activity-report",
         "outbox-health",
         "held-emails",
+        "booking-completion",
+        "booking-reminders",
     }
     assert "30 2 * * *" in rows["session-cleanup"]
     assert "0 0 * * *" in rows["otp-cleanup"]
@@ -85,7 +87,10 @@ def test_jobs_run_an_unknown_job_names_the_jobs(
     assert main(["jobs", "run", "nope"]) == 2
     error = capsys.readouterr().err
     assert "no job 'nope'" in error
-    assert "otp-cleanup, session-cleanup, activity-report, outbox-health, held-emails" in error
+    assert (
+        "otp-cleanup, session-cleanup, activity-report, outbox-health, held-emails, "
+        "booking-completion, booking-reminders"
+    ) in error
 
 
 def test_jobs_run_at_a_given_time(database: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,8 +17,6 @@ from typing import Any
 import attrs
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.engine import Connection
@@ -27,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
 from adapters.sqlalchemy.audit import audit_log_table
-from adapters.sqlalchemy.database import create_engine, import_all_tables
+from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.identity import (
     codes_table,
     refresh_tokens_table,
@@ -827,15 +825,6 @@ async def test_audit_entries_round_trip(uow: SqlAlchemyUnitOfWork) -> None:
 
 
 # --- schema ------------------------------------------------------------------------------------
-
-
-async def test_the_migration_matches_the_metadata(engine: AsyncEngine) -> None:
-    def differences(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, import_all_tables()))
-
-    async with engine.connect() as connection:
-        assert await connection.run_sync(differences) == []
 
 
 @pytest.fixture(

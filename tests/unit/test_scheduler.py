@@ -203,7 +203,10 @@ def test_schedules_come_from_settings_and_may_be_overridden() -> None:
         "activity-report",
         "outbox-health",
         "held-emails",
+        "booking-completion",
+        "booking-reminders",
     }
+    assert upcoming["booking-completion"] == (at(1, 12, 15), "*/15 * * * *")
     assert upcoming["otp-cleanup"] == (at(1, 12, 15), "*/15 * * * *")
     assert upcoming["session-cleanup"] == (at(1, 18), "0 */6 * * *")
     assert upcoming["activity-report"] == (at(2, 1), "0 1 * * *")

@@ -16,8 +16,38 @@ from typing import Any, Self
 
 from attrs import define, field
 
+from adapters.memory.booking.bookings import (
+    MemoryBookingReminders,
+    MemoryBookings,
+    MemoryBusyTimes,
+)
+from adapters.memory.booking.favorites import MemoryFavorites
+from adapters.memory.booking.professionals import (
+    MemoryGalleryFiles,
+    MemoryProfessionalDirectory,
+    MemoryProfessionals,
+)
+from adapters.memory.booking.reviews import MemoryReviews
+from adapters.memory.booking.search import MemorySearchIndex
+from adapters.memory.booking.services import MemoryServices
+from adapters.memory.content import (
+    MemoryAboutPages,
+    MemoryContactMessages,
+    MemoryFaqs,
+    MemoryFeedback,
+)
+from adapters.memory.files import MemoryFiles
 from adapters.memory.jobs import MemoryJobRecords, OutboxRow, add_to_outbox
 from adapters.memory.notifications import MemoryNotifications, MemoryRecipients
+from alora_core.booking.bookings.ports import BookingReminders, Bookings, BusyTimes
+from alora_core.booking.catalog.ports import Services
+from alora_core.booking.favorites.ports import Favorites
+from alora_core.booking.professionals.ports import GalleryFiles, Profiles
+from alora_core.booking.professionals.queries import Directory
+from alora_core.booking.reviews.ports import Reviews
+from alora_core.booking.search.ports import SearchIndex
+from alora_core.content.ports import AboutPages, ContactMessages, Faqs, FeedbackEntries
+from alora_core.files.ports import Files
 from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
 from alora_core.notifications.ports import Notifications, Recipients
 from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
@@ -44,6 +74,18 @@ class MemoryStore:
     audit_log: Table = field(factory=Table)
     notifications: Table = field(factory=Table)
     reports: Table = field(factory=lambda: Table(unique=("day",)))
+    faqs: Table = field(factory=Table)
+    feedback: Table = field(factory=Table)
+    contact_messages: Table = field(factory=Table)
+    about_page: Table = field(factory=Table)
+    services: Table = field(factory=Table)
+    professional_profiles: Table = field(factory=Table)
+    bookings: Table = field(factory=Table)
+    booking_reminders: Table = field(factory=Table)
+    reviews: Table = field(factory=lambda: Table(unique=("booking_id",)))
+    favorites: Table = field(factory=Table)
+    search_documents: Table = field(factory=Table)
+    files: Table = field(factory=lambda: Table(unique=("storage_key",)))
     refresh_tokens: dict[str, uuid.UUID] = field(factory=dict)
     outbox: dict[uuid.UUID, OutboxRow] = field(factory=dict)
     handled_events: set[tuple[str, uuid.UUID]] = field(factory=set)
@@ -55,7 +97,24 @@ class MemoryStore:
                 ("codes", "user_id"),
                 ("devices", "user_id"),
                 ("notifications", "recipient_id"),
+                ("feedback", "user_id"),
+                ("contact_messages", "user_id"),
+                ("professional_profiles", "id"),
+                ("bookings", "customer_id"),
+                ("bookings", "professional_id"),
+                ("booking_reminders", "recipient_id"),
+                ("reviews", "professional_id"),
+                ("favorites", "user_id"),
+                ("favorites", "professional_id"),
+                ("files", "owner_id"),
             )
+        }
+    )
+    set_null: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = field(
+        factory=lambda: {
+            # ON DELETE SET NULL: (child table, column naming the deleted row, columns set to
+            # None). A review outlives its author, and its booking, which goes with them.
+            "users": (("reviews", "author_id", ("author_id", "booking_id")),),
         }
     )
 
@@ -108,6 +167,21 @@ class MemoryUnitOfWork:
         self.jobs: JobRecords = MemoryJobRecords(self)
         self.notifications: Notifications = MemoryNotifications(self)
         self.recipients: Recipients = MemoryRecipients(self)
+        self.faqs: Faqs = MemoryFaqs(self)
+        self.feedback: FeedbackEntries = MemoryFeedback(self)
+        self.contact_messages: ContactMessages = MemoryContactMessages(self)
+        self.about: AboutPages = MemoryAboutPages(self)
+        self.services: Services = MemoryServices(self)
+        self.professionals: Profiles = MemoryProfessionals(self)
+        self.professional_directory: Directory = MemoryProfessionalDirectory(self)
+        self.gallery_files: GalleryFiles = MemoryGalleryFiles(self)
+        self.bookings: Bookings = MemoryBookings(self)
+        self.busy_times: BusyTimes = MemoryBusyTimes(self)
+        self.booking_reminders: BookingReminders = MemoryBookingReminders(self)
+        self.reviews: Reviews = MemoryReviews(self)
+        self.favorites: Favorites = MemoryFavorites(self)
+        self.search: SearchIndex = MemorySearchIndex(self)
+        self.files: Files = MemoryFiles(self)
 
     def reading(self) -> Self:
         self._read_only = True
@@ -247,6 +321,11 @@ class MemoryUnitOfWork:
             rows = getattr(self.store, child_table).rows
             for child_id in [i for i, row in rows.items() if getattr(row, column) == row_id]:
                 del rows[child_id]
+        for child_table, column, cleared in self.store.set_null.get(table, ()):
+            for row in getattr(self.store, child_table).rows.values():
+                if getattr(row, column) == row_id:
+                    for name in cleared:
+                        setattr(row, name, None)
         if table == "sessions" or table == "users":
             live = set(self.store.sessions.rows)
             for token, session_id in list(self.store.refresh_tokens.items()):

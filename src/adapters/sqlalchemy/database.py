@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,11 @@ __all__ = [
     "SQLITE_BEGIN_OPTION",
     "SQLITE_PRAGMAS",
     "TABLE_MODULES",
+    "UNMAPPED_NAMES",
     "async_url",
     "create_engine",
     "import_all_tables",
+    "include_name",
     "metadata",
     "ping",
     "safe_url",
@@ -60,6 +63,15 @@ TABLE_MODULES: tuple[str, ...] = (
     "adapters.sqlalchemy.content",
     "adapters.sqlalchemy.files",
 )
+
+# Full-text search objects the migrations make beside the tables of ``metadata``: the SQLite
+# FTS5 table (and the shadow tables FTS5 keeps for it), the PostgreSQL tsvector column and its
+# GIN index. Schema comparisons skip them (``include_name``). Add yours here; a column is
+# written ``table.column``.
+UNMAPPED_NAMES: frozenset[str] = frozenset(
+    {"search_fts", "search_documents.tsv", "ix_search_documents_tsv"}
+)
+_FTS5_SHADOW_SUFFIXES = ("_config", "_content", "_data", "_docsize", "_idx")
 
 # The async drivers we support, by backend; the first one is the default.
 _ASYNC_DRIVERS: dict[str, tuple[str, ...]] = {
@@ -182,6 +194,20 @@ def _create_sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> AsyncEngine
 def _sqlite_lower(value: Any) -> Any:
     """SQLite's ``lower()`` with Python's Unicode case mapping; non-text passes through."""
     return value.lower() if isinstance(value, str) else value
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
+    """Alembic's ``include_name`` hook: False for ``UNMAPPED_NAMES`` and FTS5 shadow tables."""
+    if name is None:
+        return True
+    if type_ == "column":
+        name = f"{parent_names.get('table_name')}.{name}"
+    elif type_ == "table" and any(
+        name.endswith(suffix) and name[: -len(suffix)] in UNMAPPED_NAMES
+        for suffix in _FTS5_SHADOW_SUFFIXES
+    ):
+        return False
+    return name not in UNMAPPED_NAMES
 
 
 def import_all_tables() -> MetaData:

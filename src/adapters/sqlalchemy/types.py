@@ -27,6 +27,7 @@ __all__ = ["JsonDict", "JsonOf", "UtcDateTime", "converter", "str_enum"]
 # the declared type on the way out. UUIDs inside free-form JSON are written as strings.
 converter = make_converter()
 converter.register_unstructure_hook(uuid.UUID, str)
+converter.register_structure_hook(uuid.UUID, lambda value, _: uuid.UUID(value))
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -32,10 +32,31 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from adapters.sqlalchemy.booking.bookings import (
+    NO_OVERLAP,
+    SqlBookingReminders,
+    SqlBookings,
+    SqlBusyTimes,
+)
+from adapters.sqlalchemy.booking.favorites import SqlFavorites
+from adapters.sqlalchemy.booking.professionals import (
+    SqlGalleryFiles,
+    SqlProfessionalDirectory,
+    SqlProfessionals,
+)
+from adapters.sqlalchemy.booking.reviews import SqlReviews
+from adapters.sqlalchemy.booking.search import SqlSearchIndex
+from adapters.sqlalchemy.booking.services import SqlServices
+from adapters.sqlalchemy.content import SqlAboutPages, SqlContactMessages, SqlFaqs, SqlFeedback
 from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION, metadata
+from adapters.sqlalchemy.files import SqlFiles
 from adapters.sqlalchemy.jobs import SqlJobRecords, outbox_rows, outbox_table
 from adapters.sqlalchemy.notifications import SqlNotifications, SqlRecipients
-from adapters.sqlalchemy.reports import SqlActivityFigures, SqlActivityReports, SqlAdmins
+from adapters.sqlalchemy.reports import (
+    SqlActivityFigures,
+    SqlActivityReports,
+    SqlAdmins,
+)
 from adapters.sqlalchemy.repositories import (
     SqlAuditLog,
     SqlCodes,
@@ -43,6 +64,16 @@ from adapters.sqlalchemy.repositories import (
     SqlSessions,
     SqlUsers,
 )
+from alora_core.booking.bookings.errors import SlotUnavailable
+from alora_core.booking.bookings.ports import BookingReminders, Bookings, BusyTimes
+from alora_core.booking.catalog.ports import Services
+from alora_core.booking.favorites.ports import Favorites
+from alora_core.booking.professionals.ports import GalleryFiles, Profiles
+from alora_core.booking.professionals.queries import Directory
+from alora_core.booking.reviews.ports import Reviews
+from alora_core.booking.search.ports import SearchIndex
+from alora_core.content.ports import AboutPages, ContactMessages, Faqs, FeedbackEntries
+from alora_core.files.ports import Files
 from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
 from alora_core.notifications.ports import Notifications, Recipients
 from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
@@ -66,7 +97,10 @@ INVALID_DETAIL = "a value is not acceptable to the database"
 # SQLSTATEs that mean "retry": serialization failure and deadlock (PostgreSQL).
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)")
+_SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")  # on an expression
 _NAMED_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+# Constraints whose violation is a conflict of its own, by name.
+_NAMED_CONFLICTS: dict[str, Callable[[], Conflict]] = {NO_OVERLAP: SlotUnavailable.taken}
 
 
 class TrackingSession(OrmSession):
@@ -127,6 +161,21 @@ class SqlAlchemyUnitOfWork:
         self.jobs: JobRecords = SqlJobRecords(self)
         self.notifications: Notifications = SqlNotifications(self)
         self.recipients: Recipients = SqlRecipients(self)
+        self.faqs: Faqs = SqlFaqs(self)
+        self.feedback: FeedbackEntries = SqlFeedback(self)
+        self.contact_messages: ContactMessages = SqlContactMessages(self)
+        self.about: AboutPages = SqlAboutPages(self)
+        self.services: Services = SqlServices(self)
+        self.professionals: Profiles = SqlProfessionals(self)
+        self.professional_directory: Directory = SqlProfessionalDirectory(self)
+        self.gallery_files: GalleryFiles = SqlGalleryFiles(self)
+        self.search: SearchIndex = SqlSearchIndex(self)
+        self.bookings: Bookings = SqlBookings(self)
+        self.busy_times: BusyTimes = SqlBusyTimes(self)
+        self.booking_reminders: BookingReminders = SqlBookingReminders(self)
+        self.reviews: Reviews = SqlReviews(self)
+        self.favorites: Favorites = SqlFavorites(self)
+        self.files: Files = SqlFiles(self)
 
     # -- the UnitOfWork protocol --------------------------------------------------------------
 
@@ -273,6 +322,9 @@ def conflict_from(exc: BaseException) -> Conflict | None:
     if isinstance(exc, StaleDataError):
         return Conflict(STALE_DETAIL)
     if isinstance(exc, IntegrityError):
+        named = _NAMED_CONSTRAINT.search(str(exc.orig))
+        if named is not None and named.group(1) in _NAMED_CONFLICTS:
+            return _NAMED_CONFLICTS[named.group(1)]()
         if not _is_duplicate(exc):
             return Conflict("the change conflicts with related records")
         column = _duplicated_column(exc)
@@ -325,6 +377,8 @@ def _duplicated_column(exc: IntegrityError) -> str | None:
     )
     message = str(orig)
     if name is None and (found := _NAMED_CONSTRAINT.search(message)):
+        name = found.group(1)
+    if name is None and (found := _SQLITE_UNIQUE_INDEX.search(message)):
         name = found.group(1)
     if isinstance(name, str):
         return _unique_constraint_column(name)

@@ -36,6 +36,7 @@ COMMAND_MODULES: list[str] = [
     "entrypoints.cli.seed",
     "entrypoints.cli.background",
     "entrypoints.cli.jobs",
+    "entrypoints.cli.search",
 ]
 
 APP_FACTORY = "entrypoints.http.app:create_app"

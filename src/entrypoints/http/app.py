@@ -24,6 +24,14 @@ from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import auth_dependencies
 from entrypoints.http.base import ReadinessCheck, build_litestar
+from entrypoints.http.booking.bookings import ROUTE_HANDLERS as BOOKING_ROUTES
+from entrypoints.http.booking.favorites import ROUTE_HANDLERS as FAVORITE_ROUTES
+from entrypoints.http.booking.professionals import ROUTE_HANDLERS as PROFESSIONAL_ROUTES
+from entrypoints.http.booking.reviews import ROUTE_HANDLERS as REVIEW_ROUTES
+from entrypoints.http.booking.search import ROUTE_HANDLERS as SEARCH_ROUTES
+from entrypoints.http.booking.services import ROUTE_HANDLERS as SERVICE_ROUTES
+from entrypoints.http.content import ROUTE_HANDLERS as CONTENT_ROUTES
+from entrypoints.http.files import ROUTE_HANDLERS as FILE_ROUTES
 from entrypoints.http.identity import ROUTE_HANDLERS as IDENTITY_ROUTES
 from entrypoints.http.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
 from entrypoints.http.operations import ROUTE_HANDLERS as OPERATIONS_ROUTES
@@ -33,7 +41,20 @@ from entrypoints.logging import configure_logging
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, load_settings
 
-ROUTE_HANDLERS = [*IDENTITY_ROUTES, *NOTIFICATION_ROUTES, *OPERATIONS_ROUTES, *REALTIME_ROUTES]
+ROUTE_HANDLERS = [
+    *IDENTITY_ROUTES,
+    *NOTIFICATION_ROUTES,
+    *OPERATIONS_ROUTES,
+    *REALTIME_ROUTES,
+    *BOOKING_ROUTES,
+    *SERVICE_ROUTES,
+    *PROFESSIONAL_ROUTES,
+    *REVIEW_ROUTES,
+    *FAVORITE_ROUTES,
+    *SEARCH_ROUTES,
+    *CONTENT_ROUTES,
+    *FILE_ROUTES,
+]
 
 
 def provide_alora(state: State) -> Alora:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BEARER_SECURITY",
+    "OPTIONAL_BEARER",
     "ReadinessCheck",
     "ReadinessChecks",
     "build_litestar",
@@ -57,6 +58,8 @@ Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]] | AbstractAsyn
 READINESS_TIMEOUT_SECONDS = 2.0
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 """``security=BEARER_SECURITY`` on a route or controller marks it as needing the access token."""
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, *BEARER_SECURITY]
+"""A public route that reads the access token when one is sent (the caller may see more)."""
 
 _NO_INPUT = frozenset({"request", "socket", "scope", "state", "receive", "send"})
 _NO_STORE = {"Cache-Control": "no-store"}

@@ -23,6 +23,7 @@ from litestar.exceptions import (
 from litestar.openapi import ResponseSpec
 from litestar.params import ParameterKwarg
 
+from alora_core.files.errors import FileTooLarge, StorageUnavailable, UnsupportedFileType
 from alora_core.shared.errors import (
     AloraError,
     Conflict,
@@ -78,6 +79,9 @@ _DOMAIN_STATUS: dict[type[AloraError], int] = {
     Forbidden: 403,
     Unauthenticated: 401,
     RateLimited: 429,
+    FileTooLarge: 413,
+    UnsupportedFileType: 415,
+    StorageUnavailable: 503,
 }
 
 _MALFORMED_BODY = ("malformed-body", "Malformed request body", "The request body must be JSON.")
@@ -120,6 +124,7 @@ def problem_response(
     detail: str,
     errors: list[FieldProblem] | None = None,
     headers: Mapping[str, str] | None = None,
+    reason: str | None = None,
 ) -> Response[bytes]:
     """Build an ``application/problem+json`` response carrying the current request id."""
     problem = Problem(
@@ -130,6 +135,7 @@ def problem_response(
         instance=request.scope["path"],
         request_id=request_id_var.get() or "-",
         errors=errors if errors is not None else msgspec.UNSET,
+        reason=reason if reason is not None else msgspec.UNSET,
     )
     return Response(
         content=msgspec.json.encode(problem),
@@ -180,6 +186,7 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: AloraError) -> Res
         detail=exc.detail,
         errors=errors,
         headers=headers,
+        reason=reason if isinstance(reason := getattr(exc, "reason", None), str) else None,
     )
 
 

@@ -64,3 +64,6 @@ class Problem(ResponseSchema):
     """Also sent as the ``X-Request-ID`` header; quote it when reporting a problem."""
     errors: list[FieldProblem] | msgspec.UnsetType = msgspec.UNSET
     """Present for invalid input (422) and for a conflict on a named field (409)."""
+    reason: str | msgspec.UnsetType = msgspec.UNSET
+    """Present on conflicts (409) that say why in a stable code, e.g. ``taken`` for a booking
+    time another booking holds."""

@@ -104,7 +104,7 @@ async def test_main_flow_on_the_real_wiring(settings: Settings) -> None:
     async with AsyncTestClient(app, base_url=BASE_URL) as client:
         ready = await client.get("/health/ready")
         assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
 
         registered = await client.post(
             "/api/v1/auth/register",
@@ -346,7 +346,7 @@ async def test_alora_serve_factory_builds_from_the_environment(
         async with httpx.AsyncClient(base_url=base_url) as client:
             ready = await client.get("/health/ready")
             assert ready.status_code == 200, ready.text
-            assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+            assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
             registered = await client.post(
                 "/api/v1/auth/register",
                 json={

@@ -18,7 +18,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from adapters.sqlalchemy.database import async_url, import_all_tables
+from adapters.sqlalchemy.database import async_url, import_all_tables, include_name
 from adapters.sqlalchemy.migrate import migration_engine
 
 config = context.config
@@ -45,6 +45,7 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

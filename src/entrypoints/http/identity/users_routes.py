@@ -10,7 +10,7 @@ from alora_core.identity import commands as c
 from alora_core.identity.use_cases import Principal
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import actor_of
-from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.identity.params import UserIdPath, path_id
 from entrypoints.http.identity.schemas import (
     PublicProfileResponse,
@@ -89,7 +89,7 @@ class UsersController(Controller):
             "need an access token; private profiles, suspended users and administrators "
             "answer 404 to others. Email and phone appear only when the user shows them."
         ),
-        security=[{}, *BEARER_SECURITY],
+        security=OPTIONAL_BEARER,
         responses=problem_responses(401, 404),
     )
     async def public_profile(

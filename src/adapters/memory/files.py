@@ -1,0 +1,72 @@
+"""Files in memory: the metadata through a ``MemoryUnitOfWork`` and a storage for the bytes.
+
+``MemoryFileStorage`` keeps the promises of the ``FileStorage`` port the way the real storages
+do (all-or-nothing puts, reads of a deleted key that keep the content they opened), so the
+storage contract runs against it too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterable
+from typing import TYPE_CHECKING
+
+from adapters.storage.keys import checked_key
+from alora_core.files.errors import ContentMissing
+from alora_core.files.model import StoredFile
+
+if TYPE_CHECKING:
+    from adapters.memory.uow import MemoryUnitOfWork
+
+TABLE = "files"
+CHUNK_BYTES = 64 * 1024
+
+
+class MemoryFiles:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, file: StoredFile) -> None:
+        self._uow.add(TABLE, file)
+
+    async def get(self, file_id: uuid.UUID) -> StoredFile | None:
+        file: StoredFile | None = self._uow.load(TABLE, file_id)
+        return file
+
+    async def get_for_update(self, file_id: uuid.UUID) -> StoredFile | None:
+        return await self.get(file_id)  # memory commits are atomic: nothing to lock
+
+    async def delete(self, file: StoredFile) -> None:
+        self._uow.delete(TABLE, file)
+
+
+class MemoryFileStorage:
+    """Bytes in a dict: for tests and programs that embed Alora."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+        """Key -> (content, content type)."""
+
+    async def put(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> None:
+        checked_key(key)
+        received = bytearray()
+        async for chunk in chunks:
+            received += chunk
+        self.objects[key] = (bytes(received), content_type)
+
+    async def open(self, key: str) -> AsyncGenerator[bytes, None]:
+        stored = self.objects.get(checked_key(key))
+        if stored is None:
+            raise ContentMissing(key)
+        return _chunks(stored[0])
+
+    async def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+    async def exists(self, key: str) -> bool:
+        return key in self.objects
+
+
+async def _chunks(content: bytes) -> AsyncGenerator[bytes, None]:
+    for start in range(0, len(content), CHUNK_BYTES):
+        yield content[start : start + CHUNK_BYTES]

@@ -1,0 +1,119 @@
+"""Bookings' commands. ``actor`` is who asks: a user (with their admin flag) or the system."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime, timedelta
+
+from attrs import frozen
+
+from alora_core.booking.bookings.model import Actor, BookingStatus
+
+
+@frozen(kw_only=True)
+class RequestBooking:
+    """The actor books ``duration_minutes`` of a professional's time for a service; they are
+    the booking's customer."""
+
+    actor: Actor
+    actor_verified: bool
+    """Whether the actor's email address is verified: only verified users may book."""
+    professional_id: uuid.UUID
+    service_id: uuid.UUID
+    start: datetime
+    duration_minutes: int
+    address: str
+    notes: str = ""
+
+
+@frozen(kw_only=True)
+class ConfirmBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class RejectBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+    reason: str
+
+
+@frozen(kw_only=True)
+class CancelBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+    reason: str
+
+
+@frozen(kw_only=True)
+class CompleteBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class RescheduleBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+    start: datetime
+
+
+@frozen(kw_only=True)
+class GetBooking:
+    actor: Actor
+    booking_id: uuid.UUID
+
+
+class ListedRole(enum.StrEnum):
+    """Whose bookings a list shows."""
+
+    ANY = "any"
+    """The actor's, as customer or as professional."""
+    CUSTOMER = "customer"
+    PROFESSIONAL = "professional"
+    ALL = "all"
+    """Everyone's: administrators only."""
+
+
+@frozen(kw_only=True)
+class ListBookings:
+    """The actor's bookings by start time (earliest first), in numbered pages; ``start_from``
+    and ``start_to`` bound the start (``[start_from, start_to)``)."""
+
+    actor: Actor
+    role: ListedRole = ListedRole.ANY
+    status: BookingStatus | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@frozen(kw_only=True)
+class ListOpenSlots:
+    """The professional's bookable starts in ``[start_from, start_to)`` (default: the next seven
+    days), for ``duration_minutes`` (default: one slot) of ``service_id`` when given."""
+
+    professional_id: uuid.UUID
+    viewer_id: uuid.UUID | None
+    """Who asks; None when not signed in."""
+    viewer_is_admin: bool = False
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    service_id: uuid.UUID | None = None
+    duration_minutes: int | None = None
+
+
+@frozen(kw_only=True)
+class CompleteFinishedBookings:
+    """Complete the confirmed bookings that ended more than ``grace`` ago (a job)."""
+
+    grace: timedelta = timedelta(minutes=120)
+
+
+@frozen(kw_only=True)
+class SendBookingReminders:
+    """Remind each party of their confirmed bookings of the day once their local 09:00 has
+    come (a job, run every few minutes; each reminder goes once)."""

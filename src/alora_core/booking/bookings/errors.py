@@ -1,0 +1,53 @@
+"""Bookings' errors: every refusal names its reason, so clients can tell them apart."""
+
+from __future__ import annotations
+
+from alora_core.booking.professionals.availability import Refusal
+from alora_core.shared.errors import Conflict, Forbidden, NotFound
+
+
+class BookingNotFound(NotFound):
+    """No such booking, or one the caller has no part in."""
+
+
+class NotAllowed(Forbidden):
+    """A participant asked for a change their part does not allow (a customer confirming)."""
+
+
+class TransitionRefused(Conflict):
+    """The booking's status does not allow the change."""
+
+    def __init__(self, detail: str, status: object) -> None:
+        super().__init__(detail)
+        self.reason = "invalid_transition"
+        self.status = status
+
+
+class TooEarlyToComplete(Conflict):
+    """Completing a booking before its start."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = "not_started"
+
+
+class SlotUnavailable(Conflict):
+    """The requested start cannot be booked now; ``reason`` says why (``too_soon``,
+    ``beyond_horizon``, ``outside_hours`` or ``taken``)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(_DETAILS[refusal])
+        self.reason = refusal.value
+        self.refusal = refusal
+
+    @classmethod
+    def taken(cls) -> SlotUnavailable:
+        return cls(Refusal.TAKEN)
+
+
+_DETAILS = {
+    Refusal.TOO_SOON: "the start is sooner than the professional's minimum notice",
+    Refusal.BEYOND_HORIZON: "the start is further ahead than the professional takes bookings",
+    Refusal.OUTSIDE_HOURS: "the professional does not work at that time",
+    Refusal.TAKEN: "the time is taken by another booking",
+}

@@ -1,0 +1,539 @@
+"""Bookings' use cases: request, move through the status machine, reschedule, read, and the
+two jobs (automatic completion, daily reminders).
+
+Two writers racing on one booking both load version ``v``; the second commit finds it stale
+(``Conflict``), runs again on the fresh booking and gets the precise answer (the status no
+longer allows the change, or the time is taken now). The no-overlap rule itself is the
+database's (see ``ports.Bookings.add``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import frozen
+
+from alora_core.booking.bookings import commands as c
+from alora_core.booking.bookings.errors import BookingNotFound, SlotUnavailable, TransitionRefused
+from alora_core.booking.bookings.model import (
+    Action,
+    Actor,
+    Booking,
+    BookingReminder,
+    Party,
+    price_for,
+)
+from alora_core.booking.bookings.ports import BookingFilter, BookingsUnitOfWork
+from alora_core.booking.bookings.queries import OpenSlots
+from alora_core.booking.professionals.availability import (
+    Refusal,
+    booking_duration,
+    open_slots,
+    refusal,
+)
+from alora_core.booking.professionals.model import ProfessionalProfile
+from alora_core.booking.professionals.queries import Viewer
+from alora_core.shared.audit import AuditEntry
+from alora_core.shared.clock import Clock
+from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from alora_core.shared.pagination import Page, PageRequest
+
+T = TypeVar("T")
+
+MIN_DURATION_MINUTES = 15
+MAX_DURATION_MINUTES = 12 * 60
+DURATION_STEP_MINUTES = 15
+MAX_ADDRESS = 500
+MAX_NOTES = 2000
+MAX_REASON = 1000
+FURTHEST_START = timedelta(days=3650)
+"""No professional's horizon reaches this far; a start beyond it is refused without more."""
+ATTEMPTS = 3
+"""A change that lost a race to a concurrent one on the same booking is tried this often."""
+DEFAULT_SLOT_WINDOW = timedelta(days=7)
+MAX_SLOT_WINDOW = timedelta(days=31)
+COMPLETION_BATCH = 100
+MAX_BATCHES = 50
+
+
+@frozen(kw_only=True)
+class BookingsDeps:
+    clock: Clock
+    reminder_hour: int = 9
+    """Reminders go from this hour of the recipient's day on."""
+
+
+# --- checking input ---------------------------------------------------------------------------
+
+
+def _utc(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Invalid.field(field, "must carry a time zone offset, e.g. 2030-01-15T09:00:00Z")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise Invalid.field(field, "is out of range") from None
+
+
+def _text(value: str, field: str, *, limit: int, required: bool) -> tuple[str, FieldError | None]:
+    text = value.strip()
+    if required and not text:
+        return text, FieldError(field, "is required", "required")
+    if len(text) > limit:
+        return text, FieldError(field, f"must have at most {limit} characters")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        return text, FieldError(field, "must not hold control characters")
+    return text, None
+
+
+def _reason(value: str) -> str:
+    text, error = _text(value, "reason", limit=MAX_REASON, required=True)
+    if error is not None:
+        raise Invalid(error.message, [error])
+    return text
+
+
+def _duration(minutes: int) -> FieldError | None:
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        return FieldError(
+            "duration_minutes",
+            f"must be {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes",
+        )
+    if minutes % DURATION_STEP_MINUTES:
+        return FieldError(
+            "duration_minutes", f"must be a multiple of {DURATION_STEP_MINUTES} minutes"
+        )
+    return None
+
+
+# --- shared steps -------------------------------------------------------------------------------
+
+
+async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run ``attempt`` again when a concurrent change wins the commit (a plain ``Conflict``:
+    a stale version, or a database constraint whose reason the next attempt finds)."""
+    for number in range(1, ATTEMPTS + 1):
+        try:
+            return await attempt()
+        except Conflict as exc:
+            if type(exc) is not Conflict or number == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _visible(uow: BookingsUnitOfWork, actor: Actor, booking_id: uuid.UUID) -> Booking:
+    """The booking when the actor has a part in it (or is an administrator)."""
+    booking = await uow.bookings.get(booking_id)
+    if booking is None:
+        raise BookingNotFound("no such booking")
+    booking.party_of(actor)
+    return booking
+
+
+async def _check_bookable(
+    uow: BookingsUnitOfWork,
+    profile: ProfessionalProfile,
+    *,
+    start: datetime,
+    duration: timedelta,
+    buffer: timedelta,
+    now: datetime,
+    excluding: uuid.UUID | None = None,
+) -> None:
+    """``SlotUnavailable`` unless ``start`` is one of the professional's open slots now."""
+    if start <= now:
+        raise SlotUnavailable(Refusal.TOO_SOON)
+    if start - now > FURTHEST_START:
+        raise SlotUnavailable(Refusal.BEYOND_HORIZON)
+    busy = await uow.busy_times.between(
+        profile.id, start, start + duration + buffer, excluding=excluding
+    )
+    refused = refusal(profile.schedule, busy, start=start, duration=duration, now=now)
+    if refused is not None:
+        raise SlotUnavailable(refused)
+
+
+async def _bookable_professional(
+    uow: BookingsUnitOfWork, professional_id: uuid.UUID, viewer: Viewer
+) -> ProfessionalProfile:
+    """The professional's profile, when the viewer may see them in the directory (a suspended
+    or hidden professional is as unknown as a missing one)."""
+    profile = await uow.professionals.get(professional_id)
+    if profile is None or await uow.professional_directory.get(professional_id, viewer) is None:
+        raise NotFound("no such professional")
+    return profile
+
+
+async def _audit_if_admin(
+    uow: BookingsUnitOfWork, booking: Booking, action: Action, now: datetime
+) -> None:
+    """Record a change an administrator made to someone else's booking."""
+    change = booking.history[-1]
+    if change.party is not Party.ADMIN or change.actor_id is None:
+        return
+    details: dict[str, Any] = {"from": change.from_status, "to": change.to_status}
+    if change.reason:
+        details["reason"] = change.reason
+    if change.previous_start is not None:
+        details["previous_start"] = change.previous_start.isoformat()
+        details["start"] = booking.start.isoformat()
+    await uow.audit_log.add(
+        AuditEntry(
+            actor_id=change.actor_id,
+            action=f"booking.{action.value}",
+            target_type="booking",
+            target_id=str(booking.id),
+            occurred_at=now,
+            details=details,
+        )
+    )
+
+
+# --- requesting ----------------------------------------------------------------------------------
+
+
+async def request_booking(
+    cmd: c.RequestBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    """Book a professional's time for a service: ``pending`` until the professional answers."""
+    customer_id = cmd.actor.user_id
+    if customer_id is None:
+        raise Forbidden("only a user may book")
+    if not cmd.actor_verified:
+        raise Forbidden("verify your email address before booking")
+    errors: list[FieldError] = []
+    start = _utc(cmd.start, "start")
+    if (problem := _duration(cmd.duration_minutes)) is not None:
+        errors.append(problem)
+    address, problem = _text(cmd.address, "address", limit=MAX_ADDRESS, required=True)
+    errors.extend([problem] if problem else [])
+    notes, problem = _text(cmd.notes, "notes", limit=MAX_NOTES, required=False)
+    errors.extend([problem] if problem else [])
+    if cmd.professional_id == customer_id:
+        errors.append(FieldError("professional_id", "you cannot book yourself"))
+    if errors:
+        raise Invalid("the booking has invalid fields", errors)
+    duration = timedelta(minutes=cmd.duration_minutes)
+
+    async def attempt() -> Booking:
+        async with uow:
+            profile = await _bookable_professional(
+                uow, cmd.professional_id, Viewer(user_id=customer_id)
+            )
+            service = await uow.services.get_for_share(cmd.service_id)
+            if service is None:
+                raise NotFound("no such service")
+            if not service.active or service.id not in profile.service_ids:
+                raise Invalid.field("service_id", "the professional does not offer this service")
+            now = deps.clock.now()
+            buffer = timedelta(minutes=profile.schedule.rules.buffer_minutes)
+            await _check_bookable(
+                uow, profile, start=start, duration=duration, buffer=buffer, now=now
+            )
+            booking = Booking.request(
+                customer_id=customer_id,
+                professional_id=profile.id,
+                service_id=service.id,
+                start=start,
+                duration=duration,
+                buffer=buffer,
+                address=address,
+                notes=notes,
+                price=price_for(profile.hourly_rate, duration),
+                actor=cmd.actor,
+                now=now,
+            )
+            await uow.bookings.add(booking)
+            await uow.commit()
+        return booking
+
+    return await _retrying(attempt)
+
+
+# --- the status machine --------------------------------------------------------------------------
+
+
+async def _change(
+    uow: BookingsUnitOfWork,
+    deps: BookingsDeps,
+    actor: Actor,
+    booking_id: uuid.UUID,
+    action: Action,
+    change: Callable[[Booking, datetime], None],
+) -> Booking:
+    async def attempt() -> Booking:
+        async with uow:
+            booking = await _visible(uow, actor, booking_id)
+            now = deps.clock.now()
+            change(booking, now)
+            await _audit_if_admin(uow, booking, action, now)
+            await uow.commit()
+        return booking
+
+    return await _retrying(attempt)
+
+
+async def confirm_booking(
+    cmd: c.ConfirmBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    return await _change(
+        uow,
+        deps,
+        cmd.actor,
+        cmd.booking_id,
+        Action.CONFIRM,
+        lambda booking, now: booking.confirm(cmd.actor, now),
+    )
+
+
+async def reject_booking(
+    cmd: c.RejectBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    reason = _reason(cmd.reason)
+    return await _change(
+        uow,
+        deps,
+        cmd.actor,
+        cmd.booking_id,
+        Action.REJECT,
+        lambda booking, now: booking.reject(cmd.actor, now, reason),
+    )
+
+
+async def cancel_booking(
+    cmd: c.CancelBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    reason = _reason(cmd.reason)
+    return await _change(
+        uow,
+        deps,
+        cmd.actor,
+        cmd.booking_id,
+        Action.CANCEL,
+        lambda booking, now: booking.cancel(cmd.actor, now, reason),
+    )
+
+
+async def complete_booking(
+    cmd: c.CompleteBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    return await _change(
+        uow,
+        deps,
+        cmd.actor,
+        cmd.booking_id,
+        Action.COMPLETE,
+        lambda booking, now: booking.complete(cmd.actor, now),
+    )
+
+
+async def reschedule_booking(
+    cmd: c.RescheduleBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Booking:
+    """Move a pending or confirmed booking to ``start`` (same duration), checked like a new
+    booking against every other booking; one UPDATE releases the old time and takes the new."""
+    start = _utc(cmd.start, "start")
+
+    async def attempt() -> Booking:
+        async with uow:
+            booking = await _visible(uow, cmd.actor, cmd.booking_id)
+            booking.party_for(cmd.actor, Action.RESCHEDULE)
+            if not booking.held:
+                raise TransitionRefused(
+                    f"a {booking.status.value} booking cannot be rescheduled", booking.status
+                )
+            if start == booking.start:
+                raise Invalid.field("start", "is the booking's start already")
+            profile = await uow.professionals.get(booking.professional_id)
+            if profile is None:
+                raise NotFound("no such professional")
+            now = deps.clock.now()
+            buffer = timedelta(minutes=profile.schedule.rules.buffer_minutes)
+            await _check_bookable(
+                uow,
+                profile,
+                start=start,
+                duration=booking.duration,
+                buffer=buffer,
+                now=now,
+                excluding=booking.id,
+            )
+            booking.reschedule(cmd.actor, now, start, buffer)
+            await uow.bookings.moved(booking)
+            await _audit_if_admin(uow, booking, Action.RESCHEDULE, now)
+            await uow.commit()
+        return booking
+
+    return await _retrying(attempt)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+async def get_booking(cmd: c.GetBooking, uow: BookingsUnitOfWork, deps: BookingsDeps) -> Booking:
+    async with uow.reading():
+        return await _visible(uow, cmd.actor, cmd.booking_id)
+
+
+async def list_bookings(
+    cmd: c.ListBookings, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> Page[Booking]:
+    page = PageRequest(cmd.page, cmd.page_size)
+    user_id = cmd.actor.user_id
+    start_from = None if cmd.start_from is None else _utc(cmd.start_from, "from")
+    start_to = None if cmd.start_to is None else _utc(cmd.start_to, "to")
+    if start_from is not None and start_to is not None and start_from >= start_to:
+        raise Invalid.field("to", "must be after from")
+    where = BookingFilter(status=cmd.status, start_from=start_from, start_to=start_to)
+    if cmd.role is c.ListedRole.ALL:
+        if not cmd.actor.is_admin:
+            raise Forbidden("only administrators may list everyone's bookings")
+    elif user_id is None:
+        raise Forbidden("only a user has bookings")
+    elif cmd.role is c.ListedRole.CUSTOMER:
+        where = BookingFilter(
+            customer_id=user_id, status=cmd.status, start_from=start_from, start_to=start_to
+        )
+    elif cmd.role is c.ListedRole.PROFESSIONAL:
+        where = BookingFilter(
+            professional_id=user_id, status=cmd.status, start_from=start_from, start_to=start_to
+        )
+    else:
+        where = BookingFilter(
+            participant_id=user_id, status=cmd.status, start_from=start_from, start_to=start_to
+        )
+    async with uow.reading():
+        return await uow.bookings.page(where, page)
+
+
+async def list_open_slots(
+    cmd: c.ListOpenSlots, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> OpenSlots:
+    """The starts a customer could book now: working hours, exceptions, other bookings with
+    their buffers, minimum notice and horizon all applied (``availability.open_slots``)."""
+    now = deps.clock.now()
+    start_from = now if cmd.start_from is None else _utc(cmd.start_from, "from")
+    if cmd.start_to is None:
+        start_to = start_from + DEFAULT_SLOT_WINDOW
+    else:
+        start_to = _utc(cmd.start_to, "to")
+        if start_to <= start_from:
+            raise Invalid.field("to", "must be after from")
+        if start_to - start_from > MAX_SLOT_WINDOW:
+            raise Invalid.field("to", f"must be at most {MAX_SLOT_WINDOW.days} days after from")
+    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    async with uow.reading():
+        profile = await _bookable_professional(uow, cmd.professional_id, viewer)
+        if cmd.service_id is not None:
+            service = await uow.services.get(cmd.service_id)
+            if service is None:
+                raise NotFound("no such service")
+            if not service.active or service.id not in profile.service_ids:
+                raise Invalid.field("service_id", "the professional does not offer this service")
+        schedule = profile.schedule
+        duration = booking_duration(cmd.duration_minutes, schedule.rules)
+        reach = duration + timedelta(minutes=schedule.rules.buffer_minutes)
+        busy = await uow.busy_times.between(profile.id, start_from, start_to + reach)
+    slots = open_slots(schedule, busy, start=start_from, end=start_to, duration=duration, now=now)
+    return OpenSlots(timezone=schedule.timezone, slots=slots)
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+async def complete_finished_bookings(
+    cmd: c.CompleteFinishedBookings, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> int:
+    """Complete every confirmed booking that ended more than the grace period ago, a batch
+    per transaction; how many. A batch that loses a race (a booking cancelled meanwhile, a
+    second run) is read again."""
+    completed = 0
+    for _ in range(MAX_BATCHES):
+        async with uow:
+            now = deps.clock.now()
+            due = await uow.bookings.finished(now - cmd.grace, COMPLETION_BATCH)
+            if not due:
+                break
+            for booking in due:
+                booking.complete(Actor.system(), now)
+            try:
+                await uow.commit()
+            except Conflict:
+                continue
+        completed += len(due)
+        if len(due) < COMPLETION_BATCH:
+            break
+    return completed
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ZoneInfo("UTC")
+
+
+async def send_booking_reminders(
+    cmd: c.SendBookingReminders, uow: BookingsUnitOfWork, deps: BookingsDeps
+) -> int:
+    """Remind each party (who wants reminders) of their confirmed bookings that start later
+    today in their time zone, once their clock shows ``reminder_hour``; how many reminders
+    went. Each (booking, recipient, day) is reminded once, however often this runs."""
+
+    async def attempt() -> int:
+        async with uow:
+            now = deps.clock.now()
+            # Today, in any zone, ends within 26 hours (UTC+14, a DST day of 25 hours).
+            candidates = await uow.booking_reminders.candidates(now, now + timedelta(hours=26))
+            sent = await uow.booking_reminders.sent({c.booking.id for c in candidates})
+            reminders = 0
+            for candidate in candidates:
+                zone = _zone(candidate.timezone)
+                local_now = now.astimezone(zone)
+                day = local_now.date()
+                if local_now.hour < deps.reminder_hour:
+                    continue
+                if candidate.booking.start.astimezone(zone).date() != day:
+                    continue
+                key = (candidate.booking.id, candidate.recipient_id, day)
+                if key in sent:
+                    continue
+                sent.add(key)
+                reminder = BookingReminder.send(
+                    candidate.booking, candidate.recipient_id, day, candidate.timezone, now
+                )
+                await uow.booking_reminders.add(reminder)
+                reminders += 1
+            if reminders:
+                await uow.commit()
+        return reminders
+
+    return await _retrying(attempt)
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+USE_CASES: dict[type, Callable[..., Any]] = {
+    c.RequestBooking: request_booking,
+    c.ConfirmBooking: confirm_booking,
+    c.RejectBooking: reject_booking,
+    c.CancelBooking: cancel_booking,
+    c.CompleteBooking: complete_booking,
+    c.RescheduleBooking: reschedule_booking,
+    c.GetBooking: get_booking,
+    c.ListBookings: list_bookings,
+    c.ListOpenSlots: list_open_slots,
+    c.CompleteFinishedBookings: complete_finished_bookings,
+    c.SendBookingReminders: send_booking_reminders,
+}
+
+
+def command_handlers(deps: BookingsDeps) -> dict[type, Callable[..., Any]]:
+    """Each bookings command bound to its use case and the part's dependencies."""
+    return {command: partial(use_case, deps=deps) for command, use_case in USE_CASES.items()}

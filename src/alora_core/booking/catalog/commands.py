@@ -1,0 +1,95 @@
+"""The catalog's commands. Writes are for administrators: the acting user comes as an id and a
+flag, filled in by the entry point from the authenticated caller."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import field, frozen
+
+MAX_BULK = 100
+"""Services one ``CreateServices`` may hold."""
+
+
+@frozen(kw_only=True)
+class NewService:
+    """One service to create. ``category`` is a short label (``home-cleaning``), ``icon`` a
+    short name or an http(s) URL, ``color`` ``#RRGGBB``."""
+
+    title: str
+    category: str
+    description: str = ""
+    icon: str | None = None
+    color: str | None = None
+    active: bool = True
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "category": self.category,
+            "description": self.description,
+            "icon": self.icon,
+            "color": self.color,
+            "active": self.active,
+        }
+
+
+@frozen(kw_only=True)
+class CreateService:
+    actor_id: uuid.UUID
+    actor_is_admin: bool
+    service: NewService
+
+
+@frozen(kw_only=True)
+class CreateServices:
+    """All or nothing: every service is created, or none and every problem is reported."""
+
+    actor_id: uuid.UUID
+    actor_is_admin: bool
+    services: Sequence[NewService]
+
+
+@frozen(kw_only=True)
+class UpdateService:
+    """Change the fields in ``changes`` (names as in ``NewService``; ``icon`` and ``color`` may
+    be None to clear them) of the service at ``version``, the version the caller last read."""
+
+    actor_id: uuid.UUID
+    actor_is_admin: bool
+    service_id: uuid.UUID
+    version: int
+    changes: Mapping[str, Any] = field(factory=dict)
+
+
+@frozen(kw_only=True)
+class DeleteService:
+    """Refused while open bookings (pending or confirmed) use the service."""
+
+    actor_id: uuid.UUID
+    actor_is_admin: bool
+    service_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class ListServices:
+    """Services by title. Everyone sees active services; administrators also inactive ones
+    (``active`` filters them). ``text`` matches title and description, ignoring case and
+    accents."""
+
+    viewer_is_admin: bool = False
+    category: str | None = None
+    text: str | None = None
+    active: bool | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@frozen(kw_only=True)
+class GetService:
+    """An inactive service is found by administrators only; a deleted one by nobody."""
+
+    service_id: uuid.UUID
+    viewer_is_admin: bool = False

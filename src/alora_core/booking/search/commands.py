@@ -1,0 +1,43 @@
+"""Search's commands. Anyone may search; signing in only widens what is found (professionals
+who show their profile to registered users)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen(kw_only=True)
+class Search:
+    """Professionals and services matching the search text ``q``, ranked, in numbered pages.
+
+    ``q`` None or blank: everything the filters accept. ``type`` is ``professionals`` or
+    ``services`` (None: both, ranked together). ``min_rate`` and ``max_rate`` bound the hourly
+    rate in minor units; ``category`` keeps what is in that category (a service's category,
+    one of a professional's). ``sort`` is ``relevance``, ``rate`` or ``rating``.
+    """
+
+    q: str | None = None
+    type: str | None = None
+    category: str | None = None
+    min_rate: int | None = None
+    max_rate: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    viewer_signed_in: bool = False
+
+
+@frozen(kw_only=True)
+class Autocomplete:
+    """Up to five professionals and services with a word of their name (a service's title)
+    starting like each word of ``q`` (at least two characters once trimmed)."""
+
+    q: str
+    viewer_signed_in: bool = False
+
+
+@frozen(kw_only=True)
+class Reindex:
+    """Rebuild the index from the services and profiles (``alora search reindex``)."""
+
+    batch_size: int = 200

@@ -1,0 +1,105 @@
+"""The about page: public reading; administrators initialize it once, then replace or update
+it, each change naming the version it changes."""
+
+from __future__ import annotations
+
+import uuid
+
+from attrs import evolve
+
+from alora_core.content import commands as c
+from alora_core.content.errors import AboutPageExists, AboutPageMissing, StaleVersion
+from alora_core.content.model import ABOUT_FIELDS, AboutContent, AboutPage, checked_about
+from alora_core.content.ports import ContentUnitOfWork
+from alora_core.content.use_cases.common import ContentDeps, audit, require_admin
+from alora_core.shared.errors import Conflict, FieldError, Invalid
+
+
+async def get_about_page(
+    cmd: c.GetAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
+) -> AboutPage:
+    async with uow.reading():
+        page = await uow.about.get()
+    if page is None:
+        raise AboutPageMissing("the about page is not written yet")
+    return page
+
+
+async def initialize_about_page(
+    cmd: c.InitializeAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
+) -> AboutPage:
+    """Write the page the first time. Of two concurrent first writes, the database keeps one;
+    the other is refused like any later one (``AboutPageExists``)."""
+    require_admin(cmd.actor_is_admin)
+    content = checked_about(cmd.content)
+    exists = AboutPageExists("the about page exists already; replace or update it")
+    async with uow:
+        if await uow.about.get() is not None:
+            raise exists
+        page = AboutPage.initialize(content, cmd.actor_id, deps.clock.now())
+        await uow.about.add(page)
+        await audit(uow, deps, cmd.actor_id, "about.initialize", ("about", page.id))
+        try:
+            await uow.commit()
+        except Conflict:
+            raise exists from None
+    return page
+
+
+async def _about_to_change(uow: ContentUnitOfWork, version: int | None) -> AboutPage:
+    page = await uow.about.get()
+    if page is None:
+        raise AboutPageMissing("the about page is not written yet; initialize it first")
+    if version is not None and version != page.version:
+        raise StaleVersion(
+            f"the about page is at version {page.version}, not {version}; read it again"
+        )
+    return page
+
+
+async def _replace(
+    uow: ContentUnitOfWork,
+    deps: ContentDeps,
+    page: AboutPage,
+    content: AboutContent,
+    actor_id: uuid.UUID,
+    action: str,
+) -> AboutPage:
+    version = page.version
+    before = page.content()
+    if page.replace(content, actor_id, deps.clock.now()):
+        fields = sorted(n for n in ABOUT_FIELDS if getattr(before, n) != getattr(content, n))
+        await audit(uow, deps, actor_id, action, ("about", page.id), fields=fields)
+        try:
+            await uow.commit()
+        except Conflict:
+            raise StaleVersion(
+                f"the about page changed after version {version}; read it again"
+            ) from None
+    return page
+
+
+async def replace_about_page(
+    cmd: c.ReplaceAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
+) -> AboutPage:
+    require_admin(cmd.actor_is_admin)
+    content = checked_about(cmd.content)
+    async with uow:
+        page = await _about_to_change(uow, cmd.version)
+        return await _replace(uow, deps, page, content, cmd.actor_id, "about.replace")
+
+
+async def update_about_page(
+    cmd: c.UpdateAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
+) -> AboutPage:
+    require_admin(cmd.actor_is_admin)
+    unknown = [name for name in cmd.changes if name not in ABOUT_FIELDS]
+    if unknown:
+        raise Invalid(
+            "some fields cannot be changed",
+            [FieldError(name, "cannot be changed", "read-only") for name in unknown],
+        )
+    async with uow:
+        page = await _about_to_change(uow, cmd.version)
+        content = checked_about(evolve(page.content(), **cmd.changes))
+        return await _replace(uow, deps, page, content, cmd.actor_id, "about.update")

@@ -1,0 +1,248 @@
+"""``/api/v1/bookings``: request a professional's time and move the booking through its life.
+
+Only the booking's customer, its professional and administrators see a booking; for anyone
+else every route answers 404, as for a booking that does not exist. A refused time answers 409
+with ``reason`` (``too_soon``, ``beyond_horizon``, ``outside_hours`` or ``taken``); a status
+that does not allow the change answers 409 with ``reason: invalid_transition``.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from alora_core.booking.bookings import commands as c
+from alora_core.booking.bookings.model import Actor as BookingActor
+from alora_core.identity.commands import Actor
+from alora_core.identity.use_cases import Principal
+from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import actor_of
+from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.booking.bookings_schemas import (
+    BookingIdPath,
+    BookingPage,
+    BookingRequest,
+    BookingResponse,
+    ReasonRequest,
+    RescheduleRequest,
+    RoleFilter,
+    StartFrom,
+    StartTo,
+    StatusFilter,
+)
+from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+
+
+def booking_actor(actor: Actor) -> BookingActor:
+    return BookingActor(user_id=actor.user_id, is_admin=actor.is_admin)
+
+
+_REFUSED = (
+    "409 when the time is not bookable now, with `reason`: `too_soon` (inside the "
+    "professional's minimum notice), `beyond_horizon`, `outside_hours` (not a start of the "
+    "professional's open slots for this duration) or `taken` (another booking holds it; two "
+    "requests for one time never both succeed)."
+)
+
+
+class BookingsController(Controller):
+    path = "/api/v1/bookings"
+    tags = ["bookings"]
+    security = BEARER_SECURITY
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Book a professional",
+        description="Any signed-in user with a verified email address books as the customer "
+        "(not their own time). The service must be active and offered by the professional; "
+        "the start must be one of the professional's open slots for `durationMinutes` "
+        f"(see `GET /api/v1/professionals/{{id}}/slots`). The booking starts `pending`. "
+        f"{_REFUSED} The professional is notified (`booking.requested`).",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def request_booking(
+        self,
+        data: JSONBody[BookingRequest],
+        principal: NamedDependency[Principal],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.RequestBooking(
+                actor=booking_actor(actor_of(principal)),
+                actor_verified=principal.user.email_verified,
+                professional_id=data.professional_id,
+                service_id=data.service_id,
+                start=data.start,
+                duration_minutes=data.duration_minutes,
+                address=data.address,
+                notes=data.notes,
+            )
+        )
+        return BookingResponse.of(booking)
+
+    @get(
+        "/",
+        summary="The caller's bookings",
+        description="By start time, earliest first, in numbered pages with totals. Filter by "
+        "the caller's part (`role`), `status` and a start window (`from`, `to`).",
+        responses=problem_responses(400, 401, 403, 422),
+    )
+    async def list_bookings(
+        self,
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+        role: RoleFilter = c.ListedRole.ANY,
+        status: StatusFilter = None,
+        start_from: StartFrom = None,
+        start_to: StartTo = None,
+        page: PageNumber = 1,
+        page_size: PageSize = 20,
+    ) -> BookingPage:
+        found = await alora.bus.handle(
+            c.ListBookings(
+                actor=booking_actor(actor),
+                role=role,
+                status=status,
+                start_from=start_from,
+                start_to=start_to,
+                page=page,
+                page_size=page_size,
+            )
+        )
+        return BookingPage.of(found)
+
+    @get(
+        "/{booking_id:str}",
+        summary="A booking, with its status history",
+        responses=problem_responses(401, 404),
+    )
+    async def get_booking(
+        self,
+        booking_id: BookingIdPath,
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.GetBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+        )
+        return BookingResponse.of(booking)
+
+    @post(
+        "/{booking_id:str}/confirm",
+        status_code=HTTP_200_OK,
+        summary="Confirm a pending booking",
+        description="By the professional (or an administrator). The customer is notified.",
+        responses=problem_responses(401, 403, 404, 409),
+    )
+    async def confirm(
+        self,
+        booking_id: BookingIdPath,
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.ConfirmBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+        )
+        return BookingResponse.of(booking)
+
+    @post(
+        "/{booking_id:str}/reject",
+        status_code=HTTP_200_OK,
+        summary="Reject a pending booking",
+        description="By the professional (or an administrator), with a reason the customer "
+        "is told.",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def reject(
+        self,
+        booking_id: BookingIdPath,
+        data: JSONBody[ReasonRequest],
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.RejectBooking(
+                actor=booking_actor(actor),
+                booking_id=path_id(booking_id, "booking"),
+                reason=data.reason,
+            )
+        )
+        return BookingResponse.of(booking)
+
+    @post(
+        "/{booking_id:str}/cancel",
+        status_code=HTTP_200_OK,
+        summary="Cancel a pending or confirmed booking",
+        description="By the customer (or an administrator), with a reason. Cancelling less "
+        "than 24 hours before the start is allowed and recorded as late (`cancelledLate`). "
+        "The professional is notified.",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def cancel(
+        self,
+        booking_id: BookingIdPath,
+        data: JSONBody[ReasonRequest],
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.CancelBooking(
+                actor=booking_actor(actor),
+                booking_id=path_id(booking_id, "booking"),
+                reason=data.reason,
+            )
+        )
+        return BookingResponse.of(booking)
+
+    @post(
+        "/{booking_id:str}/complete",
+        status_code=HTTP_200_OK,
+        summary="Complete a confirmed booking",
+        description="By the professional (or an administrator), not before the start (409 "
+        "with `reason: not_started`). Confirmed bookings are also completed automatically "
+        "once their end is `ALORA_BOOKING_COMPLETION_GRACE_MINUTES` past.",
+        responses=problem_responses(401, 403, 404, 409),
+    )
+    async def complete(
+        self,
+        booking_id: BookingIdPath,
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.CompleteBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+        )
+        return BookingResponse.of(booking)
+
+    @post(
+        "/{booking_id:str}/reschedule",
+        status_code=HTTP_200_OK,
+        summary="Move a booking to another start",
+        description="By the customer, the professional or an administrator; pending and "
+        "confirmed bookings only. The duration is kept and the new start is checked like a "
+        f"new booking's. {_REFUSED} The old time is released and the new one taken in one "
+        "step. The booking goes back to `pending` unless the professional moved it. The "
+        "other party is notified.",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def reschedule(
+        self,
+        booking_id: BookingIdPath,
+        data: JSONBody[RescheduleRequest],
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> BookingResponse:
+        booking = await alora.bus.handle(
+            c.RescheduleBooking(
+                actor=booking_actor(actor),
+                booking_id=path_id(booking_id, "booking"),
+                start=data.start,
+            )
+        )
+        return BookingResponse.of(booking)
+
+
+ROUTE_HANDLERS = [BookingsController]

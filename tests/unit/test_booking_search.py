@@ -1,0 +1,16 @@
+"""The search suite, in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
+from suites.booking_search import *  # noqa: F403
+
+
+@pytest.fixture
+def uow_factory() -> Callable[[], MemoryUnitOfWork]:
+    store = MemoryStore()
+    return lambda: MemoryUnitOfWork(store)
