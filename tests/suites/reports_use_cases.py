@@ -15,13 +15,21 @@ from typing import Any
 import pytest
 
 from adapters.memory.mail import MemoryMailer
+from alora_core.booking.bookings import commands as bc
+from alora_core.booking.bookings.model import Actor as BookingActor
+from alora_core.booking.catalog.commands import CreateService, NewService
+from alora_core.booking.professionals import commands as pc
+from alora_core.booking.professionals.availability import Weekday
+from alora_core.booking.reviews import commands as rc
+from alora_core.content import commands as cc
 from alora_core.identity import commands as c
-from alora_core.reports.commands import CreateActivityReport
+from alora_core.reports.commands import CreateActivityReport, GetPlatformStatistics
 from alora_core.reports.events import ActivityReported
 from alora_core.reports.handlers import email_admins, subscribe
 from alora_core.reports.model import ActivityReport, day_window
+from alora_core.reports.queries import PlatformStatistics
 from alora_core.reports.use_cases import command_handlers
-from alora_core.shared.errors import Invalid
+from alora_core.shared.errors import Forbidden, Invalid
 from alora_core.shared.jobs import Subscriptions
 from alora_core.shared.mail import Branding
 from alora_core.shared.messagebus import UnknownCommand
@@ -191,3 +199,152 @@ def test_the_handler_is_subscribed_to_the_event() -> None:
         datetime(2030, 1, 1, tzinfo=UTC),
         datetime(2030, 1, 1, tzinfo=UTC) + timedelta(days=1),
     )
+
+
+# --- platform statistics -----------------------------------------------------------------------
+
+
+async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
+    """On 2030-01-01 (UTC) a service, a professional open around the clock, and a customer who
+    books twice; one booking is completed and reviewed (4 stars), the other cancelled. On
+    2030-01-02 she books once more, and a feedback and a contact message arrive."""
+    advance_to(alora, datetime(2030, 1, 1, 8, 0, tzinfo=UTC))
+    admin = await make_admin(alora)
+    ana = await verified_user(alora, "ana")
+    await register(alora, "bob")
+    pro = await verified_user(alora, "pro", role="professional")
+    service = await alora.bus.handle(
+        CreateService(
+            actor_id=admin.user_id,
+            actor_is_admin=True,
+            service=NewService(title="Plumbing", category="home"),
+        )
+    )
+    await alora.bus.handle(
+        pc.SaveProfile(
+            professional_id=pro.id,
+            is_professional=True,
+            timezone="UTC",
+            service_ids=[service.id],
+            categories=["home"],
+        )
+    )
+    await alora.bus.handle(
+        pc.SetAvailability(
+            professional_id=pro.id,
+            is_professional=True,
+            timezone="UTC",
+            weekly=[
+                pc.DayInput(day=day.value, slots=[pc.HoursInput(start="00:00", end="24:00")])
+                for day in Weekday
+            ],
+            rules=pc.RulesInput(min_notice_minutes=0),
+        )
+    )
+    customer = BookingActor(user_id=ana.id)
+
+    async def book(start: datetime) -> Any:
+        return await alora.bus.handle(
+            bc.RequestBooking(
+                actor=customer,
+                actor_verified=True,
+                professional_id=pro.id,
+                service_id=service.id,
+                start=start,
+                duration_minutes=60,
+                address="1 Main Street",
+            )
+        )
+
+    done = await book(datetime(2030, 1, 1, 10, 0, tzinfo=UTC))
+    dropped = await book(datetime(2030, 1, 1, 12, 0, tzinfo=UTC))
+    await alora.bus.handle(
+        bc.ConfirmBooking(actor=BookingActor(user_id=pro.id), booking_id=done.id)
+    )
+    await alora.bus.handle(bc.CancelBooking(actor=customer, booking_id=dropped.id, reason="ill"))
+    advance_to(alora, datetime(2030, 1, 1, 11, 30, tzinfo=UTC))
+    await alora.bus.handle(
+        bc.CompleteBooking(actor=BookingActor(user_id=pro.id), booking_id=done.id)
+    )
+    review = await alora.bus.handle(
+        rc.WriteReview(actor_id=ana.id, actor_is_admin=False, booking_id=done.id, rating=4)
+    )
+    advance_to(alora, datetime(2030, 1, 2, 9, 0, tzinfo=UTC))
+    later = await book(datetime(2030, 1, 3, 9, 0, tzinfo=UTC))
+    await alora.bus.handle(
+        cc.SubmitFeedback(
+            rating=5, subject="Love it", message="Great app", name="Ana", email="a@x.io", ip="1"
+        )
+    )
+    await alora.bus.handle(
+        cc.SendContactMessage(
+            name="Bob", email="b@x.io", subject="Invoice", message="Where is it?", ip="2"
+        )
+    )
+    return {"admin": admin, "review": review.review, "later": later, "ana": ana}
+
+
+async def statistics(alora: Alora, **fields: Any) -> PlatformStatistics:
+    stats: PlatformStatistics = await alora.bus.handle(
+        GetPlatformStatistics(actor_is_admin=True, **fields)
+    )
+    return stats
+
+
+async def test_the_statistics_count_users_bookings_reviews_and_content(alora: Alora) -> None:
+    made = await a_small_marketplace(alora)
+    advance_to(alora, datetime(2030, 1, 20, 12, 0, tzinfo=UTC))
+
+    stats = await statistics(alora)
+
+    assert stats.generated_at == alora.clock.now()
+    assert stats.users_by_role == {"customer": 2, "professional": 1, "admin": 1}
+    assert stats.users_total == 4
+    assert stats.bookings_by_status == {
+        "pending": 1, "confirmed": 0, "rejected": 0, "cancelled": 1, "completed": 1
+    }  # fmt: skip
+    assert len(stats.bookings_per_day) == 30
+    assert stats.bookings_per_day[0].day == date(2029, 12, 22)
+    assert stats.bookings_per_day[-1].day == date(2030, 1, 20)
+    per_day = {entry.day: entry.count for entry in stats.bookings_per_day if entry.count}
+    assert per_day == {date(2030, 1, 1): 2, date(2030, 1, 2): 1}
+    assert (stats.average_rating, stats.review_count) == (4.0, 1)
+    content = stats.content
+    assert (content.services, content.active_services, content.professionals) == (1, 1, 1)
+    assert content.feedback_by_status == {"new": 1, "reviewed": 0, "resolved": 0, "archived": 0}
+    assert content.contact_messages_by_status["new"] == 1
+    assert (content.faqs, content.files) == (0, 0)
+    kinds = [activity.kind for activity in stats.recent_activity]
+    assert kinds[:3] == ["contact.received", "feedback.received", "booking.requested"]
+    assert stats.recent_activity[2].subject_id == made["later"].id
+    assert len(kinds) == 10
+    assert [a.at for a in stats.recent_activity] == sorted(
+        (a.at for a in stats.recent_activity), reverse=True
+    )
+    review = next(a for a in stats.recent_activity if a.kind == "review.created")
+    assert (review.subject_id, review.summary) == (made["review"].id, "4 of 5 stars")
+
+
+async def test_old_bookings_leave_the_daily_counts(alora: Alora) -> None:
+    await a_small_marketplace(alora)
+    advance_to(alora, datetime(2030, 1, 31, 0, 0, tzinfo=UTC))  # 2030-01-01 is 31 days back
+    per_day = {e.day: e.count for e in (await statistics(alora)).bookings_per_day if e.count}
+    assert per_day == {date(2030, 1, 2): 1}
+
+
+async def test_statistics_of_an_empty_platform(alora: Alora) -> None:
+    stats = await statistics(alora, recent=0)
+    assert stats.users_total == 0 and stats.bookings_total == 0
+    assert set(stats.bookings_by_status) == {
+        "pending", "confirmed", "rejected", "cancelled", "completed"
+    }  # fmt: skip
+    assert stats.average_rating is None and stats.recent_activity == []
+    assert all(entry.count == 0 for entry in stats.bookings_per_day)
+
+
+async def test_only_administrators_see_statistics(alora: Alora) -> None:
+    with pytest.raises(Forbidden):
+        await alora.bus.handle(GetPlatformStatistics(actor_is_admin=False))
+    for recent in (-1, 51):
+        with pytest.raises(Invalid):
+            await statistics(alora, recent=recent)

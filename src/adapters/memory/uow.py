@@ -51,6 +51,7 @@ from alora_core.files.ports import Files
 from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
 from alora_core.notifications.ports import Notifications, Recipients
 from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
+from alora_core.reports.queries import PlatformFigureSource
 from alora_core.shared.audit import AuditLog
 from alora_core.shared.errors import Conflict
 from alora_core.shared.events import DomainEvent, EventRecorder
@@ -136,6 +137,7 @@ class MemoryUnitOfWork:
             MemoryActivityFigures,
             MemoryActivityReports,
             MemoryAdmins,
+            MemoryPlatformFigures,
         )
         from adapters.memory.repositories import (
             MemoryAuditLog,
@@ -163,6 +165,7 @@ class MemoryUnitOfWork:
         self.audit_log: AuditLog = MemoryAuditLog(self)
         self.reports: ActivityReports = MemoryActivityReports(self)
         self.activity_figures: ActivityFigures = MemoryActivityFigures(self)
+        self.platform_figures: PlatformFigureSource = MemoryPlatformFigures(self)
         self.admins: Admins = MemoryAdmins(self)
         self.jobs: JobRecords = MemoryJobRecords(self)
         self.notifications: Notifications = MemoryNotifications(self)

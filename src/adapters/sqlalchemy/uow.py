@@ -56,6 +56,7 @@ from adapters.sqlalchemy.reports import (
     SqlActivityFigures,
     SqlActivityReports,
     SqlAdmins,
+    SqlPlatformFigures,
 )
 from adapters.sqlalchemy.repositories import (
     SqlAuditLog,
@@ -77,6 +78,7 @@ from alora_core.files.ports import Files
 from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
 from alora_core.notifications.ports import Notifications, Recipients
 from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
+from alora_core.reports.queries import PlatformFigureSource
 from alora_core.shared.audit import AuditLog
 from alora_core.shared.errors import Conflict, Invalid
 from alora_core.shared.events import DomainEvent, EventRecorder
@@ -157,6 +159,7 @@ class SqlAlchemyUnitOfWork:
         self.audit_log: AuditLog = SqlAuditLog(self)
         self.reports: ActivityReports = SqlActivityReports(self)
         self.activity_figures: ActivityFigures = SqlActivityFigures(self)
+        self.platform_figures: PlatformFigureSource = SqlPlatformFigures(self)
         self.admins: Admins = SqlAdmins(self)
         self.jobs: JobRecords = SqlJobRecords(self)
         self.notifications: Notifications = SqlNotifications(self)

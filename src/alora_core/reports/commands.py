@@ -12,3 +12,12 @@ class CreateActivityReport:
     """Make the activity report of ``day`` (a UTC day that is over), once."""
 
     day: date
+
+
+@frozen(kw_only=True)
+class GetPlatformStatistics:
+    """Users, bookings, reviews, content and recent activity across Alora (administrators)."""
+
+    actor_is_admin: bool
+    recent: int = 10
+    """How many recent activities to show."""

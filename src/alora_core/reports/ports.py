@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from alora_core.reports.model import ActivityCounts, ActivityReport
+from alora_core.reports.queries import PlatformFigureSource
 from alora_core.shared.uow import UnitOfWork
 
 
@@ -34,3 +35,4 @@ class ReportsUnitOfWork(UnitOfWork, Protocol):
     reports: ActivityReports
     activity_figures: ActivityFigures
     admins: Admins
+    platform_figures: PlatformFigureSource

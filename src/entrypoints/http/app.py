@@ -37,6 +37,7 @@ from entrypoints.http.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
 from entrypoints.http.operations import ROUTE_HANDLERS as OPERATIONS_ROUTES
 from entrypoints.http.realtime import ROUTE_HANDLERS as REALTIME_ROUTES
 from entrypoints.http.realtime import RealtimeHub
+from entrypoints.http.reports import ROUTE_HANDLERS as REPORT_ROUTES
 from entrypoints.logging import configure_logging
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, load_settings
@@ -45,6 +46,7 @@ ROUTE_HANDLERS = [
     *IDENTITY_ROUTES,
     *NOTIFICATION_ROUTES,
     *OPERATIONS_ROUTES,
+    *REPORT_ROUTES,
     *REALTIME_ROUTES,
     *BOOKING_ROUTES,
     *SERVICE_ROUTES,
