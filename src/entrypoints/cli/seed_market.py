@@ -1,0 +1,479 @@
+"""The demo marketplace that ``alora seed demo`` builds around its users.
+
+A catalog of services; four professionals with profiles and weekly hours, two in Berlin and two
+in New York; bookings in every status; reviews of the completed ones; a few FAQ entries and the
+about page. Everything is done through the message bus, by the user who would do it.
+
+The seed drives the clock: it starts ``HISTORY`` ago, when the profiles are made and the first
+bookings requested and confirmed, moves past those bookings to complete and review them, then
+comes back to the real time for the bookings still ahead. Each start is one of the
+professional's open slots (``ListOpenSlots``) when it is booked.
+
+This module is a helper of ``entrypoints.cli.seed``, not a command module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from attrs import evolve, frozen
+
+from alora_core.booking.bookings import commands as bc
+from alora_core.booking.bookings.model import Actor, Booking, BookingStatus
+from alora_core.booking.catalog import commands as cc
+from alora_core.booking.catalog.model import Service, title_key
+from alora_core.booking.professionals import commands as pc
+from alora_core.booking.reviews import commands as rc
+from alora_core.booking.reviews.queries import ReviewView
+from alora_core.content import commands as content
+from alora_core.content.errors import AboutPageExists
+from alora_core.content.model import AboutContent, TeamMember
+from alora_core.identity import commands as ic
+from alora_core.identity.model import Role
+from alora_core.shared.clock import FixedClock
+from entrypoints.bootstrap import Alora
+
+HISTORY = timedelta(days=14)
+"""How long ago the marketplace opens."""
+STEP = timedelta(minutes=1)
+"""How far the clock moves between two actions, so that they happen in order."""
+CATCH_UP = timedelta(minutes=30)
+"""The clock comes back this long before the real time, so that the steps taken after it
+(a minute each) are not in the future."""
+SLOT_WINDOW = timedelta(days=7)
+"""Where a booking's start is looked for: this long from its day."""
+ADMIN = "admin"
+STATUS_ORDER = tuple(BookingStatus)  # pending, confirmed, rejected, cancelled, completed
+
+SERVICES = (
+    cc.NewService(
+        title="Plumbing",
+        category="plumbing",
+        description="Leaks, blocked drains, taps, toilets and water heaters.",
+        icon="wrench",
+        color="#1E88E5",
+    ),
+    cc.NewService(
+        title="Electrical work",
+        category="electrical",
+        description="Sockets, switches, lighting, fuse boxes and safety checks.",
+        icon="bolt",
+        color="#FDD835",
+    ),
+    cc.NewService(
+        title="House cleaning",
+        category="cleaning",
+        description="Regular or deep cleaning of flats and houses, windows included.",
+        icon="broom",
+        color="#26A69A",
+    ),
+    cc.NewService(
+        title="Carpentry",
+        category="carpentry",
+        description="Furniture assembly and repair, shelves, doors and floors.",
+        icon="hammer",
+        color="#8D6E63",
+    ),
+    cc.NewService(
+        title="Painting",
+        category="painting",
+        description="Walls, ceilings, doors and small exterior jobs.",
+        icon="paint-roller",
+        color="#EC407A",
+    ),
+    cc.NewService(
+        title="Gardening",
+        category="gardening",
+        description="Lawn mowing, hedge trimming, planting and seasonal clean-ups.",
+        icon="leaf",
+        color="#43A047",
+    ),
+)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+@frozen(kw_only=True)
+class Pro:
+    """A demo professional's offer and hours."""
+
+    username: str
+    timezone: str
+    services: tuple[str, ...]
+    skills: tuple[str, ...]
+    bio: str
+    rate_cents: int
+    cities: tuple[str, ...]
+    postal_codes: tuple[str, ...]
+    days: tuple[str, ...]
+    hours: tuple[tuple[str, str], ...]
+    buffer_minutes: int = 0
+
+
+PROS = (
+    Pro(
+        username="dan",
+        timezone="Europe/Berlin",
+        services=("Plumbing",),
+        skills=("Leak repair", "Drain cleaning", "Boiler service"),
+        bio="Licensed plumber with 15 years in Berlin flats and old buildings.",
+        rate_cents=6500,
+        cities=("Berlin",),
+        postal_codes=("10115", "10117", "10119", "10435"),
+        days=WEEKDAYS,
+        hours=(("08:00", "12:00"), ("13:00", "17:00")),
+        buffer_minutes=30,
+    ),
+    Pro(
+        username="finn",
+        timezone="Europe/Berlin",
+        services=("Painting", "Carpentry"),
+        skills=("Interior painting", "Wallpaper", "Furniture repair"),
+        bio="Painter and carpenter: clean edges, careful with your furniture.",
+        rate_cents=5500,
+        cities=("Berlin", "Potsdam"),
+        postal_codes=("10997", "10999", "14467"),
+        days=("tuesday", "wednesday", "thursday", "friday", "saturday"),
+        hours=(("09:00", "18:00"),),
+    ),
+    Pro(
+        username="eva",
+        timezone="America/New_York",
+        services=("Electrical work",),
+        skills=("Lighting", "Panel upgrades", "EV chargers"),
+        bio="Master electrician serving Manhattan and Brooklyn since 2012.",
+        rate_cents=8500,
+        cities=("New York", "Brooklyn"),
+        postal_codes=("10001", "10011", "11201"),
+        days=(*WEEKDAYS, "saturday"),
+        hours=(("09:00", "17:00"),),
+        buffer_minutes=15,
+    ),
+    Pro(
+        username="gia",
+        timezone="America/New_York",
+        services=("Gardening", "House cleaning"),
+        skills=("Garden design", "Hedge trimming", "Deep cleaning"),
+        bio="Gardens and homes kept in shape, with eco-friendly products.",
+        rate_cents=4500,
+        cities=("Brooklyn", "Queens"),
+        postal_codes=("11201", "11215", "11375"),
+        days=("monday", "wednesday", "friday", "saturday"),
+        hours=(("08:00", "16:00"),),
+    ),
+)
+
+ADDRESSES = {
+    "Europe/Berlin": "Torstraße 12, 10119 Berlin",
+    "America/New_York": "250 Court St, Apt 3B, Brooklyn, NY 11201",
+}
+
+
+@frozen(kw_only=True)
+class Visit:
+    """A booking to make: who books whom for what, when (the first open slot ``days`` days
+    ahead, or the ``slot``-th one), and what happens to it."""
+
+    customer: str
+    pro: str
+    service: str
+    minutes: int
+    days: int
+    notes: str
+    slot: int = 0
+    steps: tuple[str, ...] = ()
+    """What happens to the request: ``confirm``, ``reject`` or ``cancel``, in order. The
+    visits of the past are also completed and reviewed."""
+    reason: str = ""
+    rating: int = 0
+    review: str = ""
+    reply: str = ""
+
+
+PAST = (
+    Visit(customer="ada", pro="dan", service="Plumbing", minutes=60, days=1, slot=2,
+          notes="The kitchen tap drips all night.", steps=("confirm",),
+          rating=5, review="On time, fixed it in half an hour and left everything clean.",
+          reply="Thank you, Ada! Call me whenever something leaks."),
+    Visit(customer="ben", pro="dan", service="Plumbing", minutes=90, days=3,
+          notes="Slow shower drain.", steps=("confirm",),
+          rating=4, review="Drain works again. A little late, but he called ahead."),
+    Visit(customer="cleo", pro="finn", service="Painting", minutes=180, days=2,
+          notes="Living room, about 20 m², white.", steps=("confirm",),
+          rating=5, review="Perfect edges and no mess. Highly recommended."),
+    Visit(customer="ben", pro="eva", service="Electrical work", minutes=120, days=1, slot=1,
+          notes="Two ceiling lights and a dimmer.", steps=("confirm",),
+          rating=4, review="Knows her craft; explained everything she did."),
+    Visit(customer="ada", pro="gia", service="House cleaning", minutes=120, days=2,
+          notes="Spring cleaning, windows included.", steps=("confirm",),
+          rating=5, review="The flat has never been this clean."),
+)  # fmt: skip
+
+AHEAD = (
+    Visit(customer="cleo", pro="dan", service="Plumbing", minutes=60, days=2, slot=1,
+          notes="New washing machine to connect."),
+    Visit(customer="ben", pro="gia", service="Gardening", minutes=120, days=3,
+          notes="Hedge and lawn, small backyard."),
+    Visit(customer="ada", pro="finn", service="Carpentry", minutes=90, days=5, slot=2,
+          notes="A wardrobe door hangs loose."),
+    Visit(customer="ada", pro="eva", service="Electrical work", minutes=60, days=2, slot=3,
+          notes="Outdoor socket on the balcony.", steps=("confirm",)),
+    Visit(customer="cleo", pro="gia", service="House cleaning", minutes=180, days=6,
+          notes="Moving out: final cleaning.", steps=("confirm",)),
+    Visit(customer="ben", pro="finn", service="Painting", minutes=240, days=4,
+          notes="Hallway and two doors.", steps=("reject",),
+          reason="I am on a large job that week, sorry. Please try the week after."),
+    Visit(customer="ada", pro="dan", service="Plumbing", minutes=60, days=8,
+          notes="Toilet keeps running.", steps=("cancel",),
+          reason="A neighbour fixed it, thank you anyway."),
+    Visit(customer="cleo", pro="eva", service="Electrical work", minutes=90, days=9,
+          notes="Kitchen lights flicker.", steps=("confirm", "cancel"),
+          reason="The landlord sends his own electrician."),
+)  # fmt: skip
+
+FAQS = (
+    ("booking", "How do I book a professional?",
+     "Open a professional's profile, choose a service and one of the open times, shown in "
+     "the professional's time zone, and send the request. The professional confirms or "
+     "declines it, and you are notified either way."),
+    ("booking", "Can I cancel a booking?",
+     "Yes, while it is pending or confirmed. A cancellation less than 24 hours before the "
+     "start is recorded as late."),
+    ("payment", "How are prices set?",
+     "Each professional sets an hourly rate in euros; a booking costs the rate times its "
+     "duration."),
+    ("general", "How do reviews work?",
+     "Once a booking is completed, its customer may rate it from 1 to 5 stars and write a "
+     "comment. The professional may reply publicly."),
+)  # fmt: skip
+
+ABOUT = AboutContent(
+    title="About Alora",
+    description="Alora connects people with trusted local professionals for work at home.",
+    mission="Make booking a plumber as easy as booking a table.",
+    vision="Every neighbourhood's craftspeople, one tap away.",
+    values=("Trust", "Fair prices", "Work done well"),
+    team_members=(TeamMember(name="Root Admin", role="Operations"),),
+    contact_email="hello@demo.alora.local",
+)
+
+
+def history_start() -> datetime:
+    """When the demo marketplace opens: ``HISTORY`` ago, on the hour."""
+    return (datetime.now(UTC) - HISTORY).replace(minute=0, second=0, microsecond=0)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+async def seed_market(alora: Alora, clock: FixedClock, users: Mapping[str, uuid.UUID]) -> list[str]:
+    """Build the marketplace unless its services exist; what was made, as lines to print."""
+    lines = await _seed_content(alora, users[ADMIN])
+    if await _catalog_seeded(alora):
+        return ["The demo marketplace already exists.", *lines]
+    seeder = _Seeder(alora, clock, users)
+    await seeder.open_market()
+    past = [await seeder.follow(visit, await seeder.book(visit)) for visit in PAST]
+    clock.advance(max(booking.end for booking in past) + timedelta(hours=2) - clock.now())
+    past = [
+        await seeder.complete(visit, booking) for visit, booking in zip(PAST, past, strict=True)
+    ]
+    reviews = [
+        await seeder.review(visit, booking) for visit, booking in zip(PAST, past, strict=True)
+    ]
+    clock.advance(_minute(datetime.now(UTC)) - CATCH_UP - clock.now())
+    await seeder.take_day_off("finn", days=4, note="Family visit")
+    ahead = [await seeder.follow(visit, await seeder.book(visit)) for visit in AHEAD]
+    statuses = Counter(booking.status for booking in [*past, *ahead])
+    by_status = ", ".join(f"{status.value} {statuses[status]}" for status in STATUS_ORDER)
+    zones = " and ".join(dict.fromkeys(pro.timezone for pro in PROS))
+    summary = (
+        f"{len(SERVICES)} services, {len(PROS)} professionals ({zones}), "
+        f"{len(past) + len(ahead)} bookings ({by_status}), {len(reviews)} reviews"
+    )
+    return ["Marketplace: " + summary, *lines]
+
+
+async def _catalog_seeded(alora: Alora) -> bool:
+    async with alora.uow_factory().reading() as uow:
+        taken = await uow.services.titles_in_use([title_key(s.title) for s in SERVICES])
+    return bool(taken)
+
+
+async def _seed_content(alora: Alora, admin_id: uuid.UUID) -> list[str]:
+    """The FAQ (when it is empty) and the about page (when there is none)."""
+    made = []
+    faqs = await alora.bus.handle(content.ListFaqs(include_inactive=True, actor_is_admin=True))
+    if not faqs:
+        for order, (kind, question, answer) in enumerate(FAQS):
+            await alora.bus.handle(
+                content.CreateFaq(
+                    actor_id=admin_id,
+                    actor_is_admin=True,
+                    type=kind,
+                    question=question,
+                    answer=answer,
+                    order=order,
+                )
+            )
+        made.append(f"{len(FAQS)} FAQ entries")
+    try:
+        await alora.bus.handle(
+            content.InitializeAboutPage(actor_id=admin_id, actor_is_admin=True, content=ABOUT)
+        )
+        made.append("the about page")
+    except AboutPageExists:
+        pass
+    return ["Content: " + ", ".join(made)] if made else []
+
+
+class _Seeder:
+    """The steps of the marketplace, each through the bus by the user who takes it."""
+
+    def __init__(self, alora: Alora, clock: FixedClock, users: Mapping[str, uuid.UUID]) -> None:
+        self.bus = alora.bus
+        self.clock = clock
+        self.users = users
+        self.services: dict[str, uuid.UUID] = {}
+
+    async def _handle(self, command: object) -> Any:
+        self.clock.advance(STEP)
+        return await self.bus.handle(command)
+
+    async def open_market(self) -> None:
+        admin = self.users[ADMIN]
+        made: list[Service] = await self._handle(
+            cc.CreateServices(actor_id=admin, actor_is_admin=True, services=SERVICES)
+        )
+        self.services = {service.title: service.id for service in made}
+        for pro in PROS:
+            await self._open_practice(pro)
+
+    async def _open_practice(self, pro: Pro) -> None:
+        user_id = self.users[pro.username]
+        await self._handle(
+            pc.SaveProfile(
+                professional_id=user_id,
+                is_professional=True,
+                timezone=pro.timezone,
+                categories=[s.category for s in SERVICES if s.title in pro.services],
+                service_ids=[self.services[title] for title in pro.services],
+                skills=pro.skills,
+                bio=pro.bio,
+                hourly_rate=pc.RateInput(amount=pro.rate_cents, currency="EUR"),
+                service_area=pc.AreaInput(cities=pro.cities, postal_codes=pro.postal_codes),
+            )
+        )
+        hours = [pc.HoursInput(start=start, end=end) for start, end in pro.hours]
+        await self._handle(
+            pc.SetAvailability(
+                professional_id=user_id,
+                is_professional=True,
+                timezone=pro.timezone,
+                weekly=[pc.DayInput(day=day, slots=hours) for day in pro.days],
+                rules=pc.RulesInput(buffer_minutes=pro.buffer_minutes),
+            )
+        )
+        actor = ic.Actor(user_id=user_id, role=Role.PROFESSIONAL)
+        settings = await self.bus.handle(ic.GetSettings(actor=actor))
+        await self._handle(
+            ic.ReplaceSettings(actor=actor, settings=evolve(settings, timezone=pro.timezone))
+        )
+
+    async def take_day_off(self, username: str, *, days: int, note: str) -> None:
+        pro = next(pro for pro in PROS if pro.username == username)
+        local_today = self.clock.now().astimezone(ZoneInfo(pro.timezone)).date()
+        await self._handle(
+            pc.AddException(
+                professional_id=self.users[username],
+                is_professional=True,
+                day=local_today + timedelta(days=days),
+                kind="off",
+                note=note,
+            )
+        )
+
+    async def book(self, visit: Visit) -> Booking:
+        """Request the visit at an open slot of the professional's."""
+        customer = self.users[visit.customer]
+        pro = self.users[visit.pro]
+        service = self.services[visit.service]
+        start_from = self.clock.now() + timedelta(days=visit.days)
+        open_slots = await self.bus.handle(
+            bc.ListOpenSlots(
+                professional_id=pro,
+                viewer_id=customer,
+                start_from=start_from,
+                start_to=start_from + SLOT_WINDOW,
+                service_id=service,
+                duration_minutes=visit.minutes,
+            )
+        )
+        if not open_slots.slots:
+            raise RuntimeError(f"{visit.pro} has no open slot for {visit.service}")
+        slot = open_slots.slots[min(visit.slot, len(open_slots.slots) - 1)]
+        pro_zone = next(p.timezone for p in PROS if p.username == visit.pro)
+        booking: Booking = await self._handle(
+            bc.RequestBooking(
+                actor=Actor(user_id=customer),
+                actor_verified=True,
+                professional_id=pro,
+                service_id=service,
+                start=slot.start,
+                duration_minutes=visit.minutes,
+                address=ADDRESSES[pro_zone],
+                notes=visit.notes,
+            )
+        )
+        return booking
+
+    async def follow(self, visit: Visit, booking: Booking) -> Booking:
+        """Take the visit's steps: the professional answers, the customer cancels."""
+        customer = Actor(user_id=self.users[visit.customer])
+        pro = Actor(user_id=self.users[visit.pro])
+        for step in visit.steps:
+            if step == "confirm":
+                booking = await self._handle(bc.ConfirmBooking(actor=pro, booking_id=booking.id))
+            elif step == "reject":
+                booking = await self._handle(
+                    bc.RejectBooking(actor=pro, booking_id=booking.id, reason=visit.reason)
+                )
+            elif step == "cancel":
+                booking = await self._handle(
+                    bc.CancelBooking(actor=customer, booking_id=booking.id, reason=visit.reason)
+                )
+            else:
+                raise ValueError(f"unknown step {step!r}")
+        return booking
+
+    async def complete(self, visit: Visit, booking: Booking) -> Booking:
+        """The professional marks the visit done (the clock is past its start)."""
+        pro = Actor(user_id=self.users[visit.pro])
+        completed: Booking = await self._handle(
+            bc.CompleteBooking(actor=pro, booking_id=booking.id)
+        )
+        return completed
+
+    async def review(self, visit: Visit, booking: Booking) -> ReviewView:
+        view: ReviewView = await self._handle(
+            rc.WriteReview(
+                actor_id=self.users[visit.customer],
+                actor_is_admin=False,
+                booking_id=booking.id,
+                rating=visit.rating,
+                comment=visit.review,
+            )
+        )
+        if visit.reply:
+            await self._handle(
+                rc.ReplyToReview(
+                    actor_id=self.users[visit.pro], review_id=view.review.id, text=visit.reply
+                )
+            )
+        return view

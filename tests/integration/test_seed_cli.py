@@ -1,0 +1,164 @@
+"""``alora seed demo`` on a migrated SQLite database: users, a marketplace with bookings in
+every status and reviews, and nothing more on a second run."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from attrs import frozen
+
+from adapters.memory.mail import MemoryMailer
+from alora_core.booking.bookings.commands import ListBookings, ListedRole, ListOpenSlots
+from alora_core.booking.bookings.model import Actor, BookingStatus
+from alora_core.booking.catalog.commands import ListServices
+from alora_core.booking.professionals.commands import ListProfessionals
+from alora_core.booking.reviews.commands import ListReviews
+from alora_core.content.commands import GetAboutPage, ListFaqs
+from alora_core.identity import commands as ic
+from alora_core.identity.model import Role
+from entrypoints import bootstrap
+from entrypoints.cli.main import main
+from entrypoints.settings import load_settings
+
+DEMO_SERVICES = {
+    "Plumbing",
+    "Electrical work",
+    "House cleaning",
+    "Carpentry",
+    "Painting",
+    "Gardening",
+}
+
+
+@frozen
+class Market:
+    """What the seeded database holds, as the bus reads it."""
+
+    users: int
+    services: frozenset[str]
+    zones: dict[str, str]
+    """Each professional's username to their time zone."""
+    open_slots: dict[str, int]
+    """Each professional's open slots in the next seven days, for anyone."""
+    ratings: dict[str, float | None]
+    bookings: dict[BookingStatus, int]
+    reviews: int
+    replies: int
+    faqs: int
+    about_title: str
+    pending_jobs: int
+
+    def counts(self) -> tuple[object, ...]:
+        """Everything that must not change when the seed runs again (open slots move with
+        the time)."""
+        return (
+            self.users,
+            self.services,
+            self.zones,
+            self.ratings,
+            self.bookings,
+            self.reviews,
+            self.replies,
+            self.faqs,
+            self.about_title,
+        )
+
+
+async def _read_market() -> Market:
+    alora = await bootstrap.build(load_settings(), mailer=MemoryMailer())
+    try:
+        bus = alora.bus
+        async with alora.uow_factory().reading() as uow:
+            admin = await uow.users.find_by_username("admin")
+        assert admin is not None
+        users = await bus.handle(ic.ListUsers(actor=ic.Actor(user_id=admin.id, role=Role.ADMIN)))
+        services = await bus.handle(ListServices(viewer_is_admin=True, active=None, page_size=100))
+        directory = (await bus.handle(ListProfessionals(page_size=100))).items
+        open_slots = {}
+        for entry in directory:
+            found = await bus.handle(ListOpenSlots(professional_id=entry.id, viewer_id=None))
+            open_slots[entry.name.username] = len(found.slots)
+        everyone = Actor(user_id=admin.id, is_admin=True)
+        bookings = {
+            status: (
+                await bus.handle(ListBookings(actor=everyone, role=ListedRole.ALL, status=status))
+            ).total
+            for status in BookingStatus
+        }
+        reviews = await bus.handle(ListReviews(page_size=100))
+        faqs = await bus.handle(ListFaqs())
+        about = await bus.handle(GetAboutPage())
+        return Market(
+            users=users.total,
+            services=frozenset(service.title for service in services.items),
+            zones={entry.name.username: entry.timezone for entry in directory},
+            open_slots=open_slots,
+            ratings={entry.name.username: entry.average_rating for entry in directory},
+            bookings=bookings,
+            reviews=reviews.total,
+            replies=sum(view.review.reply is not None for view in reviews.items),
+            faqs=len(faqs),
+            about_title=about.title,
+            pending_jobs=(await alora.job_stats()).pending,
+        )
+    finally:
+        await alora.aclose()
+
+
+@pytest.fixture
+def var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    var = tmp_path / "var"
+    monkeypatch.setenv("ALORA_VAR_DIR", str(var))
+    monkeypatch.setenv("ALORA_SECRET_KEY", "a demo secret key that is long enough to be used")
+    assert main(["db", "upgrade"]) == 0
+    return var
+
+
+def test_seed_demo_fills_a_marketplace_once(
+    var_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+
+    assert main(["seed", "demo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "professional  gia    gia@demo.alora.local" in out
+    assert (
+        "Marketplace: 6 services, 4 professionals (Europe/Berlin and America/New_York), "
+        "13 bookings (pending 3, confirmed 2, rejected 1, cancelled 2, completed 5), "
+        "5 reviews"
+    ) in out
+    assert "Content: 4 FAQ entries, the about page" in out
+
+    market = asyncio.run(_read_market())
+    assert market.users == 8
+    assert market.services == DEMO_SERVICES
+    assert market.zones == {
+        "dan": "Europe/Berlin",
+        "finn": "Europe/Berlin",
+        "eva": "America/New_York",
+        "gia": "America/New_York",
+    }
+    assert all(count > 0 for count in market.open_slots.values()), market.open_slots
+    assert all(market.bookings[status] >= 1 for status in BookingStatus), market.bookings
+    assert market.bookings[BookingStatus.COMPLETED] == market.reviews == 5
+    assert market.replies == 1
+    assert market.ratings["dan"] == 4.5
+    assert all(rating is not None for rating in market.ratings.values())
+    assert market.faqs == 4
+    assert market.about_title == "About Alora"
+    assert market.pending_jobs == 0  # every job ran during the seed: no email left to send
+    assert not (var_dir / "mail").exists()  # none went to the development mailbox either
+
+    assert main(["seed", "demo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "The demo users already exist." in out
+    assert "The demo marketplace already exists." in out
+    assert "Created" not in out
+    assert "Content" not in out
+    again = asyncio.run(_read_market())
+    assert again.counts() == market.counts()
+    assert again.pending_jobs == 0
