@@ -29,11 +29,14 @@ def test_every_variable_is_in_the_configuration_table() -> None:
     assert documented == {variable.name for variable in VARIABLES}
 
 
-def test_every_event_is_in_the_catalogue() -> None:
+def test_every_event_is_in_the_catalogue_with_its_handlers() -> None:
     from alora_core.shared.events import event_names
     from entrypoints.bootstrap import build_in_memory
 
-    build_in_memory()  # imports every context, so every event class is registered
+    alora = build_in_memory()  # imports every context, so every event class is registered
     section = README.split("### Events and the outbox", 1)[1].split("\n### ", 1)[0]
-    documented = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", section, re.M))
-    assert documented == set(event_names())
+    rows = dict(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|.*\| (.*) \|$", section, re.M))
+    assert set(rows) == set(event_names())
+    for name, handlers in rows.items():
+        documented = set(re.findall(r"`([a-z_]+\.[a-z_0-9]+)`", handlers))
+        assert documented == set(alora.subscriptions.handlers_for(name)), name
