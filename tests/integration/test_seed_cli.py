@@ -4,6 +4,7 @@ every status and reviews, and nothing more on a second run."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ DEMO_SERVICES = {
     "House cleaning",
     "Carpentry",
     "Painting",
+    "Emergency locksmith",
     "Gardening",
 }
 
@@ -49,6 +51,8 @@ class Market:
     faqs: int
     about_title: str
     pending_jobs: int
+    under_way: int
+    """Confirmed bookings whose start has passed: ready to be completed."""
 
     def counts(self) -> tuple[object, ...]:
         """Everything that must not change when the seed runs again (open slots move with
@@ -87,6 +91,11 @@ async def _read_market() -> Market:
             ).total
             for status in BookingStatus
         }
+        confirmed = await bus.handle(
+            ListBookings(actor=everyone, role=ListedRole.ALL, status=BookingStatus.CONFIRMED)
+        )
+        now = datetime.now(UTC)
+        under_way = sum(booking.start < now for booking in confirmed.items)
         reviews = await bus.handle(ListReviews(page_size=100))
         faqs = await bus.handle(ListFaqs())
         about = await bus.handle(GetAboutPage())
@@ -102,6 +111,7 @@ async def _read_market() -> Market:
             faqs=len(faqs),
             about_title=about.title,
             pending_jobs=(await alora.job_stats()).pending,
+            under_way=under_way,
         )
     finally:
         await alora.aclose()
@@ -126,24 +136,26 @@ def test_seed_demo_fills_a_marketplace_once(
     out = capsys.readouterr().out
     assert "professional  gia    gia@demo.alora.local" in out
     assert (
-        "Marketplace: 6 services, 4 professionals (Europe/Berlin and America/New_York), "
-        "13 bookings (pending 3, confirmed 2, rejected 1, cancelled 2, completed 5), "
-        "5 reviews"
+        "Marketplace: 7 services, 5 professionals (Europe/Berlin and America/New_York), "
+        "15 bookings (pending 3, confirmed 3, rejected 1, cancelled 2, completed 6), "
+        "6 reviews"
     ) in out
     assert "Content: 4 FAQ entries, the about page" in out
 
     market = asyncio.run(_read_market())
-    assert market.users == 8
+    assert market.users == 9
     assert market.services == DEMO_SERVICES
     assert market.zones == {
         "dan": "Europe/Berlin",
         "finn": "Europe/Berlin",
         "eva": "America/New_York",
         "gia": "America/New_York",
+        "lou": "Europe/Berlin",
     }
     assert all(count > 0 for count in market.open_slots.values()), market.open_slots
     assert all(market.bookings[status] >= 1 for status in BookingStatus), market.bookings
-    assert market.bookings[BookingStatus.COMPLETED] == market.reviews == 5
+    assert market.bookings[BookingStatus.COMPLETED] == market.reviews == 6
+    assert market.under_way == 1
     assert market.replies == 1
     assert market.ratings["dan"] == 4.5
     assert all(rating is not None for rating in market.ratings.values())

@@ -1,6 +1,6 @@
 """``alora seed demo``: verified users of each role and a live marketplace around them.
 
-The users are an administrator, three customers and four professionals; the marketplace
+The users are an administrator, three customers and five professionals; the marketplace
 (``seed_market``) is a services catalog, the professionals' profiles and weekly hours in two
 time zones, bookings in every status, reviews, a few FAQ entries and the about page.
 
@@ -41,6 +41,7 @@ DEMO_USERS = (
     ("Eva Electrician", "eva", "professional", "+1 415 555 0202"),
     ("Finn Painter", "finn", "professional", "+1 415 555 0203"),
     ("Gia Gardener", "gia", "professional", "+1 415 555 0204"),
+    ("Lou Locksmith", "lou", "professional", "+1 415 555 0205"),
 )
 DEMO_ADMIN = ("Root Admin", "admin", "admin@demo.alora.local")
 

@@ -1,13 +1,15 @@
 """The demo marketplace that ``alora seed demo`` builds around its users.
 
-A catalog of services; four professionals with profiles and weekly hours, two in Berlin and two
-in New York; bookings in every status; reviews of the completed ones; a few FAQ entries and the
-about page. Everything is done through the message bus, by the user who would do it.
+A catalog of services; five professionals with profiles and weekly hours, three in Berlin (one
+of them open around the clock) and two in New York; bookings in every status, one of them under
+way; reviews of the completed ones; a few FAQ entries and the about page. Everything is done
+through the message bus, by the user who would do it.
 
 The seed drives the clock: it starts ``HISTORY`` ago, when the profiles are made and the first
-bookings requested and confirmed, moves past those bookings to complete and review them, then
-comes back to the real time for the bookings still ahead. Each start is one of the
-professional's open slots (``ListOpenSlots``) when it is booked.
+bookings requested and confirmed, moves past those bookings to complete and review them, makes
+the booking under way (it starts about an hour before the real time), then comes back to the
+real time for the bookings still ahead. Each start is one of the professional's open slots
+(``ListOpenSlots``) when it is booked.
 
 This module is a helper of ``entrypoints.cli.seed``, not a command module.
 """
@@ -87,6 +89,13 @@ SERVICES = (
         color="#EC407A",
     ),
     cc.NewService(
+        title="Emergency locksmith",
+        category="locksmith",
+        description="Locked out, broken keys and lock changes, day and night.",
+        icon="key",
+        color="#546E7A",
+    ),
+    cc.NewService(
         title="Gardening",
         category="gardening",
         description="Lawn mowing, hedge trimming, planting and seasonal clean-ups.",
@@ -96,6 +105,7 @@ SERVICES = (
 )
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+EVERY_DAY = (*WEEKDAYS, "saturday", "sunday")
 
 
 @frozen(kw_only=True)
@@ -113,6 +123,8 @@ class Pro:
     days: tuple[str, ...]
     hours: tuple[tuple[str, str], ...]
     buffer_minutes: int = 0
+    min_notice_minutes: int = 120
+    slot_minutes: int = 60
 
 
 PROS = (
@@ -166,6 +178,20 @@ PROS = (
         days=("monday", "wednesday", "friday", "saturday"),
         hours=(("08:00", "16:00"),),
     ),
+    Pro(
+        username="lou",
+        timezone="Europe/Berlin",
+        services=("Emergency locksmith",),
+        skills=("Door opening", "Lock replacement", "Key cutting"),
+        bio="Locked out at 3 a.m.? I come, day and night, all over Berlin.",
+        rate_cents=9000,
+        cities=("Berlin", "Potsdam"),
+        postal_codes=("10115", "10117", "10119", "10435", "14467"),
+        days=EVERY_DAY,
+        hours=(("00:00", "24:00"),),
+        min_notice_minutes=0,
+        slot_minutes=30,
+    ),
 )
 
 ADDRESSES = {
@@ -212,7 +238,21 @@ PAST = (
     Visit(customer="ada", pro="gia", service="House cleaning", minutes=120, days=2,
           notes="Spring cleaning, windows included.", steps=("confirm",),
           rating=5, review="The flat has never been this clean."),
+    Visit(customer="ben", pro="lou", service="Emergency locksmith", minutes=60, days=4,
+          notes="Locked out, key inside.", steps=("confirm",),
+          rating=5, review="There in twenty minutes, door open without a scratch."),
 )  # fmt: skip
+
+UNDER_WAY = (
+    Visit(customer="ada", pro="lou", service="Emergency locksmith", minutes=60, days=0,
+          notes="The front door lock is jammed.", steps=("confirm",)),
+)  # fmt: skip
+"""Confirmed bookings that started shortly before the seed ran: the professional can complete
+them now (or the completion job does, ``ALORA_BOOKING_COMPLETION_GRACE_MINUTES`` after their
+end), and the customer can then review them."""
+UNDER_WAY_SINCE = timedelta(minutes=90)
+"""How long before the real time the bookings under way are requested (their starts follow
+within the professional's slot length)."""
 
 AHEAD = (
     Visit(customer="cleo", pro="dan", service="Plumbing", minutes=60, days=2, slot=1,
@@ -287,15 +327,18 @@ async def seed_market(alora: Alora, clock: FixedClock, users: Mapping[str, uuid.
     reviews = [
         await seeder.review(visit, booking) for visit, booking in zip(PAST, past, strict=True)
     ]
+    clock.advance(_minute(datetime.now(UTC)) - UNDER_WAY_SINCE - clock.now())
+    under_way = [await seeder.follow(visit, await seeder.book(visit)) for visit in UNDER_WAY]
     clock.advance(_minute(datetime.now(UTC)) - CATCH_UP - clock.now())
     await seeder.take_day_off("finn", days=4, note="Family visit")
     ahead = [await seeder.follow(visit, await seeder.book(visit)) for visit in AHEAD]
-    statuses = Counter(booking.status for booking in [*past, *ahead])
+    made = [*past, *under_way, *ahead]
+    statuses = Counter(booking.status for booking in made)
     by_status = ", ".join(f"{status.value} {statuses[status]}" for status in STATUS_ORDER)
     zones = " and ".join(dict.fromkeys(pro.timezone for pro in PROS))
     summary = (
         f"{len(SERVICES)} services, {len(PROS)} professionals ({zones}), "
-        f"{len(past) + len(ahead)} bookings ({by_status}), {len(reviews)} reviews"
+        f"{len(made)} bookings ({by_status}), {len(reviews)} reviews"
     )
     return ["Marketplace: " + summary, *lines]
 
@@ -377,7 +420,11 @@ class _Seeder:
                 is_professional=True,
                 timezone=pro.timezone,
                 weekly=[pc.DayInput(day=day, slots=hours) for day in pro.days],
-                rules=pc.RulesInput(buffer_minutes=pro.buffer_minutes),
+                rules=pc.RulesInput(
+                    buffer_minutes=pro.buffer_minutes,
+                    min_notice_minutes=pro.min_notice_minutes,
+                    slot_minutes=pro.slot_minutes,
+                ),
             )
         )
         actor = ic.Actor(user_id=user_id, role=Role.PROFESSIONAL)
