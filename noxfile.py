@@ -1,4 +1,5 @@
-"""Developer and CI tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s serve``, ``nox -s bench``.
+"""Developer and CI tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s serve``, ``nox -s demo``,
+``nox -s bench``.
 
 Sessions run in virtualenvs made with the interpreter nox runs on (``python=None``) and reused
 between runs. Arguments after ``--`` go to the session's main command, e.g.
@@ -20,6 +21,15 @@ def serve(session: nox.Session) -> None:
     """Migrate the configured database to head and run the API."""
     session.install(*QUIET, "-e", ".")
     session.run("alora", "db", "upgrade")
+    session.run("alora", "serve", *session.posargs)
+
+
+@nox.session(python=None)
+def demo(session: nox.Session) -> None:
+    """As ``serve``, with the demo marketplace seeded first (``alora seed demo``; idempotent)."""
+    session.install(*QUIET, "-e", ".")
+    session.run("alora", "db", "upgrade")
+    session.run("alora", "seed", "demo")
     session.run("alora", "serve", *session.posargs)
 
 
