@@ -19,9 +19,10 @@ from attrs import define
 from alora_core.booking.catalog import commands as c
 from alora_core.booking.catalog.events import ServiceCreated, ServiceDeleted, ServiceUpdated
 from alora_core.booking.catalog.model import Service, search_text_of
-from alora_core.booking.catalog.queries import ListCache, ServiceView
+from alora_core.booking.catalog.queries import ServiceView
 from alora_core.booking.catalog.use_cases import LIST_CACHE_TTL, command_handlers
 from alora_core.shared.audit import AuditEntry
+from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from alora_core.shared.events import DomainEvent
@@ -584,7 +585,7 @@ async def test_another_process_shows_a_change_within_the_cache_time(catalog: Cat
 
 
 def test_a_page_read_across_a_write_is_not_kept() -> None:
-    cache = ListCache(timedelta(seconds=2), max_entries=2)
+    cache: PageCache[ServiceView] = PageCache(timedelta(seconds=2), max_entries=2)
     page: Page[ServiceView] = Page(items=[], total=0, page=1, page_size=20)
     generation = cache.generation
     cache.clear()  # a write committed while the page was read

@@ -33,6 +33,7 @@ from alora_core.booking.professionals.events import AvailabilityUpdated, Profile
 from alora_core.booking.professionals.model import ProfessionalProfile, ServiceArea
 from alora_core.booking.professionals.queries import DirectoryEntry
 from alora_core.booking.professionals.use_cases import (
+    DIRECTORY_CACHE_TTL,
     ProfessionalsDeps,
     command_handlers,
     refresh_search_name,
@@ -743,6 +744,26 @@ async def test_who_sees_whom(p: Harness) -> None:
     assert (await p.public(registered, customer)).id == registered
     assert (await p.public(private, private)).id == private
     assert (await p.public(suspended, admin, admin=True)).id == suspended
+
+
+async def test_anonymous_pages_are_kept_briefly_and_own_changes_show_at_once(
+    p: Harness,
+) -> None:
+    ana = await p.add_user("ana")
+    await p.save(ana)
+    assert await p.listed() == [ana]
+    async with p.uow_factory() as uow:  # as an administrator suspending her would
+        (await uow.users.get(ana)).suspend("spam", p.clock.now())
+        await uow.commit()
+    assert await p.listed() == [ana]  # the page read a moment ago
+    customer = await p.add_user("cust", role=Role.CUSTOMER)
+    assert await p.listed(customer) == []  # signed-in viewers always read the database
+    p.clock.advance(DIRECTORY_CACHE_TTL)
+    assert await p.listed() == []
+
+    bob = await p.add_user("bob")
+    await p.save(bob)  # a change made through this process clears the pages at once
+    assert await p.listed() == [bob]
 
 
 async def test_filters(p: Harness) -> None:

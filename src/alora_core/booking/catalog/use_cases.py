@@ -1,5 +1,5 @@
 """The catalog's use cases, one async function per command. Every write is an administrator's
-and goes to the audit log, and clears the cache of public lists (``queries.ListCache``)."""
+and goes to the audit log, and clears the cache of public lists (``shared.cache.PageCache``)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ from alora_core.booking.catalog.model import (
     title_key,
 )
 from alora_core.booking.catalog.ports import CatalogUnitOfWork
-from alora_core.booking.catalog.queries import ListCache, ServiceFilter, ServiceView, view_of
+from alora_core.booking.catalog.queries import ServiceFilter, ServiceView, view_of
 from alora_core.shared.audit import AuditEntry
+from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import FieldError, Forbidden, Invalid
 from alora_core.shared.pagination import Page, PageRequest
@@ -39,7 +40,7 @@ LIST_CACHE_TTL = timedelta(seconds=2)
 @frozen(kw_only=True)
 class CatalogDeps:
     clock: Clock
-    list_cache: ListCache
+    list_cache: PageCache[ServiceView]
 
 
 def _require_admin(is_admin: bool) -> None:
@@ -266,5 +267,5 @@ def command_handlers(
     *, clock: Clock, list_cache_ttl: timedelta = LIST_CACHE_TTL
 ) -> dict[type, Callable[..., Any]]:
     """Each catalog command bound to its use case, the clock and a list cache of its own."""
-    deps = CatalogDeps(clock=clock, list_cache=ListCache(list_cache_ttl))
+    deps = CatalogDeps(clock=clock, list_cache=PageCache(list_cache_ttl))
     return {command: partial(use_case, deps=deps) for command, use_case in USE_CASES.items()}

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
 from alora_core.booking.professionals import commands as c
 from alora_core.booking.professionals import validation as v
@@ -30,6 +30,7 @@ from alora_core.booking.professionals.queries import (
     Sort,
     Viewer,
 )
+from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
@@ -45,9 +46,18 @@ MAX_RATING = 5
 MAX_FILTER_AMOUNT = 10**12
 
 
+DIRECTORY_CACHE_TTL = timedelta(seconds=2)
+"""How long a directory page read by an anonymous caller is answered again from memory."""
+
+
 @frozen(kw_only=True)
 class ProfessionalsDeps:
     clock: Clock
+    directory_cache: PageCache[DirectoryEntry] = field(
+        factory=lambda: PageCache(DIRECTORY_CACHE_TTL)
+    )
+    """Anonymous directory pages; profile changes made through this process clear it, others
+    (names, ratings, settings) show within ``DIRECTORY_CACHE_TTL``."""
 
 
 def _require_professional(is_professional: bool) -> None:
@@ -125,6 +135,7 @@ async def save_profile(
             else:
                 profile.update_offer(complete, timezone=cmd.timezone, name=name, now=now)
             await uow.commit()
+        deps.directory_cache.clear()
         return profile
 
     return await _retrying(attempt)
@@ -186,6 +197,7 @@ async def set_availability(
                 timezone=cmd.timezone, weekly=weekly, rules=rules, now=deps.clock.now()
             ):
                 await uow.commit()
+                deps.directory_cache.clear()
         return profile
 
     return await _retrying(attempt)
@@ -291,9 +303,17 @@ async def list_professionals(
     where = _filter(cmd)
     request = PageRequest(cmd.page, cmd.page_size)
     viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    anonymous = viewer.user_id is None
+    cache, now = deps.directory_cache, deps.clock.now()
+    if anonymous and (cached := cache.get((where, request), now)) is not None:
+        return cached
+    generation = cache.generation
     async with uow.reading():
         page = await uow.professional_directory.page(where, viewer, request)
-    return evolve(page, items=[_public(entry, viewer) for entry in page.items])
+    page = evolve(page, items=[_public(entry, viewer) for entry in page.items])
+    if anonymous:
+        cache.put((where, request), page, generation, now)
+    return page
 
 
 async def get_professional(
