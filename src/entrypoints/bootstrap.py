@@ -173,7 +173,7 @@ def build_in_memory(
     )
     branding = Branding()
     realtime = realtime or build_realtime(None, clock, presence_grace_seconds=10)
-    subscriptions = _subscriptions(mailer, branding, clock, realtime.realtime)
+    subscriptions = _subscriptions(mailer, branding, clock, realtime.realtime, storage)
 
     def uow_factory() -> MemoryUnitOfWork:
         return MemoryUnitOfWork(store, subscriptions.handlers_of)
@@ -301,7 +301,7 @@ async def build(
             heartbeat_seconds=settings.ws_heartbeat_seconds,
         )
         closers.append(realtime.close)
-    subscriptions = _subscriptions(mailer, branding, clock, realtime.realtime)
+    subscriptions = _subscriptions(mailer, branding, clock, realtime.realtime, storage)
     sessions = session_factory(engine)
 
     def uow_factory() -> SqlAlchemyUnitOfWork:
@@ -409,7 +409,7 @@ def _command_handlers(
 
 
 def _subscriptions(
-    mailer: Mailer, branding: Branding, clock: Clock, realtime: Realtime
+    mailer: Mailer, branding: Branding, clock: Clock, realtime: Realtime, storage: FileStorage
 ) -> Subscriptions:
     """Every reaction to every event: each context's own handlers, then those across them."""
     subscriptions = Subscriptions()
@@ -419,7 +419,7 @@ def _subscriptions(
     )
     reports_handlers.subscribe(subscriptions, mailer=mailer, branding=branding)
     content_handlers.subscribe(subscriptions, mailer=mailer, branding=branding)
-    reactions.subscribe(subscriptions, clock=clock, branding=branding)
+    reactions.subscribe(subscriptions, clock=clock, branding=branding, storage=storage)
     search_indexing.subscribe(subscriptions)
     return subscriptions
 

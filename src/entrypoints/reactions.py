@@ -1,7 +1,8 @@
 """Reactions across contexts: one context's event, another context's use case.
 
-Contexts do not import each other, so the composition root subscribes these: each maps an
-event to a notification (``notifications.handlers.notify_when``).
+Contexts do not import each other, so the composition root subscribes these: most map an
+event to a notification (``notifications.handlers.notify_when``); the others call another
+context's use case with the event's ids.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 from alora_core.booking.bookings import events as booking
 from alora_core.booking.professionals.use_cases import refresh_search_name
 from alora_core.booking.reviews.events import ReviewCreated
-from alora_core.identity.events import EmailVerified, NewDeviceSignedIn, UserUpdated
+from alora_core.files.ports import FileStorage
+from alora_core.files.use_cases import purge_owner_files
+from alora_core.identity.events import EmailVerified, NewDeviceSignedIn, UserDeleted, UserUpdated
 from alora_core.notifications.commands import Notify
 from alora_core.notifications.handlers import notify_when
 from alora_core.notifications.model import zone
@@ -24,7 +27,9 @@ from alora_core.shared.mail import Branding
 MAX_DEVICE_CHARS = 200
 
 
-def subscribe(subscriptions: Subscriptions, *, clock: Clock, branding: Branding) -> None:
+def subscribe(
+    subscriptions: Subscriptions, *, clock: Clock, branding: Branding, storage: FileStorage
+) -> None:
     def welcome(event: EmailVerified) -> Notify:
         return Notify(
             recipient_id=event.user_id,
@@ -60,6 +65,12 @@ def subscribe(subscriptions: Subscriptions, *, clock: Clock, branding: Branding)
         lambda event, uow: refresh_search_name(event.user_id, uow),
         when=lambda event: "full_name" in event.fields,
     )
+
+    # A deleted account's file rows go with it (ON DELETE CASCADE); its bytes go here.
+    async def purge_deleted_owner(event: UserDeleted, uow: object) -> None:
+        await purge_owner_files(event.user_id, storage)
+
+    subscriptions.add(UserDeleted, "files.purge_deleted_owner", purge_deleted_owner)
     for event_type in BOOKING_NOTICES:
         for party in ("customer", "professional"):
             if event_type is booking.BookingRequested and party == "customer":

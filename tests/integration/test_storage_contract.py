@@ -23,7 +23,15 @@ from adapters.storage.local import LocalFileStorage
 from adapters.storage.s3 import S3FileStorage
 from alora_core.files.errors import StorageUnavailable
 from suites.storage_contract import *  # noqa: F403
-from suites.storage_contract import KEY, StorageUnderTest, chunks_of, read_all
+from suites.storage_contract import (
+    KEY,
+    NEIGHBOUR,
+    OWNER,
+    StorageUnderTest,
+    chunks_of,
+    owned_key,
+    read_all,
+)
 
 CREDENTIALS = {"access_key_id": "testing", "secret_access_key": "testing"}
 REGION = "us-east-1"
@@ -122,6 +130,8 @@ async def test_a_local_folder_that_cannot_be_written_is_unavailable(tmp_path: Pa
     with pytest.raises(StorageUnavailable):
         await storage.put(KEY, chunks_of(b"x"), "image/png")
     assert await storage.exists(KEY) is False
+    with pytest.raises(StorageUnavailable):
+        await storage.delete_owned(OWNER)
 
 
 async def test_a_local_read_keeps_its_content_when_the_key_is_deleted(tmp_path: Path) -> None:
@@ -133,6 +143,44 @@ async def test_a_local_read_keeps_its_content_when_the_key_is_deleted(tmp_path: 
     await storage.delete(KEY)
     rest = b"".join([chunk async for chunk in content])
     assert first + rest == data
+
+
+async def test_deleting_a_local_owner_removes_temporary_files_and_the_folder(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "files"
+    storage = LocalFileStorage(root)
+    await storage.put(KEY, chunks_of(b"x"), "image/png")
+    await storage.put(owned_key(NEIGHBOUR, 1), chunks_of(b"kept"), "image/png")
+    folder = root / str(OWNER)
+    (folder / f".{KEY.split('/')[1]}.0123456789abcdef.part").write_bytes(b"left by a crash")
+    (folder / "empty").mkdir()
+    assert await storage.delete_owned(OWNER) == 1  # temporary files are not counted
+    assert not folder.exists()
+    assert sorted(p.name for p in root.iterdir()) == [str(NEIGHBOUR)]
+
+
+async def test_deleting_a_local_owner_never_follows_links(tmp_path: Path) -> None:
+    root = tmp_path / "files"
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "file").write_bytes(b"not the storage's")
+    (outside / "folder" / "inner").write_bytes(b"not the storage's either")
+    storage = LocalFileStorage(root)
+    await storage.put(KEY, chunks_of(b"x"), "image/png")
+    folder = root / str(OWNER)
+    (folder / "to-file").symlink_to(outside / "file")
+    (folder / "to-folder").symlink_to(outside / "folder", target_is_directory=True)
+    (folder / "nested").mkdir()
+    (folder / "nested" / "to-folder").symlink_to(outside / "folder", target_is_directory=True)
+    assert await storage.delete_owned(OWNER) == 4  # the content and the three links
+    assert not folder.exists()
+    # The owner's folder itself a link: the link goes, what it points to stays.
+    (root / str(NEIGHBOUR)).symlink_to(outside, target_is_directory=True)
+    assert await storage.delete_owned(NEIGHBOUR) == 0
+    assert not (root / str(NEIGHBOUR)).is_symlink()
+    assert (outside / "file").read_bytes() == b"not the storage's"
+    assert (outside / "folder" / "inner").read_bytes() == b"not the storage's either"
 
 
 # --- S3 -----------------------------------------------------------------------------------------
@@ -167,6 +215,91 @@ async def test_s3_readiness_needs_the_bucket(s3_endpoint: str, bucket: str) -> N
         await missing.check()
 
 
+async def test_deleting_an_s3_owner_aborts_their_open_uploads(
+    s3_endpoint: str, s3: Any, bucket: str
+) -> None:
+    storage = S3FileStorage(bucket, endpoint_url=s3_endpoint, region=REGION, **CREDENTIALS)
+    s3.create_multipart_upload(Bucket=bucket, Key=KEY)
+    theirs = s3.create_multipart_upload(Bucket=bucket, Key=owned_key(NEIGHBOUR, 1))["UploadId"]
+    assert await storage.delete_owned(OWNER) == 0  # an unfinished upload is no content
+    uploads = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    assert [upload["UploadId"] for upload in uploads] == [theirs]
+
+
+async def test_s3_lists_and_deletes_an_owner_in_batches(
+    s3_endpoint: str, s3: Any, bucket: str
+) -> None:
+    client = boto3.session.Session().client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    calls: list[tuple[str, int]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == "DeleteObjects":
+            calls.append((model.name, len(params["Delete"]["Objects"])))
+        elif model.name == "ListObjectsV2":
+            calls.append((model.name, params.get("MaxKeys", 0)))
+
+    client.meta.events.register("provide-client-params.s3.*", record)
+    storage = S3FileStorage(bucket, delete_batch=3, client=client)
+    keys = [owned_key(OWNER, number) for number in range(7)]
+    for key in [*keys, owned_key(NEIGHBOUR, 1)]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    assert await storage.delete_owned(OWNER) == 7
+    deletes = [size for name, size in calls if name == "DeleteObjects"]
+    pages = [size for name, size in calls if name == "ListObjectsV2"]
+    assert deletes == [3, 3, 1]
+    assert pages == [3, 3, 3]  # pages of 3 keys: 3, 3 and the last 1
+    listed = s3.list_objects_v2(Bucket=bucket)
+    assert [found["Key"] for found in listed["Contents"]] == [owned_key(NEIGHBOUR, 1)]
+
+
+class FakeS3:
+    """Just enough of a boto3 S3 client for ``delete_owned``: ``keys`` listed a page at a time
+    (S3's 1000 at most), ``DeleteObjects`` recorded; ``refused`` keys fail to delete."""
+
+    def __init__(self, keys: list[str], refused: frozenset[str] = frozenset()) -> None:
+        self.keys = keys
+        self.refused = refused
+        self.batches: list[list[str]] = []
+
+    def get_paginator(self, operation: str) -> Any:
+        return self
+
+    def paginate(self, *, Bucket: str, Prefix: str, PaginationConfig: dict[str, int]) -> Any:
+        size = min(PaginationConfig["PageSize"], 1000)
+        owned = [key for key in self.keys if key.startswith(Prefix)]
+        for start in range(0, len(owned), size):
+            yield {"Contents": [{"Key": key} for key in owned[start : start + size]]}
+
+    def delete_objects(self, *, Bucket: str, Delete: dict[str, Any]) -> dict[str, Any]:
+        batch = [found["Key"] for found in Delete["Objects"]]
+        assert len(batch) <= 1000
+        self.batches.append(batch)
+        errors = [{"Key": key, "Code": "AccessDenied"} for key in batch if key in self.refused]
+        return {"Errors": errors} if errors else {}
+
+
+async def test_s3_deletes_more_than_a_thousand_objects_in_batches_of_a_thousand() -> None:
+    keys = [owned_key(OWNER, number) for number in range(2500)]
+    fake = FakeS3([*keys, owned_key(NEIGHBOUR, 1)])
+    storage = S3FileStorage("files", client=fake)
+    assert await storage.delete_owned(OWNER) == 2500
+    assert [len(batch) for batch in fake.batches] == [1000, 1000, 500]
+    assert [key for batch in fake.batches for key in batch] == keys
+
+
+async def test_an_s3_object_that_is_not_deleted_fails_the_deletion() -> None:
+    keys = [owned_key(OWNER, number) for number in range(3)]
+    storage = S3FileStorage("files", client=FakeS3(keys, refused=frozenset(keys[1:2])))
+    with pytest.raises(StorageUnavailable):
+        await storage.delete_owned(OWNER)
+
+
 async def test_an_unreachable_s3_is_unavailable() -> None:
     storage = S3FileStorage(
         "files", endpoint_url=f"http://127.0.0.1:{free_port()}", region=REGION, **CREDENTIALS
@@ -177,3 +310,5 @@ async def test_an_unreachable_s3_is_unavailable() -> None:
         await storage.open(KEY)
     with pytest.raises(StorageUnavailable):
         await storage.exists(KEY)
+    with pytest.raises(StorageUnavailable):
+        await storage.delete_owned(OWNER)

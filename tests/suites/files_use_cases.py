@@ -4,6 +4,10 @@ The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
 (tests/integration): each importing module provides the ``uow_factory`` fixture. The bytes go
 to an in-memory storage (the storages have their own contract suite); the metadata is what
 varies. Uploads are async iterators of chunks, as the HTTP layer hands them over.
+
+What follows a deleted account runs on the whole wiring instead, with its background jobs:
+each importing module also provides an ``alora`` fixture (``entrypoints.bootstrap``, jobs run
+inline, the storage it configures).
 """
 
 from __future__ import annotations
@@ -35,14 +39,19 @@ from alora_core.files.use_cases import (
     Download,
     FilesDeps,
     command_handlers,
+    purge_owner_files,
     upload_file,
 )
+from alora_core.identity.commands import DeleteUser
 from alora_core.identity.model import Role, User
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.events import DomainEvent
+from alora_core.shared.jobs import JobStats
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.pagination import PageRequest
+from entrypoints.bootstrap import Alora
+from suites.identity_use_cases import make_admin, register
 
 # Small files with real signatures: what browsers and phones upload, cut to the bone.
 JPEG = (
@@ -607,3 +616,35 @@ async def test_two_files_never_share_bytes(h: Harness) -> None:
     assert first.storage_key != second.storage_key
     await h.handle(c.DeleteFile(file_id=first.id, actor_id=ann, actor_is_admin=False))
     assert await h.download(second.id, ann) == PNG
+
+
+# --- a deleted account ----------------------------------------------------------------------------
+
+
+async def upload_as(alora: Alora, owner_id: uuid.UUID, data: bytes) -> StoredFile:
+    file: StoredFile = await alora.bus.handle(
+        c.UploadFile(owner_id=owner_id, content=chunks(data), filename="photo", public=False)
+    )
+    return file
+
+
+async def test_a_deleted_accounts_bytes_leave_the_storage(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    ann, bob = await register(alora, "ann"), await register(alora, "bob")
+    mine = [await upload_as(alora, ann.id, PNG), await upload_as(alora, ann.id, PDF)]
+    theirs = await upload_as(alora, bob.id, JPEG)
+    await alora.bus.handle(DeleteUser(actor=admin, user_id=ann.id))
+    for file in mine:  # the rows went with the account, the bytes with the job that followed
+        assert await alora.storage.exists(file.storage_key) is False
+        with pytest.raises(NotFound):
+            await alora.bus.handle(c.GetFile(file_id=file.id, actor_id=None, actor_is_admin=True))
+    assert await alora.job_stats() == JobStats(pending=0, oldest_pending_age_seconds=None, dead=0)
+    found: Download = await alora.bus.handle(
+        c.DownloadFile(file_id=theirs.id, actor_id=bob.id, actor_is_admin=False)
+    )
+    assert found.content is not None
+    try:
+        assert b"".join([chunk async for chunk in found.content]) == JPEG
+    finally:
+        await found.content.aclose()
+    assert await purge_owner_files(ann.id, alora.storage) == 0  # a repeated job finds nothing

@@ -3,7 +3,8 @@
 Runs against the in-memory storage, the local folder and an S3 bucket (moto's S3 server):
 ``tests/integration/test_storage_contract.py`` provides the ``subject`` fixture, a
 ``StorageUnderTest``. The use cases rely on these promises: puts are all or nothing and never
-visible half-done, reads stream, deletes are idempotent, a missing key is ``ContentMissing``.
+visible half-done, reads stream, deletes are idempotent, a missing key is ``ContentMissing``,
+and deleting an owner's contents removes theirs and nobody else's.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -21,6 +23,10 @@ from alora_core.files.ports import FileStorage
 
 KEY = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c.8f3a"
 OTHER_KEY = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d.77b1"
+OWNER = uuid.UUID(KEY.split("/")[0])
+"""The owner of ``KEY`` and ``OTHER_KEY``."""
+NEIGHBOUR = uuid.UUID("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5e")
+"""Another owner, whose id differs from ``OWNER``'s in the last character only."""
 
 
 @define
@@ -189,6 +195,59 @@ async def test_a_failed_put_keeps_other_keys(subject: StorageUnderTest) -> None:
     with pytest.raises(Refused):
         await subject.storage.put(KEY, failing_after(b"lost", Refused()), "image/png")
     assert await read_all(subject.storage, OTHER_KEY) == b"kept"
+
+
+# --- deleting an owner's contents -----------------------------------------------------------------
+
+
+def owned_key(owner: uuid.UUID, number: int) -> str:
+    return f"{owner}/0190a1b2-c3d4-7e5f-8a9b-{number:012x}.{number:04x}"
+
+
+async def test_deleting_an_owners_contents_removes_theirs_only(subject: StorageUnderTest) -> None:
+    storage = subject.storage
+    nested = f"{OWNER}/nested/deeper.1"
+    for key in (KEY, OTHER_KEY, nested):
+        await storage.put(key, chunks_of(b"mine"), "image/png")
+    kept = [owned_key(NEIGHBOUR, 1), f"{NEIGHBOUR}/{OWNER}.1", f"{OWNER}x/y.1"]
+    for key in kept:
+        await storage.put(key, chunks_of(key.encode()), "image/png")
+    assert await storage.delete_owned(OWNER) == 3
+    for key in (KEY, OTHER_KEY, nested):
+        assert await storage.exists(key) is False
+        with pytest.raises(ContentMissing):
+            await storage.open(key)
+    for key in kept:
+        assert await read_all(storage, key) == key.encode()
+
+
+async def test_deleting_an_owners_contents_is_idempotent(subject: StorageUnderTest) -> None:
+    storage = subject.storage
+    assert await storage.delete_owned(OWNER) == 0  # nothing was ever stored
+    await storage.put(KEY, chunks_of(b"x"), "image/png")
+    assert await storage.delete_owned(OWNER) == 1
+    assert await storage.delete_owned(OWNER) == 0
+    await storage.delete(KEY)  # a key deleted with its owner's contents is gone for good
+
+
+async def test_deleting_many_contents_of_an_owner_counts_them(subject: StorageUnderTest) -> None:
+    storage = subject.storage
+    keys = [owned_key(OWNER, number) for number in range(25)]
+    await asyncio.gather(*(storage.put(key, chunks_of(b"x"), "image/png") for key in keys))
+    await storage.put(owned_key(NEIGHBOUR, 0), chunks_of(b"kept"), "image/png")
+    assert await storage.delete_owned(OWNER) == len(keys)
+    assert not any(await asyncio.gather(*(storage.exists(key) for key in keys)))
+    assert await read_all(storage, owned_key(NEIGHBOUR, 0)) == b"kept"
+
+
+async def test_an_owner_may_store_again_after_their_contents_are_deleted(
+    subject: StorageUnderTest,
+) -> None:
+    await subject.storage.put(KEY, chunks_of(b"before"), "image/png")
+    await subject.storage.delete_owned(OWNER)
+    await subject.storage.put(OTHER_KEY, chunks_of(b"after"), "image/png")
+    assert await read_all(subject.storage, OTHER_KEY) == b"after"
+    assert await subject.storage.exists(KEY) is False
 
 
 # --- keys ---------------------------------------------------------------------------------------

@@ -66,6 +66,13 @@ class MemoryFileStorage:
     async def exists(self, key: str) -> bool:
         return key in self.objects
 
+    async def delete_owned(self, owner_id: uuid.UUID) -> int:
+        prefix = f"{owner_id}/"
+        owned = [key for key in self.objects if key.startswith(prefix)]
+        for key in owned:
+            del self.objects[key]
+        return len(owned)
+
 
 async def _chunks(content: bytes) -> AsyncGenerator[bytes, None]:
     for start in range(0, len(content), CHUNK_BYTES):

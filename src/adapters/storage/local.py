@@ -4,15 +4,22 @@ A key is a relative path under the folder. A put writes a hidden temporary file 
 target (``.<name>.<random>.part``), syncs it and renames it into place, so a reader sees the
 whole content or none, and a crash leaves at most a temporary file, never a partial one. All
 file-system work runs on worker threads, off the event loop.
+
+Deleting an owner's contents empties the owner's folder through folder descriptors (POSIX
+``dir_fd``), never following a link: a link is removed itself, and what it points to is left
+alone, so nothing outside the folder is touched.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import secrets
+import stat
 import threading
+import uuid
 from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -28,6 +35,8 @@ T = TypeVar("T")
 WRITE_BYTES = 1024 * 1024
 """Chunks are gathered up to this size before a write (fewer thread hops)."""
 _FILE_MODE = 0o640
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class LocalFileStorage:
@@ -69,6 +78,12 @@ class LocalFileStorage:
     async def exists(self, key: str) -> bool:
         return await _run(self.path(key).is_file)
 
+    async def delete_owned(self, owner_id: uuid.UUID) -> int:
+        """Empty and remove the folder ``<root>/<owner_id>``, temporary files included; the
+        count leaves out hidden (temporary) files. A folder a concurrent put has just written
+        in again is left with what that put wrote."""
+        return await _run(_delete_owned, self.root, str(owner_id))
+
     async def check(self) -> None:
         """Readiness: the folder exists (it is made) and this process may write in it."""
 
@@ -86,6 +101,66 @@ async def _run(work: Callable[..., T], *args: object, **kwargs: object) -> T:
         return await asyncio.to_thread(work, *args, **kwargs)
     except OSError as exc:
         raise _unavailable(exc) from exc
+
+
+def _delete_owned(root: Path, name: str) -> int:
+    try:
+        root_fd = os.open(root, _FOLDER_FLAGS)
+    except FileNotFoundError:
+        return 0
+    try:
+        try:
+            found = os.stat(name, dir_fd=root_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return 0
+        if stat.S_ISLNK(found.st_mode):
+            logger.warning("an owner's folder is a link; the link is removed, not followed")
+            _ignore_missing(os.unlink, name, dir_fd=root_fd)
+            return 0
+        if not stat.S_ISDIR(found.st_mode):
+            return 0  # a content under the key ``<owner id>``, not in the owner's folder
+        return _remove_folder(root_fd, name)
+    finally:
+        os.close(root_fd)
+
+
+def _remove_folder(parent_fd: int, name: str) -> int:
+    """Remove the folder ``name`` in ``parent_fd`` with everything in it; how many files that
+    are not hidden went. The folder is opened without following a link (a link swapped in
+    meanwhile fails the open); files and links in it are unlinked, never followed."""
+    try:
+        fd = os.open(name, _FOLDER_FLAGS | _NO_FOLLOW, dir_fd=parent_fd)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    try:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    removed += _remove_folder(fd, entry.name)
+                    continue
+                unlinked = _ignore_missing(os.unlink, entry.name, dir_fd=fd)
+                if unlinked and not entry.name.startswith("."):
+                    removed += 1
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(name, dir_fd=parent_fd)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    return removed
+
+
+def _ignore_missing(remove: Callable[..., None], *args: object, **kwargs: object) -> bool:
+    """``remove(*args, **kwargs)``; False when there was nothing to remove."""
+    try:
+        remove(*args, **kwargs)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _unavailable(exc: Exception) -> StorageUnavailable:

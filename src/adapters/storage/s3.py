@@ -3,7 +3,9 @@
 boto3 blocks, so every call runs on a worker thread (its clients are thread-safe). A put
 streams: up to ``part_bytes`` it is one ``PutObject``; beyond, a multipart upload sends each
 part as it fills up (one part in memory at a time) and is aborted when anything fails, so a
-key never holds part of a content. A read streams the object's body in chunks.
+key never holds part of a content. A read streams the object's body in chunks. Deleting an
+owner's contents lists the objects under their prefix a page at a time and deletes them in
+``DeleteObjects`` batches, then aborts the multipart uploads left open there.
 
 ``endpoint_url`` selects an S3-compatible service (path-style addressing, which they all
 understand); without credentials boto3 finds them itself (environment, profile, instance role).
@@ -14,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterable, Callable
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Any, TypeVar
 
 import boto3
@@ -31,7 +34,9 @@ T = TypeVar("T")
 
 PART_BYTES = 8 * 1024 * 1024
 """Size of a multipart upload's parts (S3 wants at least 5 MiB for all but the last)."""
-_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+DELETE_BATCH = 1000
+"""Keys per ``DeleteObjects`` request (S3 takes at most 1000) and per page of a listing."""
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchUpload"})
 
 
 class S3FileStorage:
@@ -44,10 +49,14 @@ class S3FileStorage:
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         part_bytes: int = PART_BYTES,
+        delete_batch: int = DELETE_BATCH,
         client: Any = None,
     ) -> None:
+        if not 1 <= delete_batch <= DELETE_BATCH:
+            raise ValueError(f"delete_batch must be between 1 and {DELETE_BATCH}")
         self.bucket = bucket
         self._part_bytes = part_bytes
+        self._delete_batch = delete_batch
         self._client = client or boto3.session.Session().client(
             "s3",
             endpoint_url=endpoint_url or None,
@@ -157,15 +166,65 @@ class S3FileStorage:
             return False
         return True
 
+    async def delete_owned(self, owner_id: uuid.UUID) -> int:
+        prefix = f"{owner_id}/"
+        removed = 0
+        pending: list[str] = []
+        async for page in self._pages("list_objects_v2", Prefix=prefix):
+            pending.extend(str(found["Key"]) for found in page.get("Contents", ()))
+            while len(pending) >= self._delete_batch:
+                removed += await self._delete_keys(pending[: self._delete_batch])
+                del pending[: self._delete_batch]
+        if pending:
+            removed += await self._delete_keys(pending)
+        async for page in self._pages("list_multipart_uploads", Prefix=prefix):
+            for upload in page.get("Uploads", ()):
+                with contextlib.suppress(_Missing):  # completed or aborted meanwhile
+                    await self._call(
+                        self._client.abort_multipart_upload,
+                        Bucket=self.bucket,
+                        Key=upload["Key"],
+                        UploadId=upload["UploadId"],
+                    )
+        return removed
+
+    async def _pages(self, operation: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
+        """The pages of a listing, each fetched on a worker thread."""
+        pages = iter(
+            self._client.get_paginator(operation).paginate(
+                Bucket=self.bucket,
+                PaginationConfig={"PageSize": self._delete_batch},
+                **kwargs,
+            )
+        )
+        while (page := await self._call(next, pages, None)) is not None:
+            yield page
+
+    async def _delete_keys(self, keys: list[str]) -> int:
+        """Delete up to ``DELETE_BATCH`` keys in one request; how many of them it removed (a
+        key deleted meanwhile is no error). Any other key it could not delete fails it all."""
+        done = await self._call(
+            self._client.delete_objects,
+            Bucket=self.bucket,
+            Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+        )
+        errors = list(done.get("Errors", ()))
+        failed = [error for error in errors if error.get("Code") not in _MISSING]
+        if failed:
+            raise _unavailable(
+                RuntimeError(f"{len(failed)} of {len(keys)} objects were not deleted: {failed[0]}")
+            )
+        return len(keys) - len(errors)
+
     async def check(self) -> None:
         """Readiness: the bucket exists and the credentials may use it."""
         await asyncio.to_thread(self._client.head_bucket, Bucket=self.bucket)
 
-    async def _call(self, method: Callable[..., T], **kwargs: Any) -> T:
+    async def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``method`` on a worker thread. A missing key raises ``_Missing``; any other failure
         ``StorageUnavailable`` (logged)."""
         try:
-            return await asyncio.to_thread(method, **kwargs)
+            return await asyncio.to_thread(method, *args, **kwargs)
         except ClientError as exc:
             if _error_code(exc) in _MISSING:
                 raise _Missing from exc

@@ -61,6 +61,13 @@ class FileStorage(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    async def delete_owned(self, owner_id: uuid.UUID) -> int:
+        """Remove every content under a key that starts with ``<owner_id>/`` (the keys
+        ``model.new_storage_key`` makes for that owner), with whatever unfinished puts left
+        there; how many contents were removed. Nothing there is no error (0): running it
+        again is harmless. Other owners' contents are untouched."""
+        ...
+
 
 class ContentSniffer(Protocol):
     def sniff(self, head: bytes) -> str | None:

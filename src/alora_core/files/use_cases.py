@@ -1,4 +1,5 @@
-"""Files' use cases: upload, replace, delete, read the metadata and download.
+"""Files' use cases: upload, replace, delete, read the metadata and download; and the purge of
+the bytes of an owner whose files' metadata is gone.
 
 Bytes and metadata live in two places that share no transaction, so every write keeps one
 order: the bytes go under a key no metadata names yet; then the metadata is committed; then the
@@ -256,6 +257,19 @@ async def download_file(cmd: c.DownloadFile, uow: FilesUnitOfWork, deps: FilesDe
             continue
     logger.error("a file's bytes are missing from the storage", extra={"file_id": str(file.id)})
     raise NotFound("the file's content is gone")
+
+
+async def purge_owner_files(owner_id: uuid.UUID, storage: FileStorage) -> int:
+    """Delete every content stored for ``owner_id``; how many there were. For an owner whose
+    files' metadata is gone already (a deleted account takes its file rows with it), so no
+    metadata is left naming missing bytes. Deleting nothing is fine, so running it again (a
+    job delivered twice) does no harm; a storage failure raises ``StorageUnavailable``."""
+    removed = await storage.delete_owned(owner_id)
+    logger.info(
+        "an owner's files were purged from the storage",
+        extra={"owner_id": str(owner_id), "removed": removed},
+    )
+    return removed
 
 
 # --- helpers ------------------------------------------------------------------------------------
