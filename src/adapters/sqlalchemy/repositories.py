@@ -8,11 +8,11 @@ filters, the same order (ties broken by id), the same pages.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.audit import audit_log_table
@@ -56,6 +56,28 @@ async def _page(
         statement = select(entity).where(*where).order_by(*order_by)
         rows = await uow.scalars(statement.offset(page.offset).limit(page.page_size))
     return Page(items=rows, total=total, page=page.page, page_size=page.page_size)
+
+
+async def windowed_page(
+    uow: SqlAlchemyUnitOfWork,
+    statement: Select[Any],
+    counting: Select[Any],
+    page: PageRequest,
+    item: Callable[[Row[Any]], T],
+) -> Page[T]:
+    """One page of ``statement``, which selects ``func.count().over().label("total")`` beside
+    its columns, so rows and total come in one query; ``counting`` runs only for a page past
+    the last row, where no row carries the total. ``item`` makes each row a read model."""
+    rows = (await uow.execute(statement.offset(page.offset).limit(page.page_size))).all()
+    if rows:
+        total = int(rows[0].total)
+    elif page.offset == 0:
+        total = 0
+    else:
+        total = int(await uow.scalar(counting) or 0)
+    return Page(
+        items=[item(row) for row in rows], total=total, page=page.page, page_size=page.page_size
+    )
 
 
 def _insert(uow: SqlAlchemyUnitOfWork, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.sqlalchemy.booking.professionals import _visible_to, professional_profiles_table
 from adapters.sqlalchemy.database import metadata
 from adapters.sqlalchemy.identity import users_table
+from adapters.sqlalchemy.repositories import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.favorites.queries import FavoriteEntry
 from alora_core.booking.professionals.queries import Viewer
@@ -113,23 +114,9 @@ class SqlFavorites:
             .select_from(_joined)
             .where(*conditions)
             .order_by(_f.created_at.desc(), _f.professional_id.desc())
-            .offset(page.offset)
-            .limit(page.page_size)
         )
-        rows = (await self._uow.execute(statement)).all()
-        if rows:
-            total = int(rows[0].total)
-        elif page.offset == 0:
-            total = 0
-        else:  # past the last page: no row carries the count
-            counting = select(func.count()).select_from(_joined).where(*conditions)
-            total = int(await self._uow.scalar(counting) or 0)
-        return Page(
-            items=[_entry(row) for row in rows],
-            total=total,
-            page=page.page,
-            page_size=page.page_size,
-        )
+        counting = select(func.count()).select_from(_joined).where(*conditions)
+        return await windowed_page(self._uow, statement, counting, page, _entry)
 
 
 def _entry(row: Row[Any]) -> FavoriteEntry:

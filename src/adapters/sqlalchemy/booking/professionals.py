@@ -46,6 +46,7 @@ from sqlalchemy.orm import Composite, Mapper
 
 from adapters.sqlalchemy.database import metadata
 from adapters.sqlalchemy.identity import _map_versioned, users_table
+from adapters.sqlalchemy.repositories import windowed_page
 from adapters.sqlalchemy.types import JsonOf, UtcDateTime
 from alora_core.booking.professionals.availability import Schedule
 from alora_core.booking.professionals.model import (
@@ -225,23 +226,9 @@ class SqlProfessionalDirectory:
             .select_from(_joined)
             .where(*conditions)
             .order_by(*_ORDER[where.sort])
-            .offset(page.offset)
-            .limit(page.page_size)
         )
-        rows = (await self._uow.execute(statement)).all()
-        if rows:
-            total = rows[0].total
-        elif page.offset == 0:
-            total = 0
-        else:  # past the last page: no row carries the count
-            counting = select(func.count()).select_from(_joined).where(*conditions)
-            total = int(await self._uow.scalar(counting) or 0)
-        return Page(
-            items=[_entry(row) for row in rows],
-            total=total,
-            page=page.page,
-            page_size=page.page_size,
-        )
+        counting = select(func.count()).select_from(_joined).where(*conditions)
+        return await windowed_page(self._uow, statement, counting, page, _entry)
 
     async def get(self, professional_id: uuid.UUID, viewer: Viewer) -> DirectoryEntry | None:
         statement = (

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
 from adapters.sqlalchemy.identity import _map_versioned, users_table
+from adapters.sqlalchemy.repositories import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.reviews.model import MAX_RATING, MIN_RATING, Review
 from alora_core.booking.reviews.queries import ReviewView, public_name
@@ -146,22 +147,10 @@ class SqlReviews:
             _with_author(select(Review, _AUTHOR_NAME, func.count().over().label("total")))
             .where(*where)
             .order_by(_r.created_at.desc(), _r.id.desc())
-            .offset(page.offset)
-            .limit(page.page_size)
         )
-        rows = (await self._uow.execute(statement)).all()
-        if rows:
-            total = int(rows[0].total)
-        elif page.offset == 0:
-            total = 0
-        else:  # past the last page: no row carries the count
-            counting = select(func.count()).select_from(reviews_table).where(*where)
-            total = int(await self._uow.scalar(counting) or 0)
-        return Page(
-            items=[_view(row.Review, row.author_name) for row in rows],
-            total=total,
-            page=page.page,
-            page_size=page.page_size,
+        counting = select(func.count()).select_from(reviews_table).where(*where)
+        return await windowed_page(
+            self._uow, statement, counting, page, lambda row: _view(row.Review, row.author_name)
         )
 
 

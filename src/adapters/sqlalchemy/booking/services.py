@@ -39,12 +39,15 @@ from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
 from adapters.sqlalchemy.identity import _map_versioned
+from adapters.sqlalchemy.repositories import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.catalog.queries import ServiceFilter, ServiceView
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
+
     from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 
 __all__ = ["SqlServices", "services_table"]
@@ -152,33 +155,24 @@ class SqlServices:
             select(*_VIEW_COLUMNS, func.count().over().label("total"))
             .where(*conditions)
             .order_by(_s.search_text, _s.id)  # by title, ignoring case and accents
-            .offset(page.offset)
-            .limit(page.page_size)
         )
-        rows = (await self._uow.execute(statement)).all()
-        if rows:
-            total = rows[0].total
-        elif page.offset == 0:
-            total = 0
-        else:  # past the last page: no row carries the count
-            counting = select(func.count()).select_from(services_table).where(*conditions)
-            total = int(await self._uow.scalar(counting) or 0)
-        items = [
-            ServiceView(
-                id=row.id,
-                title=row.title,
-                description=row.description,
-                category=row.category,
-                icon=row.icon,
-                color=row.color,
-                active=row.active,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                version=row.version,
-            )
-            for row in rows
-        ]
-        return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+        counting = select(func.count()).select_from(services_table).where(*conditions)
+        return await windowed_page(self._uow, statement, counting, page, _view)
+
+
+def _view(row: Row[Any]) -> ServiceView:
+    return ServiceView(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        category=row.category,
+        icon=row.icon,
+        color=row.color,
+        active=row.active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
 
 
 def _live(service: Service | None) -> Service | None:
