@@ -104,6 +104,7 @@ class Harness:
         services: tuple[uuid.UUID, ...] | None = None,
         rate: Money | None = Money(6000, "EUR"),
         buffer_minutes: int = 0,
+        slot_minutes: int = 60,
         timezone: str = "Europe/Berlin",
         **settings: Any,
     ) -> Actor:
@@ -123,7 +124,7 @@ class Harness:
         profile.set_hours(
             timezone=timezone,
             weekly=[DayHours(day, (TimeRange(9 * 60, 17 * 60),)) for day in WORKDAYS],
-            rules=BookingRules(buffer_minutes=buffer_minutes),
+            rules=BookingRules(buffer_minutes=buffer_minutes, slot_minutes=slot_minutes),
             now=now,
         )
         async with self.uow_factory() as uow:
@@ -364,7 +365,7 @@ async def test_only_verified_users_book_and_never_themselves(
         ({"minutes": 0}, "duration_minutes"),
         ({"minutes": -60}, "duration_minutes"),
         ({"minutes": 7}, "duration_minutes"),
-        ({"minutes": 50}, "duration_minutes"),
+        ({"minutes": 52}, "duration_minutes"),
         ({"minutes": 10**9}, "duration_minutes"),
         ({"address": "   "}, "address"),
         ({"address": "x" * 501}, "address"),
@@ -485,8 +486,17 @@ async def test_a_longer_duration_offers_the_starts_it_fits(
     assert starts(found) == [TUESDAY_9 + n * HOUR for n in range(7)]
     assert found.slots[-1].end == TUESDAY_9 + timedelta(hours=7, minutes=30)
     with pytest.raises(Invalid) as refused:
-        await slots(b, pro, duration_minutes=50, **window)
+        await slots(b, pro, duration_minutes=52, **window)
     assert [e.field for e in refused.value.errors] == ["duration_minutes"]
+
+
+async def test_any_slot_length_can_be_booked(b: Harness) -> None:
+    ana = await b.add_user("ana")
+    pro = await b.add_professional(slot_minutes=50)
+    found = await slots(b, pro, start_from=TUESDAY_9, start_to=TUESDAY_9 + 8 * HOUR)
+    assert [s.end - s.start for s in found.slots] == [timedelta(minutes=50)] * 9
+    booking = await b.book(ana, pro, found.slots[1].start, minutes=50)
+    assert booking.start == TUESDAY_9 + timedelta(minutes=50)
 
 
 async def test_the_slot_window_is_checked(b: Harness, people: tuple[Actor, Actor]) -> None:

@@ -483,10 +483,11 @@ def test_booking_duration() -> None:
     assert booking_duration(None, rules) == timedelta(minutes=20)
     assert booking_duration(20, rules) == timedelta(minutes=20)
     assert booking_duration(15, rules) == timedelta(minutes=15)
+    assert booking_duration(25, rules) == timedelta(minutes=25)
     assert booking_duration(720, rules) == timedelta(hours=12)
 
 
-@pytest.mark.parametrize("minutes", [0, -15, 10, 25, 735, 10**9])
+@pytest.mark.parametrize("minutes", [0, -15, 10, 22, 725, 10**9])
 def test_booking_duration_refuses(minutes: int) -> None:
     with pytest.raises(Invalid) as raised:
         booking_duration(minutes, BookingRules())

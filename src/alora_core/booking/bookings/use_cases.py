@@ -34,6 +34,7 @@ from alora_core.booking.bookings.queries import OpenSlots
 from alora_core.booking.professionals.availability import (
     Refusal,
     booking_duration,
+    duration_problem,
     open_slots,
     refusal,
 )
@@ -46,9 +47,6 @@ from alora_core.shared.pagination import Page, PageRequest
 
 T = TypeVar("T")
 
-MIN_DURATION_MINUTES = 15
-MAX_DURATION_MINUTES = 12 * 60
-DURATION_STEP_MINUTES = 15
 MAX_ADDRESS = 500
 MAX_NOTES = 2000
 MAX_REASON = 1000
@@ -97,19 +95,6 @@ def _reason(value: str) -> str:
     if error is not None:
         raise Invalid(error.message, [error])
     return text
-
-
-def _duration(minutes: int) -> FieldError | None:
-    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
-        return FieldError(
-            "duration_minutes",
-            f"must be {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes",
-        )
-    if minutes % DURATION_STEP_MINUTES:
-        return FieldError(
-            "duration_minutes", f"must be a multiple of {DURATION_STEP_MINUTES} minutes"
-        )
-    return None
 
 
 # --- shared steps -------------------------------------------------------------------------------
@@ -209,8 +194,8 @@ async def request_booking(
         raise Forbidden("verify your email address before booking")
     errors: list[FieldError] = []
     start = _utc(cmd.start, "start")
-    if (problem := _duration(cmd.duration_minutes)) is not None:
-        errors.append(problem)
+    if (duration_error := duration_problem(cmd.duration_minutes)) is not None:
+        errors.append(FieldError("duration_minutes", duration_error))
     address, problem = _text(cmd.address, "address", limit=MAX_ADDRESS, required=True)
     errors.extend([problem] if problem else [])
     notes, problem = _text(cmd.notes, "notes", limit=MAX_NOTES, required=False)

@@ -33,8 +33,10 @@ from alora_core.shared.errors import Invalid
 from alora_core.shared.ids import new_id
 
 MINUTES_PER_DAY = 24 * 60
-DURATION_STEP_MINUTES = 15
+MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 12 * 60
+DURATION_STEP_MINUTES = 5
+"""Bookings last a multiple of this; every slot length is one too."""
 
 
 class Weekday(enum.StrEnum):
@@ -123,20 +125,23 @@ class Refusal(enum.StrEnum):
     TAKEN = "taken"
 
 
-def booking_duration(minutes: int | None, rules: BookingRules) -> timedelta:
-    """How long a booking asked for ``minutes`` lasts; None means one slot.
+def duration_problem(minutes: int) -> str | None:
+    """Why a booking cannot last ``minutes``, or None: 15 minutes to 12 hours, in steps of 5
+    (so any professional's slot length is a possible duration)."""
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        return f"must be {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes"
+    if minutes % DURATION_STEP_MINUTES:
+        return f"must be a multiple of {DURATION_STEP_MINUTES} minutes"
+    return None
 
-    Any multiple of 15 minutes up to 12 hours is accepted, and so is the slot length itself;
-    anything else is ``Invalid`` (field ``duration_minutes``).
-    """
-    if minutes is None or minutes == rules.slot_minutes:
+
+def booking_duration(minutes: int | None, rules: BookingRules) -> timedelta:
+    """How long a booking asked for ``minutes`` lasts; None means one slot. ``Invalid``
+    (field ``duration_minutes``) for a duration no booking may have."""
+    if minutes is None:
         return timedelta(minutes=rules.slot_minutes)
-    if not 0 < minutes <= MAX_DURATION_MINUTES or minutes % DURATION_STEP_MINUTES:
-        raise Invalid.field(
-            "duration_minutes",
-            f"must be a multiple of {DURATION_STEP_MINUTES} minutes up to "
-            f"{MAX_DURATION_MINUTES} (12 hours), or the slot length ({rules.slot_minutes})",
-        )
+    if (problem := duration_problem(minutes)) is not None:
+        raise Invalid.field("duration_minutes", problem)
     return timedelta(minutes=minutes)
 
 

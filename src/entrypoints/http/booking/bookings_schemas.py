@@ -11,12 +11,10 @@ from msgspec import Meta
 
 from alora_core.booking.bookings.commands import ListedRole
 from alora_core.booking.bookings.model import Action, Booking, BookingStatus, Party, StatusChange
-from alora_core.booking.bookings.use_cases import (
+from alora_core.booking.bookings.use_cases import MAX_ADDRESS, MAX_NOTES, MAX_REASON
+from alora_core.booking.professionals.availability import (
     DURATION_STEP_MINUTES,
-    MAX_ADDRESS,
     MAX_DURATION_MINUTES,
-    MAX_NOTES,
-    MAX_REASON,
     MIN_DURATION_MINUTES,
 )
 from alora_core.shared.pagination import Page

@@ -21,6 +21,7 @@ from alora_core.booking.professionals import commands as c
 from alora_core.booking.professionals.availability import (
     DURATION_STEP_MINUTES,
     MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
     BookingRules,
     DateException,
     DayHours,
@@ -131,10 +132,12 @@ SlotsDuration = Annotated[
     int | None,
     QueryParameter(
         name="durationMinutes",
-        ge=DURATION_STEP_MINUTES,
+        ge=MIN_DURATION_MINUTES,
         le=MAX_DURATION_MINUTES,
+        multiple_of=DURATION_STEP_MINUTES,
         description=f"How long the booking lasts: the professional's slot length (default) or "
-        f"a multiple of {DURATION_STEP_MINUTES} minutes up to {MAX_DURATION_MINUTES}.",
+        f"a multiple of {DURATION_STEP_MINUTES} minutes from {MIN_DURATION_MINUTES} to "
+        f"{MAX_DURATION_MINUTES}.",
     ),
 ]
 
