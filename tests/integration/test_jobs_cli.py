@@ -98,3 +98,15 @@ def test_jobs_run_at_a_given_time(database: None, capsys: pytest.CaptureFixture[
     assert "deleted 0" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["jobs", "run", "session-cleanup", "--at", "tomorrow"])
+
+
+@pytest.mark.parametrize("command", [["jobs", "run", "session-cleanup"], ["search", "reindex"]])
+def test_commands_on_a_database_never_migrated_say_what_to_do(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ALORA_VAR_DIR", str(tmp_path / "var"))
+    assert main(command) == 2
+    assert "run `alora db upgrade`" in capsys.readouterr().err

@@ -163,6 +163,8 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
@@ -170,8 +172,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, CommandError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:
+        if not _missing_table(exc):
+            raise
+        print(
+            "error: the database is not migrated to this version of Alora: run `alora db upgrade`",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _missing_table(exc: Exception) -> bool:
+    """Whether the database says a table does not exist (SQLite, PostgreSQL)."""
+    message = str(getattr(exc, "orig", exc))
+    return "no such table" in message or ("relation" in message and "does not exist" in message)
 
 
 if __name__ == "__main__":
