@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from alora_core.shared.clock import SystemClock
 from entrypoints import bootstrap
-from entrypoints.cli.main import CommandError, Subparsers
+from entrypoints.cli.main import NOT_MIGRATED, CommandError, Subparsers, missing_table
 from entrypoints.scheduler import SCHEDULED_JOBS, Scheduler, run_scheduled
 from entrypoints.settings import load_settings
 
@@ -46,6 +46,8 @@ def run_job(args: argparse.Namespace) -> int:
     try:
         summary = asyncio.run(run())
     except Exception as exc:  # run_scheduled has logged the traceback
+        if missing_table(exc):
+            raise CommandError(NOT_MIGRATED) from None
         raise CommandError(f"{name} failed: {type(exc).__name__}: {exc}") from None
     print(summary)
     return 0

@@ -42,6 +42,9 @@ COMMAND_MODULES: list[str] = [
 APP_FACTORY = "entrypoints.http.app:create_app"
 
 
+NOT_MIGRATED = "the database is not migrated to this version of Alora: run `alora db upgrade`"
+
+
 class CommandError(Exception):
     """A failure to report as ``error: <message>`` with exit status 2."""
 
@@ -173,18 +176,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
-        if not _missing_table(exc):
+        if not missing_table(exc):
             raise
-        print(
-            "error: the database is not migrated to this version of Alora: run `alora db upgrade`",
-            file=sys.stderr,
-        )
+        print(f"error: {NOT_MIGRATED}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
 
 
-def _missing_table(exc: Exception) -> bool:
+def missing_table(exc: Exception) -> bool:
     """Whether the database says a table does not exist (SQLite, PostgreSQL)."""
     message = str(getattr(exc, "orig", exc))
     return "no such table" in message or ("relation" in message and "does not exist" in message)
