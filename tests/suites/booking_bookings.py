@@ -490,6 +490,24 @@ async def test_a_longer_duration_offers_the_starts_it_fits(
     assert [e.field for e in refused.value.errors] == ["duration_minutes"]
 
 
+async def test_with_no_notice_a_slot_starting_now_can_be_booked(b: Harness) -> None:
+    ana = await b.add_user("ana")
+    pro = await b.add_professional()
+    assert pro.user_id is not None
+    async with b.uow_factory() as uow:
+        profile = await uow.professionals.get(pro.user_id)
+        profile.set_hours(
+            timezone="UTC",
+            weekly=[DayHours(day, (TimeRange(0, 24 * 60),)) for day in Weekday],
+            rules=BookingRules(min_notice_minutes=0, slot_minutes=30),
+            now=NOW,
+        )
+        await uow.commit()
+    [first, *_] = (await slots(b, pro, start_from=NOW, start_to=NOW + HOUR)).slots
+    assert first.start == NOW  # 07:30, a slot start, offered with no notice
+    assert (await b.book(ana, pro, first.start)).start == NOW
+
+
 async def test_any_slot_length_can_be_booked(b: Harness) -> None:
     ana = await b.add_user("ana")
     pro = await b.add_professional(slot_minutes=50)

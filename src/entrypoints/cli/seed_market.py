@@ -451,7 +451,8 @@ class _Seeder:
         customer = self.users[visit.customer]
         pro = self.users[visit.pro]
         service = self.services[visit.service]
-        start_from = self.clock.now() + timedelta(days=visit.days)
+        # The request is made one STEP later (``_handle``): its start must still be ahead then.
+        start_from = self.clock.now() + STEP + timedelta(days=visit.days)
         open_slots = await self.bus.handle(
             bc.ListOpenSlots(
                 professional_id=pro,

@@ -132,7 +132,7 @@ async def _check_bookable(
     excluding: uuid.UUID | None = None,
 ) -> None:
     """``SlotUnavailable`` unless ``start`` is one of the professional's open slots now."""
-    if start <= now:
+    if start < now:
         raise SlotUnavailable(Refusal.TOO_SOON)
     if start - now > FURTHEST_START:
         raise SlotUnavailable(Refusal.BEYOND_HORIZON)
