@@ -94,17 +94,8 @@ def subscribe(
 # --- bookings: each change is told to the party who did not make it (both, when an
 # administrator or the system made it), in-app and by email as their booking setting allows.
 
-BookingChange = (
-    booking.BookingRequested
-    | booking.BookingConfirmed
-    | booking.BookingRejected
-    | booking.BookingCancelled
-    | booking.BookingRescheduled
-    | booking.BookingCompleted
-)
-
 # event -> (notification type, title for the customer, title for the professional)
-BOOKING_NOTICES: dict[type[BookingChange], tuple[str, str, str]] = {
+BOOKING_NOTICES: dict[type[booking.BookingEvent], tuple[str, str, str]] = {
     booking.BookingRequested: ("info", "Booking requested", "New booking request"),
     booking.BookingConfirmed: ("success", "Your booking is confirmed", "Booking confirmed"),
     booking.BookingRejected: ("warning", "Your booking was declined", "Booking declined"),
@@ -118,12 +109,12 @@ def _at(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _tells(event: BookingChange, party: str) -> bool:
+def _tells(event: booking.BookingEvent, party: str) -> bool:
     recipient = event.customer_id if party == "customer" else event.professional_id
     return event.actor_id != recipient
 
 
-def booking_notice(event: BookingChange, party: str) -> Notify:
+def booking_notice(event: booking.BookingEvent, party: str) -> Notify:
     kind, customer_title, professional_title = BOOKING_NOTICES[type(event)]
     to_customer = party == "customer"
     lines = [f"Booked time: {_at(event.start)} to {_at(event.end)}."]
