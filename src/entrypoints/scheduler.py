@@ -1,8 +1,9 @@
 """Scheduled jobs, and the scheduler that starts them on their cron schedules.
 
-``SCHEDULED_JOBS`` lists the jobs. Each one's ``run(alora, scheduled_for)`` does its work
-through the message bus and returns a one-line summary; ``run_scheduled`` runs one by name.
-Every job is idempotent: running it twice, or twice at once, does the work once.
+Each context's module declares its jobs (``ContextModule.jobs``); ``scheduled_jobs`` lists
+them all. Each one's ``run(alora, scheduled_for)`` does its work through the message bus and
+returns a one-line summary; ``run_scheduled`` runs one by name. Every job is idempotent:
+running it twice, or twice at once, does the work once.
 
 A ``Scheduler`` computes each job's next fire time from its cron expression (croniter, UTC;
 ``ALORA_CRON_<JOB>`` overrides the default) and hands due jobs to a ``dispatch`` function:
@@ -29,12 +30,11 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from croniter import croniter
 
-from alora_core.identity.commands import PurgeEndedSessions, PurgeExpiredCodes
-from alora_core.reports.commands import CreateActivityReport
 from alora_core.shared.clock import Clock
 
 if TYPE_CHECKING:
     from entrypoints.bootstrap import Alora
+    from entrypoints.modules.base import ContextModule
     from entrypoints.settings import Settings
 
 logger = logging.getLogger("alora.scheduler")
@@ -44,9 +44,6 @@ Dispatch = Callable[[str, datetime], Awaitable[None]]
 
 Wait = Callable[[asyncio.Event, float], Awaitable[None]]
 """``await wait(stop, seconds)``: return after ``seconds``, or sooner once ``stop`` is set."""
-
-STALE_PENDING_SECONDS = 300.0
-"""The outbox health check warns when a job has been pending longer than this."""
 
 MAX_SLEEP_SECONDS = 60.0
 """The scheduler looks at the wall clock at least this often: the event loop's monotonic
@@ -58,112 +55,19 @@ class ScheduledJob:
     name: str
     description: str
     run: Callable[[Alora, datetime], Awaitable[str]]
+    cron: str
+    """The default schedule (UTC); ``ALORA_CRON_<NAME>`` replaces it."""
 
 
-# --- the jobs ---------------------------------------------------------------------------------
-
-
-async def _otp_cleanup(alora: Alora, scheduled_for: datetime) -> str:
-    deleted = await alora.bus.handle(PurgeExpiredCodes())
-    return f"deleted {deleted} expired or used-up one-time code(s)"
-
-
-async def _session_cleanup(alora: Alora, scheduled_for: datetime) -> str:
-    deleted = await alora.bus.handle(PurgeEndedSessions())
-    return f"deleted {deleted} session(s) that ended more than a day ago"
-
-
-async def _activity_report(alora: Alora, scheduled_for: datetime) -> str:
-    day = scheduled_for.astimezone(UTC).date() - timedelta(days=1)
-    report = await alora.bus.handle(CreateActivityReport(day=day))
-    return (
-        f"activity report of {day.isoformat()}: {report.new_users} new account(s), "
-        f"{report.logins} sign-in(s), {report.notifications_sent} notification(s) sent"
-    )
-
-
-async def _outbox_health(alora: Alora, scheduled_for: datetime) -> str:
-    stats = await alora.job_stats()
-    age = stats.oldest_pending_age_seconds
-    summary = f"{stats.pending} pending job(s)"
-    if age is not None:
-        summary += f", the oldest waiting {age:.0f} s"
-    summary += f"; {stats.dead} dead job(s)"
-    stale = age is not None and age > STALE_PENDING_SECONDS
-    if stale or stats.dead:
-        logger.warning(
-            "background jobs need attention: %s",
-            summary,
-            extra={"pending": stats.pending, "oldest_pending_age": age, "dead": stats.dead},
-        )
-    return summary
-
-
-async def _held_emails(alora: Alora, scheduled_for: datetime) -> str:
-    from alora_core.notifications.commands import SendHeldEmails
-
-    sent = await alora.bus.handle(SendHeldEmails())
-    return f"sent {sent} held notification email(s)"
-
-
-async def _booking_completion(alora: Alora, scheduled_for: datetime) -> str:
-    from alora_core.booking.bookings.commands import CompleteFinishedBookings
-
-    command = CompleteFinishedBookings()
-    if alora.settings is not None:
-        grace = timedelta(minutes=alora.settings.booking_completion_grace_minutes)
-        command = CompleteFinishedBookings(grace=grace)
-    completed = await alora.bus.handle(command)
-    return f"completed {completed} booking(s) that ended more than {command.grace} ago"
-
-
-async def _booking_reminders(alora: Alora, scheduled_for: datetime) -> str:
-    from alora_core.booking.bookings.commands import SendBookingReminders
-
-    sent = await alora.bus.handle(SendBookingReminders())
-    return f"sent {sent} booking reminder(s)"
-
-
-SCHEDULED_JOBS: dict[str, ScheduledJob] = {
-    job.name: job
-    for job in (
-        ScheduledJob(
-            "otp-cleanup",
-            "Delete one-time codes that expired or were used up.",
-            _otp_cleanup,
-        ),
-        ScheduledJob(
-            "session-cleanup",
-            "Delete sessions that expired or were revoked more than a day ago.",
-            _session_cleanup,
-        ),
-        ScheduledJob(
-            "activity-report",
-            "Make the previous UTC day's activity report and email it to the administrators.",
-            _activity_report,
-        ),
-        ScheduledJob(
-            "outbox-health",
-            "Check that background jobs keep up and none are dead; warn in the log if not.",
-            _outbox_health,
-        ),
-        ScheduledJob(
-            "held-emails",
-            "Send the notification emails held back by quiet hours whose time has come.",
-            _held_emails,
-        ),
-        ScheduledJob(
-            "booking-completion",
-            "Complete confirmed bookings whose end is more than the grace period past.",
-            _booking_completion,
-        ),
-        ScheduledJob(
-            "booking-reminders",
-            "Remind customers and professionals of today's bookings, from 09:00 in their zone.",
-            _booking_reminders,
-        ),
-    )
-}
+def scheduled_jobs(modules: Iterable[ContextModule]) -> dict[str, ScheduledJob]:
+    """Every module's jobs, by name."""
+    jobs: dict[str, ScheduledJob] = {}
+    for module in modules:
+        for job in module.jobs:
+            if job.name in jobs:
+                raise ValueError(f"two scheduled jobs are called {job.name!r}")
+            jobs[job.name] = job
+    return jobs
 
 
 async def run_scheduled(alora: Alora, name: str, scheduled_for: datetime) -> str:
@@ -171,10 +75,11 @@ async def run_scheduled(alora: Alora, name: str, scheduled_for: datetime) -> str
 
     ``KeyError`` for an unknown name. The job's own errors propagate (after a log line).
     """
+    jobs = scheduled_jobs(alora.modules)
     try:
-        job = SCHEDULED_JOBS[name]
+        job = jobs[name]
     except KeyError:
-        raise KeyError(f"no scheduled job {name!r}; known: {', '.join(SCHEDULED_JOBS)}") from None
+        raise KeyError(f"no scheduled job {name!r}; known: {', '.join(jobs)}") from None
     started = time.perf_counter()
     extra = {"job": name, "scheduled_for": scheduled_for.isoformat()}
     try:
@@ -339,7 +244,8 @@ async def run_scheduler(
     in_process: InProcessDispatch | None = None
     if dispatch is None:
         dispatch = in_process = InProcessDispatch(alora)
-    scheduler = Scheduler(SCHEDULED_JOBS.values(), settings.cron, dispatch, alora.clock)
+    jobs = scheduled_jobs(alora.modules).values()
+    scheduler = Scheduler(jobs, settings.cron, dispatch, alora.clock)
     loop = asyncio.get_running_loop()
     signals = (signal.SIGTERM, signal.SIGINT) if handle_signals else ()
     for signum in signals:
@@ -366,7 +272,6 @@ async def run_scheduler(
 
 
 __all__ = [
-    "SCHEDULED_JOBS",
     "InProcessDispatch",
     "ScheduledJob",
     "Scheduler",
@@ -374,4 +279,5 @@ __all__ = [
     "next_fire_time",
     "run_scheduled",
     "run_scheduler",
+    "scheduled_jobs",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.database import create_engine
-from adapters.sqlalchemy.identity import devices_table
+from adapters.sqlalchemy.identity.tables import devices_table
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, session_factory
 from alora_core.identity.model import Device, Role, User
 

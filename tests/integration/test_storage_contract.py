@@ -18,10 +18,10 @@ from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 from process_support import free_port
 
-from adapters.memory.files import MemoryFileStorage
+from adapters.storage.memory import MemoryFileStorage
 from adapters.storage.local import LocalFileStorage
 from adapters.storage.s3 import S3FileStorage
-from alora_core.files.errors import StorageUnavailable
+from alora_core.shared.storage import StorageUnavailable
 from suites.storage_contract import *  # noqa: F403
 from suites.storage_contract import (
     KEY,

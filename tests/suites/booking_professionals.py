@@ -138,7 +138,7 @@ class Harness:
         """What the reviews part does for each review: a relative update of the counters."""
         uow = self.uow_factory()
         if isinstance(uow, MemoryUnitOfWork):
-            stored = uow.store.professional_profiles.rows[professional_id]
+            stored = uow.store.rows("professional_profiles")[professional_id]
             stored.review_count += len(ratings)
             stored.rating_total += sum(ratings)
             return

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from attrs import define, field
 
-from adapters.memory.files import MemoryFileStorage
+from adapters.storage.memory import MemoryFileStorage
 from adapters.storage.sniffing import FiletypeSniffer
 from alora_core.files import commands as c
 from alora_core.files.errors import (

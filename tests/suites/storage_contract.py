@@ -18,8 +18,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from attrs import define
 
-from alora_core.files.errors import ContentMissing
-from alora_core.files.ports import FileStorage
+from alora_core.shared.storage import ContentMissing
+from alora_core.shared.storage import FileStorage
 
 KEY = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c.8f3a"
 OTHER_KEY = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d.77b1"

@@ -43,6 +43,6 @@ def add_booking(store: MemoryStore) -> Callable[[uuid.UUID, str], Awaitable[None
             created_at=START,
             updated_at=START,
         )
-        store.bookings.rows[booking.id] = booking
+        store.rows("bookings")[booking.id] = booking
 
     return add

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from adapters.memory.files import MemoryFileStorage
+from adapters.storage.memory import MemoryFileStorage
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
 from alora_core.files import commands as c
-from alora_core.files.errors import StorageUnavailable
+from alora_core.shared.storage import StorageUnavailable
 from alora_core.identity.commands import DeleteUser
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.operations import ListDeadJobs, Operator, RetryDeadJob

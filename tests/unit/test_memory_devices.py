@@ -52,7 +52,7 @@ async def test_new_then_known_and_the_row_keeps_first_and_last_sight() -> None:
     assert await remember(store, user, PHONE, "10.0.0.1", NOW)
     assert not await remember(store, user, PHONE, "203.0.113.7", later)
     assert await remember(store, user, LAPTOP, "10.0.0.1", later)
-    (phone,) = [row for row in store.devices.rows.values() if row.device_hash == PHONE.hash]
+    (phone,) = [row for row in store.rows("devices").values() if row.device_hash == PHONE.hash]
     assert (phone.user_agent, phone.first_seen_at, phone.last_seen_at, phone.last_ip) == (
         PHONE.user_agent,
         NOW,
@@ -70,7 +70,7 @@ async def test_one_unit_of_work_sees_the_device_it_remembered_and_rollback_forge
         assert await uow.devices.remember(user.id, PHONE, "10.0.0.1", NOW)
         assert not await uow.devices.remember(user.id, PHONE, "10.0.0.2", NOW)
         assert await uow.devices.count(user.id) == 1
-    assert store.devices.rows == {}
+    assert store.rows("devices") == {}
 
 
 async def test_devices_go_with_their_user() -> None:
@@ -82,4 +82,4 @@ async def test_devices_go_with_their_user() -> None:
         assert loaded is not None
         await uow.users.delete(loaded)
         await uow.commit()
-    assert store.devices.rows == {}
+    assert store.rows("devices") == {}

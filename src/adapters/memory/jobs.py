@@ -15,7 +15,8 @@ from alora_core.shared.ids import new_id
 from alora_core.shared.jobs import DeadJob, Job, JobStats
 
 if TYPE_CHECKING:
-    from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
+    from adapters.memory.store import MemoryStore
+    from adapters.memory.uow import MemoryUnitOfWork
 
 
 @define

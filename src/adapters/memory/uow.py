@@ -4,6 +4,10 @@ Committed state lives in a ``MemoryStore``. A unit of work hands out copies, tra
 added and deleted, and on commit checks what the database would check (unique columns, optimistic
 version counters) before writing everything back at once. Commit has no ``await`` inside, so it is
 atomic under asyncio.
+
+This base class is every context's: the audit log and the job records. A context's unit of work
+subclasses it, declares its repositories (``adapters.repository``) and its ``tables``, which
+``register`` adds to a store.
 """
 
 from __future__ import annotations
@@ -12,112 +16,19 @@ import copy
 import uuid
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
-from attrs import define, field
+from attrs import define
 
-from adapters.memory.booking.bookings import (
-    MemoryBookingReminders,
-    MemoryBookings,
-    MemoryBusyTimes,
-)
-from adapters.memory.booking.favorites import MemoryFavorites
-from adapters.memory.booking.professionals import (
-    MemoryGalleryFiles,
-    MemoryProfessionalDirectory,
-    MemoryProfessionals,
-)
-from adapters.memory.booking.reviews import MemoryReviews
-from adapters.memory.booking.search import MemorySearchIndex
-from adapters.memory.booking.services import MemoryServices
-from adapters.memory.content import (
-    MemoryAboutPages,
-    MemoryContactMessages,
-    MemoryFaqs,
-    MemoryFeedback,
-)
-from adapters.memory.files import MemoryFiles
-from adapters.memory.jobs import MemoryJobRecords, OutboxRow, add_to_outbox
-from adapters.memory.notifications import MemoryNotifications, MemoryRecipients
-from alora_core.booking.bookings.ports import BookingReminders, Bookings, BusyTimes
-from alora_core.booking.catalog.ports import Services
-from alora_core.booking.favorites.ports import Favorites
-from alora_core.booking.professionals.ports import GalleryFiles, Profiles
-from alora_core.booking.professionals.queries import Directory
-from alora_core.booking.reviews.ports import Reviews
-from alora_core.booking.search.ports import SearchIndex
-from alora_core.content.ports import AboutPages, ContactMessages, Faqs, FeedbackEntries
-from alora_core.files.ports import Files
-from alora_core.identity.ports import Devices, OneTimeCodes, Sessions, Users
-from alora_core.notifications.ports import Notifications, Recipients
-from alora_core.reports.ports import ActivityFigures, ActivityReports, Admins
-from alora_core.reports.queries import PlatformFigureSource
-from alora_core.shared.audit import AuditLog
+from adapters.memory.audit import MemoryAuditLog
+from adapters.memory.jobs import MemoryJobRecords, add_to_outbox
+from adapters.memory.store import MemoryStore, TableSpec
+from adapters.repository import built_repositories, repository
 from alora_core.shared.errors import Conflict
 from alora_core.shared.events import DomainEvent, EventRecorder
-from alora_core.shared.jobs import DeadJob, JobRecords, jobs_for
+from alora_core.shared.jobs import jobs_for
 
-
-@define
-class Table:
-    """Rows by id, with the columns that must be unique (None never clashes)."""
-
-    unique: tuple[str, ...] = ()
-    rows: dict[uuid.UUID, Any] = field(factory=dict)
-
-
-@define
-class MemoryStore:
-    users: Table = field(factory=lambda: Table(unique=("email", "username", "phone")))
-    sessions: Table = field(factory=Table)
-    codes: Table = field(factory=Table)
-    devices: Table = field(factory=Table)
-    audit_log: Table = field(factory=Table)
-    notifications: Table = field(factory=Table)
-    reports: Table = field(factory=lambda: Table(unique=("day",)))
-    faqs: Table = field(factory=Table)
-    feedback: Table = field(factory=Table)
-    contact_messages: Table = field(factory=Table)
-    about_page: Table = field(factory=Table)
-    services: Table = field(factory=Table)
-    professional_profiles: Table = field(factory=Table)
-    bookings: Table = field(factory=Table)
-    booking_reminders: Table = field(factory=Table)
-    reviews: Table = field(factory=lambda: Table(unique=("booking_id",)))
-    favorites: Table = field(factory=Table)
-    search_documents: Table = field(factory=Table)
-    files: Table = field(factory=lambda: Table(unique=("storage_key",)))
-    refresh_tokens: dict[str, uuid.UUID] = field(factory=dict)
-    outbox: dict[uuid.UUID, OutboxRow] = field(factory=dict)
-    handled_events: set[tuple[str, uuid.UUID]] = field(factory=set)
-    dead_jobs: dict[uuid.UUID, DeadJob] = field(factory=dict)
-    cascades: dict[str, tuple[tuple[str, str], ...]] = field(
-        factory=lambda: {
-            "users": (
-                ("sessions", "user_id"),
-                ("codes", "user_id"),
-                ("devices", "user_id"),
-                ("notifications", "recipient_id"),
-                ("feedback", "user_id"),
-                ("contact_messages", "user_id"),
-                ("professional_profiles", "id"),
-                ("bookings", "customer_id"),
-                ("bookings", "professional_id"),
-                ("booking_reminders", "recipient_id"),
-                ("reviews", "professional_id"),
-                ("favorites", "user_id"),
-                ("favorites", "professional_id"),
-                ("files", "owner_id"),
-            )
-        }
-    )
-    set_null: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = field(
-        factory=lambda: {
-            # ON DELETE SET NULL: (child table, column naming the deleted row, columns set to
-            # None). A review outlives its author, and its booking, which goes with them.
-            "users": (("reviews", "author_id", ("author_id", "booking_id")),),
-        }
-    )
+__all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
 
 @define
@@ -128,63 +39,36 @@ class _Tracked:
 
 
 class MemoryUnitOfWork:
+    tables: ClassVar[tuple[TableSpec, ...]] = (TableSpec("audit_log"),)
+    """The tables this unit of work reads and writes; a subclass adds its context's."""
+
+    audit_log = repository(MemoryAuditLog)
+    jobs = repository(MemoryJobRecords)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "tables" in cls.__dict__:
+            cls.tables = MemoryUnitOfWork.tables + cls.__dict__["tables"]
+
+    @classmethod
+    def register(cls, store: MemoryStore) -> None:
+        """Add this unit of work's tables to ``store``."""
+        store.register(*cls.tables)
+
     def __init__(
         self,
         store: MemoryStore,
         handlers_of: Callable[[DomainEvent], list[str]] = lambda _event: [],
     ) -> None:
-        from adapters.memory.reports import (
-            MemoryActivityFigures,
-            MemoryActivityReports,
-            MemoryAdmins,
-            MemoryPlatformFigures,
-        )
-        from adapters.memory.repositories import (
-            MemoryAuditLog,
-            MemoryCodes,
-            MemoryDevices,
-            MemorySessions,
-            MemoryUsers,
-        )
-
         self.store = store
         self._handlers_of = handlers_of
         self._before_commit: list[Callable[[], None]] = []
         self._tracked: dict[tuple[str, uuid.UUID], _Tracked] = {}
         self._deleted: set[tuple[str, uuid.UUID]] = set()
         self._deleted_objects: list[EventRecorder] = []
-        self._new_tokens: dict[str, uuid.UUID] = {}
         self._on_commit: list[Callable[[], None]] = []
         self._events: list[DomainEvent] = []
         self._read_only = False
-        # Typed as the ports: protocol attributes are invariant, and this checks the match.
-        self.users: Users = MemoryUsers(self)
-        self.sessions: Sessions = MemorySessions(self)
-        self.codes: OneTimeCodes = MemoryCodes(self)
-        self.devices: Devices = MemoryDevices(self)
-        self.audit_log: AuditLog = MemoryAuditLog(self)
-        self.reports: ActivityReports = MemoryActivityReports(self)
-        self.activity_figures: ActivityFigures = MemoryActivityFigures(self)
-        self.platform_figures: PlatformFigureSource = MemoryPlatformFigures(self)
-        self.admins: Admins = MemoryAdmins(self)
-        self.jobs: JobRecords = MemoryJobRecords(self)
-        self.notifications: Notifications = MemoryNotifications(self)
-        self.recipients: Recipients = MemoryRecipients(self)
-        self.faqs: Faqs = MemoryFaqs(self)
-        self.feedback: FeedbackEntries = MemoryFeedback(self)
-        self.contact_messages: ContactMessages = MemoryContactMessages(self)
-        self.about: AboutPages = MemoryAboutPages(self)
-        self.services: Services = MemoryServices(self)
-        self.professionals: Profiles = MemoryProfessionals(self)
-        self.professional_directory: Directory = MemoryProfessionalDirectory(self)
-        self.gallery_files: GalleryFiles = MemoryGalleryFiles(self)
-        self.bookings: Bookings = MemoryBookings(self)
-        self.busy_times: BusyTimes = MemoryBusyTimes(self)
-        self.booking_reminders: BookingReminders = MemoryBookingReminders(self)
-        self.reviews: Reviews = MemoryReviews(self)
-        self.favorites: Favorites = MemoryFavorites(self)
-        self.search: SearchIndex = MemorySearchIndex(self)
-        self.files: Files = MemoryFiles(self)
 
     def reading(self) -> Self:
         self._read_only = True
@@ -218,7 +102,7 @@ class MemoryUnitOfWork:
             return None
         if key in self._tracked:
             return self._tracked[key].obj
-        stored = getattr(self.store, table).rows.get(row_id)
+        stored = self.store.rows(table).get(row_id)
         if stored is None:
             return None
         obj = copy.deepcopy(stored)
@@ -226,6 +110,7 @@ class MemoryUnitOfWork:
         return obj
 
     def add(self, table: str, obj: Any) -> None:
+        self.store.table(table)  # a typo fails here, not at commit
         self._tracked[(table, obj.id)] = _Tracked(table, obj, None)
         self._deleted.discard((table, obj.id))
 
@@ -237,7 +122,7 @@ class MemoryUnitOfWork:
 
     def scan(self, table: str, where: Callable[[Any], bool]) -> Iterator[Any]:
         """Rows matching ``where`` as this unit of work sees them (its own changes included)."""
-        rows = getattr(self.store, table).rows
+        rows = self.store.rows(table)
         seen: set[uuid.UUID] = set()
         for (name, row_id), tracked in list(self._tracked.items()):
             if name == table:
@@ -258,12 +143,6 @@ class MemoryUnitOfWork:
         """Run ``write`` against the store when this unit of work commits."""
         self._on_commit.append(write)
 
-    def remember_token(self, token_hash: str, session_id: uuid.UUID) -> None:
-        self._new_tokens[token_hash] = session_id
-
-    def session_id_for_token(self, token_hash: str) -> uuid.UUID | None:
-        return self._new_tokens.get(token_hash) or self.store.refresh_tokens.get(token_hash)
-
     # -- commit -------------------------------------------------------------------------------
 
     async def commit(self) -> None:
@@ -273,7 +152,7 @@ class MemoryUnitOfWork:
             check()
         changed = [t for t in self._tracked.values() if t.original is None or t.obj != t.original]
         for tracked in changed:
-            stored = getattr(self.store, tracked.table).rows.get(tracked.obj.id)
+            stored = self.store.rows(tracked.table).get(tracked.obj.id)
             if tracked.original is not None and (
                 stored is None or getattr(stored, "version", 0) != tracked.original.version
             ):
@@ -290,22 +169,23 @@ class MemoryUnitOfWork:
         add_to_outbox(self.store, jobs_for(events, self._handlers_of))
         self._events.extend(events)
         for table, row_id in self._deleted:
-            self._delete_with_cascade(table, row_id)
+            self.store.delete(table, row_id)
         for tracked in changed:
             if tracked.original is not None and hasattr(tracked.obj, "version"):
                 tracked.obj.version += 1
-            getattr(self.store, tracked.table).rows[tracked.obj.id] = copy.deepcopy(tracked.obj)
+            self.store.rows(tracked.table)[tracked.obj.id] = copy.deepcopy(tracked.obj)
             tracked.original = copy.deepcopy(tracked.obj)
-        self.store.refresh_tokens.update(self._new_tokens)
-        self._new_tokens.clear()
         for write in self._on_commit:
             write()
         self._on_commit.clear()
+        if self._deleted:
+            for forget in self.store.after_delete:
+                forget(self.store)
         self._deleted.clear()
 
     def _check_unique(self, changed: list[_Tracked]) -> None:
         for tracked in changed:
-            table = getattr(self.store, tracked.table)
+            table = self.store.table(tracked.table)
             for column in table.unique:
                 value = getattr(tracked.obj, column)
                 if value is None:
@@ -318,27 +198,13 @@ class MemoryUnitOfWork:
                     if getattr(current, column) == value:
                         raise Conflict(f"{column} is already in use", field=column)
 
-    def _delete_with_cascade(self, table: str, row_id: uuid.UUID) -> None:
-        getattr(self.store, table).rows.pop(row_id, None)
-        for child_table, column in self.store.cascades.get(table, ()):
-            rows = getattr(self.store, child_table).rows
-            for child_id in [i for i, row in rows.items() if getattr(row, column) == row_id]:
-                del rows[child_id]
-        for child_table, column, cleared in self.store.set_null.get(table, ()):
-            for row in getattr(self.store, child_table).rows.values():
-                if getattr(row, column) == row_id:
-                    for name in cleared:
-                        setattr(row, name, None)
-        if table == "sessions" or table == "users":
-            live = set(self.store.sessions.rows)
-            for token, session_id in list(self.store.refresh_tokens.items()):
-                if session_id not in live:
-                    del self.store.refresh_tokens[token]
-
     def _reset(self) -> None:
         self._tracked = {}
         self._deleted = set()
         self._deleted_objects = []
-        self._new_tokens = {}
         self._on_commit = []
         self._before_commit = []
+        for built in built_repositories(self):
+            reset = getattr(built, "reset", None)
+            if reset is not None:
+                reset()

@@ -12,8 +12,7 @@ the in-memory adapter fold: ``lower('ÁNGELA')`` is ``'ángela'``).
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,10 @@ __all__ = [
     "NAMING_CONVENTION",
     "SQLITE_BEGIN_OPTION",
     "SQLITE_PRAGMAS",
-    "TABLE_MODULES",
-    "UNMAPPED_NAMES",
+    "UNMAPPED",
     "async_url",
     "create_engine",
-    "import_all_tables",
+    "import_tables",
     "include_name",
     "metadata",
     "ping",
@@ -47,30 +45,10 @@ NAMING_CONVENTION: dict[str, str] = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-# Modules that define tables on ``metadata``. Add yours here; missing ones are skipped.
-TABLE_MODULES: tuple[str, ...] = (
-    "adapters.sqlalchemy.identity",
-    "adapters.sqlalchemy.audit",
-    "adapters.sqlalchemy.notifications",
-    "adapters.sqlalchemy.reports",
-    "adapters.sqlalchemy.jobs",
-    "adapters.sqlalchemy.booking.services",
-    "adapters.sqlalchemy.booking.professionals",
-    "adapters.sqlalchemy.booking.bookings",
-    "adapters.sqlalchemy.booking.reviews",
-    "adapters.sqlalchemy.booking.favorites",
-    "adapters.sqlalchemy.booking.search",
-    "adapters.sqlalchemy.content",
-    "adapters.sqlalchemy.files",
-)
-
-# Full-text search objects the migrations make beside the tables of ``metadata``: the SQLite
-# FTS5 table (and the shadow tables FTS5 keeps for it), the PostgreSQL tsvector column and its
-# GIN index. Schema comparisons skip them (``include_name``). Add yours here; a column is
-# written ``table.column``.
-UNMAPPED_NAMES: frozenset[str] = frozenset(
-    {"search_fts", "search_documents.tsv", "ix_search_documents_tsv"}
-)
+UNMAPPED: set[str] = set()
+"""Names schema comparisons skip (``include_name``): objects the migrations make beside the
+tables of ``metadata``, such as full-text indexes. A table module adds its own by defining
+``UNMAPPED_NAMES`` (a column is written ``table.column``); ``import_tables`` collects them."""
 _FTS5_SHADOW_SUFFIXES = ("_config", "_content", "_data", "_docsize", "_idx")
 
 # The async drivers we support, by backend; the first one is the default.
@@ -197,24 +175,28 @@ def _sqlite_lower(value: Any) -> Any:
 
 
 def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
-    """Alembic's ``include_name`` hook: False for ``UNMAPPED_NAMES`` and FTS5 shadow tables."""
+    """Alembic's ``include_name`` hook: False for ``UNMAPPED`` names and FTS5 shadow tables."""
     if name is None:
         return True
     if type_ == "column":
         name = f"{parent_names.get('table_name')}.{name}"
     elif type_ == "table" and any(
-        name.endswith(suffix) and name[: -len(suffix)] in UNMAPPED_NAMES
+        name.endswith(suffix) and name[: -len(suffix)] in UNMAPPED
         for suffix in _FTS5_SHADOW_SUFFIXES
     ):
         return False
-    return name not in UNMAPPED_NAMES
+    return name not in UNMAPPED
 
 
-def import_all_tables() -> MetaData:
-    """Import the modules in ``TABLE_MODULES`` that exist and return ``metadata``."""
-    for name in TABLE_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
+def import_tables(modules: Iterable[str]) -> MetaData:
+    """Import the modules that define tables on ``metadata`` (each context module lists its
+    own) and return ``metadata``. A module that cannot be imported is an error."""
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise LookupError(f"cannot import the table module {name!r}: {exc}") from exc
+        UNMAPPED.update(getattr(module, "UNMAPPED_NAMES", ()))
     return metadata
 
 

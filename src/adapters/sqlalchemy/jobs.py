@@ -41,7 +41,7 @@ from alora_core.shared.ids import new_id
 from alora_core.shared.jobs import DeadJob, Job, JobStats, jobs_for
 
 if TYPE_CHECKING:
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = ["SqlJobRecords", "SqlOutboxSource", "outbox_rows"]
 
@@ -108,7 +108,7 @@ def _insert_ignoring_duplicates(dialect: str) -> Any:
 class SqlJobRecords:
     """``uow.jobs`` on SQLAlchemy."""
 
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def claim(self, job: Job) -> bool:

@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.storage.keys import checked_key
 from adapters.storage.reading import ThreadedContent
-from alora_core.files.errors import ContentMissing, StorageUnavailable
+from alora_core.shared.storage import ContentMissing, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 

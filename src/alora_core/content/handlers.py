@@ -7,7 +7,7 @@ from functools import partial
 from alora_core.content.events import ContactReceived
 from alora_core.content.mails import contact_message_email
 from alora_core.content.ports import ContentUnitOfWork
-from alora_core.shared.jobs import Subscriptions
+from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.mail import Branding, Mailer
 
 
@@ -25,7 +25,7 @@ async def email_admins(
         await mailer.send(contact_message_email(message, email, branding, key))
 
 
-def subscribe(subscriptions: Subscriptions, *, mailer: Mailer, branding: Branding) -> None:
+def subscribe(subscriptions: ContextSubscriptions, *, mailer: Mailer, branding: Branding) -> None:
     """Subscribe the content context's handlers, bound to the mailer and branding."""
     subscriptions.add(
         ContactReceived,

@@ -71,10 +71,17 @@ class AdminEmails(Protocol):
 
 
 class ContentUnitOfWork(UnitOfWork, Protocol):
-    faqs: Faqs
-    feedback: FeedbackEntries
-    contact_messages: ContactMessages
-    about: AboutPages
+    @property
+    def faqs(self) -> Faqs: ...
+
+    @property
+    def feedback(self) -> FeedbackEntries: ...
+
+    @property
+    def contact_messages(self) -> ContactMessages: ...
+
+    @property
+    def about(self) -> AboutPages: ...
 
     @property
     def admins(self) -> AdminEmails: ...

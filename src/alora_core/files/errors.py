@@ -1,4 +1,4 @@
-"""Files' errors: the two ways an upload is refused, and a storage that cannot be reached."""
+"""Files' errors: the two ways an upload is refused."""
 
 from __future__ import annotations
 
@@ -21,14 +21,3 @@ class UnsupportedFileType(AloraError):
 
     code = "unsupported-media-type"
     title = "Unsupported media type"
-
-
-class StorageUnavailable(AloraError):
-    """The file storage failed or cannot be reached (HTTP 503); the cause is logged."""
-
-    code = "unavailable"
-    title = "Service unavailable"
-
-
-class ContentMissing(LookupError):
-    """Raised by a storage for a key that holds nothing. Never leaves the files context."""

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from attrs import frozen
 
 from alora_core.files import commands as c
-from alora_core.files.errors import ContentMissing, FileTooLarge, UnsupportedFileType
+from alora_core.files.errors import FileTooLarge, UnsupportedFileType
 from alora_core.files.model import (
     ACCEPTED_NAMES,
     ACCEPTED_TYPES,
@@ -33,11 +33,12 @@ from alora_core.files.model import (
     StoredFile,
     new_storage_key,
 )
-from alora_core.files.ports import Content, ContentSniffer, FileStorage, FilesUnitOfWork
+from alora_core.files.ports import ContentSniffer, FilesUnitOfWork
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from alora_core.shared.ids import new_id
+from alora_core.shared.storage import Content, ContentMissing, FileStorage
 
 logger = logging.getLogger(__name__)
 

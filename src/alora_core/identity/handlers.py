@@ -13,7 +13,7 @@ from alora_core.identity.events import (
     UserRegistered,
 )
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.shared.jobs import Subscriptions
+from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.mail import Branding, Mailer
 
 
@@ -57,7 +57,7 @@ async def password_changed_email(
         await mailer.send(mails.password_changed_message(event, user, branding))
 
 
-def subscribe(subscriptions: Subscriptions, *, mailer: Mailer, branding: Branding) -> None:
+def subscribe(subscriptions: ContextSubscriptions, *, mailer: Mailer, branding: Branding) -> None:
     """Subscribe identity's handlers, bound to the mailer and branding they send with."""
     add = subscriptions.add
     add(CodeIssued, "identity.code_email", partial(code_email, mailer=mailer, branding=branding))

@@ -149,10 +149,17 @@ class Devices(Protocol):
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):
-    users: Users
-    sessions: Sessions
-    codes: OneTimeCodes
-    devices: Devices
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def sessions(self) -> Sessions: ...
+
+    @property
+    def codes(self) -> OneTimeCodes: ...
+
+    @property
+    def devices(self) -> Devices: ...
 
 
 class PhoneNumbers(Protocol):

@@ -5,7 +5,7 @@ Each runs as a job inside an open unit of work, which the job runner commits aft
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -16,8 +16,9 @@ from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.notifications.use_cases import NotificationsDeps, add_notification, email_if_due
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import NotFound
-from alora_core.shared.jobs import EventHandler, Subscriptions
+from alora_core.shared.jobs import ContextSubscriptions, EventHandler
 from alora_core.shared.mail import Branding, Mailer
+from alora_core.shared.notices import NoticeRule
 from alora_core.shared.realtime import Realtime, user_topic
 
 
@@ -71,7 +72,7 @@ async def email(
 
 
 def subscribe(
-    subscriptions: Subscriptions,
+    subscriptions: ContextSubscriptions,
     *,
     realtime: Realtime,
     mailer: Mailer,
@@ -93,16 +94,30 @@ def subscribe(
     )
 
 
-def notify_when(to_notify: Callable[[Any], Notify | None], clock: Clock) -> EventHandler:
-    """A handler that turns another context's event into a notification, for the composition
-    root to subscribe (contexts do not import each other): ``to_notify`` maps the event to a
-    ``Notify`` (None: nothing to say). The notification is stored in the handler's unit of
-    work; nothing happens when its recipient no longer exists."""
+def deliver_notices(
+    subscriptions: ContextSubscriptions, rules: Iterable[NoticeRule], clock: Clock
+) -> None:
+    """Subscribe the delivery of every context's notices (``alora_core.shared.notices``): each
+    rule's notice is stored as a notification in the handler's unit of work; nothing happens
+    when its recipient no longer exists."""
+    for rule in rules:
+        subscriptions.add(rule.event, rule.handler, _delivery(rule, clock), when=rule.when)
 
+
+def _delivery(rule: NoticeRule, clock: Clock) -> EventHandler:
     async def handle(event: Any, uow: NotificationsUnitOfWork) -> None:
-        command = to_notify(event)
-        if command is None:
+        notice = rule.notice(event)
+        if notice is None:
             return
+        command = Notify(
+            recipient_id=notice.recipient_id,
+            type=notice.type,
+            title=notice.title,
+            body=notice.body,
+            link=notice.link,
+            data=notice.data,
+            email_kind=notice.email_kind,
+        )
         try:
             await add_notification(command, uow, clock)
         except NotFound:

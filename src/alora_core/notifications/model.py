@@ -8,11 +8,12 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from attrs import define, field, frozen
 
 from alora_core.notifications import events
+from alora_core.shared.clock import zone_or_utc
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
 
@@ -61,7 +62,7 @@ class Recipient:
         start, end = parse_hhmm(self.quiet_hours_start), parse_hhmm(self.quiet_hours_end)
         if start is None or end is None:
             return now
-        return end_of_quiet_hours(now, zone(self.timezone), start, end)
+        return end_of_quiet_hours(now, zone_or_utc(self.timezone), start, end)
 
 
 _PREFERENCE_OF: dict[EmailKind, Callable[[Recipient], bool]] = {
@@ -82,14 +83,6 @@ def parse_hhmm(value: str | None) -> time | None:
     """``"22:30"`` -> 22:30; None for None or anything that is not ``HH:MM``."""
     match = _HHMM.fullmatch(value or "")
     return time(int(match[1]), int(match[2])) if match else None
-
-
-def zone(name: str) -> ZoneInfo:
-    """The IANA zone ``name``; UTC when it is unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
-        return ZoneInfo("UTC")
 
 
 def in_quiet_hours(wall: time, start: time, end: time) -> bool:

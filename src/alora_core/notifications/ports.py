@@ -51,5 +51,8 @@ class Recipients(Protocol):
 
 
 class NotificationsUnitOfWork(UnitOfWork, Protocol):
-    notifications: Notifications
-    recipients: Recipients
+    @property
+    def notifications(self) -> Notifications: ...
+
+    @property
+    def recipients(self) -> Recipients: ...

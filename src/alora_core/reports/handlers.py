@@ -7,7 +7,7 @@ from functools import partial
 from alora_core.reports import mails
 from alora_core.reports.events import ActivityReported
 from alora_core.reports.ports import ReportsUnitOfWork
-from alora_core.shared.jobs import Subscriptions
+from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.mail import Branding, Mailer
 
 
@@ -23,7 +23,7 @@ async def email_admins(
         await mailer.send(mails.activity_report_message(event, email, branding))
 
 
-def subscribe(subscriptions: Subscriptions, *, mailer: Mailer, branding: Branding) -> None:
+def subscribe(subscriptions: ContextSubscriptions, *, mailer: Mailer, branding: Branding) -> None:
     """Subscribe the reports context's handlers, bound to the mailer and branding."""
     subscriptions.add(
         ActivityReported,

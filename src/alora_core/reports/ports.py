@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Protocol
 
 from alora_core.reports.model import ActivityCounts, ActivityReport
-from alora_core.reports.queries import PlatformFigureSource
 from alora_core.shared.uow import UnitOfWork
 
 
@@ -32,7 +31,11 @@ class Admins(Protocol):
 
 
 class ReportsUnitOfWork(UnitOfWork, Protocol):
-    reports: ActivityReports
-    activity_figures: ActivityFigures
-    admins: Admins
-    platform_figures: PlatformFigureSource
+    @property
+    def reports(self) -> ActivityReports: ...
+
+    @property
+    def activity_figures(self) -> ActivityFigures: ...
+
+    @property
+    def admins(self) -> Admins: ...

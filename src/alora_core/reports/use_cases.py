@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, timedelta
 from functools import partial
 from typing import Any
 
+from attrs import field, frozen
+
 from alora_core.reports.commands import CreateActivityReport, GetPlatformStatistics
 from alora_core.reports.model import ActivityReport, day_window
 from alora_core.reports.ports import ReportsUnitOfWork
-from alora_core.reports.queries import DayCount, PlatformStatistics
+from alora_core.reports.queries import PlatformStatistics, SectionCollector
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, Forbidden, Invalid
+from alora_core.shared.statistics import StatisticsWindow, newest
 
 STATISTICS_DAYS = 30
 MAX_RECENT = 50
 
 
 async def create_activity_report(
-    cmd: CreateActivityReport, uow: ReportsUnitOfWork, *, clock: Clock
+    cmd: CreateActivityReport, uow: ReportsUnitOfWork, deps: ReportsDeps
 ) -> ActivityReport:
     """Make the report of ``cmd.day``, or return the one made already (without side effects).
 
@@ -27,7 +30,7 @@ async def create_activity_report(
     and the loser returns the winner's report.
     """
     start, end = day_window(cmd.day)
-    now = clock.now()
+    now = deps.clock.now()
     if end > now:
         raise Invalid.field("day", "the day is not over yet")
     async with uow:
@@ -50,33 +53,29 @@ async def create_activity_report(
     return existing
 
 
+@frozen(kw_only=True)
+class ReportsDeps:
+    clock: Clock
+    statistics: Mapping[str, SectionCollector] = field(factory=dict)
+    """Every context's section of the admin statistics, by context."""
+
+
 async def get_platform_statistics(
-    cmd: GetPlatformStatistics, uow: ReportsUnitOfWork, *, clock: Clock
+    cmd: GetPlatformStatistics, uow: ReportsUnitOfWork, deps: ReportsDeps
 ) -> PlatformStatistics:
-    """The admin dashboard's figures, counted now (no cache: a handful of grouped queries)."""
+    """The admin dashboard's figures, counted now by each context (no cache: a handful of
+    grouped queries each)."""
     if not cmd.actor_is_admin:
         raise Forbidden("only administrators see the platform statistics")
     if not 0 <= cmd.recent <= MAX_RECENT:
         raise Invalid.field("recent", f"must be from 0 to {MAX_RECENT}")
-    now = clock.now()
+    now = deps.clock.now()
     today = now.astimezone(UTC).date()
-    days = [today - timedelta(days=back) for back in range(STATISTICS_DAYS - 1, -1, -1)]
-    since, _ = day_window(days[0])
-    async with uow.reading():
-        figures = await uow.platform_figures.collect(since, cmd.recent)
-    average = None
-    if figures.review_count:
-        average = round(figures.rating_total / figures.review_count, 2)
-    return PlatformStatistics(
-        generated_at=now,
-        users_by_role=figures.users_by_role,
-        bookings_by_status=figures.bookings_by_status,
-        bookings_per_day=[DayCount(day=d, count=figures.bookings_by_day.get(d, 0)) for d in days],
-        average_rating=average,
-        review_count=figures.review_count,
-        content=figures.content,
-        recent_activity=figures.recent[: cmd.recent],
-    )
+    days = tuple(today - timedelta(days=back) for back in range(STATISTICS_DAYS - 1, -1, -1))
+    window = StatisticsWindow(days=days, recent=cmd.recent)
+    sections = {name: await collect(window) for name, collect in deps.statistics.items()}
+    recent = newest((a for s in sections.values() for a in s.recent), cmd.recent)
+    return PlatformStatistics(generated_at=now, sections=sections, recent_activity=recent)
 
 
 USE_CASES: dict[type, Callable[..., Any]] = {
@@ -85,6 +84,6 @@ USE_CASES: dict[type, Callable[..., Any]] = {
 }
 
 
-def command_handlers(*, clock: Clock) -> dict[type, Callable[..., Any]]:
+def command_handlers(deps: ReportsDeps) -> dict[type, Callable[..., Any]]:
     """Each reports command bound to its use case and the context's dependencies."""
-    return {command: partial(use_case, clock=clock) for command, use_case in USE_CASES.items()}
+    return {command: partial(use_case, deps=deps) for command, use_case in USE_CASES.items()}

@@ -1,9 +1,10 @@
-"""The clock port: the core never reads the wall clock directly."""
+"""The clock port (the core never reads the wall clock directly), and IANA zones."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -28,3 +29,11 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; UTC when it is unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
+        return ZoneInfo("UTC")

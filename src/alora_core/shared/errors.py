@@ -81,3 +81,10 @@ class RateLimited(AloraError):
     def __init__(self, detail: str, retry_after_seconds: int) -> None:
         super().__init__(detail)
         self.retry_after_seconds = max(1, retry_after_seconds)
+
+
+class Unavailable(AloraError):
+    """Something Alora depends on failed or cannot be reached (HTTP 503); the cause is logged."""
+
+    code = "unavailable"
+    title = "Service unavailable"

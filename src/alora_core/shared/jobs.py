@@ -41,30 +41,31 @@ class Subscription:
     outbox rows and dead jobs, so renaming one orphans its pending jobs."""
     event: type[DomainEvent]
     handle: EventHandler
+    unit_of_work: Callable[[], Any]
+    """Makes the unit of work the handler runs in (its context's)."""
     when: Callable[[Any], bool] | None = None
 
 
 class Subscriptions:
-    """Which handlers react to which events. Adding a reaction is one ``add`` call."""
+    """Which handlers react to which events, each in its own context's unit of work.
+
+    A context subscribes through ``in_context(its unit of work)``; adding a reaction is then
+    one ``add`` call.
+    """
 
     def __init__(self) -> None:
         self._by_handler: dict[str, Subscription] = {}
         self._by_event: dict[str, list[str]] = defaultdict(list)
 
-    def add(
-        self,
-        event: type[DomainEvent],
-        handler: str,
-        handle: EventHandler,
-        *,
-        when: Callable[[Any], bool] | None = None,
-    ) -> None:
-        """Run ``handle`` for each ``event``; with ``when``, only for the events it accepts (the
-        others get no job at all)."""
-        if handler in self._by_handler:
-            raise ValueError(f"handler {handler!r} is subscribed already")
-        self._by_handler[handler] = Subscription(handler, event, handle, when)
-        self._by_event[event.name].append(handler)
+    def in_context(self, unit_of_work: Callable[[], Any]) -> ContextSubscriptions:
+        """Subscriptions whose handlers run in units of work from ``unit_of_work``."""
+        return ContextSubscriptions(self, unit_of_work)
+
+    def add(self, subscription: Subscription) -> None:
+        if subscription.handler in self._by_handler:
+            raise ValueError(f"handler {subscription.handler!r} is subscribed already")
+        self._by_handler[subscription.handler] = subscription
+        self._by_event[subscription.event.name].append(subscription.handler)
 
     def handlers_for(self, event_name: str) -> list[str]:
         return list(self._by_event.get(event_name, ()))
@@ -82,6 +83,26 @@ class Subscriptions:
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self._by_handler.values())
+
+
+class ContextSubscriptions:
+    """One context's view of ``Subscriptions``: its handlers run in its unit of work."""
+
+    def __init__(self, subscriptions: Subscriptions, unit_of_work: Callable[[], Any]) -> None:
+        self._subscriptions = subscriptions
+        self._unit_of_work = unit_of_work
+
+    def add(
+        self,
+        event: type[DomainEvent],
+        handler: str,
+        handle: EventHandler,
+        *,
+        when: Callable[[Any], bool] | None = None,
+    ) -> None:
+        """Run ``handle`` for each ``event``; with ``when``, only for the events it accepts (the
+        others get no job at all)."""
+        self._subscriptions.add(Subscription(handler, event, handle, self._unit_of_work, when))
 
 
 @frozen
@@ -182,6 +203,9 @@ async def run_job(
 ) -> str:
     """Run one job; ``attempt`` counts from 0. Returns ``done``, ``duplicate`` or ``dead``.
 
+    The handler runs in its subscription's unit of work; ``uow_factory`` makes the one that
+    buries a job (any unit of work has the job records).
+
     A failure raises (for the queue to retry later) until the last attempt, where the job is
     buried instead. A job for an unknown handler or an unreadable event is buried at once.
     """
@@ -192,7 +216,7 @@ async def run_job(
         await _bury(job, f"cannot run this job: {exc!r}", attempt + 1, uow_factory, clock)
         return "dead"
     try:
-        async with uow_factory() as uow:
+        async with subscription.unit_of_work() as uow:
             if not await uow.jobs.claim(job):
                 await uow.commit()
                 return "duplicate"

@@ -1,4 +1,5 @@
-"""The message bus: routes each command to its use case.
+"""The message bus: routes each command to its use case, with a unit of work of the use case's
+context.
 
 Events the use case raised are in the outbox by the time it returns (the unit of work wrote
 them in its transaction); ``on_events`` then tells the background machinery they are there.
@@ -26,22 +27,31 @@ class UnknownCommand(LookupError):
 
 
 class MessageBus:
-    def __init__(
-        self,
-        uow_factory: Callable[[], UnitOfWork],
-        command_handlers: Mapping[type, CommandHandler],
-        on_events: EventsCommitted | None = None,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._command_handlers = dict(command_handlers)
+    def __init__(self, on_events: EventsCommitted | None = None) -> None:
+        self._routes: dict[type, tuple[CommandHandler, Callable[[], UnitOfWork]]] = {}
         self._on_events = on_events
+
+    def register(
+        self, handlers: Mapping[type, CommandHandler], unit_of_work: Callable[[], UnitOfWork]
+    ) -> None:
+        """Route each command of ``handlers`` to its use case, run with a fresh unit of work
+        from ``unit_of_work``. A command routed already is an error."""
+        for command, handler in handlers.items():
+            if command in self._routes:
+                raise ValueError(f"{command.__name__} has a handler already")
+            self._routes[command] = (handler, unit_of_work)
+
+    @property
+    def commands(self) -> Mapping[type, CommandHandler]:
+        """Each routed command's use case."""
+        return {command: handler for command, (handler, _) in self._routes.items()}
 
     async def handle(self, command: object) -> Any:
         try:
-            handler = self._command_handlers[type(command)]
+            handler, unit_of_work = self._routes[type(command)]
         except KeyError:
             raise UnknownCommand(type(command).__name__) from None
-        uow = self._uow_factory()
+        uow = unit_of_work()
         try:
             return await handler(command, uow)
         finally:

@@ -22,8 +22,11 @@ from alora_core.shared.uow import UnitOfWork
 
 
 class OperationsUnitOfWork(UnitOfWork, Protocol):
-    jobs: JobRecords
-    audit_log: AuditLog
+    @property
+    def jobs(self) -> JobRecords: ...
+
+    @property
+    def audit_log(self) -> AuditLog: ...
 
 
 @frozen(kw_only=True)

@@ -16,7 +16,8 @@ class UnitOfWork(Protocol):
     the adapters implement all of them on one object.
     """
 
-    audit_log: AuditLog
+    @property
+    def audit_log(self) -> AuditLog: ...
 
     def reading(self) -> Self:
         """This unit of work for one read-only transaction: ``async with uow.reading():``.

@@ -9,18 +9,20 @@ from datetime import UTC, datetime
 from alora_core.shared.clock import SystemClock
 from entrypoints import bootstrap
 from entrypoints.cli.main import NOT_MIGRATED, CommandError, Subparsers, missing_table
-from entrypoints.scheduler import SCHEDULED_JOBS, Scheduler, run_scheduled
+from entrypoints.modules import MODULES
+from entrypoints.scheduler import Scheduler, run_scheduled, scheduled_jobs
 from entrypoints.settings import load_settings
 
 
 def list_jobs(args: argparse.Namespace) -> int:
     settings = load_settings()
     clock = SystemClock()
-    scheduler = Scheduler(SCHEDULED_JOBS.values(), settings.cron, _no_dispatch, clock)
+    jobs = scheduled_jobs(MODULES)
+    scheduler = Scheduler(jobs.values(), settings.cron, _no_dispatch, clock)
     rows = [("JOB", "SCHEDULE (UTC)", "NEXT RUN (UTC)", "WHAT IT DOES")]
     for name, next_time, cron in scheduler.upcoming(clock.now()):
         shown = next_time.strftime("%Y-%m-%d %H:%M")
-        rows.append((name, cron, shown, SCHEDULED_JOBS[name].description))
+        rows.append((name, cron, shown, jobs[name].description))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
@@ -30,8 +32,9 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 def run_job(args: argparse.Namespace) -> int:
     name: str = args.name
-    if name not in SCHEDULED_JOBS:
-        raise CommandError(f"no job {name!r}; the jobs are: {', '.join(SCHEDULED_JOBS)}")
+    jobs = scheduled_jobs(MODULES)
+    if name not in jobs:
+        raise CommandError(f"no job {name!r}; the jobs are: {', '.join(jobs)}")
     scheduled_for: datetime | None = args.at
     settings = load_settings()
 
@@ -73,7 +76,9 @@ def register(subparsers: Subparsers) -> None:
     parser = commands.add_parser("list", help="list the jobs, their schedules and next runs")
     parser.set_defaults(handler=list_jobs)
     parser = commands.add_parser("run", help="run one job now and print what it did")
-    parser.add_argument("name", metavar="NAME", help=f"one of: {', '.join(SCHEDULED_JOBS)}")
+    parser.add_argument(
+        "name", metavar="NAME", help=f"one of: {', '.join(scheduled_jobs(MODULES))}"
+    )
     parser.add_argument(
         "--at",
         type=_utc_time,

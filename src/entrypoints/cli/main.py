@@ -2,7 +2,8 @@
 
 Each command module exposes ``register(subparsers)``, which adds its subcommands with
 ``parser.set_defaults(handler=...)``; a handler takes the parsed arguments and returns an exit
-code. To add a module, add its name to ``COMMAND_MODULES``.
+code. The platform's command modules are in ``COMMAND_MODULES``; a context adds its own
+through its module (``ContextModule.cli``).
 
 A ``SettingsError`` (or another ``CommandError``) anywhere in a handler prints
 ``error: <message>`` to stderr and exits with status 2, without a traceback.
@@ -21,6 +22,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from entrypoints.modules import MODULES
+from entrypoints.modules.base import resolve
 from entrypoints.settings import SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -30,13 +33,11 @@ else:
 
 Handler = Callable[[argparse.Namespace], int]
 
-# Modules with a ``register(subparsers)`` function, besides this one. One line per module.
+# The platform's modules with a ``register(subparsers)`` function, besides this one.
 COMMAND_MODULES: list[str] = [
-    "entrypoints.cli.users",
     "entrypoints.cli.seed",
     "entrypoints.cli.background",
     "entrypoints.cli.jobs",
-    "entrypoints.cli.search",
 ]
 
 APP_FACTORY = "entrypoints.http.app:create_app"
@@ -83,19 +84,43 @@ def serve(args: argparse.Namespace) -> int:
 # --- db ----------------------------------------------------------------------------------------
 
 
-def db_upgrade(args: argparse.Namespace) -> int:
-    from adapters.sqlalchemy.database import async_url, safe_url
-    from adapters.sqlalchemy.migrate import upgrade
+def _database_url() -> str:
+    from adapters.sqlalchemy.database import async_url
 
     settings = load_settings()
     try:
         async_url(settings.database_url)
     except ValueError as exc:
         raise CommandError(f"ALORA_DATABASE_URL is invalid: {exc}") from None
+    return settings.database_url
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from adapters.sqlalchemy.database import safe_url
+    from entrypoints.migrations import upgrade
+
+    url = _database_url()
     _show_alembic_progress()
-    heads = asyncio.run(upgrade(settings.database_url, args.revision))
-    where = safe_url(settings.database_url)
-    print(f"Database {where} is at revision {', '.join(heads) or '(none: no migrations yet)'}")
+    heads = asyncio.run(upgrade(url, args.revision))
+    print(
+        f"Database {safe_url(url)} is at revision {', '.join(heads) or '(none: no migrations yet)'}"
+    )
+    return 0
+
+
+def db_revision(args: argparse.Namespace) -> int:
+    from entrypoints.migrations import revision
+
+    url = _database_url()
+    try:
+        written = asyncio.run(revision(url, args.message, args.context))
+    except LookupError as exc:
+        raise CommandError(str(exc)) from None
+    for path in written:
+        print(
+            f"Wrote {path}: review it before committing (autogenerate misses renames, "
+            "server defaults and PostgreSQL exclusion constraints)"
+        )
     return 0
 
 
@@ -138,8 +163,22 @@ def register(subparsers: Subparsers) -> None:
     db = subparsers.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="commands", metavar="COMMAND", required=True)
     upgrade = db_commands.add_parser("upgrade", help="migrate ALORA_DATABASE_URL to the latest")
-    upgrade.add_argument("revision", nargs="?", default="head", help="target (default: head)")
+    upgrade.add_argument(
+        "revision", nargs="?", default="heads", help="target (default: heads, every branch's)"
+    )
     upgrade.set_defaults(handler=db_upgrade)
+    revision = db_commands.add_parser(
+        "revision",
+        help="write a migration from the tables' changes (compared with ALORA_DATABASE_URL, "
+        "migrated first)",
+    )
+    revision.add_argument("-m", "--message", required=True, help="what changed, e.g. 'add tags'")
+    revision.add_argument(
+        "--context",
+        metavar="NAME",
+        help="the context whose own branch gets it (default: the platform's chain)",
+    )
+    revision.set_defaults(handler=db_revision)
 
     parser = subparsers.add_parser("openapi", help="print the OpenAPI document (JSON)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
@@ -155,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     register(subparsers)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    for module in MODULES:
+        if module.cli is not None:
+            resolve(module.cli)(subparsers)
     return parser
 
 

@@ -1,135 +1,75 @@
-"""``alora seed demo``: verified users of each role and a live marketplace around them.
+"""``alora seed demo``: a live demo, each context seeding its part in the registry's order.
 
-The users are an administrator, three customers and five professionals; the marketplace
-(``seed_market``) is a services catalog, the professionals' profiles and weekly hours in two
-time zones, bookings in every status, reviews, a few FAQ entries and the about page.
+Identity makes verified users of each role (an administrator, three customers and five
+professionals); content its FAQ and about page; booking a marketplace around the users (see
+``seed_market``). Each module names its part (``ContextModule.seed``): ``async def seed(demo)``
+returns what it made, as lines to print.
 
 Everything goes through the message bus, as the API would do it, on a clock the seed controls:
 it starts two weeks ago, so that some bookings have taken place and been reviewed, and ends at
 the real time for the bookings still ahead. No email leaves the process: the mailer keeps them
 in memory, and every job the seed causes runs before it returns.
 
-Safe to run again: accounts that already exist are left as they are, and the marketplace is
-skipped once its services are in the catalog.
+Safe to run again: what exists already is left as it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import uuid
+from datetime import UTC, datetime, timedelta
+
+from attrs import define, field
 
 from adapters.memory.mail import MemoryMailer
-from alora_core.identity import commands as c
-from alora_core.identity.model import Role
 from alora_core.shared.clock import FixedClock
-from alora_core.shared.errors import Conflict
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
-from entrypoints.cli import seed_market
 from entrypoints.cli.main import Subparsers
+from entrypoints.modules import MODULES
+from entrypoints.modules.base import resolve
 from entrypoints.settings import load_settings
 
 DEMO_PASSWORD = "alora demo password"
-
-DEMO_USERS = (
-    ("Ada Customer", "ada", "customer", "+1 415 555 0101"),
-    ("Ben Customer", "ben", "customer", "+1 415 555 0102"),
-    ("Cleo Customer", "cleo", "customer", "+1 415 555 0103"),
-    ("Dan Plumber", "dan", "professional", "+1 415 555 0201"),
-    ("Eva Electrician", "eva", "professional", "+1 415 555 0202"),
-    ("Finn Painter", "finn", "professional", "+1 415 555 0203"),
-    ("Gia Gardener", "gia", "professional", "+1 415 555 0204"),
-    ("Lou Locksmith", "lou", "professional", "+1 415 555 0205"),
-)
-DEMO_ADMIN = ("Root Admin", "admin", "admin@demo.alora.local")
+HISTORY = timedelta(days=14)
+"""How long ago the demo starts."""
 
 
-async def seed_demo() -> tuple[list[str], list[str]]:
-    """Seed the configured database: the accounts created, and what the marketplace got."""
+@define
+class Demo:
+    """What the seeds share: the composed Alora, the clock they drive, the mailer that keeps
+    the demo's emails, and the demo accounts' ids by username (identity's seed fills it)."""
+
+    alora: Alora
+    clock: FixedClock
+    mailer: MemoryMailer
+    accounts: dict[str, uuid.UUID] = field(factory=dict)
+
+
+def history_start() -> datetime:
+    """When the demo starts: ``HISTORY`` ago, on the hour."""
+    return (datetime.now(UTC) - HISTORY).replace(minute=0, second=0, microsecond=0)
+
+
+async def seed_demo() -> list[str]:
+    """Seed the configured database; what each context made, as lines to print."""
     mailer = MemoryMailer()  # codes are read here and used at once; no demo mail is sent
-    clock = FixedClock(seed_market.history_start())
+    clock = FixedClock(history_start())
     alora = await bootstrap.build(load_settings(), clock=clock, mailer=mailer, inline_jobs=True)
+    demo = Demo(alora, clock, mailer)
+    lines: list[str] = []
     try:
-        created = await _seed_users(alora, mailer)
-        accounts = await _account_ids(alora)
-        await _verify_leftovers(alora, accounts)
-        market = await seed_market.seed_market(alora, clock, accounts)
+        for module in MODULES:
+            if module.seed is not None:
+                lines.extend(await resolve(module.seed)(demo))
     finally:
         await alora.aclose()
-    return created, market
-
-
-async def _seed_users(alora: Alora, mailer: MemoryMailer) -> list[str]:
-    created: list[str] = []
-    try:
-        name, username, email = DEMO_ADMIN
-        await alora.bus.handle(
-            c.CreateAdmin(full_name=name, username=username, email=email, password=DEMO_PASSWORD)
-        )
-        created.append(f"admin         {username:<6} {email}")
-    except Conflict:
-        pass
-    for full_name, username, role, phone in DEMO_USERS:
-        email = f"{username}@demo.alora.local"
-        try:
-            await alora.bus.handle(
-                c.RegisterUser(
-                    full_name=full_name,
-                    username=username,
-                    email=email,
-                    phone=phone,
-                    password=DEMO_PASSWORD,
-                    role=role,
-                )
-            )
-        except Conflict:
-            continue
-        code = re.search(r"\b(\d{6})\b", mailer.to(email)[-1].text)
-        assert code is not None
-        await alora.bus.handle(c.VerifyEmail(email=email, code=code.group(1)))
-        created.append(f"{role:<13} {username:<6} {email}")
-    return created
-
-
-async def _account_ids(alora: Alora) -> dict[str, uuid.UUID]:
-    """The demo accounts' ids by username, the administrator's included."""
-    usernames = [DEMO_ADMIN[1], *(username for _, username, _, _ in DEMO_USERS)]
-    ids: dict[str, uuid.UUID] = {}
-    async with alora.uow_factory().reading() as uow:
-        for username in usernames:
-            user = await uow.users.find_by_username(username)
-            if user is None:
-                raise RuntimeError(f"the demo user {username!r} is missing")
-            ids[username] = user.id
-    return ids
-
-
-async def _verify_leftovers(alora: Alora, accounts: dict[str, uuid.UUID]) -> None:
-    """Verify demo accounts left unverified by an interrupted earlier run (their codes are gone),
-    as an administrator would."""
-    admin = c.Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN)
-    async with alora.uow_factory().reading() as uow:
-        unverified = [
-            user_id
-            for user_id in accounts.values()
-            if (user := await uow.users.get(user_id)) is not None and not user.email_verified
-        ]
-    for user_id in unverified:
-        await alora.bus.handle(
-            c.AdminUpdateUser(actor=admin, user_id=user_id, changes={"email_verified": True})
-        )
+    return lines
 
 
 def demo(args: argparse.Namespace) -> int:
-    created, market = asyncio.run(seed_demo())
-    if created:
-        print("Created (all verified), password " + repr(DEMO_PASSWORD) + ":")
-        print("\n".join("  " + line for line in created))
-    else:
-        print("The demo users already exist.")
-    print("\n".join(market))
+    print("\n".join(asyncio.run(seed_demo())))
     return 0
 
 

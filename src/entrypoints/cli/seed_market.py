@@ -11,7 +11,8 @@ the booking under way (it starts about an hour before the real time), then comes
 real time for the bookings still ahead. Each start is one of the professional's open slots
 (``ListOpenSlots``) when it is booked.
 
-This module is a helper of ``entrypoints.cli.seed``, not a command module.
+The booking module's part of ``alora seed demo`` (``seed_market``), and the content module's
+(``seed_content``); neither is a command module.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ from alora_core.identity import commands as ic
 from alora_core.identity.model import Role
 from alora_core.shared.clock import FixedClock
 from entrypoints.bootstrap import Alora
+from entrypoints.cli.seed import Demo
 
-HISTORY = timedelta(days=14)
-"""How long ago the marketplace opens."""
 STEP = timedelta(minutes=1)
 """How far the clock moves between two actions, so that they happen in order."""
 CATCH_UP = timedelta(minutes=30)
@@ -303,20 +303,15 @@ ABOUT = AboutContent(
 )
 
 
-def history_start() -> datetime:
-    """When the demo marketplace opens: ``HISTORY`` ago, on the hour."""
-    return (datetime.now(UTC) - HISTORY).replace(minute=0, second=0, microsecond=0)
-
-
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-async def seed_market(alora: Alora, clock: FixedClock, users: Mapping[str, uuid.UUID]) -> list[str]:
+async def seed_market(demo: Demo) -> list[str]:
     """Build the marketplace unless its services exist; what was made, as lines to print."""
-    lines = await _seed_content(alora, users[ADMIN])
+    alora, clock, users = demo.alora, demo.clock, demo.accounts
     if await _catalog_seeded(alora):
-        return ["The demo marketplace already exists.", *lines]
+        return ["The demo marketplace already exists."]
     seeder = _Seeder(alora, clock, users)
     await seeder.open_market()
     past = [await seeder.follow(visit, await seeder.book(visit)) for visit in PAST]
@@ -340,17 +335,18 @@ async def seed_market(alora: Alora, clock: FixedClock, users: Mapping[str, uuid.
         f"{len(SERVICES)} services, {len(PROS)} professionals ({zones}), "
         f"{len(made)} bookings ({by_status}), {len(reviews)} reviews"
     )
-    return ["Marketplace: " + summary, *lines]
+    return ["Marketplace: " + summary]
 
 
 async def _catalog_seeded(alora: Alora) -> bool:
-    async with alora.uow_factory().reading() as uow:
+    async with alora.units_of_work["booking"]().reading() as uow:
         taken = await uow.services.titles_in_use([title_key(s.title) for s in SERVICES])
     return bool(taken)
 
 
-async def _seed_content(alora: Alora, admin_id: uuid.UUID) -> list[str]:
+async def seed_content(demo: Demo) -> list[str]:
     """The FAQ (when it is empty) and the about page (when there is none)."""
+    alora, admin_id = demo.alora, demo.accounts[ADMIN]
     made = []
     faqs = await alora.bus.handle(content.ListFaqs(include_inactive=True, actor_is_admin=True))
     if not faqs:

@@ -11,12 +11,13 @@ from alora_core.identity.commands import CreateAdmin
 from alora_core.shared.errors import Conflict, Invalid
 from entrypoints import bootstrap
 from entrypoints.cli.main import CommandError, Subparsers
+from entrypoints.modules.identity import IdentitySettings
 from entrypoints.settings import load_settings
 
 
 def create_admin(args: argparse.Namespace) -> int:
     settings = load_settings()
-    password = args.password or settings.admin_password
+    password = args.password or settings.of(IdentitySettings).admin_password
     if not password:
         if not sys.stdin.isatty():
             raise CommandError("give --password, set ALORA_ADMIN_PASSWORD, or run in a terminal")

@@ -12,51 +12,41 @@ Handlers get ``alora`` and ``settings`` by dependency injection, and the caller 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.types import ControllerRouterHandler
 
 from alora_core.shared.clock import SystemClock
+from alora_core.shared.errors import AloraError
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import auth_dependencies
 from entrypoints.http.base import ReadinessCheck, build_litestar
-from entrypoints.http.booking.bookings import ROUTE_HANDLERS as BOOKING_ROUTES
-from entrypoints.http.booking.favorites import ROUTE_HANDLERS as FAVORITE_ROUTES
-from entrypoints.http.booking.professionals import ROUTE_HANDLERS as PROFESSIONAL_ROUTES
-from entrypoints.http.booking.reviews import ROUTE_HANDLERS as REVIEW_ROUTES
-from entrypoints.http.booking.search import ROUTE_HANDLERS as SEARCH_ROUTES
-from entrypoints.http.booking.services import ROUTE_HANDLERS as SERVICE_ROUTES
-from entrypoints.http.content import ROUTE_HANDLERS as CONTENT_ROUTES
-from entrypoints.http.files import ROUTE_HANDLERS as FILE_ROUTES
-from entrypoints.http.identity import ROUTE_HANDLERS as IDENTITY_ROUTES
-from entrypoints.http.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
-from entrypoints.http.operations import ROUTE_HANDLERS as OPERATIONS_ROUTES
 from entrypoints.http.realtime import ROUTE_HANDLERS as REALTIME_ROUTES
 from entrypoints.http.realtime import RealtimeHub
-from entrypoints.http.reports import ROUTE_HANDLERS as REPORT_ROUTES
 from entrypoints.logging import configure_logging
+from entrypoints.modules import MODULES, ContextModule
+from entrypoints.modules.base import resolve
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, load_settings
 
-ROUTE_HANDLERS = [
-    *IDENTITY_ROUTES,
-    *NOTIFICATION_ROUTES,
-    *OPERATIONS_ROUTES,
-    *REPORT_ROUTES,
-    *REALTIME_ROUTES,
-    *BOOKING_ROUTES,
-    *SERVICE_ROUTES,
-    *PROFESSIONAL_ROUTES,
-    *REVIEW_ROUTES,
-    *FAVORITE_ROUTES,
-    *SEARCH_ROUTES,
-    *CONTENT_ROUTES,
-    *FILE_ROUTES,
-]
+
+def route_handlers(modules: Sequence[ContextModule]) -> list[ControllerRouterHandler]:
+    """The platform's routes (the WebSocket gateway) and every module's."""
+    handlers: list[ControllerRouterHandler] = [*REALTIME_ROUTES]
+    for module in modules:
+        if module.routes is not None:
+            found = resolve(module.routes)
+            handlers.extend(found(modules) if callable(found) else found)
+    return handlers
+
+
+def problem_statuses(modules: Sequence[ContextModule]) -> dict[type[AloraError], int]:
+    return {error: status for module in modules for error, status in module.problems.items()}
 
 
 def provide_alora(state: State) -> Alora:
@@ -74,20 +64,24 @@ def provide_settings(state: State) -> Settings:
 def create_app(settings: Settings | None = None, *, alora: Alora | None = None) -> Litestar:
     """The Alora API; with no ``alora`` given it builds one from ``settings`` at start-up."""
     if settings is None:
-        settings = (alora.settings if alora is not None else None) or load_settings()
+        settings = alora.settings if alora is not None else load_settings()
+    modules = alora.modules if alora is not None else MODULES
+    routes = route_handlers(modules)
+    statuses = problem_statuses(modules)
     dependencies = {
         "alora": Provide(provide_alora, sync_to_thread=False),
         "settings": Provide(provide_settings, sync_to_thread=False),
         **auth_dependencies(),
     }
     if alora is not None:
-        hub = RealtimeHub(alora.realtime, settings)
+        hub = RealtimeHub(alora.realtime, settings, modules)
         app = build_litestar(
             settings,
-            route_handlers=ROUTE_HANDLERS,
+            route_handlers=routes,
             dependencies=dependencies,
             lifespan=[hub.lifespan],
             readiness_checks=lambda: alora.readiness_checks,
+            problem_statuses=statuses,
         )
     else:
         configure_logging(settings.log_level, settings.log_format)
@@ -99,13 +93,14 @@ def create_app(settings: Settings | None = None, *, alora: Alora | None = None) 
             heartbeat_seconds=settings.ws_heartbeat_seconds,
         )
         started = _Started(settings, realtime)
-        hub = RealtimeHub(realtime, settings)
+        hub = RealtimeHub(realtime, settings, modules)
         app = build_litestar(
             settings,
-            route_handlers=ROUTE_HANDLERS,
+            route_handlers=routes,
             dependencies=dependencies,
             lifespan=[started.lifespan, hub.lifespan],
             readiness_checks=started.readiness_checks,
+            problem_statuses=statuses,
         )
     app.state.realtime_hub = hub
     app.state.settings = settings

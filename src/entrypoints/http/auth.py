@@ -44,6 +44,7 @@ from alora_core.shared.ratelimit import Limit
 from entrypoints.bootstrap import Alora
 from entrypoints.http.client import client_ip
 from entrypoints.logging import set_user_id
+from entrypoints.modules.identity import IdentitySettings
 from entrypoints.settings import Settings
 
 ACCESS_COOKIE = "alora_access"
@@ -177,7 +178,9 @@ def _cookie(key: str, value: str, path: str, max_age: int, settings: Settings) -
 
 def auth_cookies(result: LoginResult, settings: Settings) -> list[Cookie]:
     """The access and refresh cookies for a login or refresh."""
-    refresh_seconds = int(timedelta(days=settings.refresh_token_days).total_seconds())
+    refresh_seconds = int(
+        timedelta(days=settings.of(IdentitySettings).refresh_token_days).total_seconds()
+    )
     return [
         _cookie(ACCESS_COOKIE, result.access_token, "/", result.expires_in, settings),
         _cookie(
@@ -217,7 +220,7 @@ async def auth_rate_limit(
     settings = app_state_settings(connection)
     alora = app_state_alora(connection)
     ip = client_ip(connection, settings.trust_forwarded)
-    limit = Limit(settings.auth_rate_per_minute, timedelta(minutes=1))
+    limit = Limit(settings.of(IdentitySettings).auth_rate_per_minute, timedelta(minutes=1))
     wait = await alora.limiter.hit(f"http:auth:ip:{ip}", limit)
     if wait is not None:
         raise RateLimited("too many requests to the sign-in routes; try again later", wait)

@@ -27,6 +27,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 from litestar.typing import FieldDefinition
 
+from alora_core.shared.errors import AloraError
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -77,6 +78,7 @@ def build_litestar(
     on_shutdown: Sequence[LifespanHook] | None = None,
     lifespan: Sequence[Lifespan] | None = None,
     readiness_checks: ReadinessChecks,
+    problem_statuses: Mapping[type[AloraError], int] | None = None,
 ) -> Litestar:
     """The API app: ``route_handlers`` under the paths they declare, plus health and schema routes.
 
@@ -88,7 +90,8 @@ def build_litestar(
     and for 413 when it takes a body; a handler's own ``responses=`` win over these defaults.
     A success status that carries no body (204, 304) is documented without content, a body the
     handler defaults (``data: JSONBody[X | None] = None``) as optional, and a request schema
-    that rejects unknown fields with ``additionalProperties: false``.
+    that rejects unknown fields with ``additionalProperties: false``. ``problem_statuses``: the
+    HTTP statuses of the contexts' own errors.
     """
     app = Litestar(
         route_handlers=[*route_handlers, *_health_handlers(readiness_checks)],
@@ -96,7 +99,7 @@ def build_litestar(
         on_startup=on_startup,
         on_shutdown=on_shutdown,
         lifespan=lifespan,
-        exception_handlers=exception_handlers(),
+        exception_handlers=exception_handlers(problem_statuses),
         cors_config=_cors_config(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=_openapi_config(),

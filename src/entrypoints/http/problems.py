@@ -1,14 +1,16 @@
 """RFC 9457 problem details: every error the API answers, mapped to a status in this one module.
 
 Domain errors (``alora_core.shared.errors``) keep their own ``code``/``title``/``detail``; framework
-errors get a status-based code. ``type`` is always ``PROBLEM_TYPE_BASE + code``.
+errors get a status-based code. ``type`` is always ``PROBLEM_TYPE_BASE + code``. The shared
+errors' statuses are here; a context maps its own errors through its module
+(``ContextModule.problems``), and ``exception_handlers`` takes them all.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,6 @@ from litestar.exceptions import (
 from litestar.openapi import ResponseSpec
 from litestar.params import ParameterKwarg
 
-from alora_core.files.errors import FileTooLarge, StorageUnavailable, UnsupportedFileType
 from alora_core.shared.errors import (
     AloraError,
     Conflict,
@@ -33,6 +34,7 @@ from alora_core.shared.errors import (
     NotFound,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 from entrypoints.http.schemas import FieldProblem, Problem
 from entrypoints.logging import request_id_var
@@ -72,16 +74,14 @@ _STATUS_PROBLEMS: dict[int, tuple[str, str, str]] = {
     503: ("unavailable", "Service unavailable", "The service is temporarily unavailable."),
 }  # fmt: skip
 
-_DOMAIN_STATUS: dict[type[AloraError], int] = {
+SHARED_STATUSES: dict[type[AloraError], int] = {
     Invalid: 422,
     NotFound: 404,
     Conflict: 409,
     Forbidden: 403,
     Unauthenticated: 401,
     RateLimited: 429,
-    FileTooLarge: 413,
-    UnsupportedFileType: 415,
-    StorageUnavailable: 503,
+    Unavailable: 503,
 }
 
 _MALFORMED_BODY = ("malformed-body", "Malformed request body", "The request body must be JSON.")
@@ -166,8 +166,22 @@ def _field_problem(error: FieldError) -> FieldProblem:
     return FieldProblem(field=camel_path(error.field), message=error.message, code=error.code)
 
 
-def handle_domain_error(request: Request[Any, Any, Any], exc: AloraError) -> Response[bytes]:
-    status = next((_DOMAIN_STATUS[c] for c in type(exc).__mro__ if c in _DOMAIN_STATUS), 400)
+def domain_error_handler(
+    statuses: Mapping[type[AloraError], int],
+) -> Callable[[Request[Any, Any, Any], AloraError], Response[bytes]]:
+    """The handler of domain errors, ``statuses`` mapping each error class (and its subclasses
+    that have none of their own) to its HTTP status; 400 for others."""
+
+    def handle(request: Request[Any, Any, Any], exc: AloraError) -> Response[bytes]:
+        status = next((statuses[c] for c in type(exc).__mro__ if c in statuses), 400)
+        return domain_problem(request, exc, status)
+
+    return handle
+
+
+def domain_problem(
+    request: Request[Any, Any, Any], exc: AloraError, status: int
+) -> Response[bytes]:
     errors: list[FieldProblem] | None = None
     headers: dict[str, str] = {}
     if isinstance(exc, Invalid):
@@ -338,10 +352,13 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return problem_response(request, status=500, code=code, title=title, detail=detail)
 
 
-def exception_handlers() -> ExceptionHandlersMap:
-    """The app-wide mapping for ``Litestar(exception_handlers=...)``; most specific class wins."""
+def exception_handlers(
+    statuses: Mapping[type[AloraError], int] | None = None,
+) -> ExceptionHandlersMap:
+    """The app-wide mapping for ``Litestar(exception_handlers=...)``; most specific class wins.
+    ``statuses``: the contexts' own errors' statuses, beside the shared ones."""
     return {
-        AloraError: handle_domain_error,
+        AloraError: domain_error_handler({**SHARED_STATUSES, **(statuses or {})}),
         ValidationException: handle_validation_error,
         HTTPException: handle_http_exception,
         Exception: handle_unexpected,

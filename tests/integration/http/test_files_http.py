@@ -22,7 +22,7 @@ from attrs import define
 from identity_http_support import BASE_URL, Api, assert_problem, bearer, make_settings
 from litestar.testing import AsyncTestClient
 
-from adapters.memory.files import MemoryFileStorage
+from adapters.storage.memory import MemoryFileStorage
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.uow import MemoryStore
 from alora_core.files.use_cases import DEFAULT_MAX_BYTES
@@ -124,7 +124,7 @@ class Files:
 
     def contents(self) -> list[bytes]:
         """The stored bytes; every one is named by a file's metadata and the other way round."""
-        keys = {file.storage_key for file in self.store.files.rows.values()}
+        keys = {file.storage_key for file in self.store.rows("files").values()}
         assert keys == set(self.storage.objects), "bytes and metadata disagree"
         return [content for content, _ in self.storage.objects.values()]
 

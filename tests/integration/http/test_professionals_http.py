@@ -83,7 +83,7 @@ async def add_service(api: Api, admin: str, title: str, *, active: bool = True) 
 async def reviewed(api: Api, professional_id: str, *ratings: int) -> None:
     """What the reviews part does for each review: a relative update of the counters."""
     uow = api.alora.uow_factory()
-    stored = uow.store.professional_profiles.rows[uuid.UUID(professional_id)]
+    stored = uow.store.rows("professional_profiles")[uuid.UUID(professional_id)]
     stored.review_count += len(ratings)
     stored.rating_total += sum(ratings)
 

@@ -403,7 +403,7 @@ def _add_booking(api: Api, service_id: str, status: BookingStatus) -> None:
         created_at=api.clock.now(),
         updated_at=api.clock.now(),
     )
-    store.bookings.rows[booking.id] = booking
+    store.rows("bookings")[booking.id] = booking
 
 
 @pytest.mark.parametrize("status", [BookingStatus.PENDING, BookingStatus.CONFIRMED])

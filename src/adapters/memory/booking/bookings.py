@@ -41,7 +41,7 @@ class MemoryBookings:
     def _check_free(self, booking: Booking) -> None:
         if not booking.held:
             return
-        for other in self._uow.store.bookings.rows.values():
+        for other in self._uow.store.rows("bookings").values():
             if (
                 other.id != booking.id
                 and other.professional_id == booking.professional_id
@@ -150,7 +150,7 @@ class MemoryBookingReminders:
 
         def check_unique() -> None:
             key = (reminder.booking_id, reminder.recipient_id, reminder.day)
-            for other in self._uow.store.booking_reminders.rows.values():
+            for other in self._uow.store.rows("booking_reminders").values():
                 if (
                     other.id != reminder.id
                     and (

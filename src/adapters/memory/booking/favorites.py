@@ -41,7 +41,7 @@ class MemoryFavorites:
         self._uow = uow
 
     def _rows(self) -> dict[uuid.UUID, FavoriteRow]:
-        rows: dict[uuid.UUID, FavoriteRow] = self._uow.store.favorites.rows
+        rows: dict[uuid.UUID, FavoriteRow] = self._uow.store.rows("favorites")
         return rows
 
     def _find(self, user_id: uuid.UUID, professional_id: uuid.UUID) -> FavoriteRow | None:
@@ -85,10 +85,10 @@ class MemoryFavorites:
         for row in self._rows().values():
             if row.user_id != user_id:
                 continue
-            profile: ProfessionalProfile | None = store.professional_profiles.rows.get(
+            profile: ProfessionalProfile | None = store.rows("professional_profiles").get(
                 row.professional_id
             )
-            user: User | None = store.users.rows.get(row.professional_id)
+            user: User | None = store.rows("users").get(row.professional_id)
             if profile is None or user is None or not _visible(user, viewer):
                 continue
             entries.append(_entry(row, profile, user))

@@ -36,7 +36,7 @@ class MemoryProfessionals:
         self._uow = uow
 
     async def add(self, profile: ProfessionalProfile) -> None:
-        rows = self._uow.store.professional_profiles.rows
+        rows = self._uow.store.rows("professional_profiles")
 
         def check_key() -> None:  # a primary key: the user has one profile
             if profile.id in rows:
@@ -53,7 +53,7 @@ class MemoryProfessionals:
 
     def _keep_counters(self, profile: ProfessionalProfile) -> Callable[[], None]:
         """When the profile is written back, it carries the counters the store has then."""
-        rows = self._uow.store.professional_profiles.rows
+        rows = self._uow.store.rows("professional_profiles")
 
         def keep() -> None:
             stored = rows.get(profile.id)

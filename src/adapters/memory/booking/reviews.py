@@ -43,7 +43,7 @@ class MemoryReviews:
         return next(self._uow.scan(TABLE, lambda r: r.booking_id == booking_id), None)
 
     async def delete(self, review: Review) -> None:
-        version, rows = review.version, self._uow.store.reviews.rows
+        version, rows = review.version, self._uow.store.rows("reviews")
 
         def unchanged() -> None:
             stored = rows.get(review.id)
@@ -56,7 +56,7 @@ class MemoryReviews:
     async def count_in_rating(
         self, professional_id: uuid.UUID, *, reviews: int, rating: int
     ) -> None:
-        profiles = self._uow.store.professional_profiles.rows
+        profiles = self._uow.store.rows("professional_profiles")
 
         def add() -> None:
             profile = profiles.get(professional_id)

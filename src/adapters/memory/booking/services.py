@@ -87,12 +87,12 @@ class MemoryServices:
             seen.add(service.title_key)
 
     def _check_still_live(self, service_id: uuid.UUID) -> None:
-        stored = self._uow.store.services.rows.get(service_id)
+        stored = self._uow.store.rows("services").get(service_id)
         if stored is None or stored.deleted_at is not None:
             raise Conflict("the service was deleted meanwhile")
 
     def _check_deletable(self, service: Service) -> None:
-        stored = self._uow.store.services.rows.get(service.id)
+        stored = self._uow.store.rows("services").get(service.id)
         newly_deleted = service.deleted_at is not None and (
             stored is None or stored.deleted_at is None
         )

@@ -45,8 +45,9 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import _map_versioned, mapper_registry, users_table
-from adapters.sqlalchemy.repositories import _page
+from adapters.sqlalchemy.identity.tables import users_table
+from adapters.sqlalchemy.mapping import map_versioned, mapper_registry
+from adapters.sqlalchemy.paging import entity_page
 from adapters.sqlalchemy.types import JsonOf, UtcDateTime, str_enum
 from alora_core.booking.bookings.errors import SlotUnavailable
 from alora_core.booking.bookings.model import (
@@ -63,7 +64,7 @@ from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = [
     "NO_OVERLAP",
@@ -138,7 +139,7 @@ booking_reminders_table = Table(
 )
 _r = booking_reminders_table.c
 
-booking_mapper: Mapper[Any] = _map_versioned(
+booking_mapper: Mapper[Any] = map_versioned(
     Booking, bookings_table, start=_b.start_at, end=_b.end_at
 )
 reminder_mapper: Mapper[Any] = mapper_registry.map_imperatively(
@@ -147,7 +148,7 @@ reminder_mapper: Mapper[Any] = mapper_registry.map_imperatively(
 
 
 class SqlBookings:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def add(self, booking: Booking) -> None:
@@ -195,7 +196,7 @@ class SqlBookings:
             criteria.append(_b.start_at >= where.start_from)
         if where.start_to is not None:
             criteria.append(_b.start_at < where.start_to)
-        return await _page(self._uow, Booking, criteria, [_b.start_at, _b.id], page)
+        return await entity_page(self._uow, Booking, criteria, [_b.start_at, _b.id], page)
 
     async def finished(self, ended_before: datetime, limit: int) -> list[Booking]:
         statement = (
@@ -208,7 +209,7 @@ class SqlBookings:
 
 
 class SqlBusyTimes:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def between(
@@ -236,7 +237,7 @@ class SqlBusyTimes:
 
 
 class SqlBookingReminders:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def candidates(self, start_from: datetime, start_to: datetime) -> list[ReminderCandidate]:

@@ -27,8 +27,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.booking.professionals import _visible_to, professional_profiles_table
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import users_table
-from adapters.sqlalchemy.repositories import windowed_page
+from adapters.sqlalchemy.identity.tables import users_table
+from adapters.sqlalchemy.paging import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.favorites.queries import FavoriteEntry
 from alora_core.booking.professionals.queries import Viewer
@@ -38,7 +38,7 @@ from alora_core.shared.pagination import Page, PageRequest
 if TYPE_CHECKING:
     from sqlalchemy.engine import Row
 
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = ["SqlFavorites", "favorites_table"]
 
@@ -78,7 +78,7 @@ _ENTRY_COLUMNS = (
 
 
 class SqlFavorites:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def add(self, user_id: uuid.UUID, professional_id: uuid.UUID, now: datetime) -> bool:

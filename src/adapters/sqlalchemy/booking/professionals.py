@@ -45,8 +45,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Composite, Mapper
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import _map_versioned, users_table
-from adapters.sqlalchemy.repositories import windowed_page
+from adapters.sqlalchemy.identity.tables import users_table
+from adapters.sqlalchemy.mapping import map_versioned
+from adapters.sqlalchemy.paging import windowed_page
 from adapters.sqlalchemy.types import JsonOf, UtcDateTime
 from alora_core.booking.professionals.availability import Schedule
 from alora_core.booking.professionals.model import (
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Row
 
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = [
     "SqlGalleryFiles",
@@ -121,7 +122,7 @@ def _money_columns(money: Money) -> tuple[int, str]:
     return (money.amount, money.currency)
 
 
-profile_mapper: Mapper[Any] = _map_versioned(
+profile_mapper: Mapper[Any] = map_versioned(
     ProfessionalProfile,
     professional_profiles_table,
     hourly_rate=_MoneyColumns(
@@ -134,7 +135,7 @@ profile_mapper: Mapper[Any] = _map_versioned(
 
 
 class SqlProfessionals:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def add(self, profile: ProfessionalProfile) -> None:
@@ -153,7 +154,7 @@ _files = table(
 
 
 class SqlGalleryFiles:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def images_of(self, owner_id: uuid.UUID, file_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
@@ -214,7 +215,7 @@ def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
 
 
 class SqlProfessionalDirectory:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def page(

@@ -40,15 +40,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import _map_versioned, users_table
-from adapters.sqlalchemy.repositories import windowed_page
+from adapters.sqlalchemy.identity.tables import users_table
+from adapters.sqlalchemy.mapping import map_versioned
+from adapters.sqlalchemy.paging import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.reviews.model import MAX_RATING, MIN_RATING, Review
 from alora_core.booking.reviews.queries import ReviewView, public_name
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = ["SqlReviews", "reviews_table"]
 
@@ -78,7 +79,7 @@ reviews_table = Table(
 )
 _r = reviews_table.c
 
-review_mapper: Mapper[Any] = _map_versioned(Review, reviews_table)
+review_mapper: Mapper[Any] = map_versioned(Review, reviews_table)
 
 # The profiles part owns this table; the reviews write only these two pinned counters.
 _profiles = table(
@@ -92,7 +93,7 @@ _AUTHOR_NAME = _u.full_name.label("author_name")
 
 
 class SqlReviews:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def add(self, review: Review) -> None:

@@ -12,7 +12,7 @@ so this module only ever writes the table:
   prefix terms (``"elec"* "mull"*``) ranked by ``bm25`` with the same order of weights.
 
 Both are made by the migration ``0012_search`` and are not in ``metadata`` (schema comparisons
-skip them: ``database.UNMAPPED_NAMES``). The ``simple`` configuration and the tokenizer neither
+skip them: ``UNMAPPED_NAMES``). The ``simple`` configuration and the tokenizer neither
 stem nor drop stop words, so both databases match the same words. Terms are folded words
 (letters and digits only), so no input can change a query's syntax.
 
@@ -56,7 +56,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import users_table
+from adapters.sqlalchemy.identity.tables import users_table
 from adapters.sqlalchemy.types import JsonOf, UtcDateTime
 from alora_core.booking.search.model import (
     CATEGORY_SEPARATOR,
@@ -73,9 +73,12 @@ from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page
 
 if TYPE_CHECKING:
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = ["FTS_TABLE", "TSV_COLUMN", "TSV_INDEX", "SqlSearchIndex", "search_documents_table"]
+
+# Made by the migrations beside the table; schema comparisons skip them.
+UNMAPPED_NAMES = frozenset({"search_fts", "search_documents.tsv", "ix_search_documents_tsv"})
 
 FTS_TABLE = "search_fts"
 TSV_COLUMN = "tsv"
@@ -152,7 +155,7 @@ def _from(statement: Select[Any]) -> Select[Any]:
 
 
 class SqlSearchIndex:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     # -- writing ------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapper
 
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity import _map_versioned
-from adapters.sqlalchemy.repositories import windowed_page
+from adapters.sqlalchemy.mapping import map_versioned
+from adapters.sqlalchemy.paging import windowed_page
 from adapters.sqlalchemy.types import UtcDateTime
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.catalog.queries import ServiceFilter, ServiceView
@@ -48,7 +48,7 @@ from alora_core.shared.pagination import Page, PageRequest
 if TYPE_CHECKING:
     from sqlalchemy.engine import Row
 
-    from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+    from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = ["SqlServices", "services_table"]
 
@@ -86,7 +86,7 @@ Index(
     sqlite_where=text(_LIVE),
 )
 
-service_mapper: Mapper[Any] = _map_versioned(Service, services_table)
+service_mapper: Mapper[Any] = map_versioned(Service, services_table)
 
 # The bookings part owns this table; only its pinned columns are read here.
 _bookings = table("bookings", column("service_id", Uuid), column("status", String))
@@ -107,7 +107,7 @@ _VIEW_COLUMNS = (
 
 
 class SqlServices:
-    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
 
     async def add(self, service: Service) -> None:

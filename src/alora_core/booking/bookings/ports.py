@@ -96,9 +96,20 @@ class BookingReminders(Protocol):
 
 
 class BookingsUnitOfWork(UnitOfWork, Protocol):
-    bookings: Bookings
-    busy_times: BusyTimes
-    booking_reminders: BookingReminders
-    professionals: Profiles
-    professional_directory: Directory
-    services: Services
+    @property
+    def bookings(self) -> Bookings: ...
+
+    @property
+    def busy_times(self) -> BusyTimes: ...
+
+    @property
+    def booking_reminders(self) -> BookingReminders: ...
+
+    @property
+    def professionals(self) -> Profiles: ...
+
+    @property
+    def professional_directory(self) -> Directory: ...
+
+    @property
+    def services(self) -> Services: ...

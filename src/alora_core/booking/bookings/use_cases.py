@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import frozen
 
@@ -41,7 +40,7 @@ from alora_core.booking.professionals.availability import (
 from alora_core.booking.professionals.model import ProfessionalProfile
 from alora_core.booking.professionals.queries import Viewer
 from alora_core.shared.audit import AuditEntry
-from alora_core.shared.clock import Clock
+from alora_core.shared.clock import Clock, zone_or_utc
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
 
@@ -457,13 +456,6 @@ async def complete_finished_bookings(
     return completed
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
-
-
 async def send_booking_reminders(
     cmd: c.SendBookingReminders, uow: BookingsUnitOfWork, deps: BookingsDeps
 ) -> int:
@@ -479,7 +471,7 @@ async def send_booking_reminders(
             sent = await uow.booking_reminders.sent({c.booking.id for c in candidates})
             reminders = 0
             for candidate in candidates:
-                zone = _zone(candidate.timezone)
+                zone = zone_or_utc(candidate.timezone)
                 local_now = now.astimezone(zone)
                 day = local_now.date()
                 if local_now.hour < deps.reminder_hour:

@@ -48,4 +48,5 @@ class Services(Protocol):
 
 
 class CatalogUnitOfWork(UnitOfWork, Protocol):
-    services: Services
+    @property
+    def services(self) -> Services: ...

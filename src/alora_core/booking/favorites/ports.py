@@ -34,5 +34,8 @@ class Favorites(Protocol):
 
 
 class FavoritesUnitOfWork(UnitOfWork, Protocol):
-    favorites: Favorites
-    professional_directory: Directory
+    @property
+    def favorites(self) -> Favorites: ...
+
+    @property
+    def professional_directory(self) -> Directory: ...

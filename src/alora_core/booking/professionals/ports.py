@@ -31,9 +31,14 @@ class OfferedServices(Protocol):
 
 
 class ProfessionalsUnitOfWork(UnitOfWork, Protocol):
-    professionals: Profiles
-    professional_directory: Directory
-    gallery_files: GalleryFiles
+    @property
+    def professionals(self) -> Profiles: ...
+
+    @property
+    def professional_directory(self) -> Directory: ...
+
+    @property
+    def gallery_files(self) -> GalleryFiles: ...
 
     @property
     def services(self) -> OfferedServices: ...

@@ -71,7 +71,8 @@ class ReviewedBookings(Protocol):
 
 
 class ReviewsUnitOfWork(UnitOfWork, Protocol):
-    reviews: Reviews
+    @property
+    def reviews(self) -> Reviews: ...
 
     @property
     def bookings(self) -> ReviewedBookings: ...

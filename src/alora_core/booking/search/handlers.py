@@ -17,7 +17,7 @@ from alora_core.booking.professionals.events import ProfileUpdated
 from alora_core.booking.search.model import Kind
 from alora_core.booking.search.ports import SearchUnitOfWork
 from alora_core.booking.search.use_cases import refresh
-from alora_core.shared.jobs import EventHandler, Subscriptions
+from alora_core.shared.jobs import ContextSubscriptions, EventHandler
 
 INDEXED_SERVICE_FIELDS = frozenset({"title", "description", "category"})
 """A service's fields its document holds; changes to the others (``active`` ...) are read live."""
@@ -41,7 +41,7 @@ def professional_handler(professional_id: Callable[[Any], uuid.UUID]) -> EventHa
     return handle
 
 
-def subscribe(subscriptions: Subscriptions) -> None:
+def subscribe(subscriptions: ContextSubscriptions) -> None:
     subscriptions.add(ServiceCreated, "search.index_new_service", index_service)
     subscriptions.add(
         ServiceUpdated,

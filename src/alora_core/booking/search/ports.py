@@ -97,7 +97,8 @@ class ProfileSource(Protocol):
 
 
 class SearchUnitOfWork(UnitOfWork, Protocol):
-    search: SearchIndex
+    @property
+    def search(self) -> SearchIndex: ...
 
     @property
     def services(self) -> ServiceSource: ...

@@ -36,16 +36,17 @@ from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from alora_core.files import commands as c
 from alora_core.files.model import ACCEPTED_TYPES, StoredFile
-from alora_core.files.ports import Content
 from alora_core.files.use_cases import Download
 from alora_core.identity.commands import Actor
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.storage import Content
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import actor_of
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.files.multipart import FORM_ALLOWANCE, UploadForm, read_upload
 from entrypoints.http.files.schemas import FileIdPath, FileResponse
 from entrypoints.http.identity.params import path_id
+from entrypoints.modules.files import FilesSettings
 from entrypoints.settings import Settings
 
 UPLOAD_BODY_CEILING = 1_073_741_824 + FORM_ALLOWANCE
@@ -137,7 +138,7 @@ class FilesController(Controller):
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[FileResponse]:
-        form = await read_upload(request, settings.file_max_bytes)
+        form = await read_upload(request, settings.of(FilesSettings).file_max_bytes)
         try:
             file = await alora.bus.handle(
                 c.UploadFile(
@@ -246,7 +247,7 @@ class FilesController(Controller):
         settings: NamedDependency[Settings],
     ) -> FileResponse:
         target = path_id(file_id, "file")
-        form: UploadForm = await read_upload(request, settings.file_max_bytes)
+        form: UploadForm = await read_upload(request, settings.of(FilesSettings).file_max_bytes)
         try:
             file = await alora.bus.handle(
                 c.ReplaceFile(
@@ -309,7 +310,8 @@ def entity_tags(header: str | None) -> frozenset[str]:
 
 
 def _caching_headers(file: StoredFile, settings: Settings) -> dict[str, str]:
-    cache = f"public, max-age={settings.file_cache_seconds}" if file.public else "private, no-cache"
+    seconds = settings.of(FilesSettings).file_cache_seconds
+    cache = f"public, max-age={seconds}" if file.public else "private, no-cache"
     return {"ETag": f'"{file.sha256}"', "Cache-Control": cache}
 
 

@@ -32,7 +32,7 @@ from litestar.channels import Subscriber
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 
-from alora_core.identity.commands import Authenticate, GetPublicProfile
+from alora_core.identity.commands import Authenticate
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.errors import AloraError
 from alora_core.shared.presence import PresenceState
@@ -43,6 +43,8 @@ from entrypoints.http.realtime.hub import RealtimeHub
 from entrypoints.http.realtime.protocol import (
     MAX_TOKEN_LENGTH,
     MAX_TOPICS_PER_SOCKET,
+    PAYLOADS,
+    USER_TOPIC,
     Auth,
     ClientMessage,
     CloseCode,
@@ -60,6 +62,8 @@ from entrypoints.settings import Settings
 logger = logging.getLogger(__name__)
 
 MISSED_PINGS_ALLOWED = 2
+PRESENCE = "presence"
+"""The topic kind whose rule also says whose presence a socket may query."""
 
 
 @frozen
@@ -193,6 +197,11 @@ class _Session:
         self._topics: dict[str, tuple[Subscriber, AsyncExitStack]] = {}
         self._send_lock = asyncio.Lock()
         self._budget = _MessageBudget(settings.ws_messages_per_minute)
+        self._payloads = {
+            **PAYLOADS,
+            **{name: event.schema for name, event in hub.inbound.items()},
+        }
+        self._topic_kinds = {USER_TOPIC, *hub.topics}
         self._unanswered_pings = 0
         self._closing: asyncio.Future[Close | None] = asyncio.get_running_loop().create_future()
 
@@ -295,7 +304,7 @@ class _Session:
 
     async def _answer(self, text: str) -> str | None:
         try:
-            message = parse_message(text)
+            message = parse_message(text, self._payloads)
         except ProtocolError as error:
             return error.to_message()
         try:
@@ -321,7 +330,12 @@ class _Session:
             return await self._query_presence(data.user_ids, ref)
         if isinstance(data, Auth):
             return await self._reauthenticate(data.token, ref)
-        raise AssertionError(f"no handler for {message.event}")  # pragma: no cover
+        inbound = self.hub.inbound[message.event]
+        try:
+            reply = await inbound.handle(self.alora, actor_of(self.principal), data)
+        except AloraError as error:
+            raise ProtocolError(error.code, error.detail, ref) from None
+        return encode(inbound.reply, dict(reply), ref)
 
     # --- topics ----------------------------------------------------------------------------------
 
@@ -329,12 +343,12 @@ class _Session:
         topics: list[str] = []
         refused: list[str] = []
         for raw in dict.fromkeys(requested):
-            topic = parse_topic(raw)
+            topic = parse_topic(raw, self._topic_kinds)
             if topic is None:
                 refused.append(raw)
-            elif topic.kind == "user":
-                (topics if topic.user_id == self.user_id else refused).append(str(topic))
-            elif await self._may_see(topic.user_id):
+            elif topic.kind == USER_TOPIC:
+                (topics if topic.id == self.user_id else refused).append(str(topic))
+            elif await self._may_follow(topic.kind, topic.id):
                 topics.append(str(topic))
             else:
                 refused.append(raw)
@@ -352,7 +366,9 @@ class _Session:
         return encode("subscribed", {"topics": list(dict.fromkeys(topics))}, ref)
 
     async def _unsubscribe(self, requested: list[str], ref: Ref) -> str:
-        topics = [str(parse_topic(raw) or raw) for raw in dict.fromkeys(requested)]
+        topics = [
+            str(parse_topic(raw, self._topic_kinds) or raw) for raw in dict.fromkeys(requested)
+        ]
         if self.own_topic in topics:
             raise ProtocolError("invalid", f"{self.own_topic} cannot be unsubscribed", ref)
         for topic in topics:
@@ -371,13 +387,9 @@ class _Session:
         await stack.aclose()
         await self.hub.channels.unsubscribe(subscriber, topic)
 
-    async def _may_see(self, user_id: uuid.UUID) -> bool:
-        viewer = actor_of(self.principal)
-        try:
-            await self.alora.bus.handle(GetPublicProfile(viewer=viewer, user_id=user_id))
-        except AloraError:
-            return False
-        return True
+    async def _may_follow(self, kind: str, topic_id: uuid.UUID) -> bool:
+        policy = self.hub.topics.get(kind)
+        return policy is not None and await policy(self.alora, actor_of(self.principal), topic_id)
 
     # --- presence --------------------------------------------------------------------------------
 
@@ -398,7 +410,7 @@ class _Session:
             logger.warning("presence not updated on disconnect", exc_info=True)
 
     async def _query_presence(self, user_ids: list[uuid.UUID], ref: Ref) -> str:
-        visible = [uid for uid in dict.fromkeys(user_ids) if await self._may_see(uid)]
+        visible = [uid for uid in dict.fromkeys(user_ids) if await self._may_follow(PRESENCE, uid)]
         states = await self.hub.presence.query(visible)
         users = {
             str(uid): {"online": state.online, "lastSeen": state.last_seen}

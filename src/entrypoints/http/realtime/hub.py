@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from litestar.channels import ChannelsPlugin, Subscriber
 from alora_core.shared.presence import Presence, PresenceState, presence_topic
 from alora_core.shared.realtime import Realtime
 from entrypoints.http.realtime.protocol import CloseCode
+from entrypoints.modules.base import ContextModule, InboundEvent, TopicPolicy
 from entrypoints.realtime_wiring import RealtimeParts
 from entrypoints.settings import Settings
 
@@ -56,8 +57,18 @@ class _ChannelsPlugin(ChannelsPlugin):
 
 
 class RealtimeHub:
-    def __init__(self, parts: RealtimeParts, settings: Settings) -> None:
+    def __init__(
+        self, parts: RealtimeParts, settings: Settings, modules: Sequence[ContextModule]
+    ) -> None:
         self.parts = parts
+        self.topics: dict[str, TopicPolicy] = {
+            kind: policy for module in modules for kind, policy in module.topics.items()
+        }
+        """Who may follow each kind of topic the modules define, by kind."""
+        self.inbound: dict[str, InboundEvent] = {
+            name: event for module in modules for name, event in module.inbound.items()
+        }
+        """The WebSocket events the modules accept, by name."""
         self.settings = settings
         self.channels = _ChannelsPlugin(
             backend=parts.backend,

@@ -10,14 +10,17 @@ Client to server:
 - ``ping`` -> ``pong``. ``pong``: the answer to the server's heartbeat ``ping``.
 - ``subscribe {"topics": [...]}`` -> ``subscribed {"topics": [...]}``, all or nothing: one
   refused topic refuses the message with ``error`` code ``topic-forbidden`` (naming the refused
-  ``topics``). Topics: ``user:<own id>`` (always subscribed) and ``presence:<user id>`` for
-  users whose profile the caller may see. At most 100 topics per socket.
+  ``topics``). Topics: ``user:<own id>`` (always subscribed) and ``<kind>:<id>`` for the kinds
+  the contexts' modules define, each with its rule of who may follow it (``presence:<user id>``
+  for users whose profile the caller may see). At most 100 topics per socket.
 - ``unsubscribe {"topics": [...]}`` -> ``unsubscribed {"topics": [...]}``.
 - ``presence.query {"userIds": [...]}`` (1 to 100 ids) -> ``presence.state {"users": {"<id>":
   {"online": bool, "lastSeen": "<ISO 8601>" | null}}}``; users the caller may not see, or that
   do not exist, are left out.
 - ``auth {"token": "<access token>"}`` -> ``authenticated {}``: a fresh access token of the same
   user, so the socket outlives the token it was opened with.
+- the events the contexts' modules accept (``ContextModule.inbound``), each answered with its
+  own reply event.
 
 Server to client: the answers above; ``ready {"userId", "socketId", "heartbeatSeconds",
 "maxMessageBytes", "messagesPerMinute"}`` once the socket is set up; ``ping {}`` every
@@ -31,6 +34,7 @@ A malformed or unknown message is answered with ``error {"code", "message"}`` (c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from enum import IntEnum
 from typing import Annotated, Any
 
@@ -130,15 +134,18 @@ class ClientMessage:
     ref: Ref = None
 
 
-def parse_message(text: str) -> ClientMessage:
-    """One client message; ``ProtocolError`` ``bad-message``, ``unknown-event`` or ``invalid``."""
+def parse_message(
+    text: str, payloads: Mapping[str, type[msgspec.Struct]] = PAYLOADS
+) -> ClientMessage:
+    """One client message; ``ProtocolError`` ``bad-message``, ``unknown-event`` or ``invalid``.
+    ``payloads``: the data type of each event the server accepts."""
     try:
         envelope = msgspec.json.decode(text, type=_Envelope)
     except msgspec.DecodeError as exc:
         raise ProtocolError(
             "bad-message", f'expected {{"event": "<name>", "data": {{...}}}}: {exc}'
         ) from None
-    payload_type = PAYLOADS.get(envelope.event)
+    payload_type = payloads.get(envelope.event)
     if payload_type is None:
         raise ProtocolError(
             "unknown-event", f"unknown event {envelope.event!r}", envelope.id, event=envelope.event
@@ -152,30 +159,30 @@ def parse_message(text: str) -> ClientMessage:
 
 # --- topics --------------------------------------------------------------------------------------
 
-TOPIC_KINDS = frozenset({"user", "presence"})
+USER_TOPIC = "user"
 
 
 @frozen
 class Topic:
     kind: str
-    user_id: uuid.UUID
+    id: uuid.UUID
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.user_id}"
+        return f"{self.kind}:{self.id}"
 
 
-def parse_topic(text: str) -> Topic | None:
-    """``user:<uuid>`` or ``presence:<uuid>``; None for anything else."""
+def parse_topic(text: str, kinds: Collection[str]) -> Topic | None:
+    """``<kind>:<uuid>`` for one of ``kinds``; None for anything else."""
     kind, _, rest = text.partition(":")
-    if kind not in TOPIC_KINDS:
+    if kind not in kinds:
         return None
     try:
-        user_id = uuid.UUID(rest)
+        topic_id = uuid.UUID(rest)
     except ValueError:
         return None
-    if str(user_id) != rest.lower():  # one spelling per topic: the canonical one
+    if str(topic_id) != rest.lower():  # one spelling per topic: the canonical one
         return None
-    return Topic(kind, user_id)
+    return Topic(kind, topic_id)
 
 
 # --- server messages -----------------------------------------------------------------------------

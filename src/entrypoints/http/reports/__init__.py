@@ -1,5 +1,5 @@
 """``/api/v1/admin/stats``: the platform's figures, for administrators."""
 
-from entrypoints.http.reports.routes import StatisticsController
+from entrypoints.http.reports.routes import route_handlers
 
-ROUTE_HANDLERS = [StatisticsController]
+__all__ = ["route_handlers"]

@@ -1,0 +1,1 @@
+"""The files context in SQL."""

@@ -1,0 +1,95 @@
+"""What a booking's parties are told: each change to the party who did not make it (both, when
+an administrator or the system made it), in-app and by email as their booking setting allows;
+and each party's reminder on the day. The notifications context delivers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from alora_core.booking.bookings import events
+from alora_core.shared.clock import zone_or_utc
+from alora_core.shared.notices import Notice, NoticeRule
+
+# event -> (notification type, title for the customer, title for the professional)
+BOOKING_NOTICES: dict[type[events.BookingEvent], tuple[str, str, str]] = {
+    events.BookingRequested: ("info", "Booking requested", "New booking request"),
+    events.BookingConfirmed: ("success", "Your booking is confirmed", "Booking confirmed"),
+    events.BookingRejected: ("warning", "Your booking was declined", "Booking declined"),
+    events.BookingCancelled: ("warning", "Your booking was cancelled", "Booking cancelled"),
+    events.BookingRescheduled: ("info", "Your booking was moved", "A booking was moved"),
+    events.BookingCompleted: ("success", "Your booking is complete", "Booking completed"),
+}
+
+
+def _at(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _tells(event: events.BookingEvent, party: str) -> bool:
+    recipient = event.customer_id if party == "customer" else event.professional_id
+    return event.actor_id != recipient
+
+
+def booking_notice(event: events.BookingEvent, party: str) -> Notice:
+    kind, customer_title, professional_title = BOOKING_NOTICES[type(event)]
+    to_customer = party == "customer"
+    lines = [f"Booked time: {_at(event.start)} to {_at(event.end)}."]
+    data: dict[str, Any] = {
+        "kind": event.name,
+        "bookingId": str(event.booking_id),
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+    }
+    if isinstance(event, events.BookingRescheduled):
+        lines.insert(0, f"It was {_at(event.previous_start)}.")
+        if event.status == "pending" and not to_customer:
+            lines.append("Please confirm the new time.")
+        data["previousStart"] = event.previous_start.isoformat()
+    if isinstance(event, events.BookingRejected | events.BookingCancelled):
+        lines.append(f"Reason: {event.reason}")
+    if isinstance(event, events.BookingCancelled) and event.late:
+        lines.append("It was cancelled less than 24 hours before the start.")
+    if isinstance(event, events.BookingCompleted) and to_customer:
+        lines.append("How did it go? You can now review the work.")
+    return Notice(
+        recipient_id=event.customer_id if to_customer else event.professional_id,
+        type=kind,
+        title=customer_title if to_customer else professional_title,
+        body="\n".join(lines),
+        link=f"/bookings/{event.booking_id}",
+        data=data,
+        email_kind="booking",
+    )
+
+
+def booking_reminder(event: events.BookingReminderDue) -> Notice:
+    local = event.start.astimezone(zone_or_utc(event.timezone))
+    return Notice(
+        recipient_id=event.recipient_id,
+        type="info",
+        title=f"Reminder: a booking today at {local:%H:%M}",
+        body=f"Your booking starts at {local:%H:%M} ({event.timezone}) today.",
+        link=f"/bookings/{event.booking_id}",
+        data={"kind": event.name, "bookingId": str(event.booking_id), "day": str(event.day)},
+        email_kind="booking",
+    )
+
+
+def notice_rules() -> list[NoticeRule]:
+    rules = [
+        NoticeRule(
+            event_type,
+            f"notifications.{event_type.name.replace('.', '_')}_to_{party}",
+            partial(booking_notice, party=party),
+            when=partial(_tells, party=party),
+        )
+        for event_type in BOOKING_NOTICES
+        for party in ("customer", "professional")
+        if not (event_type is events.BookingRequested and party == "customer")
+    ]  # the customer makes every request
+    rules.append(
+        NoticeRule(events.BookingReminderDue, "notifications.booking_reminder", booking_reminder)
+    )
+    return rules

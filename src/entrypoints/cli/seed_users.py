@@ -1,0 +1,99 @@
+"""Identity's part of ``alora seed demo``: verified users of each role, the demo's accounts."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from adapters.memory.mail import MemoryMailer
+from alora_core.identity import commands as c
+from alora_core.identity.model import Role
+from alora_core.shared.errors import Conflict
+from entrypoints.bootstrap import Alora
+from entrypoints.cli.seed import DEMO_PASSWORD, Demo
+
+DEMO_USERS = (
+    ("Ada Customer", "ada", "customer", "+1 415 555 0101"),
+    ("Ben Customer", "ben", "customer", "+1 415 555 0102"),
+    ("Cleo Customer", "cleo", "customer", "+1 415 555 0103"),
+    ("Dan Plumber", "dan", "professional", "+1 415 555 0201"),
+    ("Eva Electrician", "eva", "professional", "+1 415 555 0202"),
+    ("Finn Painter", "finn", "professional", "+1 415 555 0203"),
+    ("Gia Gardener", "gia", "professional", "+1 415 555 0204"),
+    ("Lou Locksmith", "lou", "professional", "+1 415 555 0205"),
+)
+DEMO_ADMIN = ("Root Admin", "admin", "admin@demo.alora.local")
+
+
+async def seed_users(demo: Demo) -> list[str]:
+    """Create the demo accounts that do not exist yet and note every one's id in ``demo``."""
+    created = await _create_users(demo.alora, demo.mailer)
+    demo.accounts.update(await _account_ids(demo.alora))
+    await _verify_leftovers(demo.alora, demo.accounts)
+    if not created:
+        return ["The demo users already exist."]
+    return [
+        "Created (all verified), password " + repr(DEMO_PASSWORD) + ":",
+        *("  " + line for line in created),
+    ]
+
+
+async def _create_users(alora: Alora, mailer: MemoryMailer) -> list[str]:
+    created: list[str] = []
+    try:
+        name, username, email = DEMO_ADMIN
+        await alora.bus.handle(
+            c.CreateAdmin(full_name=name, username=username, email=email, password=DEMO_PASSWORD)
+        )
+        created.append(f"admin         {username:<6} {email}")
+    except Conflict:
+        pass
+    for full_name, username, role, phone in DEMO_USERS:
+        email = f"{username}@demo.alora.local"
+        try:
+            await alora.bus.handle(
+                c.RegisterUser(
+                    full_name=full_name,
+                    username=username,
+                    email=email,
+                    phone=phone,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                )
+            )
+        except Conflict:
+            continue
+        code = re.search(r"\b(\d{6})\b", mailer.to(email)[-1].text)
+        assert code is not None
+        await alora.bus.handle(c.VerifyEmail(email=email, code=code.group(1)))
+        created.append(f"{role:<13} {username:<6} {email}")
+    return created
+
+
+async def _account_ids(alora: Alora) -> dict[str, uuid.UUID]:
+    """The demo accounts' ids by username, the administrator's included."""
+    usernames = [DEMO_ADMIN[1], *(username for _, username, _, _ in DEMO_USERS)]
+    ids: dict[str, uuid.UUID] = {}
+    async with alora.units_of_work["identity"]().reading() as uow:
+        for username in usernames:
+            user = await uow.users.find_by_username(username)
+            if user is None:
+                raise RuntimeError(f"the demo user {username!r} is missing")
+            ids[username] = user.id
+    return ids
+
+
+async def _verify_leftovers(alora: Alora, accounts: dict[str, uuid.UUID]) -> None:
+    """Verify demo accounts left unverified by an interrupted earlier run (their codes are gone),
+    as an administrator would."""
+    admin = c.Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN)
+    async with alora.units_of_work["identity"]().reading() as uow:
+        unverified = [
+            user_id
+            for user_id in accounts.values()
+            if (user := await uow.users.get(user_id)) is not None and not user.email_verified
+        ]
+    for user_id in unverified:
+        await alora.bus.handle(
+            c.AdminUpdateUser(actor=admin, user_id=user_id, changes={"email_verified": True})
+        )
