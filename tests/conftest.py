@@ -18,25 +18,36 @@ such a fixture from a sync fixture (``request.getfixturevalue``), not from a per
 Migrated databases: ``migrated_database_url`` is parametrized over SQLite and PostgreSQL and
 gives a database at the latest migration with empty tables (a fresh SQLite file per test; the
 session PostgreSQL database, migrated once, with every table emptied before the test).
+
+Backends: ``backend`` is parametrized ``[memory]``, ``[sqlite]`` and ``[postgres]`` and builds
+Alora through ``entrypoints.bootstrap`` on each (``tests/support/backends.py``); the contexts'
+use-case suites run on it. Tests are marked ``memory``, ``sqlite`` or ``postgres`` by the
+backend they use (``nox -s unit`` runs the ``memory`` ones: every test of ``tests/unit`` and
+each suite on memory).
+
+Redis: a test run takes a database number of its own (``redis_url``), which no other run uses
+while it runs, so runs side by side never flush each other's keys.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 import pytest_asyncio
 from sqlalchemy.engine import URL, make_url
 
+from support.backends import Backend
+
 # Read once at import, before the per-test isolation below empties ALORA_* from os.environ.
 POSTGRES_URL = os.environ.get(
     "ALORA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("ALORA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("ALORA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 REQUIRE_SERVICES = os.environ.get("ALORA_REQUIRE_SERVICES", "").strip().lower() in {
     "1",
     "true",
@@ -51,11 +62,16 @@ _SERVICE_MARKERS = {
 }
 
 
+_UNIT_TESTS = Path(__file__).parent / "unit"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in _SERVICE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+        if item.path.is_relative_to(_UNIT_TESTS):
+            item.add_marker("memory")
 
 
 def _unavailable(service: str, url: str, error: BaseException) -> NoReturn:
@@ -141,9 +157,7 @@ async def postgres_url() -> AsyncIterator[str]:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def migrated_postgres_url(postgres_url: str) -> str:
     """``postgres_url``, migrated to the latest revision once per session."""
-    from adapters.sqlalchemy.migrate import upgrade
-
-    await upgrade(postgres_url)
+    await _upgrade(postgres_url)
     return postgres_url
 
 
@@ -175,11 +189,9 @@ async def migrated_database_url(_migratable_database_url: str) -> str:
     SQLite: a fresh file, migrated for this test. PostgreSQL: the session database (migrated
     once), every table emptied before the test; tests of a session run one at a time.
     """
-    from adapters.sqlalchemy.migrate import upgrade
-
     url = _migratable_database_url
     if url.startswith("sqlite"):
-        await upgrade(url)
+        await _upgrade(url)
     else:
         await empty_tables(url)
     return url
@@ -189,30 +201,103 @@ async def empty_tables(url: str) -> None:
     """Delete every row of every table the application defines, children first."""
     from sqlalchemy import pool
 
-    from adapters.sqlalchemy.database import create_engine, import_all_tables
+    from adapters.sqlalchemy.database import create_engine, import_tables
+    from entrypoints.migrations import schema
 
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as connection:  # DELETE beats TRUNCATE on a few rows
-            for table in reversed(import_all_tables().sorted_tables):
+            for table in reversed(import_tables(schema().table_modules).sorted_tables):
                 await connection.execute(table.delete())
     finally:
         await engine.dispose()
 
 
+# --- backends --------------------------------------------------------------------------------
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("memory", marks=pytest.mark.memory),
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ]
+)
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    """Alora's three backends, each test once on each (see ``support.backends``)."""
+    url = None
+    if request.param != "memory":
+        url = request.getfixturevalue("_migratable_database_url_" + request.param)
+        if request.param == "sqlite":
+            await _upgrade(url)
+        else:
+            await empty_tables(url)
+    found = Backend(request.param, url, tmp_path / "var")
+    try:
+        yield found
+    finally:
+        await found.close()
+
+
+@pytest.fixture
+def _migratable_database_url_sqlite(sqlite_url: str) -> str:
+    return sqlite_url
+
+
+@pytest.fixture
+def _migratable_database_url_postgres(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue("migrated_postgres_url")
+    return url
+
+
+async def _upgrade(url: str) -> None:
+    from entrypoints.migrations import upgrade
+
+    await upgrade(url)
+
+
 # --- Redis -------------------------------------------------------------------------------------
 
 
+REDIS_DATABASES = range(1, 16)
+"""Database numbers test runs take (0 is left to development)."""
+
+
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """URL of the test Redis database (db 15 by default), flushed at the start of the session."""
+def redis_url() -> Iterator[str]:
+    """URL of a Redis database of this test run's own, flushed when taken and when given back.
+
+    Each run (each pytest-xdist worker) claims a free database number with a lock key in it
+    (``SET NX``, expiring after three hours in case a run dies), so two runs never use, or
+    flush, the same database.
+    """
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        _unavailable("Redis", REDIS_URL, exc)
-    finally:
+    for number in REDIS_DATABASES:
+        url = f"{REDIS_URL.rstrip('/')}/{number}"
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            if client.set(_REDIS_LOCK, os.getpid(), nx=True, ex=_REDIS_LOCK_SECONDS):
+                break
+        except redis.RedisError as exc:
+            client.close()
+            _unavailable("Redis", REDIS_URL, exc)
         client.close()
-    return REDIS_URL
+    else:
+        pytest.fail(f"every Redis database {REDIS_DATABASES} is taken by another test run")
+    try:
+        _flush_but_lock(client)
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+_REDIS_LOCK = "alora-test-run"
+_REDIS_LOCK_SECONDS = 3 * 3600
+
+
+def _flush_but_lock(client: Any) -> None:
+    for key in client.scan_iter(count=1000):
+        if key != _REDIS_LOCK.encode():
+            client.delete(key)

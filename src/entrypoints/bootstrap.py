@@ -263,6 +263,7 @@ async def build(
     mailer: Mailer | None = None,
     inline_jobs: bool = False,
     realtime: RealtimeParts | None = None,
+    storage: FileStorage | None = None,
     modules: Sequence[ContextModule] = MODULES,
 ) -> Alora:
     """Wire Alora from settings: its database, mail, rate-limit store and background work.
@@ -270,8 +271,8 @@ async def build(
     With ``settings.background == "inprocess"`` jobs run in this process once the caller starts
     the relay (``alora.start_relay()``, as ``alora serve`` does); otherwise they go to the
     dramatiq broker on Redis for ``alora worker`` processes. ``inline_jobs`` runs the jobs of
-    a command before ``bus.handle`` returns, as ``build_in_memory`` does. ``clock``, ``hasher``
-    and ``mailer`` replace the configured ones (tests use them).
+    a command before ``bus.handle`` returns, as ``build_in_memory`` does. ``clock``, ``hasher``,
+    ``mailer`` and ``storage`` replace the configured ones (tests use them).
     """
     from adapters.sqlalchemy.database import create_engine, import_tables, ping
     from adapters.sqlalchemy.jobs import SqlOutboxSource
@@ -299,7 +300,8 @@ async def build(
     else:
         limiter = MemoryRateLimiter(clock)
 
-    storage, checks["storage"] = configured_storage(settings)
+    if storage is None:
+        storage, checks["storage"] = configured_storage(settings)
     if realtime is None:
         realtime = build_realtime(
             settings.redis_url or None,

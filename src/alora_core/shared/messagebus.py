@@ -30,6 +30,12 @@ class MessageBus:
     def __init__(self, on_events: EventsCommitted | None = None) -> None:
         self._routes: dict[type, tuple[CommandHandler, Callable[[], UnitOfWork]]] = {}
         self._on_events = on_events
+        self._listeners: list[Callable[[list[DomainEvent]], None]] = []
+
+    def listen(self, listener: Callable[[list[DomainEvent]], None]) -> None:
+        """Call ``listener`` with the events each command committed, right after it (in this
+        process; handlers that must not miss an event subscribe through the outbox)."""
+        self._listeners.append(listener)
 
     def register(
         self, handlers: Mapping[type, CommandHandler], unit_of_work: Callable[[], UnitOfWork]
@@ -57,9 +63,12 @@ class MessageBus:
         finally:
             # A use case may commit and then refuse (a reused refresh token): its events count.
             events = uow.collect_events()
-            if events and self._on_events is not None:
-                try:
-                    await self._on_events(events)
-                except Exception:
-                    # They are safe in the outbox; the relay's polling picks them up.
-                    logger.exception("could not signal committed events")
+            if events:
+                for listener in self._listeners:
+                    listener(events)
+                if self._on_events is not None:
+                    try:
+                        await self._on_events(events)
+                    except Exception:
+                        # They are safe in the outbox; the relay's polling picks them up.
+                        logger.exception("could not signal committed events")
