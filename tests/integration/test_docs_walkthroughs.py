@@ -1,0 +1,164 @@
+"""The shell walkthroughs in the docs run as pasted, against a real server.
+
+One server for the module, set up as ``nox -s demo`` sets it up: ``alora db upgrade``,
+``alora seed demo`` and ``alora serve``, with ``ALORA_VAR_DIR`` in a temporary folder and the
+working directory its parent, so the blocks' ``var/mail`` is the server's mailbox. Each block
+runs with ``bash -euo pipefail``, changed only in its port (the blocks say
+``127.0.0.1:8000``; the test listens on a free one). Lines meant for a second terminal are
+comments in the blocks, so they do not run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from attrs import frozen
+from process_support import alora_environment, free_port, wait_ready
+
+ROOT = Path(__file__).parents[2]
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("curl") is None or shutil.which("bash") is None,
+    reason="the walkthroughs need curl and bash",
+)
+
+
+@frozen
+class Server:
+    port: int
+    home: Path
+    """The folder the server runs in and the blocks run from; ``var/`` is in it."""
+    log: Path
+
+
+def shell_block(page: str, heading: str) -> str:
+    """The first ``sh`` block of the section ``## heading`` of ``page``."""
+    section = (ROOT / page).read_text().split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"^```sh\n(.*?)^```", section, re.M | re.S)
+    assert block is not None, f"no sh block under {heading!r} in {page}"
+    return block.group(1)
+
+
+def alora(*command: str, env: dict[str, str], cwd: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli.main", *command],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    home = tmp_path_factory.mktemp("walkthrough")
+    env = alora_environment(ALORA_VAR_DIR=str(home / "var"))
+    alora("db", "upgrade", env=env, cwd=home)
+    alora("seed", "demo", env=env, cwd=home)
+    port = free_port()
+    log = home / "server.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(port)],
+            env=env,
+            cwd=home,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        asyncio.run(wait_ready(f"http://127.0.0.1:{port}"))
+        yield Server(port=port, home=home, log=log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(40)
+
+
+def run_block(block: str, server: Server) -> list[str]:
+    """Run ``block`` as pasted into a shell in ``server.home``; its output lines."""
+    script = block.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
+    env = alora_environment(
+        # `python3` in the blocks: this interpreter's, as in a shell with the virtualenv active.
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+    )
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=server.home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (
+        f"exit status {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+        f"\n--- server log\n{server.log.read_text()[-4000:]}"
+    )
+    return done.stdout.splitlines()
+
+
+def documents(lines: list[str]) -> list[dict[str, Any]]:
+    """The JSON objects the block printed, one per line."""
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def test_the_booking_walkthrough_runs_as_pasted(demo_server: Server) -> None:
+    lines = run_block(shell_block("README.md", "Book a professional with curl"), demo_server)
+
+    printed = documents(lines)
+    problems = [d for d in printed if "status" in d and isinstance(d["status"], int)]
+    assert {(p["status"], p.get("reason")) for p in problems} == {
+        (409, "taken"),  # the same time booked again
+        (409, "not_started"),  # completing a booking before its start
+    }
+    statuses = [d["status"] for d in printed if d.get("history")]
+    assert statuses == ["confirmed", "completed"]  # Dan confirms; Lou completes the one under way
+    review = next(d for d in printed if "comment" in d)
+    assert (review["rating"], review["comment"]) == (5, "Door open in ten minutes.")
+    lou = next(d for d in printed if d.get("username") == "lou")
+    assert lou["reviewCount"] >= 1
+    assert lou["averageRating"] is not None
+
+
+def test_the_auth_flow_runs_as_pasted(demo_server: Server) -> None:
+    lines = run_block(shell_block("docs/api/identity.md", "The auth flow with curl"), demo_server)
+
+    printed = documents(lines)
+    registered, verified = printed[0], printed[1]
+    assert registered["username"] == "lovelace"
+    assert not registered["emailVerified"]
+    assert verified["emailVerified"]
+    logins = [d for d in printed if "accessToken" in d]
+    assert len(logins) == 2  # by username and by phone number
+    reuse = printed[-1]
+    assert reuse["status"] == 401  # the rotated refresh token presented again
+    assert lines[-3:] == [
+        "401",  # the new access token died with its session
+        "204",  # logout
+        "401",  # the logged-out access token
+    ]
+
+
+def test_the_websocket_client_for_the_second_terminal_is_installed() -> None:
+    """Step 3 of the booking walkthrough listens with ``python -m websockets``."""
+    block = shell_block("README.md", "Book a professional with curl")
+    assert "python -m websockets" in block
+    done = subprocess.run(
+        [sys.executable, "-m", "websockets", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
