@@ -9,10 +9,13 @@ has started it). Best effort, as the port says: failures are logged, never raise
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from litestar.channels.backends.base import ChannelsBackend
+
+if TYPE_CHECKING:
+    from litestar.channels.backends.base import ChannelsBackend
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +28,11 @@ def envelope(event: str, data: dict[str, Any]) -> bytes:
 
 
 class ChannelsRealtime:
-    def __init__(self, backend: ChannelsBackend) -> None:
-        self._backend = backend
+    """``backend``: the channels backend, or a function giving it (None while there is none:
+    nobody can be subscribed, and events are dropped)."""
+
+    def __init__(self, backend: ChannelsBackend | Callable[[], ChannelsBackend | None]) -> None:
+        self._backend = backend if callable(backend) else (lambda: backend)
 
     async def publish(self, topic: str, event: str, data: dict[str, Any]) -> None:
         try:
@@ -34,8 +40,11 @@ class ChannelsRealtime:
         except (TypeError, msgspec.EncodeError):
             logger.exception("cannot encode real-time event %s for %s", event, topic)
             return
+        backend = self._backend()
+        if backend is None:
+            return
         try:
-            await self._backend.publish(payload, [topic])
+            await backend.publish(payload, [topic])
         except RuntimeError as exc:  # the memory backend before its plugin started it
             logger.debug("real-time event %s for %s dropped: %s", event, topic, exc)
         except Exception:

@@ -4,7 +4,9 @@
 Litestar channels backend (the gateway's channels plugin runs it), the ``Realtime`` port over
 that backend (for publishing from anywhere, workers included) and the presence store.
 With ``redis_url`` every part lives in Redis, so any number of API processes deliver to any
-socket and agree on who is online; without it, all of it is in this process's memory.
+socket and agree on who is online; without it, all of it is in this process's memory, and the
+channels backend is made when the gateway first asks for it (a program that embeds Alora
+without HTTP never imports Litestar).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from attrs import define, field
-from litestar.channels.backends.base import ChannelsBackend
-from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from adapters.channels_realtime import ChannelsRealtime
 from adapters.memory.presence import MemoryPresence
@@ -31,10 +31,20 @@ REDIS_CLIENT_NAME = "alora-realtime"
 
 @define
 class RealtimeParts:
-    backend: ChannelsBackend
     realtime: Realtime
     presence: Presence
+    _backend: Any = None
+    """The Litestar channels backend, once made."""
     _closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
+
+    @property
+    def backend(self) -> Any:
+        """The Litestar channels backend the gateway runs (made in memory on first use)."""
+        if self._backend is None:
+            from litestar.channels.backends.memory import MemoryChannelsBackend
+
+            self._backend = MemoryChannelsBackend()
+        return self._backend
 
     async def close(self) -> None:
         """Release the Redis connections, if any; idempotent."""
@@ -57,9 +67,11 @@ def build_realtime(
     socket_ttl = timedelta(seconds=heartbeat_seconds * SOCKET_TTL_HEARTBEATS)
     grace = timedelta(seconds=presence_grace_seconds)
     if not redis_url:
-        backend = MemoryChannelsBackend()
-        presence = MemoryPresence(clock, socket_ttl=socket_ttl, grace=grace)
-        return RealtimeParts(backend, ChannelsRealtime(backend), presence)
+        parts = RealtimeParts(
+            ChannelsRealtime(lambda: parts._backend),
+            MemoryPresence(clock, socket_ttl=socket_ttl, grace=grace),
+        )
+        return parts
 
     from adapters.redis_channels import ReconnectingRedisPubSubBackend
     from adapters.redis_client import redis_client
@@ -68,8 +80,8 @@ def build_realtime(
     redis = redis_client(redis_url, client_name=REDIS_CLIENT_NAME)
     redis_backend = ReconnectingRedisPubSubBackend(redis=redis)
     return RealtimeParts(
-        redis_backend,
         ChannelsRealtime(redis_backend),
         RedisPresence(redis, clock, socket_ttl=socket_ttl, grace=grace),
+        backend=redis_backend,
         closers=[redis.aclose],
     )

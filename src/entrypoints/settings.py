@@ -1,6 +1,6 @@
 """Settings from ``ALORA_*`` environment variables (and a ``.env`` file), validated at start-up.
 
-The platform's variables are listed here (``VARIABLES``); each context adds its own group
+The platform's variables are in ``platform_variables`` (``VARIABLES``); each context adds its group
 (``SettingsGroup``, in its module), and each scheduled job its ``ALORA_CRON_<JOB>`` variable.
 ``variables()`` lists them all, as ``docs/configuration.md`` does. A bad value raises
 ``SettingsError`` naming the variable.
@@ -10,305 +10,52 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import field, frozen
+
+from entrypoints.platform_variables import VARIABLES
+from entrypoints.settings_parsing import (
+    SettingsError,
+    SettingsGroup,
+    Variable,
+    parse_bool,
+    parse_choice,
+    parse_cron,
+    parse_csv,
+    parse_http_url,
+    parse_int,
+    parse_region,
+    parse_seconds,
+    parse_text,
+)
 
 if TYPE_CHECKING:
     from entrypoints.modules.base import ContextModule
 
 G = TypeVar("G")
 
-
-class SettingsError(ValueError):
-    pass
-
-
-def parse_bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError("expected true or false")
-
-
-def parse_int(low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        value = int(raw.strip())
-        if not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}")
-        return value
-
-    return parse
-
-
-def parse_seconds(low: float, high: float) -> Callable[[str], float]:
-    def parse(raw: str) -> float:
-        value = float(raw.strip())
-        if not low <= value <= high:
-            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}")
-        return value
-
-    return parse
-
-
-def parse_cron(raw: str) -> str:
-    from croniter import croniter
-
-    value = " ".join(raw.split())
-    if not croniter.is_valid(value):
-        raise ValueError("expected a cron expression such as `0 */6 * * *`")
-    return value
-
-
-def parse_choice(*allowed: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        value = raw.strip().lower()
-        if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(allowed)}")
-        return value
-
-    return parse
-
-
-def parse_text(raw: str) -> str:
-    return raw.strip()
-
-
-def parse_csv(raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
-def parse_http_url(raw: str) -> str:
-    value = raw.strip()
-    if value and not value.lower().startswith(("http://", "https://")):
-        raise ValueError("expected an http:// or https:// URL")
-    return value
-
-
-def parse_region(raw: str) -> str:
-    value = raw.strip().upper()
-    if len(value) != 2 or not value.isalpha():
-        raise ValueError("expected a two-letter ISO 3166 region code, e.g. DE or US")
-    return value
-
-
-@frozen
-class Variable:
-    name: str
-    parse: Callable[[str], Any]
-    default: str | None
-    help: str
-    field: str = ""
-    """In a ``SettingsGroup``: the attribute of the group's class that takes the value."""
-
-
-@frozen
-class SettingsGroup(Generic[G]):
-    """A context's settings: its variables, read into an instance of ``build`` (an attrs class
-    whose attributes the variables' ``field`` names). ``settings.of(cls)`` gives it."""
-
-    build: type[G]
-    variables: tuple[Variable, ...]
-
-    def read(self, values: Mapping[str, Any]) -> G:
-        return self.build(**{var.field: values[var.name] for var in self.variables})
-
-
-VARIABLES: tuple[Variable, ...] = (
-    Variable(
-        "ALORA_ENV",
-        parse_choice("development", "production"),
-        "development",
-        "`development` or `production` (production refuses to start without secrets).",
-    ),
-    Variable("ALORA_HOST", parse_text, "127.0.0.1", "Interface the API listens on."),
-    Variable("ALORA_PORT", parse_int(1, 65535), "8000", "Port the API listens on."),
-    Variable("ALORA_WORKERS", parse_int(1, 64), "1", "API processes started by `alora serve`."),
-    Variable(
-        "ALORA_VAR_DIR",
-        parse_text,
-        "var",
-        "Folder for the embedded database, mail, files and generated secrets.",
-    ),
-    Variable(
-        "ALORA_DATABASE_URL",
-        parse_text,
-        None,
-        "Database URL: `sqlite:///path/alora.db` or "
-        "`postgresql://user:pass@host:5432/db`. Default: SQLite at `$ALORA_VAR_DIR/alora.db`.",
-    ),
-    Variable(
-        "ALORA_REDIS_URL",
-        parse_text,
-        "",
-        "Redis URL (`redis://host:6379/0`) for rate limits, real-time fan-out, presence and "
-        "the job broker. Empty: all of them in process memory.",
-    ),
-    Variable(
-        "ALORA_BACKGROUND",
-        parse_choice("inprocess", "external"),
-        None,
-        "Where events are relayed and handled: `inprocess` (inside each API process) or "
-        "`external` (`alora worker` processes). Default: external with Redis, else inprocess.",
-    ),
-    Variable(
-        "ALORA_WORKER_CONCURRENCY",
-        parse_int(1, 256),
-        "8",
-        "Jobs one worker process (or the in-process worker) runs at once.",
-    ),
-    Variable(
-        "ALORA_JOB_MAX_ATTEMPTS",
-        parse_int(1, 50),
-        "5",
-        "Attempts of a failing job before it is kept as dead.",
-    ),
-    Variable(
-        "ALORA_JOB_BACKOFF_SECONDS",
-        parse_seconds(0, 3600),
-        "1",
-        "Wait before the first retry of a failed job; doubles each time, capped at 5 minutes.",
-    ),
-    Variable(
-        "ALORA_RELAY_POLL_SECONDS",
-        parse_seconds(0.01, 60),
-        "0.5",
-        "How often the relay looks for new outbox rows written by other processes.",
-    ),
-    Variable(
-        "ALORA_OUTBOX_REDELIVER_SECONDS",
-        parse_seconds(1, 86_400),
-        "600",
-        "A dispatched outbox row whose job has not finished after this long is sent again "
-        "(covers a broker that lost it).",
-    ),
-    Variable(
-        "ALORA_SHUTDOWN_TIMEOUT_SECONDS",
-        parse_seconds(0, 3600),
-        "30",
-        "On SIGTERM, how long in-flight requests and jobs may take to finish.",
-    ),
-    Variable(
-        "ALORA_WS_HEARTBEAT_SECONDS",
-        parse_seconds(1, 3600),
-        "30",
-        "Server ping interval on WebSockets; a socket that misses two pongs is closed.",
-    ),
-    Variable(
-        "ALORA_WS_MAX_MESSAGE_BYTES",
-        parse_int(256, 16_777_216),
-        "65536",
-        "Largest WebSocket message a client may send (the socket is closed beyond).",
-    ),
-    Variable(
-        "ALORA_WS_MESSAGES_PER_MINUTE",
-        parse_int(1, 100_000),
-        "120",
-        "Messages a client may send per socket per minute (the socket is closed beyond).",
-    ),
-    Variable(
-        "ALORA_PRESENCE_GRACE_SECONDS",
-        parse_seconds(0, 3600),
-        "10",
-        "A user goes offline this long after their last socket closes.",
-    ),
-    Variable(
-        "ALORA_SECRET_KEY",
-        parse_text,
-        None,
-        "Secret for signing tokens and hashing codes "
-        "(32+ characters). Development: generated once into `$ALORA_VAR_DIR/secret_key`.",
-    ),
-    Variable(
-        "ALORA_MAIL_DIR",
-        parse_text,
-        None,
-        "Development mailbox: each email an `.eml` file here. Default `$ALORA_VAR_DIR/mail`.",
-    ),
-    Variable("ALORA_MAIL_FROM", parse_text, "Alora <no-reply@alora.local>", "Sender of emails."),
-    Variable(
-        "ALORA_SMTP_HOST",
-        parse_text,
-        "",
-        "SMTP server for outgoing mail. Empty: emails go to the development mailbox.",
-    ),
-    Variable("ALORA_SMTP_PORT", parse_int(1, 65535), "587", "SMTP server port."),
-    Variable(
-        "ALORA_SMTP_SECURITY",
-        parse_choice("none", "starttls", "tls"),
-        "starttls",
-        "`starttls` (upgrade after connecting), `tls` (implicit TLS, usually port 465) or `none`.",
-    ),
-    Variable("ALORA_SMTP_USER", parse_text, "", "SMTP login (empty: no authentication)."),
-    Variable("ALORA_SMTP_PASSWORD", parse_text, "", "SMTP password."),
-    Variable(
-        "ALORA_SMTP_TIMEOUT_SECONDS", parse_seconds(1, 600), "30", "SMTP connect/command timeout."
-    ),
-    Variable("ALORA_PRODUCT_NAME", parse_text, "Alora", "Product name used in emails."),
-    Variable("ALORA_PUBLIC_URL", parse_text, "http://127.0.0.1:8000", "Base of links in emails."),
-    Variable(
-        "ALORA_CORS_ORIGINS",
-        parse_csv,
-        "",
-        "Comma-separated origins allowed by CORS (empty: no cross-origin access).",
-    ),
-    Variable("ALORA_COOKIE_SECURE", parse_bool, "true", "Mark auth cookies `Secure`."),
-    Variable(
-        "ALORA_TRUST_FORWARDED",
-        parse_bool,
-        "false",
-        "Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).",
-    ),
-    Variable(
-        "ALORA_MAX_BODY_BYTES",
-        parse_int(1024, 1_073_741_824),
-        "1048576",
-        "Largest request body accepted (413 beyond).",
-    ),
-    Variable(
-        "ALORA_FILES_DIR",
-        parse_text,
-        None,
-        "Folder for uploaded files' bytes (when no S3 bucket is set). "
-        "Default `$ALORA_VAR_DIR/files`.",
-    ),
-    Variable(
-        "ALORA_S3_BUCKET",
-        parse_text,
-        "",
-        "Keep uploaded files in this S3 (or S3-compatible) bucket. Empty: in `ALORA_FILES_DIR`.",
-    ),
-    Variable(
-        "ALORA_S3_ENDPOINT_URL",
-        parse_http_url,
-        "",
-        "Endpoint of an S3-compatible service (MinIO, Ceph, R2 ...). Empty: AWS S3.",
-    ),
-    Variable("ALORA_S3_REGION", parse_text, "", "The bucket's region. Empty: boto3's default."),
-    Variable(
-        "ALORA_S3_ACCESS_KEY_ID",
-        parse_text,
-        "",
-        "S3 access key. Empty (with the secret): boto3 finds credentials itself (environment, "
-        "profile, instance role).",
-    ),
-    Variable(
-        "ALORA_S3_SECRET_ACCESS_KEY", parse_text, "", "S3 secret key; set with the access key."
-    ),
-    Variable(
-        "ALORA_LOG_LEVEL", parse_choice("debug", "info", "warning", "error"), "info", "Log level."
-    ),
-    Variable(
-        "ALORA_LOG_FORMAT",
-        parse_choice("text", "json"),
-        None,
-        "Log format; default json in production, text in development.",
-    ),
-)
+__all__ = [
+    "VARIABLES",
+    "Settings",
+    "SettingsError",
+    "SettingsGroup",
+    "Variable",
+    "cron_variable",
+    "load_settings",
+    "parse_bool",
+    "parse_choice",
+    "parse_cron",
+    "parse_csv",
+    "parse_http_url",
+    "parse_int",
+    "parse_region",
+    "parse_seconds",
+    "parse_text",
+    "variables",
+]
 
 
 def cron_variable(job_name: str, cron: str, description: str) -> Variable:
