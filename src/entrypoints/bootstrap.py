@@ -36,7 +36,12 @@ from alora_core.shared.storage import FileStorage
 from alora_core.shared.uow import UnitOfWork
 from entrypoints.modules import MODULES
 from entrypoints.modules.base import ContextModule, Wiring, resolve
-from entrypoints.platform import configured_mailer, configured_storage, redis_ping
+from entrypoints.platform import (
+    configured_branding,
+    configured_mailer,
+    configured_storage,
+    redis_ping,
+)
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings, SettingsError, load_settings
 from entrypoints.worker.inprocess import InProcessJobQueue
@@ -314,7 +319,7 @@ async def build(
         settings=settings,
         clock=clock,
         mailer=mailer or configured_mailer(settings),
-        branding=Branding(settings.product_name, settings.public_url),
+        branding=configured_branding(settings),
         limiter=limiter,
         realtime=realtime.realtime,
         storage=storage,

@@ -1,15 +1,16 @@
-"""The platform's services as the settings configure them: mail, object storage, Redis."""
+"""The platform's services as the settings configure them: branding, mail, object storage,
+Redis."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from alora_core.shared.mail import Mailer
+from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.storage import FileStorage
 from entrypoints.settings import Settings
 
-__all__ = ["configured_mailer", "configured_storage", "redis_ping"]
+__all__ = ["configured_branding", "configured_mailer", "configured_storage", "redis_ping"]
 
 
 def configured_storage(settings: Settings) -> tuple[FileStorage, Callable[[], Awaitable[None]]]:
@@ -29,6 +30,11 @@ def configured_storage(settings: Settings) -> tuple[FileStorage, Callable[[], Aw
         secret_access_key=settings.s3_secret_access_key,
     )
     return bucket, bucket.check
+
+
+def configured_branding(settings: Settings) -> Branding:
+    """What emails call the product, and the base of their links."""
+    return Branding(settings.product_name, settings.public_url)
 
 
 def configured_mailer(settings: Settings) -> Mailer:

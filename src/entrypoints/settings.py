@@ -135,7 +135,7 @@ class Settings:
         return self.env == "production"
 
     def of(self, group: type[G]) -> G:
-        """A context's settings: ``settings.of(BookingSettings)``."""
+        """A context's settings, by the class of its group: ``settings.of(FilesSettings)``."""
         try:
             return cast(G, self.groups[group])
         except KeyError:

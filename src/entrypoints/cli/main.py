@@ -118,7 +118,7 @@ def db_revision(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     for path in written:
         print(
-            f"Wrote {path}: review it before committing (autogenerate misses renames, "
+            f"Wrote {path}: read it through before committing (autogenerate misses renames, "
             "server defaults and PostgreSQL exclusion constraints)"
         )
     return 0

@@ -1,14 +1,13 @@
 """``alora seed demo``: a live demo, each context seeding its part in the registry's order.
 
-Identity makes verified users of each role (an administrator, three customers and five
-professionals); content its FAQ and about page; booking a marketplace around the users (see
-``seed_market``). Each module names its part (``ContextModule.seed``): ``async def seed(demo)``
-returns what it made, as lines to print.
+Each module names its part (``ContextModule.seed``): ``async def seed(demo)`` makes its sample
+data and returns what it made, as lines to print. Identity's part makes the demo accounts,
+which later parts act as (``Demo.accounts``).
 
-Everything goes through the message bus, as the API would do it, on a clock the seed controls:
-it starts two weeks ago, so that some bookings have taken place and been reviewed, and ends at
-the real time for the bookings still ahead. No email leaves the process: the mailer keeps them
-in memory, and every job the seed causes runs before it returns.
+Everything goes through the message bus, as the API would do it, on a clock the seeds drive:
+it starts ``HISTORY`` ago, so that a demo can show things that happened, and the seeds move it
+forward to the real time. No email leaves the process: the mailer keeps them in memory, and
+every job a seed causes runs before it returns.
 
 Safe to run again: what exists already is left as it is.
 """
@@ -77,5 +76,5 @@ def register(subparsers: Subparsers) -> None:
     seed = subparsers.add_parser("seed", help="fill the database with sample data")
     commands = seed.add_subparsers(title="commands", metavar="COMMAND", required=True)
     commands.add_parser(
-        "demo", help="verified demo users of each role and a marketplace with bookings"
+        "demo", help="every context's demo data, around verified users of each role"
     ).set_defaults(handler=demo)

@@ -230,7 +230,7 @@ def _join(path: str, name: str) -> str:
 
 def _body_path(key: str, exc: ValidationException) -> str:
     # Litestar strips "data." from the key with str.replace, which mangles nested fields whose
-    # name ends in "data" ("metadata.x" -> "metax"); msgspec's own error, when it is about the
+    # name ends in "data" ("metadata.x" -> "metax"); msgspec's own error, when it concerns the
     # body, holds the exact path.
     if isinstance(exc.__cause__, msgspec.ValidationError) and (
         match := _CAUSE_BODY_PATH.search(str(exc.__cause__))
