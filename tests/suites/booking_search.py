@@ -31,6 +31,7 @@ from alora_core.booking.search.model import (
 )
 from alora_core.booking.search.use_cases import command_handlers, refresh
 from alora_core.identity.model import Role, User, UserSettings, Visibility
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid
 from alora_core.shared.events import DomainEvent
@@ -70,6 +71,9 @@ ODD_QUERIES = [
     "a" * 200,
     " ".join(["x"] * 100),
 ]
+
+
+SIGNED_IN = Actor(user_id=uuid.UUID(int=1), role=Role.CUSTOMER)
 
 
 @define
@@ -244,7 +248,8 @@ class Harness:
         return [hit.label for hit in (await self.search(q, **query)).items]
 
     async def suggest(self, q: str, *, signed_in: bool = False) -> list[str]:
-        found = await self.bus.handle(c.Autocomplete(q=q, viewer_signed_in=signed_in))
+        viewer = SIGNED_IN if signed_in else Actor.anonymous()
+        found = await self.bus.handle(c.Autocomplete(q=q, viewer=viewer))
         return [suggestion.label for suggestion in found]
 
     async def reindex(self, batch_size: int = 200) -> ReindexReport:
@@ -460,7 +465,7 @@ async def test_hidden_professionals_are_not_found(s: Harness) -> None:
     await s.user("Cora Customer")  # no profile: never indexed
 
     assert await s.labels("cleaning") == ["Pia Public"]
-    assert await s.labels("cleaning", viewer_signed_in=True) == ["Pia Public", "Rita Registered"]
+    assert await s.labels("cleaning", viewer=SIGNED_IN) == ["Pia Public", "Rita Registered"]
     assert await s.suggest("ri") == []
     assert await s.suggest("ri", signed_in=True) == ["Rita Registered"]
     assert await s.labels("sam") == [] and await s.labels("pete") == []

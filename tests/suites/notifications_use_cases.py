@@ -30,6 +30,7 @@ from alora_core.notifications.events import (
 from alora_core.notifications.handlers import notify_when, subscribe
 from alora_core.notifications.model import Notification
 from alora_core.notifications.use_cases import NotificationsDeps, command_handlers
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.events import DomainEvent
@@ -64,6 +65,10 @@ class FlakyMailer(MemoryMailer):
         if message.to in self.refuse:
             raise ConnectionError("the mail server is away")
         await super().send(message)
+
+
+def as_user(user_id: uuid.UUID) -> Actor:
+    return Actor(user_id=user_id, role=Role.CUSTOMER)
 
 
 @define
@@ -139,10 +144,10 @@ class Harness:
             return notification
 
     async def page(self, user_id: uuid.UUID, **query: Any) -> Any:
-        return await self.handle(c.ListNotifications(recipient_id=user_id, **query))
+        return await self.handle(c.ListNotifications(actor=as_user(user_id), **query))
 
     async def unread(self, user_id: uuid.UUID) -> int:
-        count: int = await self.handle(c.CountUnread(recipient_id=user_id))
+        count: int = await self.handle(c.CountUnread(actor=as_user(user_id)))
         return count
 
 
@@ -296,7 +301,7 @@ async def test_lists_are_newest_first_in_cursor_pages(n: Harness) -> None:
 async def test_unread_only_lists_and_counts(n: Harness) -> None:
     ana = await n.add_user("ana")
     ids = [await n.notify(ana, f"n{i}") for i in range(4)]
-    await n.handle(c.MarkRead(recipient_id=ana, notification_id=ids[1]))
+    await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[1]))
     assert await n.unread(ana) == 3
     page = await n.page(ana, unread_only=True, limit=2)
     assert [item.id for item in page.items] == [ids[3], ids[2]]
@@ -330,7 +335,7 @@ async def test_mark_read_once_records_one_event_and_pushes_it(n: Harness) -> Non
     await n.run_jobs()
     n.clock.advance(timedelta(minutes=5))
 
-    read = await n.handle(c.MarkRead(recipient_id=ana, notification_id=notification_id))
+    read = await n.handle(c.MarkRead(actor=as_user(ana), notification_id=notification_id))
     assert read.read_at == START + timedelta(minutes=5)
     [event] = await n.run_jobs()
     assert isinstance(event, NotificationsRead)
@@ -342,7 +347,7 @@ async def test_mark_read_once_records_one_event_and_pushes_it(n: Harness) -> Non
     )
 
     n.clock.advance(timedelta(minutes=5))
-    again = await n.handle(c.MarkRead(recipient_id=ana, notification_id=notification_id))
+    again = await n.handle(c.MarkRead(actor=as_user(ana), notification_id=notification_id))
     assert again.read_at == START + timedelta(minutes=5)  # unchanged
     assert await n.run_jobs() == []  # no event
 
@@ -351,11 +356,11 @@ async def test_mark_all_read(n: Harness) -> None:
     ana, bob = await n.add_user("ana"), await n.add_user("bob")
     ids = [await n.notify(ana, f"n{i}") for i in range(3)]
     bobs = await n.notify(bob)
-    await n.handle(c.MarkRead(recipient_id=ana, notification_id=ids[0]))
+    await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[0]))
     await n.run_jobs()
     n.clock.advance(timedelta(minutes=1))
 
-    assert await n.handle(c.MarkAllRead(recipient_id=ana)) == 2
+    assert await n.handle(c.MarkAllRead(actor=as_user(ana))) == 2
     [event] = await n.run_jobs()
     assert isinstance(event, NotificationsRead)
     assert (event.recipient_id, event.notification_ids, event.all) == (ana, [], True)
@@ -370,8 +375,8 @@ async def test_mark_all_read(n: Harness) -> None:
     assert first is not None and first.read_at == START  # read before: untouched
 
     # Read state is versioned: a single mark after the bulk one still works.
-    assert (await n.handle(c.MarkRead(recipient_id=ana, notification_id=ids[2]))).read_at
-    assert await n.handle(c.MarkAllRead(recipient_id=ana)) == 0
+    assert (await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[2]))).read_at
+    assert await n.handle(c.MarkAllRead(actor=as_user(ana))) == 0
     assert await n.run_jobs() == []
     assert (await n.stored(bobs)).read_at is None  # type: ignore[union-attr]
 
@@ -380,7 +385,7 @@ async def test_delete(n: Harness) -> None:
     ana = await n.add_user("ana")
     notification_id = await n.notify(ana)
     await n.run_jobs()
-    await n.handle(c.DeleteNotification(recipient_id=ana, notification_id=notification_id))
+    await n.handle(c.DeleteNotification(actor=as_user(ana), notification_id=notification_id))
     [event] = await n.run_jobs()
     assert isinstance(event, NotificationDeleted)
     assert (event.notification_id, event.recipient_id, event.was_unread) == (
@@ -389,7 +394,7 @@ async def test_delete(n: Harness) -> None:
     assert await n.stored(notification_id) is None
     assert await n.unread(ana) == 0
     with pytest.raises(NotFound):
-        await n.handle(c.DeleteNotification(recipient_id=ana, notification_id=notification_id))
+        await n.handle(c.DeleteNotification(actor=as_user(ana), notification_id=notification_id))
 
 
 @pytest.mark.parametrize("command", [c.MarkRead, c.DeleteNotification])
@@ -398,8 +403,8 @@ async def test_only_the_recipient_touches_a_notification(n: Harness, command: ty
     notification_id = await n.notify(ana)
     for recipient, target in ((bob, notification_id), (ana, uuid.uuid4())):
         with pytest.raises(NotFound, match="no such notification"):
-            await n.handle(command(recipient_id=recipient, notification_id=target))
-    assert await n.handle(c.MarkAllRead(recipient_id=bob)) == 0
+            await n.handle(command(actor=as_user(recipient), notification_id=target))
+    assert await n.handle(c.MarkAllRead(actor=as_user(bob))) == 0
     stored = await n.stored(notification_id)
     assert stored is not None and stored.read_at is None
 
@@ -407,13 +412,13 @@ async def test_only_the_recipient_touches_a_notification(n: Harness, command: ty
 async def test_concurrent_reads_and_deletes_of_one_notification(n: Harness) -> None:
     ana = await n.add_user("ana")
     ids = [await n.notify(ana, f"n{i}") for i in range(2)]
-    reads = [c.MarkRead(recipient_id=ana, notification_id=ids[0]) for _ in range(5)]
+    reads = [c.MarkRead(actor=as_user(ana), notification_id=ids[0]) for _ in range(5)]
     results = await asyncio.gather(*(n.handle(command) for command in reads))
     assert all(result.read_at is not None for result in results)
-    await n.handle(c.MarkRead(recipient_id=ana, notification_id=ids[1]))
+    await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[1]))
     outcomes = await asyncio.gather(
-        n.handle(c.DeleteNotification(recipient_id=ana, notification_id=ids[0])),
-        n.handle(c.MarkAllRead(recipient_id=ana)),
+        n.handle(c.DeleteNotification(actor=as_user(ana), notification_id=ids[0])),
+        n.handle(c.MarkAllRead(actor=as_user(ana))),
         return_exceptions=True,
     )
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes

@@ -1,5 +1,5 @@
-"""Content's commands. Who acts reaches them as ids and flags: ``actor_id`` (None for someone not
-signed in) and ``actor_is_admin``; administrators' commands refuse anyone else (``Forbidden``)."""
+"""Content's commands. ``actor`` is who acts (``Actor.anonymous()`` for someone not signed in),
+``viewer`` who reads; administrators' commands refuse anyone else (``Forbidden``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from alora_core.content.model import AboutContent
+from alora_core.shared.actor import Actor
 
 # --- FAQ ------------------------------------------------------------------------------------------
 
@@ -20,20 +21,19 @@ class ListFaqs:
 
     type: str | None = None
     include_inactive: bool = False
-    actor_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
 class GetFaq:
     faq_id: uuid.UUID
-    actor_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     """Administrators see inactive entries too; to anyone else they do not exist."""
 
 
 @frozen(kw_only=True)
 class CreateFaq:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     type: str
     question: str
     answer: str
@@ -45,16 +45,14 @@ class CreateFaq:
 class UpdateFaq:
     """Change the named fields only: type, question, answer, order, active."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     faq_id: uuid.UUID
     changes: Mapping[str, Any]
 
 
 @frozen(kw_only=True)
 class DeleteFaq:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     faq_id: uuid.UUID
 
 
@@ -71,15 +69,14 @@ class SubmitFeedback:
     name: str
     email: str
     ip: str
-    actor_id: uuid.UUID | None = None
+    actor: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
 class ListFeedback:
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     status: str | None = None
     page: int = 1
     page_size: int = 20
@@ -87,15 +84,13 @@ class ListFeedback:
 
 @frozen(kw_only=True)
 class GetFeedback:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     feedback_id: uuid.UUID
 
 
 @frozen(kw_only=True)
 class SetFeedbackStatus:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     feedback_id: uuid.UUID
     status: str
     """``new``, ``reviewed``, ``resolved`` or ``archived``."""
@@ -103,8 +98,7 @@ class SetFeedbackStatus:
 
 @frozen(kw_only=True)
 class DeleteFeedback:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     feedback_id: uuid.UUID
 
 
@@ -121,15 +115,14 @@ class SendContactMessage:
     message: str
     ip: str
     phone: str | None = None
-    actor_id: uuid.UUID | None = None
+    actor: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
 class ListContactMessages:
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     status: str | None = None
     page: int = 1
     page_size: int = 20
@@ -137,8 +130,7 @@ class ListContactMessages:
 
 @frozen(kw_only=True)
 class GetContactMessage:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     message_id: uuid.UUID
 
 
@@ -147,8 +139,7 @@ class HandleContactMessage:
     """Set the status (``new``, ``read``, ``replied``, ``archived``) and/or the team's note;
     None leaves one as it is."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     message_id: uuid.UUID
     status: str | None = None
     note: str | None = None
@@ -156,8 +147,7 @@ class HandleContactMessage:
 
 @frozen(kw_only=True)
 class DeleteContactMessage:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     message_id: uuid.UUID
 
 
@@ -173,8 +163,7 @@ class GetAboutPage:
 class InitializeAboutPage:
     """Write the about page the first time; ``AboutPageExists`` once it exists."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     content: AboutContent
 
 
@@ -182,8 +171,7 @@ class InitializeAboutPage:
 class ReplaceAboutPage:
     """Replace the whole page; ``version`` is the one the editor read (else ``StaleVersion``)."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     content: AboutContent
     version: int
 
@@ -193,7 +181,6 @@ class UpdateAboutPage:
     """Change the named fields only (those of ``AboutContent``); with ``version``, only when
     the page is still at that version."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     changes: Mapping[str, Any]
     version: int | None = None

@@ -10,19 +10,7 @@ from typing import Any
 from attrs import field, frozen
 
 from alora_core.identity.model import Role, UserSettings
-
-
-@frozen(kw_only=True)
-class Actor:
-    """Who acts: the authenticated user, as resolved from the access token."""
-
-    user_id: uuid.UUID
-    role: Role
-    session_id: uuid.UUID | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
@@ -100,7 +88,7 @@ class ReplaceSettings:
 
 @frozen(kw_only=True)
 class GetPublicProfile:
-    viewer: Actor | None
+    viewer: Actor
     user_id: uuid.UUID
 
 

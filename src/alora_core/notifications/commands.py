@@ -1,4 +1,5 @@
-"""Notifications' commands. Who acts is the recipient: only they see and touch their own."""
+"""Notifications' commands. Who acts, the ``actor``, is the recipient: only they see and touch
+their own."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
+
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
@@ -33,8 +36,7 @@ class Announce:
     """An administrator tells many users the same thing: one notification each (like
     ``Notify``, never emailed). Recipients that do not exist are skipped."""
 
-    sender_id: uuid.UUID
-    sender_is_admin: bool
+    actor: Actor
     recipient_ids: Sequence[uuid.UUID]
     """1 to ``MAX_ANNOUNCEMENT_RECIPIENTS`` users; repeats count once."""
     type: str
@@ -51,7 +53,7 @@ MAX_ANNOUNCEMENT_RECIPIENTS = 1000
 class ListNotifications:
     """Newest first. ``cursor`` is the ``next_cursor`` of the page before (None: the first)."""
 
-    recipient_id: uuid.UUID
+    actor: Actor
     cursor: str | None = None
     limit: int = 20
     unread_only: bool = False
@@ -59,23 +61,23 @@ class ListNotifications:
 
 @frozen(kw_only=True)
 class CountUnread:
-    recipient_id: uuid.UUID
+    actor: Actor
 
 
 @frozen(kw_only=True)
 class MarkRead:
-    recipient_id: uuid.UUID
+    actor: Actor
     notification_id: uuid.UUID
 
 
 @frozen(kw_only=True)
 class MarkAllRead:
-    recipient_id: uuid.UUID
+    actor: Actor
 
 
 @frozen(kw_only=True)
 class DeleteNotification:
-    recipient_id: uuid.UUID
+    actor: Actor
     notification_id: uuid.UUID
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 from attrs import frozen
 
+from alora_core.shared.actor import Actor
+
 
 @frozen(kw_only=True)
 class CreateActivityReport:
@@ -18,6 +20,6 @@ class CreateActivityReport:
 class GetPlatformStatistics:
     """Users, bookings, reviews, content and recent activity across Alora (administrators)."""
 
-    actor_is_admin: bool
+    actor: Actor
     recent: int = 10
     """How many recent activities to show."""

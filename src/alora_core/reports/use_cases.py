@@ -54,7 +54,7 @@ async def get_platform_statistics(
     cmd: GetPlatformStatistics, uow: ReportsUnitOfWork, *, clock: Clock
 ) -> PlatformStatistics:
     """The admin dashboard's figures, counted now (no cache: a handful of grouped queries)."""
-    if not cmd.actor_is_admin:
+    if not cmd.actor.is_admin:
         raise Forbidden("only administrators see the platform statistics")
     if not 0 <= cmd.recent <= MAX_RECENT:
         raise Invalid.field("recent", f"must be from 0 to {MAX_RECENT}")

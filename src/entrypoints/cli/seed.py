@@ -22,7 +22,7 @@ import uuid
 
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity import commands as c
-from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Conflict
 from entrypoints import bootstrap
@@ -109,7 +109,7 @@ async def _account_ids(alora: Alora) -> dict[str, uuid.UUID]:
 async def _verify_leftovers(alora: Alora, accounts: dict[str, uuid.UUID]) -> None:
     """Verify demo accounts left unverified by an interrupted earlier run (their codes are gone),
     as an administrator would."""
-    admin = c.Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN)
+    admin = Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN, email_verified=True)
     async with alora.uow_factory().reading() as uow:
         unverified = [
             user_id

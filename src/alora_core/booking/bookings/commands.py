@@ -1,4 +1,4 @@
-"""Bookings' commands. ``actor`` is who asks: a user (with their admin flag) or the system."""
+"""Bookings' commands. ``actor`` is who asks: a user or the system."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
-from alora_core.booking.bookings.model import Actor, BookingStatus
+from alora_core.booking.bookings.model import BookingStatus
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
 class RequestBooking:
     """The actor books ``duration_minutes`` of a professional's time for a service; they are
-    the booking's customer."""
+    the booking's customer; only users whose email address is verified may book."""
 
     actor: Actor
-    actor_verified: bool
-    """Whether the actor's email address is verified: only verified users may book."""
     professional_id: uuid.UUID
     service_id: uuid.UUID
     start: datetime
@@ -97,9 +96,8 @@ class ListOpenSlots:
     days), for ``duration_minutes`` (default: one slot) of ``service_id`` when given."""
 
     professional_id: uuid.UUID
-    viewer_id: uuid.UUID | None
-    """Who asks; None when not signed in."""
-    viewer_is_admin: bool = False
+    viewer: Actor
+    """Who asks; ``Actor.anonymous()`` when not signed in."""
     start_from: datetime | None = None
     start_to: datetime | None = None
     service_id: uuid.UUID | None = None

@@ -1,5 +1,5 @@
-"""The catalog's commands. Writes are for administrators: the acting user comes as an id and a
-flag, filled in by the entry point from the authenticated caller."""
+"""The catalog's commands. Writes are for administrators; reads show inactive services to them
+only."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
+
+from alora_core.shared.actor import Actor
 
 MAX_BULK = 100
 """Services one ``CreateServices`` may hold."""
@@ -38,8 +40,7 @@ class NewService:
 
 @frozen(kw_only=True)
 class CreateService:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     service: NewService
 
 
@@ -47,8 +48,7 @@ class CreateService:
 class CreateServices:
     """All or nothing: every service is created, or none and every problem is reported."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     services: Sequence[NewService]
 
 
@@ -57,8 +57,7 @@ class UpdateService:
     """Change the fields in ``changes`` (names as in ``NewService``; ``icon`` and ``color`` may
     be None to clear them) of the service at ``version``, the version the caller last read."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     service_id: uuid.UUID
     version: int
     changes: Mapping[str, Any] = field(factory=dict)
@@ -68,8 +67,7 @@ class UpdateService:
 class DeleteService:
     """Refused while open bookings (pending or confirmed) use the service."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     service_id: uuid.UUID
 
 
@@ -79,7 +77,7 @@ class ListServices:
     (``active`` filters them). ``text`` matches title and description, ignoring case and
     accents."""
 
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     category: str | None = None
     text: str | None = None
     active: bool | None = None
@@ -92,4 +90,4 @@ class GetService:
     """An inactive service is found by administrators only; a deleted one by nobody."""
 
     service_id: uuid.UUID
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)

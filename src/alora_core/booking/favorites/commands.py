@@ -1,5 +1,5 @@
-"""Favorites' commands: a user keeps professionals they like. Each user sees and changes only
-their own favorites; the acting user comes as an id and an admin flag."""
+"""Favorites' commands: a user keeps professionals they like. Each user, the ``actor``, sees and
+changes only their own favorites."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.shared.actor import Actor
+
 
 @frozen(kw_only=True)
 class AddFavorite:
     """Keep a professional the user may see; keeping them again changes nothing."""
 
-    user_id: uuid.UUID
-    user_is_admin: bool
+    actor: Actor
     professional_id: uuid.UUID
 
 
@@ -21,7 +22,7 @@ class AddFavorite:
 class RemoveFavorite:
     """Forget a professional; forgetting one that was not kept changes nothing."""
 
-    user_id: uuid.UUID
+    actor: Actor
     professional_id: uuid.UUID
 
 
@@ -29,13 +30,12 @@ class RemoveFavorite:
 class ListFavorites:
     """The user's favorites they may still see, most recently kept first."""
 
-    user_id: uuid.UUID
-    user_is_admin: bool
+    actor: Actor
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
 class IsFavorite:
-    user_id: uuid.UUID
+    actor: Actor
     professional_id: uuid.UUID

@@ -1,5 +1,5 @@
-"""Professional profiles' commands. The acting user comes as an id and flags: only a professional
-has a profile, and only they change it."""
+"""Professional profiles' commands. Only a professional has a profile, and only they, the
+``actor``, change it; ``viewer`` is who reads the directory."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from attrs import field, frozen
+
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
@@ -27,8 +29,7 @@ class AreaInput:
 class SaveProfile:
     """Create the professional's profile, or replace what it offers (the schedule stays)."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     timezone: str
     """An IANA time zone name; the working hours are read in it."""
     categories: Sequence[str] = ()
@@ -67,8 +68,7 @@ class RulesInput:
 class SetAvailability:
     """Replace the weekly hours, the booking rules and the time zone (date exceptions stay)."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     timezone: str
     weekly: Sequence[DayInput] = ()
     rules: RulesInput | None = None
@@ -79,8 +79,7 @@ class SetAvailability:
 class AddException:
     """A day off, hours off (``off`` with slots), or extra hours (``extra``) on one date."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     day: date
     kind: str
     """``off`` or ``extra``."""
@@ -90,23 +89,20 @@ class AddException:
 
 @frozen(kw_only=True)
 class RemoveException:
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     exception_id: uuid.UUID
 
 
 @frozen(kw_only=True)
 class GetOwnProfile:
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
 
 
 @frozen(kw_only=True)
 class ListProfessionals:
     """The public directory, a page at a time. Filters left None do not filter."""
 
-    viewer_id: uuid.UUID | None = None
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     category: str | None = None
     service_id: uuid.UUID | None = None
     city: str | None = None
@@ -123,5 +119,4 @@ class ListProfessionals:
 @frozen(kw_only=True)
 class GetProfessional:
     professional_id: uuid.UUID
-    viewer_id: uuid.UUID | None = None
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)

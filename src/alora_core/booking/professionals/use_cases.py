@@ -30,6 +30,7 @@ from alora_core.booking.professionals.queries import (
     Sort,
     Viewer,
 )
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -60,9 +61,11 @@ class ProfessionalsDeps:
     (names, ratings, settings) show within ``DIRECTORY_CACHE_TTL``."""
 
 
-def _require_professional(is_professional: bool) -> None:
-    if not is_professional:
+def _professional_id(actor: Actor) -> uuid.UUID:
+    """The acting professional's id; ``Forbidden`` for anyone else."""
+    if actor.role is not Role.PROFESSIONAL:
         raise Forbidden("only professionals have a professional profile")
+    return actor.require_user_id()
 
 
 async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
@@ -91,7 +94,7 @@ async def save_profile(
     cmd: c.SaveProfile, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
     """Create the profile or replace its offer; ``Invalid`` lists every bad field."""
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
     if problem := v.timezone_problem(cmd.timezone):
         problems.add("timezone", problem)
@@ -109,11 +112,11 @@ async def save_profile(
         async with uow:
             errors = [
                 *await _service_errors(uow, services),
-                *await _gallery_errors(uow, cmd.professional_id, gallery),
+                *await _gallery_errors(uow, professional_id, gallery),
             ]
             if problems or errors:
                 raise Invalid("the profile has invalid fields", problems.errors + errors)
-            name = await uow.professional_directory.name_of(cmd.professional_id)
+            name = await uow.professional_directory.name_of(professional_id)
             if name is None:
                 raise NotFound("no such user")
             complete = evolve(
@@ -122,10 +125,10 @@ async def save_profile(
                 gallery_file_ids=tuple(i for _, i in gallery),
             )
             now = deps.clock.now()
-            profile = await uow.professionals.get(cmd.professional_id)
+            profile = await uow.professionals.get(professional_id)
             if profile is None:
                 profile = ProfessionalProfile.create(
-                    professional_id=cmd.professional_id,
+                    professional_id=professional_id,
                     offer=complete,
                     timezone=cmd.timezone,
                     name=name,
@@ -170,9 +173,9 @@ async def _gallery_errors(
 async def get_own_profile(
     cmd: c.GetOwnProfile, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     async with uow.reading():
-        return await _own(uow, cmd.professional_id)
+        return await _own(uow, professional_id)
 
 
 # --- hours, rules and exceptions ------------------------------------------------------------
@@ -181,7 +184,7 @@ async def get_own_profile(
 async def set_availability(
     cmd: c.SetAvailability, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
     if problem := v.timezone_problem(cmd.timezone):
         problems.add("timezone", problem)
@@ -192,7 +195,7 @@ async def set_availability(
 
     async def attempt() -> ProfessionalProfile:
         async with uow:
-            profile = await _own(uow, cmd.professional_id)
+            profile = await _own(uow, professional_id)
             if profile.set_hours(
                 timezone=cmd.timezone, weekly=weekly, rules=rules, now=deps.clock.now()
             ):
@@ -208,7 +211,7 @@ async def add_exception(
 ) -> DateException:
     """Add a date exception: ``Invalid`` for a date in the past (in the professional's zone)
     or too far ahead, ``Conflict`` when it overlaps one of the same kind."""
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
     kind = v.exception_kind(cmd.kind, problems)
     ranges = v.ranges(cmd.slots, "slots", problems)
@@ -221,7 +224,7 @@ async def add_exception(
 
     async def attempt() -> DateException:
         async with uow:
-            profile = await _own(uow, cmd.professional_id)
+            profile = await _own(uow, professional_id)
             now = deps.clock.now()
             today = now.astimezone(ZoneInfo(profile.timezone)).date()
             if cmd.day < today:
@@ -241,11 +244,11 @@ async def add_exception(
 async def remove_exception(
     cmd: c.RemoveException, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> None:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
 
     async def attempt() -> None:
         async with uow:
-            profile = await uow.professionals.get(cmd.professional_id)
+            profile = await uow.professionals.get(professional_id)
             if profile is None or not profile.remove_exception(cmd.exception_id, deps.clock.now()):
                 raise NotFound("no such date exception")
             await uow.commit()
@@ -302,7 +305,7 @@ async def list_professionals(
 ) -> Page[DirectoryEntry]:
     where = _filter(cmd)
     request = PageRequest(cmd.page, cmd.page_size)
-    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    viewer = Viewer.of(cmd.viewer)
     anonymous = viewer.user_id is None
     cache, now = deps.directory_cache, deps.clock.now()
     if anonymous and (cached := cache.get((where, request), now)) is not None:
@@ -319,7 +322,7 @@ async def list_professionals(
 async def get_professional(
     cmd: c.GetProfessional, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> DirectoryEntry:
-    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    viewer = Viewer.of(cmd.viewer)
     async with uow.reading():
         entry = await uow.professional_directory.get(cmd.professional_id, viewer)
     if entry is None:

@@ -1,5 +1,4 @@
-"""Reviews' commands. The acting user comes as an id and an admin flag, filled in by the entry
-point from the authenticated caller."""
+"""Reviews' commands. Anyone reads reviews; ``actor`` is who writes, edits or replies."""
 
 from __future__ import annotations
 
@@ -7,14 +6,15 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.shared.actor import Actor
+
 
 @frozen(kw_only=True)
 class WriteReview:
     """The customer of a completed booking rates it, once. ``rating`` is 1 to 5; the comment
     may be empty."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     booking_id: uuid.UUID
     rating: int
     comment: str = ""
@@ -38,8 +38,7 @@ class GetReview:
 class EditReview:
     """By the author or an administrator; None keeps a field as it is."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     review_id: uuid.UUID
     rating: int | None = None
     comment: str | None = None
@@ -49,8 +48,7 @@ class EditReview:
 class DeleteReview:
     """By the author or an administrator."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     review_id: uuid.UUID
 
 
@@ -58,7 +56,7 @@ class DeleteReview:
 class ReplyToReview:
     """The reviewed professional's public reply, once."""
 
-    actor_id: uuid.UUID
+    actor: Actor
     review_id: uuid.UUID
     text: str
 
@@ -67,6 +65,6 @@ class ReplyToReview:
 class EditReply:
     """The reviewed professional changes their reply."""
 
-    actor_id: uuid.UUID
+    actor: Actor
     review_id: uuid.UUID
     text: str

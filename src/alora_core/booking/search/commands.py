@@ -1,9 +1,11 @@
-"""Search's commands. Anyone may search; signing in only widens what is found (professionals
+"""Search's commands. Anyone may search; a signed-in ``viewer`` only finds more (professionals
 who show their profile to registered users)."""
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
+
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
@@ -24,7 +26,7 @@ class Search:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
-    viewer_signed_in: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
@@ -33,7 +35,7 @@ class Autocomplete:
     starting like each word of ``q`` (at least two characters once trimmed)."""
 
     q: str
-    viewer_signed_in: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)

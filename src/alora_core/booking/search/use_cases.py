@@ -56,7 +56,7 @@ async def autocomplete(cmd: c.Autocomplete, uow: SearchUnitOfWork) -> list[Sugge
     if not terms:
         return []
     async with uow.reading():
-        return await uow.search.suggest(terms, signed_in=cmd.viewer_signed_in, limit=SUGGESTIONS)
+        return await uow.search.suggest(terms, signed_in=cmd.viewer.is_signed_in, limit=SUGGESTIONS)
 
 
 async def reindex(cmd: c.Reindex, uow: SearchUnitOfWork) -> ReindexReport:
@@ -165,7 +165,7 @@ def _query(cmd: c.Search) -> SearchQuery | None:
         min_rate=cmd.min_rate,
         max_rate=cmd.max_rate,
         sort=sort,
-        signed_in=cmd.viewer_signed_in,
+        signed_in=cmd.viewer.is_signed_in,
         page=page,
     )
 

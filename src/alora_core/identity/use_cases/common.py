@@ -12,6 +12,7 @@ from attrs import field, frozen
 
 from alora_core.identity.model import Purpose, Role, User
 from alora_core.identity.ports import IdentityUnitOfWork, PasswordHasher, PhoneNumbers, TokenIssuer
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Forbidden, NotFound
 from alora_core.shared.ratelimit import Limit, RateLimiter
@@ -89,8 +90,8 @@ def code_hash(config: IdentityConfig, user_id: uuid.UUID, purpose: Purpose, code
     return hmac.new(config.code_secret, message, hashlib.sha256).hexdigest()
 
 
-def require_admin(actor_role: Role) -> None:
-    if actor_role is not Role.ADMIN:
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
         raise Forbidden("only administrators may do this")
 
 

@@ -217,7 +217,7 @@ async def list_my_sessions(
     cmd: ListMySessions, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> list[Session]:
     async with uow.reading():
-        sessions = await uow.sessions.active_for_user(cmd.actor.user_id, deps.clock.now())
+        sessions = await uow.sessions.active_for_user(cmd.actor.require_user_id(), deps.clock.now())
     return sorted(sessions, key=lambda s: s.created_at, reverse=True)
 
 

@@ -31,6 +31,7 @@ from alora_core.booking.search.use_cases import MAX_CATEGORY_LENGTH, MAX_RATE
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import OPTIONAL_BEARER, problem_responses
 from entrypoints.http.identity.params import PageNumber, PageSize
 from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
@@ -208,7 +209,7 @@ class SearchController(Controller):
                 sort=sort.value,
                 page=page,
                 page_size=page_size,
-                viewer_signed_in=optional_principal is not None,
+                viewer=viewer_of(optional_principal),
             )
         )
         return SearchPage.of(result)
@@ -229,7 +230,7 @@ class SearchController(Controller):
         q: SuggestText,
     ) -> SuggestionList:
         suggestions = await alora.bus.handle(
-            c.Autocomplete(q=q, viewer_signed_in=optional_principal is not None)
+            c.Autocomplete(q=q, viewer=viewer_of(optional_principal))
         )
         return SuggestionList.of(suggestions)
 

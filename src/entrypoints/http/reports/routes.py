@@ -11,11 +11,10 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from msgspec import Meta
 
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
 from alora_core.reports.commands import GetPlatformStatistics
 from alora_core.reports.queries import Activity, ContentCounts, PlatformStatistics
 from alora_core.reports.use_cases import MAX_RECENT, STATISTICS_DAYS
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.schemas import ResponseSchema
@@ -130,7 +129,5 @@ class StatisticsController(Controller):
     async def statistics(
         self, actor: NamedDependency[Actor], alora: NamedDependency[Alora], recent: RecentCount = 10
     ) -> StatisticsResponse:
-        stats = await alora.bus.handle(
-            GetPlatformStatistics(actor_is_admin=actor.role is Role.ADMIN, recent=recent)
-        )
+        stats = await alora.bus.handle(GetPlatformStatistics(actor=actor, recent=recent))
         return StatisticsResponse.of(stats)
