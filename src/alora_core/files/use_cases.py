@@ -33,7 +33,8 @@ from alora_core.files.model import (
     StoredFile,
     new_storage_key,
 )
-from alora_core.files.ports import Content, ContentSniffer, FileStorage, FilesUnitOfWork
+from alora_core.files.ports import ContentSniffer, FileStorage, FilesUnitOfWork
+from alora_core.files.queries import Download
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
@@ -58,14 +59,6 @@ class FilesDeps:
     storage: FileStorage
     sniffer: ContentSniffer
     max_bytes: int = DEFAULT_MAX_BYTES
-
-
-@frozen
-class Download:
-    file: StoredFile
-    content: Content | None
-    """The bytes, open: the caller closes them. None when the caller has this version already
-    (``DownloadFile.cached``)."""
 
 
 # --- receiving an upload ----------------------------------------------------------------------

@@ -17,7 +17,8 @@ from alora_core.identity.commands import (
 )
 from alora_core.identity.model import Address, Role, User, UserSettings, Visibility
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.common import IdentityDeps, PublicProfile, load_user
+from alora_core.identity.queries import PublicProfile
+from alora_core.identity.use_cases.common import IdentityDeps, load_user
 from alora_core.identity.use_cases.registration import full_name_error
 from alora_core.shared.errors import FieldError, Invalid, NotFound
 

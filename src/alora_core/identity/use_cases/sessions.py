@@ -23,13 +23,8 @@ from alora_core.identity.normalize import (
     normalize_username,
 )
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.common import (
-    IdentityDeps,
-    LoginResult,
-    Principal,
-    new_refresh_token,
-    token_hash,
-)
+from alora_core.identity.queries import LoginResult, Principal
+from alora_core.identity.use_cases.common import IdentityDeps, new_refresh_token, token_hash
 from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
 
 MAX_IDENTIFIER_LENGTH = 254

@@ -37,7 +37,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 from alora_core.files import commands as c
 from alora_core.files.model import ACCEPTED_TYPES, StoredFile
 from alora_core.files.ports import Content
-from alora_core.files.use_cases import Download
+from alora_core.files.queries import Download
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
