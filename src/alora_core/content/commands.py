@@ -9,14 +9,16 @@ from typing import Any
 
 from attrs import field, frozen
 
-from alora_core.content.model import AboutContent
+from alora_core.content.model import AboutContent, AboutPage, ContactMessage, Faq, Feedback
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 # --- FAQ ------------------------------------------------------------------------------------------
 
 
 @frozen(kw_only=True)
-class ListFaqs:
+class ListFaqs(Command[list[Faq]]):
     """Ordered by type, then order. Inactive entries only for administrators who ask for them."""
 
     type: str | None = None
@@ -25,14 +27,14 @@ class ListFaqs:
 
 
 @frozen(kw_only=True)
-class GetFaq:
+class GetFaq(Command[Faq]):
     faq_id: uuid.UUID
     viewer: Actor = field(factory=Actor.anonymous)
     """Administrators see inactive entries too; to anyone else they do not exist."""
 
 
 @frozen(kw_only=True)
-class CreateFaq:
+class CreateFaq(Command[Faq]):
     actor: Actor
     type: str
     question: str
@@ -42,7 +44,7 @@ class CreateFaq:
 
 
 @frozen(kw_only=True)
-class UpdateFaq:
+class UpdateFaq(Command[Faq]):
     """Change the named fields only: type, question, answer, order, active."""
 
     actor: Actor
@@ -51,7 +53,7 @@ class UpdateFaq:
 
 
 @frozen(kw_only=True)
-class DeleteFaq:
+class DeleteFaq(Command[None]):
     actor: Actor
     faq_id: uuid.UUID
 
@@ -60,7 +62,7 @@ class DeleteFaq:
 
 
 @frozen(kw_only=True)
-class SubmitFeedback:
+class SubmitFeedback(Command[Feedback]):
     """Anyone may send feedback; ``ip`` counts against the per-address limit."""
 
     rating: int
@@ -73,7 +75,7 @@ class SubmitFeedback:
 
 
 @frozen(kw_only=True)
-class ListFeedback:
+class ListFeedback(Command[Page[Feedback]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
     actor: Actor
@@ -83,13 +85,13 @@ class ListFeedback:
 
 
 @frozen(kw_only=True)
-class GetFeedback:
+class GetFeedback(Command[Feedback]):
     actor: Actor
     feedback_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class SetFeedbackStatus:
+class SetFeedbackStatus(Command[Feedback]):
     actor: Actor
     feedback_id: uuid.UUID
     status: str
@@ -97,7 +99,7 @@ class SetFeedbackStatus:
 
 
 @frozen(kw_only=True)
-class DeleteFeedback:
+class DeleteFeedback(Command[None]):
     actor: Actor
     feedback_id: uuid.UUID
 
@@ -106,7 +108,7 @@ class DeleteFeedback:
 
 
 @frozen(kw_only=True)
-class SendContactMessage:
+class SendContactMessage(Command[ContactMessage]):
     """Anyone may write; ``ip`` counts against the per-address limit."""
 
     name: str
@@ -119,7 +121,7 @@ class SendContactMessage:
 
 
 @frozen(kw_only=True)
-class ListContactMessages:
+class ListContactMessages(Command[Page[ContactMessage]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
     actor: Actor
@@ -129,13 +131,13 @@ class ListContactMessages:
 
 
 @frozen(kw_only=True)
-class GetContactMessage:
+class GetContactMessage(Command[ContactMessage]):
     actor: Actor
     message_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class HandleContactMessage:
+class HandleContactMessage(Command[ContactMessage]):
     """Set the status (``new``, ``read``, ``replied``, ``archived``) and/or the team's note;
     None leaves one as it is."""
 
@@ -146,7 +148,7 @@ class HandleContactMessage:
 
 
 @frozen(kw_only=True)
-class DeleteContactMessage:
+class DeleteContactMessage(Command[None]):
     actor: Actor
     message_id: uuid.UUID
 
@@ -155,12 +157,12 @@ class DeleteContactMessage:
 
 
 @frozen(kw_only=True)
-class GetAboutPage:
+class GetAboutPage(Command[AboutPage]):
     pass
 
 
 @frozen(kw_only=True)
-class InitializeAboutPage:
+class InitializeAboutPage(Command[AboutPage]):
     """Write the about page the first time; ``AboutPageExists`` once it exists."""
 
     actor: Actor
@@ -168,7 +170,7 @@ class InitializeAboutPage:
 
 
 @frozen(kw_only=True)
-class ReplaceAboutPage:
+class ReplaceAboutPage(Command[AboutPage]):
     """Replace the whole page; ``version`` is the one the editor read (else ``StaleVersion``)."""
 
     actor: Actor
@@ -177,7 +179,7 @@ class ReplaceAboutPage:
 
 
 @frozen(kw_only=True)
-class UpdateAboutPage:
+class UpdateAboutPage(Command[AboutPage]):
     """Change the named fields only (those of ``AboutContent``); with ``version``, only when
     the page is still at that version."""
 

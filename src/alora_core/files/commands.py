@@ -8,14 +8,17 @@ from collections.abc import AsyncIterable
 
 from attrs import field, frozen
 
+from alora_core.files.model import StoredFile
+from alora_core.files.queries import Download
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
 
 
 @frozen(kw_only=True)
-class UploadFile:
+class UploadFile(Command[StoredFile]):
     """Store a new file owned by the actor. Its type is recognized from the first bytes, not
     from ``filename``; it must be one of ``model.ACCEPTED_TYPES`` and at most the configured
-    size. Returns the ``StoredFile``."""
+    size."""
 
     actor: Actor
     content: AsyncIterable[bytes] = field(repr=False)
@@ -25,7 +28,7 @@ class UploadFile:
 
 
 @frozen(kw_only=True)
-class ReplaceFile:
+class ReplaceFile(Command[StoredFile]):
     """New content for a file, by its owner or an administrator (same checks as an upload).
     ``filename`` None keeps the name; ``public`` None keeps the visibility."""
 
@@ -37,13 +40,13 @@ class ReplaceFile:
 
 
 @frozen(kw_only=True)
-class DeleteFile:
+class DeleteFile(Command[None]):
     file_id: uuid.UUID
     actor: Actor
 
 
 @frozen(kw_only=True)
-class GetFile:
+class GetFile(Command[StoredFile]):
     """The metadata of a file the viewer may see."""
 
     file_id: uuid.UUID
@@ -51,10 +54,10 @@ class GetFile:
 
 
 @frozen(kw_only=True)
-class DownloadFile:
+class DownloadFile(Command[Download]):
     """The metadata and the bytes of a file the viewer may see. ``cached`` holds the sha256 of
     the versions the caller has already (``"*"``: any version); when the current one is among
-    them the bytes are not opened. Returns a ``use_cases.Download``."""
+    them the bytes are not opened."""
 
     file_id: uuid.UUID
     viewer: Actor

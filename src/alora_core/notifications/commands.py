@@ -9,11 +9,14 @@ from typing import Any
 
 from attrs import field, frozen
 
+from alora_core.notifications.model import Notification
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import CursorPage
 
 
 @frozen(kw_only=True)
-class Notify:
+class Notify(Command[uuid.UUID]):
     """Tell a user something: stored always, pushed to their open sockets, emailed when
     ``email_kind`` is given and their preferences accept that kind (see ``EmailKind``)."""
 
@@ -32,7 +35,7 @@ class Notify:
 
 
 @frozen(kw_only=True)
-class Announce:
+class Announce(Command[int]):
     """An administrator tells many users the same thing: one notification each (like
     ``Notify``, never emailed). Recipients that do not exist are skipped."""
 
@@ -50,7 +53,7 @@ MAX_ANNOUNCEMENT_RECIPIENTS = 1000
 
 
 @frozen(kw_only=True)
-class ListNotifications:
+class ListNotifications(Command[CursorPage[Notification]]):
     """Newest first. ``cursor`` is the ``next_cursor`` of the page before (None: the first)."""
 
     actor: Actor
@@ -60,27 +63,27 @@ class ListNotifications:
 
 
 @frozen(kw_only=True)
-class CountUnread:
+class CountUnread(Command[int]):
     actor: Actor
 
 
 @frozen(kw_only=True)
-class MarkRead:
-    actor: Actor
-    notification_id: uuid.UUID
-
-
-@frozen(kw_only=True)
-class MarkAllRead:
-    actor: Actor
-
-
-@frozen(kw_only=True)
-class DeleteNotification:
+class MarkRead(Command[Notification]):
     actor: Actor
     notification_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class SendHeldEmails:
+class MarkAllRead(Command[int]):
+    actor: Actor
+
+
+@frozen(kw_only=True)
+class DeleteNotification(Command[None]):
+    actor: Actor
+    notification_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class SendHeldEmails(Command[int]):
     """Send the emails whose time has come (quiet hours over). Run every minute."""

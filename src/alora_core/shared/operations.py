@@ -15,6 +15,7 @@ from attrs import frozen
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry, AuditLog
 from alora_core.shared.clock import Clock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Forbidden, NotFound
 from alora_core.shared.jobs import DeadJob, JobRecords
 from alora_core.shared.pagination import Page, PageRequest
@@ -27,14 +28,14 @@ class OperationsUnitOfWork(UnitOfWork, Protocol):
 
 
 @frozen(kw_only=True)
-class ListDeadJobs:
+class ListDeadJobs(Command[Page[DeadJob]]):
     actor: Actor
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class RetryDeadJob:
+class RetryDeadJob(Command[DeadJob]):
     actor: Actor
     dead_job_id: uuid.UUID
 

@@ -20,7 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from attrs import evolve, frozen
@@ -28,7 +28,7 @@ from attrs import evolve, frozen
 from alora_core.booking.bookings import commands as bc
 from alora_core.booking.bookings.model import Booking, BookingStatus
 from alora_core.booking.catalog import commands as cc
-from alora_core.booking.catalog.model import Service, title_key
+from alora_core.booking.catalog.model import title_key
 from alora_core.booking.professionals import commands as pc
 from alora_core.booking.reviews import commands as rc
 from alora_core.booking.reviews.queries import ReviewView
@@ -38,7 +38,10 @@ from alora_core.content.model import AboutContent, TeamMember
 from alora_core.identity import commands as ic
 from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from entrypoints.bootstrap import Alora
+
+T = TypeVar("T")
 
 HISTORY = timedelta(days=14)
 """How long ago the marketplace opens."""
@@ -393,13 +396,13 @@ class _Seeder:
     def professional(self, username: str) -> Actor:
         return _acting(self.users[username], Role.PROFESSIONAL)
 
-    async def _handle(self, command: object) -> Any:
+    async def _handle(self, command: Command[T]) -> T:
         self.clock.advance(STEP)
         return await self.bus.handle(command)
 
     async def open_market(self) -> None:
         admin = _acting(self.users[ADMIN], Role.ADMIN)
-        made: list[Service] = await self._handle(cc.CreateServices(actor=admin, services=SERVICES))
+        made = await self._handle(cc.CreateServices(actor=admin, services=SERVICES))
         self.services = {service.title: service.id for service in made}
         for pro in PROS:
             await self._open_practice(pro)
@@ -469,7 +472,7 @@ class _Seeder:
             raise RuntimeError(f"{visit.pro} has no open slot for {visit.service}")
         slot = open_slots.slots[min(visit.slot, len(open_slots.slots) - 1)]
         pro_zone = next(p.timezone for p in PROS if p.username == visit.pro)
-        booking: Booking = await self._handle(
+        booking = await self._handle(
             bc.RequestBooking(
                 actor=customer,
                 professional_id=pro,
@@ -504,13 +507,10 @@ class _Seeder:
     async def complete(self, visit: Visit, booking: Booking) -> Booking:
         """The professional marks the visit done (the clock is past its start)."""
         pro = self.professional(visit.pro)
-        completed: Booking = await self._handle(
-            bc.CompleteBooking(actor=pro, booking_id=booking.id)
-        )
-        return completed
+        return await self._handle(bc.CompleteBooking(actor=pro, booking_id=booking.id))
 
     async def review(self, visit: Visit, booking: Booking) -> ReviewView:
-        view: ReviewView = await self._handle(
+        view = await self._handle(
             rc.WriteReview(
                 actor=self.customer(visit.customer),
                 booking_id=booking.id,

@@ -115,7 +115,7 @@ async def authenticate(
         return None
     if len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated("the access token is invalid")
-    principal: Principal = await alora.bus.handle(Authenticate(access_token=token))
+    principal = await alora.bus.handle(Authenticate(access_token=token))
     if from_cookie:
         check_cookie_csrf(request, settings)
     set_user_id(str(principal.user.id))

@@ -9,7 +9,11 @@ from typing import Any
 
 from attrs import field, frozen
 
+from alora_core.booking.catalog.model import Service
+from alora_core.booking.catalog.queries import ServiceView
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 MAX_BULK = 100
 """Services one ``CreateServices`` may hold."""
@@ -39,13 +43,13 @@ class NewService:
 
 
 @frozen(kw_only=True)
-class CreateService:
+class CreateService(Command[Service]):
     actor: Actor
     service: NewService
 
 
 @frozen(kw_only=True)
-class CreateServices:
+class CreateServices(Command[list[Service]]):
     """All or nothing: every service is created, or none and every problem is reported."""
 
     actor: Actor
@@ -53,7 +57,7 @@ class CreateServices:
 
 
 @frozen(kw_only=True)
-class UpdateService:
+class UpdateService(Command[Service]):
     """Change the fields in ``changes`` (names as in ``NewService``; ``icon`` and ``color`` may
     be None to clear them) of the service at ``version``, the version the caller last read."""
 
@@ -64,7 +68,7 @@ class UpdateService:
 
 
 @frozen(kw_only=True)
-class DeleteService:
+class DeleteService(Command[None]):
     """Refused while open bookings (pending or confirmed) use the service."""
 
     actor: Actor
@@ -72,7 +76,7 @@ class DeleteService:
 
 
 @frozen(kw_only=True)
-class ListServices:
+class ListServices(Command[Page[ServiceView]]):
     """Services by title. Everyone sees active services; administrators also inactive ones
     (``active`` filters them). ``text`` matches title and description, ignoring case and
     accents."""
@@ -86,7 +90,7 @@ class ListServices:
 
 
 @frozen(kw_only=True)
-class GetService:
+class GetService(Command[ServiceView]):
     """An inactive service is found by administrators only; a deleted one by nobody."""
 
     service_id: uuid.UUID

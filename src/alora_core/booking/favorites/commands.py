@@ -7,11 +7,14 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.booking.favorites.queries import FavoriteEntry
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
-class AddFavorite:
+class AddFavorite(Command[bool]):
     """Keep a professional the user may see; keeping them again changes nothing."""
 
     actor: Actor
@@ -19,7 +22,7 @@ class AddFavorite:
 
 
 @frozen(kw_only=True)
-class RemoveFavorite:
+class RemoveFavorite(Command[bool]):
     """Forget a professional; forgetting one that was not kept changes nothing."""
 
     actor: Actor
@@ -27,7 +30,7 @@ class RemoveFavorite:
 
 
 @frozen(kw_only=True)
-class ListFavorites:
+class ListFavorites(Command[Page[FavoriteEntry]]):
     """The user's favorites they may still see, most recently kept first."""
 
     actor: Actor
@@ -36,6 +39,6 @@ class ListFavorites:
 
 
 @frozen(kw_only=True)
-class IsFavorite:
+class IsFavorite(Command[bool]):
     actor: Actor
     professional_id: uuid.UUID

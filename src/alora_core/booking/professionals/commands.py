@@ -9,7 +9,12 @@ from datetime import date
 
 from attrs import field, frozen
 
+from alora_core.booking.professionals.availability import DateException
+from alora_core.booking.professionals.model import ProfessionalProfile
+from alora_core.booking.professionals.queries import DirectoryEntry
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
@@ -26,7 +31,7 @@ class AreaInput:
 
 
 @frozen(kw_only=True)
-class SaveProfile:
+class SaveProfile(Command[ProfessionalProfile]):
     """Create the professional's profile, or replace what it offers (the schedule stays)."""
 
     actor: Actor
@@ -65,7 +70,7 @@ class RulesInput:
 
 
 @frozen(kw_only=True)
-class SetAvailability:
+class SetAvailability(Command[ProfessionalProfile]):
     """Replace the weekly hours, the booking rules and the time zone (date exceptions stay)."""
 
     actor: Actor
@@ -76,7 +81,7 @@ class SetAvailability:
 
 
 @frozen(kw_only=True)
-class AddException:
+class AddException(Command[DateException]):
     """A day off, hours off (``off`` with slots), or extra hours (``extra``) on one date."""
 
     actor: Actor
@@ -88,18 +93,18 @@ class AddException:
 
 
 @frozen(kw_only=True)
-class RemoveException:
+class RemoveException(Command[None]):
     actor: Actor
     exception_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class GetOwnProfile:
+class GetOwnProfile(Command[ProfessionalProfile]):
     actor: Actor
 
 
 @frozen(kw_only=True)
-class ListProfessionals:
+class ListProfessionals(Command[Page[DirectoryEntry]]):
     """The public directory, a page at a time. Filters left None do not filter."""
 
     viewer: Actor = field(factory=Actor.anonymous)
@@ -117,6 +122,6 @@ class ListProfessionals:
 
 
 @frozen(kw_only=True)
-class GetProfessional:
+class GetProfessional(Command[DirectoryEntry]):
     professional_id: uuid.UUID
     viewer: Actor = field(factory=Actor.anonymous)

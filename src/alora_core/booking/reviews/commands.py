@@ -6,11 +6,14 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.booking.reviews.queries import ReviewView
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
-class WriteReview:
+class WriteReview(Command[ReviewView]):
     """The customer of a completed booking rates it, once. ``rating`` is 1 to 5; the comment
     may be empty."""
 
@@ -21,7 +24,7 @@ class WriteReview:
 
 
 @frozen(kw_only=True)
-class ListReviews:
+class ListReviews(Command[Page[ReviewView]]):
     """Newest first; all reviews, or one professional's."""
 
     professional_id: uuid.UUID | None = None
@@ -30,12 +33,12 @@ class ListReviews:
 
 
 @frozen(kw_only=True)
-class GetReview:
+class GetReview(Command[ReviewView]):
     review_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class EditReview:
+class EditReview(Command[ReviewView]):
     """By the author or an administrator; None keeps a field as it is."""
 
     actor: Actor
@@ -45,7 +48,7 @@ class EditReview:
 
 
 @frozen(kw_only=True)
-class DeleteReview:
+class DeleteReview(Command[None]):
     """By the author or an administrator."""
 
     actor: Actor
@@ -53,7 +56,7 @@ class DeleteReview:
 
 
 @frozen(kw_only=True)
-class ReplyToReview:
+class ReplyToReview(Command[ReviewView]):
     """The reviewed professional's public reply, once."""
 
     actor: Actor
@@ -62,7 +65,7 @@ class ReplyToReview:
 
 
 @frozen(kw_only=True)
-class EditReply:
+class EditReply(Command[ReviewView]):
     """The reviewed professional changes their reply."""
 
     actor: Actor

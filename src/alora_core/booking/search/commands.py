@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
+from alora_core.booking.search.model import ReindexReport, SearchHit, Suggestion
 from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
-class Search:
+class Search(Command[Page[SearchHit]]):
     """Professionals and services matching the search text ``q``, ranked, in numbered pages.
 
     ``q`` None or blank: everything the filters accept. ``type`` is ``professionals`` or
@@ -30,7 +33,7 @@ class Search:
 
 
 @frozen(kw_only=True)
-class Autocomplete:
+class Autocomplete(Command[list[Suggestion]]):
     """Up to five professionals and services with a word of their name (a service's title)
     starting like each word of ``q`` (at least two characters once trimmed)."""
 
@@ -39,7 +42,7 @@ class Autocomplete:
 
 
 @frozen(kw_only=True)
-class Reindex:
+class Reindex(Command[ReindexReport]):
     """Rebuild the index from the services and profiles (``alora search reindex``)."""
 
     batch_size: int = 200

@@ -37,7 +37,6 @@ from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 from alora_core.files import commands as c
 from alora_core.files.model import ACCEPTED_TYPES, StoredFile
 from alora_core.files.ports import Content
-from alora_core.files.queries import Download
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
@@ -177,7 +176,7 @@ class FilesController(Controller):
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
-        found: Download = await alora.bus.handle(
+        found = await alora.bus.handle(
             c.DownloadFile(
                 file_id=path_id(file_id, "file"),
                 viewer=viewer_of(optional_principal),
