@@ -56,7 +56,7 @@ async def register(alora: Alora, name: str = "ana", **overrides: str):
         "password": PASSWORD,
         "role": "customer",
     } | overrides
-    return await alora.bus.handle(c.RegisterUser(**fields))
+    return await alora.bus.handle(c.RegisterUser(**fields | {"role": Role(fields["role"])}))
 
 
 async def verified_user(alora: Alora, name: str = "ana", **overrides: str):

@@ -28,7 +28,7 @@ from alora_core.identity.normalize import (
     normalize_username,
     username_error,
 )
-from alora_core.shared.actor import Actor
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Unauthenticated
 from entrypoints.bootstrap import build_in_memory
@@ -110,7 +110,7 @@ class RotationMachine(RuleBasedStateMachine):
                     email="ana@example.com",
                     phone="+14155550100",
                     password=PASSWORD,
-                    role="customer",
+                    role=Role.CUSTOMER,
                 )
             )
         )

@@ -24,7 +24,8 @@ class RegisterUser(Command[User]):
     email: str
     phone: str
     password: str = field(repr=False)
-    role: str
+    role: Role
+    """Customer or professional: administrators are made with ``CreateAdmin``."""
 
 
 @frozen(kw_only=True)

@@ -34,14 +34,14 @@ from entrypoints.settings import load_settings
 DEMO_PASSWORD = "alora demo password"
 
 DEMO_USERS = (
-    ("Ada Customer", "ada", "customer", "+1 415 555 0101"),
-    ("Ben Customer", "ben", "customer", "+1 415 555 0102"),
-    ("Cleo Customer", "cleo", "customer", "+1 415 555 0103"),
-    ("Dan Plumber", "dan", "professional", "+1 415 555 0201"),
-    ("Eva Electrician", "eva", "professional", "+1 415 555 0202"),
-    ("Finn Painter", "finn", "professional", "+1 415 555 0203"),
-    ("Gia Gardener", "gia", "professional", "+1 415 555 0204"),
-    ("Lou Locksmith", "lou", "professional", "+1 415 555 0205"),
+    ("Ada Customer", "ada", Role.CUSTOMER, "+1 415 555 0101"),
+    ("Ben Customer", "ben", Role.CUSTOMER, "+1 415 555 0102"),
+    ("Cleo Customer", "cleo", Role.CUSTOMER, "+1 415 555 0103"),
+    ("Dan Plumber", "dan", Role.PROFESSIONAL, "+1 415 555 0201"),
+    ("Eva Electrician", "eva", Role.PROFESSIONAL, "+1 415 555 0202"),
+    ("Finn Painter", "finn", Role.PROFESSIONAL, "+1 415 555 0203"),
+    ("Gia Gardener", "gia", Role.PROFESSIONAL, "+1 415 555 0204"),
+    ("Lou Locksmith", "lou", Role.PROFESSIONAL, "+1 415 555 0205"),
 )
 DEMO_ADMIN = ("Root Admin", "admin", "admin@demo.alora.local")
 

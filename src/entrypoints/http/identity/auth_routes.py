@@ -12,7 +12,7 @@ from msgspec import UNSET
 
 from alora_core.identity import commands as c
 from alora_core.identity.use_cases import LoginResult, Principal
-from alora_core.shared.actor import Actor
+from alora_core.shared.actor import Actor, Role
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import (
     auth_cookies,
@@ -76,7 +76,7 @@ class AuthController(Controller):
                 email=data.email,
                 phone=data.phone,
                 password=data.password,
-                role=data.role,
+                role=Role(data.role),
             )
         )
         return UserResponse.of(user)
