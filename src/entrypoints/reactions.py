@@ -19,12 +19,13 @@ from alora_core.files.use_cases import purge_owner_files
 from alora_core.identity.events import EmailVerified, NewDeviceSignedIn, UserDeleted, UserUpdated
 from alora_core.notifications.commands import Notify
 from alora_core.notifications.handlers import notify_when
-from alora_core.notifications.model import zone
+from alora_core.notifications.model import EmailKind, NotificationType, zone
 from alora_core.shared.clock import Clock
 from alora_core.shared.jobs import Subscriptions
 from alora_core.shared.mail import Branding
 
 MAX_DEVICE_CHARS = 200
+INFO, SUCCESS, WARNING = NotificationType.INFO, NotificationType.SUCCESS, NotificationType.WARNING
 
 
 def subscribe(
@@ -33,7 +34,7 @@ def subscribe(
     def welcome(event: EmailVerified) -> Notify:
         return Notify(
             recipient_id=event.user_id,
-            type="success",
+            type=SUCCESS,
             title=f"Welcome to {branding.product_name}",
             body="Your email address is verified and your account is ready.",
             data={"kind": "welcome"},
@@ -44,14 +45,14 @@ def subscribe(
         at = event.signed_in_at.strftime("%Y-%m-%d %H:%M UTC")
         return Notify(
             recipient_id=event.user_id,
-            type="warning",
+            type=WARNING,
             title="New sign-in",
             body=(
                 f"Your account was signed in to from {device} (IP {event.ip or 'unknown'}) "
                 f"at {at}. If this was not you, change your password now."
             ),
             data={"kind": "new_sign_in", "userAgent": device, "ip": event.ip},
-            email_kind="security",
+            email_kind=EmailKind.SECURITY,
         )
 
     subscriptions.add(EmailVerified, "notifications.welcome", notify_when(welcome, clock))
@@ -95,13 +96,13 @@ def subscribe(
 # administrator or the system made it), in-app and by email as their booking setting allows.
 
 # event -> (notification type, title for the customer, title for the professional)
-BOOKING_NOTICES: dict[type[booking.BookingEvent], tuple[str, str, str]] = {
-    booking.BookingRequested: ("info", "Booking requested", "New booking request"),
-    booking.BookingConfirmed: ("success", "Your booking is confirmed", "Booking confirmed"),
-    booking.BookingRejected: ("warning", "Your booking was declined", "Booking declined"),
-    booking.BookingCancelled: ("warning", "Your booking was cancelled", "Booking cancelled"),
-    booking.BookingRescheduled: ("info", "Your booking was moved", "A booking was moved"),
-    booking.BookingCompleted: ("success", "Your booking is complete", "Booking completed"),
+BOOKING_NOTICES: dict[type[booking.BookingEvent], tuple[NotificationType, str, str]] = {
+    booking.BookingRequested: (INFO, "Booking requested", "New booking request"),
+    booking.BookingConfirmed: (SUCCESS, "Your booking is confirmed", "Booking confirmed"),
+    booking.BookingRejected: (WARNING, "Your booking was declined", "Booking declined"),
+    booking.BookingCancelled: (WARNING, "Your booking was cancelled", "Booking cancelled"),
+    booking.BookingRescheduled: (INFO, "Your booking was moved", "A booking was moved"),
+    booking.BookingCompleted: (SUCCESS, "Your booking is complete", "Booking completed"),
 }
 
 
@@ -142,7 +143,7 @@ def booking_notice(event: booking.BookingEvent, party: str) -> Notify:
         body="\n".join(lines),
         link=f"/bookings/{event.booking_id}",
         data=data,
-        email_kind="booking",
+        email_kind=EmailKind.BOOKING,
     )
 
 
@@ -150,12 +151,12 @@ def booking_reminder(event: booking.BookingReminderDue) -> Notify:
     local = event.start.astimezone(zone(event.timezone))
     return Notify(
         recipient_id=event.recipient_id,
-        type="info",
+        type=INFO,
         title=f"Reminder: a booking today at {local:%H:%M}",
         body=f"Your booking starts at {local:%H:%M} ({event.timezone}) today.",
         link=f"/bookings/{event.booking_id}",
         data={"kind": event.name, "bookingId": str(event.booking_id), "day": str(event.day)},
-        email_kind="booking",
+        email_kind=EmailKind.BOOKING,
     )
 
 
@@ -165,7 +166,7 @@ def booking_reminder(event: booking.BookingReminderDue) -> Notify:
 def review_notice(event: ReviewCreated) -> Notify:
     return Notify(
         recipient_id=event.professional_id,
-        type="info",
+        type=INFO,
         title=f"New review: {event.rating} of 5 stars",
         body="A customer reviewed your work. Read it, and reply if you like.",
         link=f"/reviews/{event.review_id}",
@@ -175,5 +176,5 @@ def review_notice(event: ReviewCreated) -> Notify:
             "bookingId": None if event.booking_id is None else str(event.booking_id),
             "rating": event.rating,
         },
-        email_kind="review",
+        email_kind=EmailKind.REVIEW,
     )

@@ -107,13 +107,14 @@ async def test_a_quiet_day_has_a_report_of_zeros(alora: Alora) -> None:
 
 async def test_notifications_of_the_day_are_counted(alora: Alora) -> None:
     from alora_core.notifications.commands import Notify
+    from alora_core.notifications.model import NotificationType
 
     ana = await verified_user(alora, "ana")
     advance_to(alora, datetime(2030, 1, 1, 8, 0, tzinfo=UTC))
     before = (await collect(alora)).notifications_sent  # those other contexts sent on their own
 
     def note(title: str) -> Notify:
-        return Notify(recipient_id=ana.id, type="info", title=title, body="Hello")
+        return Notify(recipient_id=ana.id, type=NotificationType.INFO, title=title, body="Hello")
 
     try:
         await alora.bus.handle(note("one"))

@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from alora_core.notifications.model import Notification
+from alora_core.notifications.model import EmailKind, Notification, NotificationType
 from alora_core.shared.actor import Actor
 from alora_core.shared.commands import Command
 from alora_core.shared.pagination import CursorPage
@@ -21,17 +21,15 @@ class Notify(Command[uuid.UUID]):
     ``email_kind`` is given and their preferences accept that kind (see ``EmailKind``)."""
 
     recipient_id: uuid.UUID
-    type: str
-    """``info``, ``success``, ``warning`` or ``error``."""
+    type: NotificationType
     title: str
     body: str
     link: str | None = None
     """A path inside the product (``/bookings/123``) or an http(s) URL."""
     data: Mapping[str, Any] = field(factory=dict)
     """Free JSON for clients (ids to open, a kind to pick an icon ...), at most 16 KiB."""
-    email_kind: str | None = None
-    """None: never emailed. Else ``account``, ``security``, ``marketing``, ``booking`` or
-    ``review``."""
+    email_kind: EmailKind | None = None
+    """None: never emailed."""
 
 
 @frozen(kw_only=True)
@@ -42,7 +40,7 @@ class Announce(Command[int]):
     actor: Actor
     recipient_ids: Sequence[uuid.UUID]
     """1 to ``MAX_ANNOUNCEMENT_RECIPIENTS`` users; repeats count once."""
-    type: str
+    type: NotificationType
     title: str
     body: str
     link: str | None = None

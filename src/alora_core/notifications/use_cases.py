@@ -153,12 +153,6 @@ def _checked(cmd: c.Notify) -> _Checked:
     def refuse(field: str, message: str) -> None:
         errors.append(FieldError(field, message))
 
-    type_ = _member(NotificationType, cmd.type)
-    if type_ is None:
-        refuse("type", "must be info, success, warning or error")
-    kind = None if cmd.email_kind is None else _member(EmailKind, cmd.email_kind)
-    if cmd.email_kind is not None and kind is None:
-        refuse("email_kind", "must be account, security, marketing, booking or review")
     title = cmd.title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         refuse("title", f"must have 1 to {MAX_TITLE} characters")
@@ -177,26 +171,15 @@ def _checked(cmd: c.Notify) -> _Checked:
         refuse("data", problem)
     if errors:
         raise Invalid("the notification has invalid fields", errors)
-    assert type_ is not None
     return _Checked(
         recipient_id=cmd.recipient_id,
-        type=type_,
+        type=cmd.type,
         title=title,
         body=body,
         link=link,
         data=data,
-        email_kind=kind,
+        email_kind=cmd.email_kind,
     )
-
-
-_E = TypeVar("_E", NotificationType, EmailKind)
-
-
-def _member(enum_type: type[_E], value: str) -> _E | None:
-    try:
-        return enum_type(value)
-    except ValueError:
-        return None
 
 
 def _has_control_characters(text: str, allowed: str = "") -> bool:

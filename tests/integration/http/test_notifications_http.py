@@ -16,6 +16,7 @@ from identity_http_support import Api, assert_problem, bearer, open_api
 from alora_core.notifications import commands as c
 from alora_core.notifications.events import NotificationCreated
 from alora_core.notifications.handlers import created_json
+from alora_core.notifications.model import EmailKind, NotificationType
 from alora_core.shared.actor import Actor, Role
 
 BASE = "/api/v1/notifications"
@@ -40,9 +41,11 @@ async def signed_in(api: Api, username: str) -> tuple[uuid.UUID, str]:
 
 
 async def notify(api: Api, user_id: uuid.UUID, title: str = "Hello", **fields: Any) -> str:
+    if fields.get("email_kind") is not None:
+        fields["email_kind"] = EmailKind(fields["email_kind"])
     command = c.Notify(
         recipient_id=user_id,
-        type=fields.pop("type", "info"),
+        type=NotificationType(fields.pop("type", "info")),
         title=title,
         body=fields.pop("body", "Something happened."),
         **fields,

@@ -145,7 +145,7 @@ class AnnouncementsController(Controller):
             c.Announce(
                 actor=actor,
                 recipient_ids=data.recipient_ids,
-                type=data.type.value,
+                type=data.type,
                 title=data.title,
                 body=data.body,
                 link=data.link,
