@@ -30,6 +30,7 @@ from alora_core.booking.bookings.model import Booking, BookingStatus
 from alora_core.booking.catalog import commands as cc
 from alora_core.booking.catalog.model import title_key
 from alora_core.booking.professionals import commands as pc
+from alora_core.booking.professionals.availability import ExceptionKind
 from alora_core.booking.reviews import commands as rc
 from alora_core.booking.reviews.queries import ReviewView
 from alora_core.content import commands as content
@@ -446,7 +447,7 @@ class _Seeder:
             pc.AddException(
                 actor=self.professional(username),
                 day=local_today + timedelta(days=days),
-                kind="off",
+                kind=ExceptionKind.OFF,
                 note=note,
             )
         )

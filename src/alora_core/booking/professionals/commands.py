@@ -9,9 +9,9 @@ from datetime import date
 
 from attrs import field, frozen
 
-from alora_core.booking.professionals.availability import DateException
+from alora_core.booking.professionals.availability import DateException, ExceptionKind
 from alora_core.booking.professionals.model import ProfessionalProfile
-from alora_core.booking.professionals.queries import DirectoryEntry
+from alora_core.booking.professionals.queries import DirectoryEntry, Sort
 from alora_core.shared.actor import Actor
 from alora_core.shared.commands import Command
 from alora_core.shared.pagination import Page
@@ -86,8 +86,7 @@ class AddException(Command[DateException]):
 
     actor: Actor
     day: date
-    kind: str
-    """``off`` or ``extra``."""
+    kind: ExceptionKind
     slots: Sequence[HoursInput] = ()
     note: str = ""
 
@@ -116,7 +115,7 @@ class ListProfessionals(Command[Page[DirectoryEntry]]):
     max_rate: int | None = None
     """Minor units of EUR, the rate currency."""
     text: str | None = None
-    sort: str = "rating"
+    sort: Sort = Sort.RATING
     page: int = 1
     page_size: int = 20
 

@@ -27,7 +27,6 @@ from alora_core.booking.professionals.ports import ProfessionalsUnitOfWork
 from alora_core.booking.professionals.queries import (
     DirectoryEntry,
     DirectoryFilter,
-    Sort,
     Viewer,
 )
 from alora_core.shared.actor import Actor, Role
@@ -213,14 +212,12 @@ async def add_exception(
     or too far ahead, ``Conflict`` when it overlaps one of the same kind."""
     professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
-    kind = v.exception_kind(cmd.kind, problems)
     ranges = v.ranges(cmd.slots, "slots", problems)
     note = v.note(cmd.note, problems)
-    if kind is ExceptionKind.EXTRA and not cmd.slots:
+    if cmd.kind is ExceptionKind.EXTRA and not cmd.slots:
         problems.add("slots", "give the extra hours", "required")
     if problems:
         raise Invalid("the exception has invalid fields", problems.errors)
-    assert kind is not None
 
     async def attempt() -> DateException:
         async with uow:
@@ -233,7 +230,7 @@ async def add_exception(
                 raise Invalid.field(
                     "date", f"must be at most {EXCEPTION_HORIZON_DAYS} days from today"
                 )
-            exception = DateException(day=cmd.day, kind=kind, ranges=ranges, note=note)
+            exception = DateException(day=cmd.day, kind=cmd.kind, ranges=ranges, note=note)
             profile.add_exception(exception, today=today, now=now)
             await uow.commit()
         return exception
@@ -273,11 +270,6 @@ def _public(entry: DirectoryEntry, viewer: Viewer) -> DirectoryEntry:
 
 def _filter(cmd: c.ListProfessionals) -> DirectoryFilter:
     problems = v.Problems()
-    try:
-        sort = Sort(cmd.sort)
-    except ValueError:
-        problems.add("sort", "must be rating, rate or newest")
-        sort = Sort.RATING
     if cmd.min_rating is not None and not 0 <= cmd.min_rating <= MAX_RATING:
         problems.add("min_rating", f"must be from 0 to {MAX_RATING}")
     if cmd.max_rate is not None and not 0 <= cmd.max_rate <= MAX_FILTER_AMOUNT:
@@ -296,7 +288,7 @@ def _filter(cmd: c.ListProfessionals) -> DirectoryFilter:
         min_rating=cmd.min_rating,
         max_rate=cmd.max_rate,
         text=text or None,
-        sort=sort,
+        sort=cmd.sort,
     )
 
 

@@ -82,7 +82,7 @@ class ProfessionalsController(Controller):
                 min_rating=min_rating,
                 max_rate=max_rate,
                 text=q,
-                sort=sort.value,
+                sort=sort,
                 page=page,
                 page_size=page_size,
             )

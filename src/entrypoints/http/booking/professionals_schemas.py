@@ -276,7 +276,7 @@ class ExceptionRequest(RequestSchema):
         return c.AddException(
             actor=actor,
             day=self.date,
-            kind=self.kind.value,
+            kind=self.kind,
             slots=_hours(self.slots),
             note=self.note,
         )
