@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from alora_core.booking.search.model import ReindexReport, SearchHit, Suggestion
+from alora_core.booking.search.model import Kind, ReindexReport, SearchHit, Sort, Suggestion
 from alora_core.shared.actor import Actor
 from alora_core.shared.commands import Command
 from alora_core.shared.pagination import Page
@@ -15,18 +15,18 @@ from alora_core.shared.pagination import Page
 class Search(Command[Page[SearchHit]]):
     """Professionals and services matching the search text ``q``, ranked, in numbered pages.
 
-    ``q`` None or blank: everything the filters accept. ``type`` is ``professionals`` or
-    ``services`` (None: both, ranked together). ``min_rate`` and ``max_rate`` bound the hourly
-    rate in minor units; ``category`` keeps what is in that category (a service's category,
-    one of a professional's). ``sort`` is ``relevance``, ``rate`` or ``rating``.
+    ``q`` None or blank: everything the filters accept. ``type`` keeps one kind only (None:
+    both, ranked together). ``min_rate`` and ``max_rate`` bound the hourly rate in minor units;
+    ``category`` keeps what is in that category (a service's category, one of a
+    professional's).
     """
 
     q: str | None = None
-    type: str | None = None
+    type: Kind | None = None
     category: str | None = None
     min_rate: int | None = None
     max_rate: int | None = None
-    sort: str = "relevance"
+    sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = 20
     viewer: Actor = field(factory=Actor.anonymous)

@@ -42,6 +42,12 @@ class SearchType(enum.StrEnum):
     SERVICES = "services"
 
 
+KIND_OF: dict[SearchType, Kind] = {
+    SearchType.PROFESSIONALS: Kind.PROFESSIONAL,
+    SearchType.SERVICES: Kind.SERVICE,
+}
+
+
 SearchText = Annotated[
     str | None,
     QueryParameter(
@@ -202,11 +208,11 @@ class SearchController(Controller):
         result = await alora.bus.handle(
             c.Search(
                 q=q,
-                type=None if kind is None else kind.value,
+                type=None if kind is None else KIND_OF[kind],
                 category=category,
                 min_rate=min_rate,
                 max_rate=max_rate,
-                sort=sort.value,
+                sort=sort,
                 page=page,
                 page_size=page_size,
                 viewer=viewer_of(optional_principal),
