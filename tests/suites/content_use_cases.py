@@ -389,16 +389,16 @@ async def test_administrators_page_through_feedback_newest_first(h: Harness) -> 
     beyond = await h.handle(c.ListFeedback(actor=h.admin(), page=9, page_size=2))
     assert beyond.items == [] and beyond.total == 5
 
-    await h.handle(c.SetFeedbackStatus(actor=h.admin(), feedback_id=ids[1], status="resolved"))
-    resolved = await h.handle(c.ListFeedback(actor=h.admin(), status="resolved"))
+    await h.handle(
+        c.SetFeedbackStatus(actor=h.admin(), feedback_id=ids[1], status=FeedbackStatus.RESOLVED)
+    )
+    resolved = await h.handle(c.ListFeedback(actor=h.admin(), status=FeedbackStatus.RESOLVED))
     assert [f.id for f in resolved.items] == [ids[1]] and resolved.total == 1
-    new = await h.handle(c.ListFeedback(actor=h.admin(), status="new"))
+    new = await h.handle(c.ListFeedback(actor=h.admin(), status=FeedbackStatus.NEW))
     assert new.total == 4
 
 
-@pytest.mark.parametrize(
-    "query", [{"status": "done"}, {"page": 0}, {"page_size": 101}, {"page_size": 0}]
-)
+@pytest.mark.parametrize("query", [{"page": 0}, {"page_size": 101}, {"page_size": 0}])
 async def test_a_bad_feedback_query_is_refused(h: Harness, query: dict[str, Any]) -> None:
     with pytest.raises(Invalid):
         await h.handle(c.ListFeedback(actor=h.admin(), **query))
@@ -408,19 +408,26 @@ async def test_administrators_set_the_status_of_feedback(h: Harness) -> None:
     feedback = await h.feedback()
     h.clock.advance(timedelta(minutes=1))
     updated = await h.handle(
-        c.SetFeedbackStatus(actor=h.admin(), feedback_id=feedback.id, status="reviewed")
+        c.SetFeedbackStatus(
+            actor=h.admin(), feedback_id=feedback.id, status=FeedbackStatus.REVIEWED
+        )
     )
     assert updated.status is FeedbackStatus.REVIEWED and updated.updated_at == h.clock.now()
     [entry] = await h.audit("feedback.update")
     assert entry.details == {"status_from": "new", "status_to": "reviewed"}
-    await h.handle(c.SetFeedbackStatus(actor=h.admin(), feedback_id=feedback.id, status="reviewed"))
+    await h.handle(
+        c.SetFeedbackStatus(
+            actor=h.admin(), feedback_id=feedback.id, status=FeedbackStatus.REVIEWED
+        )
+    )
     assert len(await h.audit("feedback.update")) == 1  # no change, no entry
 
-    with pytest.raises(Invalid) as raised:
-        await h.handle(c.SetFeedbackStatus(actor=h.admin(), feedback_id=feedback.id, status="x"))
-    assert raised.value.errors[0].field == "status"
     with pytest.raises(NotFound):
-        await h.handle(c.SetFeedbackStatus(actor=h.admin(), feedback_id=uuid.uuid4(), status="new"))
+        await h.handle(
+            c.SetFeedbackStatus(
+                actor=h.admin(), feedback_id=uuid.uuid4(), status=FeedbackStatus.NEW
+            )
+        )
 
 
 async def test_feedback_administration_is_for_administrators(h: Harness) -> None:
@@ -428,7 +435,7 @@ async def test_feedback_administration_is_for_administrators(h: Harness) -> None
     for command in (
         c.ListFeedback(actor=ANYONE),
         c.GetFeedback(actor=ANYONE, feedback_id=feedback.id),
-        c.SetFeedbackStatus(actor=ANYONE, feedback_id=feedback.id, status="resolved"),
+        c.SetFeedbackStatus(actor=ANYONE, feedback_id=feedback.id, status=FeedbackStatus.RESOLVED),
         c.DeleteFeedback(actor=ANYONE, feedback_id=feedback.id),
     ):
         with pytest.raises(Forbidden):
@@ -548,7 +555,7 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
 
     h.clock.advance(timedelta(minutes=1))
     read = await h.handle(
-        c.HandleContactMessage(actor=h.admin(), message_id=first.id, status="read")
+        c.HandleContactMessage(actor=h.admin(), message_id=first.id, status=ContactStatus.READ)
     )
     assert read.status is ContactStatus.READ and read.updated_at == h.clock.now()
     noted = await h.handle(
@@ -557,7 +564,10 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
     assert noted.status is ContactStatus.READ and noted.note == "Called back.\nOK"
     both = await h.handle(
         c.HandleContactMessage(
-            actor=h.admin(), message_id=first.id, status="replied", note="Answered by email."
+            actor=h.admin(),
+            message_id=first.id,
+            status=ContactStatus.REPLIED,
+            note="Answered by email.",
         )
     )
     assert (both.status, both.note) == (ContactStatus.REPLIED, "Answered by email.")
@@ -566,7 +576,7 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
         {"status_from": "read", "status_to": "read", "note_changed": True},
         {"status_from": "new", "status_to": "read", "note_changed": False},
     ]
-    replied = await h.handle(c.ListContactMessages(actor=h.admin(), status="replied"))
+    replied = await h.handle(c.ListContactMessages(actor=h.admin(), status=ContactStatus.REPLIED))
     assert [m.id for m in replied.items] == [first.id]
 
 
@@ -574,7 +584,6 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
     ("fields", "field_name"),
     [
         ({}, "status"),
-        ({"status": "done"}, "status"),
         ({"note": "x" * 2001}, "note"),
         ({"note": "nul\x00"}, "note"),
     ],
@@ -593,7 +602,7 @@ async def test_contact_administration_is_for_administrators(h: Harness) -> None:
     for command in (
         c.ListContactMessages(actor=ANYONE),
         c.GetContactMessage(actor=ANYONE, message_id=message.id),
-        c.HandleContactMessage(actor=ANYONE, message_id=message.id, status="read"),
+        c.HandleContactMessage(actor=ANYONE, message_id=message.id, status=ContactStatus.READ),
         c.DeleteContactMessage(actor=ANYONE, message_id=message.id),
     ):
         with pytest.raises(Forbidden):
@@ -605,7 +614,7 @@ async def test_deleting_a_contact_message(h: Harness) -> None:
     await h.handle(c.DeleteContactMessage(actor=h.admin(), message_id=message.id))
     for command in (
         c.GetContactMessage(actor=h.admin(), message_id=message.id),
-        c.HandleContactMessage(actor=h.admin(), message_id=message.id, status="read"),
+        c.HandleContactMessage(actor=h.admin(), message_id=message.id, status=ContactStatus.READ),
         c.DeleteContactMessage(actor=h.admin(), message_id=message.id),
     ):
         with pytest.raises(NotFound):

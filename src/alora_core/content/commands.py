@@ -9,7 +9,15 @@ from typing import Any
 
 from attrs import field, frozen
 
-from alora_core.content.model import AboutContent, AboutPage, ContactMessage, Faq, Feedback
+from alora_core.content.model import (
+    AboutContent,
+    AboutPage,
+    ContactMessage,
+    ContactStatus,
+    Faq,
+    Feedback,
+    FeedbackStatus,
+)
 from alora_core.shared.actor import Actor
 from alora_core.shared.commands import Command
 from alora_core.shared.pagination import Page
@@ -79,7 +87,7 @@ class ListFeedback(Command[Page[Feedback]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
     actor: Actor
-    status: str | None = None
+    status: FeedbackStatus | None = None
     page: int = 1
     page_size: int = 20
 
@@ -94,8 +102,7 @@ class GetFeedback(Command[Feedback]):
 class SetFeedbackStatus(Command[Feedback]):
     actor: Actor
     feedback_id: uuid.UUID
-    status: str
-    """``new``, ``reviewed``, ``resolved`` or ``archived``."""
+    status: FeedbackStatus
 
 
 @frozen(kw_only=True)
@@ -125,7 +132,7 @@ class ListContactMessages(Command[Page[ContactMessage]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
     actor: Actor
-    status: str | None = None
+    status: ContactStatus | None = None
     page: int = 1
     page_size: int = 20
 
@@ -138,12 +145,11 @@ class GetContactMessage(Command[ContactMessage]):
 
 @frozen(kw_only=True)
 class HandleContactMessage(Command[ContactMessage]):
-    """Set the status (``new``, ``read``, ``replied``, ``archived``) and/or the team's note;
-    None leaves one as it is."""
+    """Set the status and/or the team's note; None leaves one as it is."""
 
     actor: Actor
     message_id: uuid.UUID
-    status: str | None = None
+    status: ContactStatus | None = None
     note: str | None = None
 
 

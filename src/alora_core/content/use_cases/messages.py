@@ -8,9 +8,7 @@ import uuid
 from alora_core.content import commands as c
 from alora_core.content.model import (
     ContactMessage,
-    ContactStatus,
     Feedback,
-    FeedbackStatus,
 )
 from alora_core.content.ports import ContentUnitOfWork
 from alora_core.content.rules import (
@@ -19,7 +17,6 @@ from alora_core.content.rules import (
     MAX_NOTE,
     MAX_SUBJECT,
     Checks,
-    status_of,
 )
 from alora_core.content.use_cases.common import ContentDeps, audit, require_admin, within_limit
 from alora_core.shared.errors import Invalid, NotFound
@@ -60,10 +57,9 @@ async def list_feedback(
     cmd: c.ListFeedback, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Page[Feedback]:
     require_admin(cmd.actor)
-    status = None if cmd.status is None else status_of(FeedbackStatus, cmd.status)
     page = PageRequest(cmd.page, cmd.page_size)
     async with uow.reading():
-        return await uow.feedback.page(status, page)
+        return await uow.feedback.page(cmd.status, page)
 
 
 async def _feedback(uow: ContentUnitOfWork, feedback_id: uuid.UUID) -> Feedback:
@@ -83,14 +79,13 @@ async def set_feedback_status(
     cmd: c.SetFeedbackStatus, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Feedback:
     require_admin(cmd.actor)
-    status = status_of(FeedbackStatus, cmd.status)
     async with uow:
         feedback = await _feedback(uow, cmd.feedback_id)
         before = feedback.status
-        if feedback.set_status(status, deps.clock.now()):
+        if feedback.set_status(cmd.status, deps.clock.now()):
             await audit(
                 uow, deps, cmd.actor, "feedback.update", ("feedback", feedback.id),
-                status_from=before.value, status_to=status.value,
+                status_from=before.value, status_to=cmd.status.value,
             )  # fmt: skip
             await uow.commit()
     return feedback
@@ -141,10 +136,9 @@ async def list_contact_messages(
     cmd: c.ListContactMessages, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Page[ContactMessage]:
     require_admin(cmd.actor)
-    status = None if cmd.status is None else status_of(ContactStatus, cmd.status)
     page = PageRequest(cmd.page, cmd.page_size)
     async with uow.reading():
-        return await uow.contact_messages.page(status, page)
+        return await uow.contact_messages.page(cmd.status, page)
 
 
 async def _message(uow: ContentUnitOfWork, message_id: uuid.UUID) -> ContactMessage:
@@ -168,7 +162,6 @@ async def handle_contact_message(
     require_admin(cmd.actor)
     if cmd.status is None and cmd.note is None:
         raise Invalid.field("status", "give a status, a note or both", "required")
-    status = None if cmd.status is None else status_of(ContactStatus, cmd.status)
     note = None
     if cmd.note is not None:
         checks = Checks()
@@ -177,7 +170,7 @@ async def handle_contact_message(
     async with uow:
         message = await _message(uow, cmd.message_id)
         before = message.status
-        if message.handle(status, note, deps.clock.now()):
+        if message.handle(cmd.status, note, deps.clock.now()):
             await audit(
                 uow, deps, cmd.actor, "contact_message.update",
                 ("contact_message", message.id),

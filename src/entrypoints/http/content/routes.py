@@ -259,7 +259,7 @@ class FeedbackAdminController(Controller):
         result = await alora.bus.handle(
             c.ListFeedback(
                 actor=actor,
-                status=None if status is None else status.value,
+                status=status,
                 page=page,
                 page_size=page_size,
             )
@@ -300,7 +300,7 @@ class FeedbackAdminController(Controller):
             c.SetFeedbackStatus(
                 actor=actor,
                 feedback_id=path_id(feedback_id, "feedback"),
-                status=data.status.value,
+                status=data.status,
             )
         )
         return FeedbackResponse.of(feedback)
@@ -345,7 +345,7 @@ class ContactAdminController(Controller):
         result = await alora.bus.handle(
             c.ListContactMessages(
                 actor=actor,
-                status=None if status is None else status.value,
+                status=status,
                 page=page,
                 page_size=page_size,
             )
