@@ -7,6 +7,7 @@ with zero counts included.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import date, datetime
 from typing import Protocol
@@ -14,13 +15,19 @@ from typing import Protocol
 from attrs import frozen
 
 
+class ActivityKind(enum.StrEnum):
+    USER_REGISTERED = "user.registered"
+    BOOKING_REQUESTED = "booking.requested"
+    REVIEW_CREATED = "review.created"
+    FEEDBACK_RECEIVED = "feedback.received"
+    CONTACT_RECEIVED = "contact.received"
+
+
 @frozen(kw_only=True)
 class Activity:
     """Something that happened recently, for the admin dashboard's feed."""
 
-    kind: str
-    """``user.registered``, ``booking.requested``, ``review.created``, ``feedback.received``
-    or ``contact.received``."""
+    kind: ActivityKind
     at: datetime
     subject_id: uuid.UUID
     """The id of the user, booking, review, feedback or contact message."""
@@ -29,13 +36,13 @@ class Activity:
 
 def user_registered(user_id: uuid.UUID, at: datetime, username: str, role: str) -> Activity:
     return Activity(
-        kind="user.registered", at=at, subject_id=user_id, summary=f"{username} ({role})"
+        kind=ActivityKind.USER_REGISTERED, at=at, subject_id=user_id, summary=f"{username} ({role})"
     )
 
 
 def booking_requested(booking_id: uuid.UUID, at: datetime, start: datetime) -> Activity:
     return Activity(
-        kind="booking.requested",
+        kind=ActivityKind.BOOKING_REQUESTED,
         at=at,
         subject_id=booking_id,
         summary=f"booking for {start:%Y-%m-%d %H:%M} UTC",
@@ -44,16 +51,23 @@ def booking_requested(booking_id: uuid.UUID, at: datetime, start: datetime) -> A
 
 def review_created(review_id: uuid.UUID, at: datetime, rating: int) -> Activity:
     return Activity(
-        kind="review.created", at=at, subject_id=review_id, summary=f"{rating} of 5 stars"
+        kind=ActivityKind.REVIEW_CREATED,
+        at=at,
+        subject_id=review_id,
+        summary=f"{rating} of 5 stars",
     )
 
 
 def feedback_received(feedback_id: uuid.UUID, at: datetime, subject: str) -> Activity:
-    return Activity(kind="feedback.received", at=at, subject_id=feedback_id, summary=subject)
+    return Activity(
+        kind=ActivityKind.FEEDBACK_RECEIVED, at=at, subject_id=feedback_id, summary=subject
+    )
 
 
 def contact_received(message_id: uuid.UUID, at: datetime, subject: str) -> Activity:
-    return Activity(kind="contact.received", at=at, subject_id=message_id, summary=subject)
+    return Activity(
+        kind=ActivityKind.CONTACT_RECEIVED, at=at, subject_id=message_id, summary=subject
+    )
 
 
 def newest(activities: list[Activity], limit: int) -> list[Activity]:

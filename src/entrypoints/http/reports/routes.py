@@ -45,7 +45,7 @@ class ActivityResponse(ResponseSchema):
     @classmethod
     def of(cls, activity: Activity) -> ActivityResponse:
         return cls(
-            kind=activity.kind,
+            kind=activity.kind.value,
             at=activity.at,
             subject_id=activity.subject_id,
             summary=activity.summary,
