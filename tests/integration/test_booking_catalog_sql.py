@@ -23,7 +23,7 @@ from alora_core.booking.catalog.errors import ServiceInUse
 from alora_core.identity.model import Role, User
 from alora_core.shared.ids import new_id
 from suites.booking_catalog import *  # noqa: F403
-from suites.booking_catalog import ADMIN, START, Catalog
+from suites.booking_catalog import AS_ADMIN, START, Catalog
 
 AddBooking = Callable[[uuid.UUID, str], Awaitable[None]]
 
@@ -103,8 +103,7 @@ def add_booking(uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> AddBooking:
 async def test_a_list_is_one_statement(catalog: Catalog, engine: AsyncEngine) -> None:
     await catalog.handle(
         c.CreateServices(
-            actor_id=ADMIN,
-            actor_is_admin=True,
+            actor=AS_ADMIN,
             services=[c.NewService(title=f"Service {i}", category="misc") for i in range(30)],
         )
     )

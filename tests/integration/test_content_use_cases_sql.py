@@ -19,6 +19,7 @@ from alora_core.content import commands as c
 from alora_core.content.errors import AboutPageExists
 from alora_core.content.model import ABOUT_PAGE_ID, AboutPage
 from alora_core.content.use_cases import ContentDeps, command_handlers
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.pagination import PageRequest
@@ -78,15 +79,11 @@ async def test_concurrent_first_writes_of_the_about_page_keep_one(
     clock = FixedClock()
     deps = ContentDeps(clock=clock, limiter=MemoryRateLimiter(clock))
     bus = MessageBus(racing_uow, command_handlers(deps))
-    admin = uuid.uuid4()
+    admin = Actor(user_id=uuid.uuid4(), role=Role.ADMIN)
     try:
         outcomes = await asyncio.gather(
             *(
-                bus.handle(
-                    c.InitializeAboutPage(
-                        actor_id=admin, actor_is_admin=True, content=evolve(ABOUT, title=f"T{i}")
-                    )
-                )
+                bus.handle(c.InitializeAboutPage(actor=admin, content=evolve(ABOUT, title=f"T{i}")))
                 for i in range(writers)
             ),
             return_exceptions=True,

@@ -12,6 +12,7 @@ import pytest
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity.commands import RegisterUser
+from alora_core.identity.model import Role
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.cli.main import main
@@ -64,7 +65,7 @@ async def _user_with_an_expired_code() -> None:
                 email="ana@example.com",
                 phone="+1 415 555 0100",
                 password="correct horse battery",
-                role="customer",
+                role=Role.CUSTOMER,
             )
         )
     finally:

@@ -22,7 +22,7 @@ from alora_core.booking.reviews import commands as c
 from alora_core.booking.reviews.errors import AlreadyReviewed, ReviewNotFound
 from alora_core.booking.reviews.queries import ReviewView
 from conftest import empty_tables
-from suites.booking_reviews import Market, open_market
+from suites.booking_reviews import Market, administrator, customer, open_market
 
 CUSTOMERS = 16
 
@@ -107,29 +107,24 @@ async def test_counters_equal_count_and_sum_after_a_storm_of_writes(
         for _ in range(3):
             changes.append(
                 c.EditReview(
-                    actor_id=author,
-                    actor_is_admin=False,
+                    actor=customer(author),
                     review_id=review_id,
                     rating=rng.randint(1, 5),
                 )
             )
         changes.append(
             c.EditReview(
-                actor_id=market.admin_id,
-                actor_is_admin=True,
+                actor=administrator(market.admin_id),
                 review_id=review_id,
                 rating=rng.randint(1, 5),
                 comment="moderated",
             )
         )
         if rng.random() < 0.4:
-            changes.append(
-                c.DeleteReview(actor_id=author, actor_is_admin=False, review_id=review_id)
-            )
+            changes.append(c.DeleteReview(actor=customer(author), review_id=review_id))
             changes.append(
                 c.WriteReview(
-                    actor_id=author,
-                    actor_is_admin=False,
+                    actor=customer(author),
                     booking_id=review.booking_id,
                     rating=rng.randint(1, 5),
                 )

@@ -12,13 +12,13 @@ from attrs import frozen
 
 from adapters.memory.mail import MemoryMailer
 from alora_core.booking.bookings.commands import ListBookings, ListedRole, ListOpenSlots
-from alora_core.booking.bookings.model import Actor, BookingStatus
+from alora_core.booking.bookings.model import BookingStatus
 from alora_core.booking.catalog.commands import ListServices
 from alora_core.booking.professionals.commands import ListProfessionals
 from alora_core.booking.reviews.commands import ListReviews
 from alora_core.content.commands import GetAboutPage, ListFaqs
 from alora_core.identity import commands as ic
-from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor, Role
 from entrypoints import bootstrap
 from entrypoints.cli.main import main
 from entrypoints.settings import load_settings
@@ -77,14 +77,16 @@ async def _read_market() -> Market:
         async with alora.uow_factory().reading() as uow:
             admin = await uow.users.find_by_username("admin")
         assert admin is not None
-        users = await bus.handle(ic.ListUsers(actor=ic.Actor(user_id=admin.id, role=Role.ADMIN)))
-        services = await bus.handle(ListServices(viewer_is_admin=True, active=None, page_size=100))
+        everyone = Actor(user_id=admin.id, role=Role.ADMIN, email_verified=True)
+        users = await bus.handle(ic.ListUsers(actor=everyone))
+        services = await bus.handle(ListServices(viewer=everyone, active=None, page_size=100))
         directory = (await bus.handle(ListProfessionals(page_size=100))).items
         open_slots = {}
         for entry in directory:
-            found = await bus.handle(ListOpenSlots(professional_id=entry.id, viewer_id=None))
+            found = await bus.handle(
+                ListOpenSlots(professional_id=entry.id, viewer=Actor.anonymous())
+            )
             open_slots[entry.name.username] = len(found.slots)
-        everyone = Actor(user_id=admin.id, is_admin=True)
         bookings = {
             status: (
                 await bus.handle(ListBookings(actor=everyone, role=ListedRole.ALL, status=status))

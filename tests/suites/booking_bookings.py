@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from attrs import define
+from attrs import define, evolve
 
 from alora_core.booking.bookings import commands as c
 from alora_core.booking.bookings import events
@@ -30,7 +30,7 @@ from alora_core.booking.bookings.errors import (
     TooEarlyToComplete,
     TransitionRefused,
 )
-from alora_core.booking.bookings.model import Actor, Booking, BookingStatus, Party
+from alora_core.booking.bookings.model import Booking, BookingStatus, Party
 from alora_core.booking.bookings.use_cases import BookingsDeps, command_handlers
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.professionals.availability import (
@@ -41,6 +41,7 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
 from alora_core.identity.model import Role, User, UserSettings, Visibility
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from alora_core.shared.events import DomainEvent
@@ -85,7 +86,7 @@ class Harness:
         async with self.uow_factory() as uow:
             await uow.users.add(user)
             await uow.commit()
-        return Actor(user_id=user.id, is_admin=role is Role.ADMIN)
+        return Actor(user_id=user.id, role=role, email_verified=True)
 
     async def add_service(self, title: str = "Plumbing", *, active: bool = True) -> uuid.UUID:
         service = Service.create(
@@ -142,8 +143,7 @@ class Harness:
     ) -> Booking:
         assert pro.user_id is not None
         command = c.RequestBooking(
-            actor=customer,
-            actor_verified=fields.pop("verified", True),
+            actor=evolve(customer, email_verified=fields.pop("verified", True)),
             professional_id=fields.pop("professional_id", pro.user_id),
             service_id=fields.pop("service_id", None) or self.service_id,
             start=start,
@@ -418,8 +418,7 @@ async def slots(b: Harness, pro: Actor, viewer: Actor | None = None, **query: An
     return await b.handle(
         c.ListOpenSlots(
             professional_id=pro.user_id,
-            viewer_id=None if viewer is None else viewer.user_id,
-            viewer_is_admin=False if viewer is None else viewer.is_admin,
+            viewer=viewer or Actor.anonymous(),
             **query,
         )
     )
@@ -556,7 +555,7 @@ async def test_slots_of_professionals_the_viewer_may_not_see_are_not_found(
     with pytest.raises(NotFound):
         await slots(b, hidden, ana)
     assert (await slots(b, hidden, hidden)).slots
-    for unknown in (Actor(user_id=uuid.uuid4()), ana):
+    for unknown in (Actor(user_id=uuid.uuid4(), role=Role.PROFESSIONAL), ana):
         with pytest.raises(NotFound):
             await slots(b, unknown)
 

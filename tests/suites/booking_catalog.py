@@ -21,6 +21,7 @@ from alora_core.booking.catalog.events import ServiceCreated, ServiceDeleted, Se
 from alora_core.booking.catalog.model import Service, search_text_of
 from alora_core.booking.catalog.queries import ServiceView
 from alora_core.booking.catalog.use_cases import LIST_CACHE_TTL, command_handlers
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import FixedClock
@@ -33,6 +34,8 @@ from alora_core.shared.pagination import Page, PageRequest
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 ADMIN = uuid.UUID("00000000-0000-7000-8000-000000000001")
 CUSTOMER = uuid.UUID("00000000-0000-7000-8000-000000000002")
+AS_ADMIN = Actor(user_id=ADMIN, role=Role.ADMIN)
+AS_CUSTOMER = Actor(user_id=CUSTOMER, role=Role.CUSTOMER)
 
 AddBooking = Callable[[uuid.UUID, str], Awaitable[None]]
 
@@ -49,15 +52,13 @@ class Catalog:
 
     async def create(self, title: str = "Plumbing", **fields: Any) -> Service:
         fields.setdefault("category", "plumbing")
-        command = c.CreateService(
-            actor_id=ADMIN, actor_is_admin=True, service=c.NewService(title=title, **fields)
-        )
+        command = c.CreateService(actor=AS_ADMIN, service=c.NewService(title=title, **fields))
         service: Service = await self.handle(command)
         return service
 
     async def create_many(self, *items: c.NewService) -> list[Service]:
         services: list[Service] = await self.handle(
-            c.CreateServices(actor_id=ADMIN, actor_is_admin=True, services=items)
+            c.CreateServices(actor=AS_ADMIN, services=items)
         )
         return services
 
@@ -65,8 +66,7 @@ class Catalog:
         service_id = service if isinstance(service, uuid.UUID) else service.id
         updated: Service = await self.handle(
             c.UpdateService(
-                actor_id=ADMIN,
-                actor_is_admin=True,
+                actor=AS_ADMIN,
                 service_id=service_id,
                 version=version,
                 changes=changes,
@@ -75,9 +75,7 @@ class Catalog:
         return updated
 
     async def delete(self, service_id: uuid.UUID) -> None:
-        await self.handle(
-            c.DeleteService(actor_id=ADMIN, actor_is_admin=True, service_id=service_id)
-        )
+        await self.handle(c.DeleteService(actor=AS_ADMIN, service_id=service_id))
 
     async def add_directly(self, *titles: str) -> None:
         """Store services in one transaction past the use cases' checks, as a racing writer's
@@ -97,7 +95,7 @@ class Catalog:
 
     async def get(self, service_id: uuid.UUID, *, admin: bool = False) -> ServiceView:
         view: ServiceView = await self.handle(
-            c.GetService(service_id=service_id, viewer_is_admin=admin)
+            c.GetService(service_id=service_id, viewer=AS_ADMIN if admin else Actor.anonymous())
         )
         return view
 
@@ -204,11 +202,9 @@ async def test_create_refuses_bad_fields(
 ) -> None:
     values = {"title": "Plumbing", "category": "plumbing", **fields}
     with pytest.raises(Invalid) as caught:
-        await catalog.handle(
-            c.CreateService(actor_id=ADMIN, actor_is_admin=True, service=c.NewService(**values))
-        )
+        await catalog.handle(c.CreateService(actor=AS_ADMIN, service=c.NewService(**values)))
     assert fields_of(caught.value) == [field]
-    assert (await catalog.list(viewer_is_admin=True)).total == 0
+    assert (await catalog.list(viewer=AS_ADMIN)).total == 0
 
 
 async def test_create_reports_every_bad_field_at_once(catalog: Catalog) -> None:
@@ -262,10 +258,10 @@ async def test_a_deleted_service_frees_its_title(catalog: Catalog) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        c.CreateService(actor_id=CUSTOMER, actor_is_admin=False, service=new("Plumbing")),
-        c.CreateServices(actor_id=CUSTOMER, actor_is_admin=False, services=[new("Plumbing")]),
-        c.UpdateService(actor_id=CUSTOMER, actor_is_admin=False, service_id=new_id(), version=1),
-        c.DeleteService(actor_id=CUSTOMER, actor_is_admin=False, service_id=new_id()),
+        c.CreateService(actor=AS_CUSTOMER, service=new("Plumbing")),
+        c.CreateServices(actor=AS_CUSTOMER, services=[new("Plumbing")]),
+        c.UpdateService(actor=AS_CUSTOMER, service_id=new_id(), version=1),
+        c.DeleteService(actor=AS_CUSTOMER, service_id=new_id()),
     ],
 )
 async def test_only_administrators_change_the_catalog(catalog: Catalog, command: object) -> None:
@@ -281,7 +277,7 @@ async def test_bulk_creates_every_service_in_order(catalog: Catalog) -> None:
         new("Window cleaning"), new("Carpet cleaning", active=False), new("Ironing", "laundry")
     )
     assert [s.title for s in services] == ["Window cleaning", "Carpet cleaning", "Ironing"]
-    assert await catalog.titles(viewer_is_admin=True) == [
+    assert await catalog.titles(viewer=AS_ADMIN) == [
         "Carpet cleaning", "Ironing", "Window cleaning"
     ]  # fmt: skip
     assert len(catalog.events(ServiceCreated)) == 3
@@ -311,7 +307,7 @@ async def test_bulk_is_all_or_nothing_and_lists_every_problem(catalog: Catalog) 
     }
     assert caught.value.errors[0].field == "items[0].title"
     assert "items[1]" in next(p.message for p in caught.value.errors if p.code == "duplicate")
-    assert await catalog.titles(viewer_is_admin=True) == ["Plumbing"]
+    assert await catalog.titles(viewer=AS_ADMIN) == ["Plumbing"]
     assert len(catalog.events(ServiceCreated)) == 1
     assert len(await catalog.audit("service.create")) == 1
 
@@ -413,7 +409,7 @@ async def test_delete_hides_the_service_but_keeps_its_row(catalog: Catalog) -> N
     assert await catalog.stored(service.id) is None
     with pytest.raises(NotFound):
         await catalog.get(service.id, admin=True)
-    assert (await catalog.list(viewer_is_admin=True)).total == 0
+    assert (await catalog.list(viewer=AS_ADMIN)).total == 0
     [event] = catalog.events(ServiceDeleted)
     assert event.service_id == service.id
     [entry] = await catalog.audit("service.delete")
@@ -462,9 +458,9 @@ async def test_everyone_sees_active_services_and_admins_all(catalog: Catalog) ->
     await catalog.create_many(new("Ironing"), new("Dusting", active=False), new("Mopping"))
     assert await catalog.titles() == ["Ironing", "Mopping"]
     assert await catalog.titles(active=True) == ["Ironing", "Mopping"]
-    assert await catalog.titles(viewer_is_admin=True) == ["Dusting", "Ironing", "Mopping"]
-    assert await catalog.titles(viewer_is_admin=True, active=False) == ["Dusting"]
-    assert await catalog.titles(viewer_is_admin=True, active=True) == ["Ironing", "Mopping"]
+    assert await catalog.titles(viewer=AS_ADMIN) == ["Dusting", "Ironing", "Mopping"]
+    assert await catalog.titles(viewer=AS_ADMIN, active=False) == ["Dusting"]
+    assert await catalog.titles(viewer=AS_ADMIN, active=True) == ["Ironing", "Mopping"]
     with pytest.raises(Forbidden):
         await catalog.list(active=False)
 
@@ -579,7 +575,7 @@ async def test_another_process_shows_a_change_within_the_cache_time(catalog: Cat
     assert await titles_there() == ["Plumbing"]
     await catalog.create("Painting", category="painting")
     assert await titles_there() == ["Plumbing"]  # its page is still fresh enough
-    assert await titles_there(viewer_is_admin=True) == ["Painting", "Plumbing"]
+    assert await titles_there(viewer=AS_ADMIN) == ["Painting", "Plumbing"]
     catalog.clock.advance(LIST_CACHE_TTL)
     assert await titles_there() == ["Painting", "Plumbing"]
 

@@ -21,7 +21,7 @@ from alora_core.identity.model import Role, Visibility
 from alora_core.shared.errors import Invalid
 from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page
-from suites.booking_reviews import Market, open_market
+from suites.booking_reviews import Market, administrator, customer, open_market
 
 
 @pytest.fixture
@@ -31,21 +31,21 @@ async def market(uow_factory: Callable[[], Any]) -> Market:
 
 async def keep(market: Market, user_id: uuid.UUID, professional_id: uuid.UUID) -> bool:
     kept: bool = await market.handle(
-        c.AddFavorite(user_id=user_id, user_is_admin=False, professional_id=professional_id)
+        c.AddFavorite(actor=customer(user_id), professional_id=professional_id)
     )
     return kept
 
 
 async def forget(market: Market, user_id: uuid.UUID, professional_id: uuid.UUID) -> bool:
     forgotten: bool = await market.handle(
-        c.RemoveFavorite(user_id=user_id, professional_id=professional_id)
+        c.RemoveFavorite(actor=customer(user_id), professional_id=professional_id)
     )
     return forgotten
 
 
 async def kept(market: Market, user_id: uuid.UUID, professional_id: uuid.UUID) -> bool:
     found: bool = await market.handle(
-        c.IsFavorite(user_id=user_id, professional_id=professional_id)
+        c.IsFavorite(actor=customer(user_id), professional_id=professional_id)
     )
     return found
 
@@ -53,8 +53,9 @@ async def kept(market: Market, user_id: uuid.UUID, professional_id: uuid.UUID) -
 async def favorites(
     market: Market, user_id: uuid.UUID, *, admin: bool = False, page: int = 1, size: int = 20
 ) -> Page[FavoriteEntry]:
+    actor = administrator(user_id) if admin else customer(user_id)
     listed: Page[FavoriteEntry] = await market.handle(
-        c.ListFavorites(user_id=user_id, user_is_admin=admin, page=page, page_size=size)
+        c.ListFavorites(actor=actor, page=page, page_size=size)
     )
     return listed
 
@@ -94,9 +95,7 @@ async def test_the_summary_carries_the_rating(market: Market) -> None:
     pia = await market.add_professional("pia")
     for rating in (4, 5):
         booking = await market.booking(ana, pia)
-        await market.handle(
-            WriteReview(actor_id=ana, actor_is_admin=False, booking_id=booking, rating=rating)
-        )
+        await market.handle(WriteReview(actor=customer(ana), booking_id=booking, rating=rating))
     await keep(market, ana, pia)
     [entry] = (await favorites(market, ana)).items
     assert (entry.review_count, entry.rating_total, entry.average_rating) == (2, 9, 4.5)
@@ -132,7 +131,7 @@ async def test_only_a_professional_the_user_may_see_can_be_kept(market: Market) 
     assert (await favorites(market, ana)).total == 0
     # Administrators see every professional.
     assert await market.handle(
-        c.AddFavorite(user_id=market.admin_id, user_is_admin=True, professional_id=hidden)
+        c.AddFavorite(actor=administrator(market.admin_id), professional_id=hidden)
     )
 
 

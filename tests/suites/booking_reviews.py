@@ -20,7 +20,6 @@ from attrs import define
 
 from alora_core.booking.bookings import commands as bc
 from alora_core.booking.bookings import use_cases as bookings_use_cases
-from alora_core.booking.bookings.model import Actor
 from alora_core.booking.bookings.use_cases import BookingsDeps
 from alora_core.booking.catalog import use_cases as catalog_use_cases
 from alora_core.booking.catalog.commands import CreateService, NewService
@@ -46,11 +45,25 @@ from alora_core.booking.reviews.events import (
 from alora_core.booking.reviews.queries import ReviewView, public_name
 from alora_core.booking.reviews.use_cases import ReviewsDeps
 from alora_core.identity.model import Role, User
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.pagination import PageRequest
+
+
+def customer(user_id: uuid.UUID) -> Actor:
+    return Actor(user_id=user_id, role=Role.CUSTOMER, email_verified=True)
+
+
+def professional(user_id: uuid.UUID) -> Actor:
+    return Actor(user_id=user_id, role=Role.PROFESSIONAL, email_verified=True)
+
+
+def administrator(user_id: uuid.UUID) -> Actor:
+    return Actor(user_id=user_id, role=Role.ADMIN, email_verified=True)
+
 
 # A Tuesday, 12:00 UTC; professionals work every day, all day, in UTC.
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
@@ -107,8 +120,7 @@ class Market:
         if self.service_id is None:
             service = await self.handle(
                 CreateService(
-                    actor_id=self.admin_id,
-                    actor_is_admin=True,
+                    actor=administrator(self.admin_id),
                     service=NewService(title="Plumbing", category="plumbing"),
                 )
             )
@@ -120,8 +132,7 @@ class Market:
         professional_id = await self.add_user(name, Role.PROFESSIONAL, **user)
         await self.handle(
             pc.SaveProfile(
-                professional_id=professional_id,
-                is_professional=True,
+                actor=professional(professional_id),
                 timezone="UTC",
                 categories=["plumbing"],
                 service_ids=[await self.service()],
@@ -131,8 +142,7 @@ class Market:
         )
         await self.handle(
             pc.SetAvailability(
-                professional_id=professional_id,
-                is_professional=True,
+                actor=professional(professional_id),
                 timezone="UTC",
                 weekly=[
                     pc.DayInput(day=day, slots=[pc.HoursInput(start="00:00", end="24:00")])
@@ -150,8 +160,7 @@ class Market:
         now; completing it moves the clock past its end."""
         booking = await self.handle(
             bc.RequestBooking(
-                actor=Actor(user_id=customer_id),
-                actor_verified=True,
+                actor=customer(customer_id),
                 professional_id=professional_id,
                 service_id=await self.service(),
                 start=self.clock.now() + timedelta(hours=1),
@@ -159,18 +168,18 @@ class Market:
                 address="1 Main Street, Berlin",
             )
         )
-        professional = Actor(user_id=professional_id)
+        pro = professional(professional_id)
         if status == "cancelled":
             await self.handle(
                 bc.CancelBooking(
-                    actor=Actor(user_id=customer_id), booking_id=booking.id, reason="Plans changed"
+                    actor=customer(customer_id), booking_id=booking.id, reason="Plans changed"
                 )
             )
         if status in {"confirmed", "completed"}:
-            await self.handle(bc.ConfirmBooking(actor=professional, booking_id=booking.id))
+            await self.handle(bc.ConfirmBooking(actor=pro, booking_id=booking.id))
         if status == "completed":
             self.clock.advance(timedelta(hours=2))
-            await self.handle(bc.CompleteBooking(actor=professional, booking_id=booking.id))
+            await self.handle(bc.CompleteBooking(actor=pro, booking_id=booking.id))
         booking_id: uuid.UUID = booking.id
         return booking_id
 
@@ -181,8 +190,7 @@ class Market:
         for index, (customer_id, professional_id) in enumerate(pairs):
             booking = await self.handle(
                 bc.RequestBooking(
-                    actor=Actor(user_id=customer_id),
-                    actor_verified=True,
+                    actor=customer(customer_id),
                     professional_id=professional_id,
                     service_id=await self.service(),
                     start=first + timedelta(hours=index),
@@ -191,13 +199,13 @@ class Market:
                 )
             )
             await self.handle(
-                bc.ConfirmBooking(actor=Actor(user_id=professional_id), booking_id=booking.id)
+                bc.ConfirmBooking(actor=professional(professional_id), booking_id=booking.id)
             )
             ids.append(booking.id)
         self.clock.advance(timedelta(hours=len(pairs) + 2))
         for booking_id, (_, professional_id) in zip(ids, pairs, strict=True):
             await self.handle(
-                bc.CompleteBooking(actor=Actor(user_id=professional_id), booking_id=booking_id)
+                bc.CompleteBooking(actor=professional(professional_id), booking_id=booking_id)
             )
         return ids
 
@@ -206,8 +214,7 @@ class Market:
     ) -> ReviewView:
         view: ReviewView = await self.handle(
             c.WriteReview(
-                actor_id=author_id,
-                actor_is_admin=False,
+                actor=customer(author_id),
                 booking_id=booking_id,
                 rating=rating,
                 comment=comment,
@@ -342,8 +349,7 @@ async def test_bad_input_is_refused_and_nothing_changes(
     market: Market, cast: Cast, fields: dict[str, Any], bad: set[str]
 ) -> None:
     command = c.WriteReview(
-        actor_id=cast.ana,
-        actor_is_admin=False,
+        actor=customer(cast.ana),
         booking_id=cast.booking,
         **({"rating": 5, "comment": "fine"} | fields),
     )
@@ -379,9 +385,7 @@ async def test_the_professional_and_administrators_may_not_review(
         await market.review(cast.pro, cast.booking)
     with pytest.raises(Forbidden):
         await market.handle(
-            c.WriteReview(
-                actor_id=market.admin_id, actor_is_admin=True, booking_id=cast.booking, rating=5
-            )
+            c.WriteReview(actor=administrator(market.admin_id), booking_id=cast.booking, rating=5)
         )
 
 
@@ -428,7 +432,7 @@ async def test_the_author_changes_the_rating_and_the_total_follows(
     market.events()
     market.clock.advance(timedelta(minutes=5))
     edited = await market.handle(
-        c.EditReview(actor_id=cast.ana, actor_is_admin=False, review_id=view.review.id, rating=4)
+        c.EditReview(actor=customer(cast.ana), review_id=view.review.id, rating=4)
     )
     assert (edited.review.rating, edited.review.comment) == (4, "Late.")
     assert edited.review.updated_at == market.clock.now() > edited.review.created_at
@@ -442,9 +446,7 @@ async def test_the_author_changes_the_rating_and_the_total_follows(
 async def test_changing_only_the_comment_leaves_the_counters(market: Market, cast: Cast) -> None:
     view = await market.review(cast.ana, cast.booking, 3, "Ok.")
     edited = await market.handle(
-        c.EditReview(
-            actor_id=cast.ana, actor_is_admin=False, review_id=view.review.id, comment="Good."
-        )
+        c.EditReview(actor=customer(cast.ana), review_id=view.review.id, comment="Good.")
     )
     assert (edited.review.rating, edited.review.comment) == (3, "Good.")
     assert await market.counters(cast.pro) == (1, 3)
@@ -455,8 +457,7 @@ async def test_an_edit_that_changes_nothing_records_nothing(market: Market, cast
     market.events()
     edited = await market.handle(
         c.EditReview(
-            actor_id=cast.ana,
-            actor_is_admin=False,
+            actor=customer(cast.ana),
             review_id=view.review.id,
             rating=3,
             comment=" Ok. ",
@@ -476,9 +477,7 @@ async def test_a_bad_edit_is_refused(
     view = await market.review(cast.ana, cast.booking, 3)
     with pytest.raises(Invalid) as raised:
         await market.handle(
-            c.EditReview(
-                actor_id=cast.ana, actor_is_admin=False, review_id=view.review.id, **fields
-            )
+            c.EditReview(actor=customer(cast.ana), review_id=view.review.id, **fields)
         )
     assert [error.field for error in raised.value.errors] == [bad]
     assert await market.counters(cast.pro) == (1, 3)
@@ -488,8 +487,7 @@ async def test_an_administrator_edits_and_is_audited(market: Market, cast: Cast)
     view = await market.review(cast.ana, cast.booking, 1, "Rude words")
     edited = await market.handle(
         c.EditReview(
-            actor_id=market.admin_id,
-            actor_is_admin=True,
+            actor=administrator(market.admin_id),
             review_id=view.review.id,
             comment="(removed by a moderator)",
         )
@@ -504,14 +502,10 @@ async def test_nobody_else_may_change_or_delete_a_review(market: Market, cast: C
     for stranger in (cast.bob, cast.pro, cast.other_pro):
         with pytest.raises(NotFound):
             await market.handle(
-                c.EditReview(
-                    actor_id=stranger, actor_is_admin=False, review_id=view.review.id, rating=1
-                )
+                c.EditReview(actor=customer(stranger), review_id=view.review.id, rating=1)
             )
         with pytest.raises(NotFound):
-            await market.handle(
-                c.DeleteReview(actor_id=stranger, actor_is_admin=False, review_id=view.review.id)
-            )
+            await market.handle(c.DeleteReview(actor=customer(stranger), review_id=view.review.id))
     stored = await market.stored(view.review.id)
     assert stored is not None and stored.rating == 4
     assert await market.counters(cast.pro) == (1, 4)
@@ -521,10 +515,10 @@ async def test_an_unknown_review_is_not_found(market: Market, cast: Cast) -> Non
     unknown = uuid.uuid4()
     commands: list[object] = [
         c.GetReview(review_id=unknown),
-        c.EditReview(actor_id=market.admin_id, actor_is_admin=True, review_id=unknown, rating=3),
-        c.DeleteReview(actor_id=market.admin_id, actor_is_admin=True, review_id=unknown),
-        c.ReplyToReview(actor_id=cast.pro, review_id=unknown, text="Thanks"),
-        c.EditReply(actor_id=cast.pro, review_id=unknown, text="Thanks"),
+        c.EditReview(actor=administrator(market.admin_id), review_id=unknown, rating=3),
+        c.DeleteReview(actor=administrator(market.admin_id), review_id=unknown),
+        c.ReplyToReview(actor=professional(cast.pro), review_id=unknown, text="Thanks"),
+        c.EditReply(actor=professional(cast.pro), review_id=unknown, text="Thanks"),
     ]
     for command in commands:
         with pytest.raises(NotFound):
@@ -540,18 +534,14 @@ async def test_the_author_deletes_and_the_counters_follow(market: Market, cast: 
     gone = await market.review(cast.ana, cast.booking, 5)
     assert await market.counters(cast.pro) == (2, 7)
     market.events()
-    await market.handle(
-        c.DeleteReview(actor_id=cast.ana, actor_is_admin=False, review_id=gone.review.id)
-    )
+    await market.handle(c.DeleteReview(actor=customer(cast.ana), review_id=gone.review.id))
     assert await market.stored(gone.review.id) is None
     assert await market.counters(cast.pro) == (1, 2)
     [event] = market.events()
     assert isinstance(event, ReviewDeleted) and event.review_id == gone.review.id
     assert event.rating == 5
     with pytest.raises(NotFound):
-        await market.handle(
-            c.DeleteReview(actor_id=cast.ana, actor_is_admin=False, review_id=gone.review.id)
-        )
+        await market.handle(c.DeleteReview(actor=customer(cast.ana), review_id=gone.review.id))
     assert await market.counters(cast.pro) == (1, 2)
     assert (await market.stored(kept.review.id)) is not None
     # The booking may be reviewed again once its review is gone.
@@ -562,7 +552,7 @@ async def test_the_author_deletes_and_the_counters_follow(market: Market, cast: 
 async def test_an_administrator_deletes_and_is_audited(market: Market, cast: Cast) -> None:
     view = await market.review(cast.ana, cast.booking, 1)
     await market.handle(
-        c.DeleteReview(actor_id=market.admin_id, actor_is_admin=True, review_id=view.review.id)
+        c.DeleteReview(actor=administrator(market.admin_id), review_id=view.review.id)
     )
     assert await market.counters(cast.pro) == (0, 0)
     assert await market.audit_actions() == ["review.delete"]
@@ -572,9 +562,7 @@ async def test_two_simultaneous_deletions_count_once(market: Market, cast: Cast)
     view = await market.review(cast.ana, cast.booking, 4)
     outcomes = await asyncio.gather(
         *(
-            market.handle(
-                c.DeleteReview(actor_id=cast.ana, actor_is_admin=False, review_id=view.review.id)
-            )
+            market.handle(c.DeleteReview(actor=customer(cast.ana), review_id=view.review.id))
             for _ in range(2)
         ),
         return_exceptions=True,
@@ -591,7 +579,9 @@ async def test_the_professional_replies_once_and_may_change_it(market: Market, c
     market.events()
     market.clock.advance(timedelta(hours=1))
     replied = await market.handle(
-        c.ReplyToReview(actor_id=cast.pro, review_id=view.review.id, text="  Thank you!  ")
+        c.ReplyToReview(
+            actor=professional(cast.pro), review_id=view.review.id, text="  Thank you!  "
+        )
     )
     assert (replied.review.reply, replied.review.replied_at) == (
         "Thank you!", market.clock.now()
@@ -600,11 +590,11 @@ async def test_the_professional_replies_once_and_may_change_it(market: Market, c
     assert isinstance(event, ReviewReplied) and event.professional_id == cast.pro
     with pytest.raises(AlreadyReplied):
         await market.handle(
-            c.ReplyToReview(actor_id=cast.pro, review_id=view.review.id, text="Again")
+            c.ReplyToReview(actor=professional(cast.pro), review_id=view.review.id, text="Again")
         )
     market.clock.advance(timedelta(hours=1))
     changed = await market.handle(
-        c.EditReply(actor_id=cast.pro, review_id=view.review.id, text="Thanks a lot!")
+        c.EditReply(actor=professional(cast.pro), review_id=view.review.id, text="Thanks a lot!")
     )
     assert (changed.review.reply, changed.review.replied_at) == (
         "Thanks a lot!", market.clock.now()
@@ -615,7 +605,9 @@ async def test_the_professional_replies_once_and_may_change_it(market: Market, c
 async def test_a_reply_must_exist_to_be_changed(market: Market, cast: Cast) -> None:
     view = await market.review(cast.ana, cast.booking, 5)
     with pytest.raises(NoReply):
-        await market.handle(c.EditReply(actor_id=cast.pro, review_id=view.review.id, text="Hi"))
+        await market.handle(
+            c.EditReply(actor=professional(cast.pro), review_id=view.review.id, text="Hi")
+        )
 
 
 async def test_only_the_reviewed_professional_replies(market: Market, cast: Cast) -> None:
@@ -623,7 +615,7 @@ async def test_only_the_reviewed_professional_replies(market: Market, cast: Cast
     for someone in (cast.ana, cast.bob, cast.other_pro, market.admin_id):
         with pytest.raises(NotFound):
             await market.handle(
-                c.ReplyToReview(actor_id=someone, review_id=view.review.id, text="Hi")
+                c.ReplyToReview(actor=professional(someone), review_id=view.review.id, text="Hi")
             )
     stored = await market.stored(view.review.id)
     assert stored is not None and stored.reply is None
@@ -633,7 +625,9 @@ async def test_only_the_reviewed_professional_replies(market: Market, cast: Cast
 async def test_a_bad_reply_is_refused(market: Market, cast: Cast, text: str) -> None:
     view = await market.review(cast.ana, cast.booking, 5)
     with pytest.raises(Invalid) as raised:
-        await market.handle(c.ReplyToReview(actor_id=cast.pro, review_id=view.review.id, text=text))
+        await market.handle(
+            c.ReplyToReview(actor=professional(cast.pro), review_id=view.review.id, text=text)
+        )
     assert [error.field for error in raised.value.errors] == ["text"]
 
 
@@ -641,7 +635,9 @@ async def test_of_two_simultaneous_replies_one_wins(market: Market, cast: Cast) 
     view = await market.review(cast.ana, cast.booking, 5)
     outcomes = await asyncio.gather(
         *(
-            market.handle(c.ReplyToReview(actor_id=cast.pro, review_id=view.review.id, text=text))
+            market.handle(
+                c.ReplyToReview(actor=professional(cast.pro), review_id=view.review.id, text=text)
+            )
             for text in ("First", "Second")
         ),
         return_exceptions=True,
@@ -708,12 +704,10 @@ async def test_a_review_outlives_its_authors_account(market: Market, cast: Cast)
     # Nobody but an administrator may change it now.
     with pytest.raises(NotFound):
         await market.handle(
-            c.EditReview(
-                actor_id=cast.bob, actor_is_admin=False, review_id=view.review.id, rating=1
-            )
+            c.EditReview(actor=customer(cast.bob), review_id=view.review.id, rating=1)
         )
     await market.handle(
-        c.DeleteReview(actor_id=market.admin_id, actor_is_admin=True, review_id=view.review.id)
+        c.DeleteReview(actor=administrator(market.admin_id), review_id=view.review.id)
     )
     assert await market.counters(cast.pro) == (0, 0)
 
@@ -745,22 +739,17 @@ async def test_counters_equal_the_reviews_after_concurrent_writes(
         author = view.review.author_id
         assert author is not None
         if index % 3 == 0:
-            changes.append(
-                c.DeleteReview(actor_id=author, actor_is_admin=False, review_id=view.review.id)
-            )
+            changes.append(c.DeleteReview(actor=customer(author), review_id=view.review.id))
         else:
             changes.append(
                 c.EditReview(
-                    actor_id=author,
-                    actor_is_admin=False,
+                    actor=customer(author),
                     review_id=view.review.id,
                     rating=5 - index % 5,
                 )
             )
         changes.append(
-            c.EditReview(
-                actor_id=market.admin_id, actor_is_admin=True, review_id=view.review.id, rating=3
-            )
+            c.EditReview(actor=administrator(market.admin_id), review_id=view.review.id, rating=3)
         )
     await asyncio.gather(*(market.handle(cmd) for cmd in changes), return_exceptions=True)
     assert await market.counters(cast.pro) == await market.actual(cast.pro)

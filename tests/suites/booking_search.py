@@ -26,11 +26,13 @@ from alora_core.booking.search.model import (
     Rating,
     ReindexReport,
     SearchHit,
+    Sort,
     fold,
     words,
 )
 from alora_core.booking.search.use_cases import command_handlers, refresh
 from alora_core.identity.model import Role, User, UserSettings, Visibility
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid
 from alora_core.shared.events import DomainEvent
@@ -70,6 +72,9 @@ ODD_QUERIES = [
     "a" * 200,
     " ".join(["x"] * 100),
 ]
+
+
+SIGNED_IN = Actor(user_id=uuid.UUID(int=1), role=Role.CUSTOMER)
 
 
 @define
@@ -244,7 +249,8 @@ class Harness:
         return [hit.label for hit in (await self.search(q, **query)).items]
 
     async def suggest(self, q: str, *, signed_in: bool = False) -> list[str]:
-        found = await self.bus.handle(c.Autocomplete(q=q, viewer_signed_in=signed_in))
+        viewer = SIGNED_IN if signed_in else Actor.anonymous()
+        found = await self.bus.handle(c.Autocomplete(q=q, viewer=viewer))
         return [suggestion.label for suggestion in found]
 
     async def reindex(self, batch_size: int = 200) -> ReindexReport:
@@ -297,7 +303,7 @@ async def test_a_title_match_ranks_above_a_description_match(s: Harness) -> None
     await s.service("Painting", category="painting", description="Walls and ceilings.")
 
     assert await s.labels("plumbing") == ["Plumbing repair", "Leak detection"]
-    assert await s.labels("plumbing", type="services") == ["Plumbing repair", "Leak detection"]
+    assert await s.labels("plumbing", type=Kind.SERVICE) == ["Plumbing repair", "Leak detection"]
 
 
 async def test_a_name_ranks_above_skills_and_skills_above_a_bio(s: Harness) -> None:
@@ -305,7 +311,7 @@ async def test_a_name_ranks_above_skills_and_skills_above_a_bio(s: Harness) -> N
     await s.professional("Ben Painter", bio="Twenty years on scaffolds.")
     await s.professional("Cleo Brush", skills=["painting", "plaster"], bio="Neat and quick.")
 
-    assert await s.labels("paint", type="professionals") == [
+    assert await s.labels("paint", type=Kind.PROFESSIONAL) == [
         "Ben Painter",
         "Cleo Brush",
         "Ana Tiler",
@@ -321,7 +327,7 @@ async def test_professionals_and_services_rank_together_without_a_type(s: Harnes
         (Kind.SERVICE, service),  # the title beats a skill
         (Kind.PROFESSIONAL, pro),
     ]
-    [only_pros] = (await s.search("electrical", type="professionals")).items
+    [only_pros] = (await s.search("electrical", type=Kind.PROFESSIONAL)).items
     assert only_pros.id == pro and only_pros.hourly_rate == Money(5000, "EUR")
 
 
@@ -370,7 +376,7 @@ async def test_the_category_filter_ignores_case_and_accents(s: Harness) -> None:
     await s.service("Taps", category="plumbing")
 
     assert await s.labels(category="ELECTRICITE") == ["Ana", "Rewiring"]
-    assert await s.labels(category="électricité", type="services") == ["Rewiring"]
+    assert await s.labels(category="électricité", type=Kind.SERVICE) == ["Rewiring"]
     assert await s.labels(category="plumbing") == ["Ana", "Taps"]
     assert await s.labels(category="electric") == []  # a category, not a prefix
     assert await s.labels(category="!!!") == []
@@ -384,10 +390,10 @@ async def test_the_rate_range_keeps_professionals_in_it(s: Harness) -> None:
     await s.service("Tiling", category="tiling")
 
     assert await s.labels("tiling", min_rate=4000) == ["Dear", "Middle"]
-    assert await s.labels("tiling", max_rate=4000, sort="rate") == ["Cheap", "Middle"]
-    assert await s.labels(min_rate=2000, max_rate=4000, sort="rate") == ["Cheap", "Middle"]
+    assert await s.labels("tiling", max_rate=4000, sort=Sort.RATE) == ["Cheap", "Middle"]
+    assert await s.labels(min_rate=2000, max_rate=4000, sort=Sort.RATE) == ["Cheap", "Middle"]
     assert await s.labels(min_rate=4001, max_rate=8999) == []
-    assert await s.labels("tiling", min_rate=0, type="services") == []  # services have no rate
+    assert await s.labels("tiling", min_rate=0, type=Kind.SERVICE) == []  # services have no rate
 
 
 # --- sorts ----------------------------------------------------------------------------------------
@@ -399,8 +405,12 @@ async def test_sort_by_rate_puts_the_cheapest_first_and_the_unpriced_last(s: Har
     await s.professional("Cleo", skills=["garden"])
     await s.service("Garden care", category="gardening")
 
-    assert await s.labels("garden", sort="rate") == ["Ben", "Ana", "Garden care", "Cleo"]
-    assert await s.labels("garden", sort="rate", type="professionals") == ["Ben", "Ana", "Cleo"]
+    assert await s.labels("garden", sort=Sort.RATE) == ["Ben", "Ana", "Garden care", "Cleo"]
+    assert await s.labels("garden", sort=Sort.RATE, type=Kind.PROFESSIONAL) == [
+        "Ben",
+        "Ana",
+        "Cleo",
+    ]
 
 
 async def test_sort_by_rating_puts_the_best_rated_first_then_the_most_reviewed(
@@ -414,7 +424,7 @@ async def test_sort_by_rating_puts_the_best_rated_first_then_the_most_reviewed(
     await s.review(ben, 5)  # 5.0 of 1
     await s.review(cleo, 5, 4, 5, 4)  # 4.5 of 4
 
-    page = await s.search("moving", sort="rating")
+    page = await s.search("moving", sort=Sort.RATING)
     assert [hit.label for hit in page.items] == ["Ben", "Cleo", "Ana", "Dan"]
     assert [hit.rating for hit in page.items] == [
         Rating(average=5.0, count=1),
@@ -460,7 +470,7 @@ async def test_hidden_professionals_are_not_found(s: Harness) -> None:
     await s.user("Cora Customer")  # no profile: never indexed
 
     assert await s.labels("cleaning") == ["Pia Public"]
-    assert await s.labels("cleaning", viewer_signed_in=True) == ["Pia Public", "Rita Registered"]
+    assert await s.labels("cleaning", viewer=SIGNED_IN) == ["Pia Public", "Rita Registered"]
     assert await s.suggest("ri") == []
     assert await s.suggest("ri", signed_in=True) == ["Rita Registered"]
     assert await s.labels("sam") == [] and await s.labels("pete") == []
@@ -614,8 +624,6 @@ async def test_search_text_of_only_punctuation_finds_nothing(s: Harness) -> None
     ("query", "field"),
     [
         ({"q": "a" * 201}, "q"),
-        ({"type": "people"}, "type"),
-        ({"sort": "newest"}, "sort"),
         ({"min_rate": -1}, "min_rate"),
         ({"max_rate": 10**13}, "max_rate"),
         ({"min_rate": 500, "max_rate": 499}, "max_rate"),

@@ -34,6 +34,7 @@ from alora_core.content.model import (
 )
 from alora_core.content.use_cases import ContentConfig, ContentDeps, command_handlers
 from alora_core.identity.model import Role, User
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -102,12 +103,12 @@ class Harness:
             page = await uow.audit_log.list(PageRequest(1, 100), action=action)
         return list(page.items)
 
-    def admin(self) -> dict[str, Any]:
-        return {"actor_id": self.admin_id, "actor_is_admin": True}
+    def admin(self) -> Actor:
+        return Actor(user_id=self.admin_id, role=Role.ADMIN)
 
     async def faq(self, question: str = "How do I book?", **fields: Any) -> Any:
         command = c.CreateFaq(
-            **self.admin(),
+            actor=self.admin(),
             type=fields.pop("type", "booking"),
             question=question,
             answer=fields.pop("answer", "Pick a slot and confirm."),
@@ -168,7 +169,7 @@ def needs_interleaving(writers_interleave: bool) -> None:
         pytest.skip("one writer at a time here: a change cannot land inside another's")
 
 
-ANYONE = {"actor_id": uuid.uuid4(), "actor_is_admin": False}
+ANYONE = Actor(user_id=uuid.uuid4(), role=Role.CUSTOMER)
 
 
 # --- FAQ ------------------------------------------------------------------------------------------
@@ -205,8 +206,8 @@ async def test_inactive_faqs_are_hidden_except_from_administrators(h: Harness) -
     assert [f.id for f in await h.handle(c.ListFaqs())] == [shown.id]
     with pytest.raises(NotFound):
         await h.handle(c.GetFaq(faq_id=hidden.id))
-    assert (await h.handle(c.GetFaq(faq_id=hidden.id, actor_is_admin=True))).id == hidden.id
-    everything = await h.handle(c.ListFaqs(include_inactive=True, actor_is_admin=True))
+    assert (await h.handle(c.GetFaq(faq_id=hidden.id, viewer=h.admin()))).id == hidden.id
+    everything = await h.handle(c.ListFaqs(include_inactive=True, viewer=h.admin()))
     assert {f.id for f in everything} == {shown.id, hidden.id}
     with pytest.raises(Forbidden):
         await h.handle(c.ListFaqs(include_inactive=True))
@@ -235,7 +236,7 @@ async def test_a_faq_with_a_bad_field_is_refused(
     with pytest.raises(Invalid) as raised:
         await h.faq(**({"question": "Fine?"} | fields))
     assert field_name in {e.field for e in raised.value.errors}
-    assert await h.handle(c.ListFaqs(include_inactive=True, actor_is_admin=True)) == []
+    assert await h.handle(c.ListFaqs(include_inactive=True, viewer=h.admin())) == []
 
 
 async def test_a_bad_type_filter_is_refused(h: Harness) -> None:
@@ -247,11 +248,11 @@ async def test_a_bad_type_filter_is_refused(h: Harness) -> None:
 async def test_only_administrators_write_faqs(h: Harness) -> None:
     faq = await h.faq()
     with pytest.raises(Forbidden):
-        await h.handle(c.CreateFaq(**ANYONE, type="general", question="Q?", answer="A."))
+        await h.handle(c.CreateFaq(actor=ANYONE, type="general", question="Q?", answer="A."))
     with pytest.raises(Forbidden):
-        await h.handle(c.UpdateFaq(**ANYONE, faq_id=faq.id, changes={"answer": "No."}))
+        await h.handle(c.UpdateFaq(actor=ANYONE, faq_id=faq.id, changes={"answer": "No."}))
     with pytest.raises(Forbidden):
-        await h.handle(c.DeleteFaq(**ANYONE, faq_id=faq.id))
+        await h.handle(c.DeleteFaq(actor=ANYONE, faq_id=faq.id))
     assert (await h.handle(c.GetFaq(faq_id=faq.id))).answer == faq.answer
 
 
@@ -259,27 +260,29 @@ async def test_updating_a_faq_changes_the_named_fields(h: Harness) -> None:
     faq = await h.faq()
     h.clock.advance(timedelta(minutes=5))
     changes = {"answer": " Choose a time. ", "active": False, "order": 3}
-    updated = await h.handle(c.UpdateFaq(**h.admin(), faq_id=faq.id, changes=changes))
+    updated = await h.handle(c.UpdateFaq(actor=h.admin(), faq_id=faq.id, changes=changes))
     assert (updated.answer, updated.active, updated.order) == ("Choose a time.", False, 3)
     assert updated.question == faq.question and updated.updated_at == h.clock.now()
-    stored = await h.handle(c.GetFaq(faq_id=faq.id, actor_is_admin=True))
+    stored = await h.handle(c.GetFaq(faq_id=faq.id, viewer=h.admin()))
     assert stored.version == 2 and stored.answer == "Choose a time."
     [entry] = await h.audit("faq.update")
     assert entry.details == {"fields": ["active", "answer", "order"]}
 
-    same = await h.handle(c.UpdateFaq(**h.admin(), faq_id=faq.id, changes={"order": 3}))
+    same = await h.handle(c.UpdateFaq(actor=h.admin(), faq_id=faq.id, changes={"order": 3}))
     assert same.version == 2 and len(await h.audit("faq.update")) == 1
 
 
 async def test_updating_a_faq_refuses_bad_and_unknown_fields(h: Harness) -> None:
     faq = await h.faq()
     with pytest.raises(Invalid) as raised:
-        await h.handle(c.UpdateFaq(**h.admin(), faq_id=faq.id, changes={"question": "", "id": "x"}))
+        await h.handle(
+            c.UpdateFaq(actor=h.admin(), faq_id=faq.id, changes={"question": "", "id": "x"})
+        )
     assert {(e.field, e.code) for e in raised.value.errors} == {
         ("question", "invalid"), ("id", "read-only")
     }  # fmt: skip
     with pytest.raises(NotFound):
-        await h.handle(c.UpdateFaq(**h.admin(), faq_id=uuid.uuid4(), changes={"order": 1}))
+        await h.handle(c.UpdateFaq(actor=h.admin(), faq_id=uuid.uuid4(), changes={"order": 1}))
 
 
 async def test_a_faq_changed_meanwhile_is_a_conflict(h: Harness, writers_interleave: bool) -> None:
@@ -288,7 +291,7 @@ async def test_a_faq_changed_meanwhile_is_a_conflict(h: Harness, writers_interle
     async with h.uow_factory() as uow:
         stale = await uow.faqs.get(faq.id)
         stale.change({"answer": "Mine."}, h.clock.now())
-        await h.handle(c.UpdateFaq(**h.admin(), faq_id=faq.id, changes={"answer": "Theirs."}))
+        await h.handle(c.UpdateFaq(actor=h.admin(), faq_id=faq.id, changes={"answer": "Theirs."}))
         with pytest.raises(Conflict):
             await uow.commit()
     assert (await h.handle(c.GetFaq(faq_id=faq.id))).answer == "Theirs."
@@ -296,11 +299,11 @@ async def test_a_faq_changed_meanwhile_is_a_conflict(h: Harness, writers_interle
 
 async def test_deleting_a_faq(h: Harness) -> None:
     faq = await h.faq()
-    await h.handle(c.DeleteFaq(**h.admin(), faq_id=faq.id))
+    await h.handle(c.DeleteFaq(actor=h.admin(), faq_id=faq.id))
     with pytest.raises(NotFound):
-        await h.handle(c.GetFaq(faq_id=faq.id, actor_is_admin=True))
+        await h.handle(c.GetFaq(faq_id=faq.id, viewer=h.admin()))
     with pytest.raises(NotFound):
-        await h.handle(c.DeleteFaq(**h.admin(), faq_id=faq.id))
+        await h.handle(c.DeleteFaq(actor=h.admin(), faq_id=faq.id))
     [entry] = await h.audit("faq.delete")
     assert entry.details == {"question": faq.question}
 
@@ -311,9 +314,9 @@ async def test_deleting_a_faq(h: Harness) -> None:
 async def test_feedback_is_stored_cleaned_and_remembers_a_signed_in_sender(h: Harness) -> None:
     ann = await h.add_user("ann")
     anonymous = await h.feedback(subject="  Great  ", message=" Thanks!\n\nReally. ")
-    signed_in = await h.feedback(actor_id=ann, rating=5)
+    signed_in = await h.feedback(actor=Actor(user_id=ann, role=Role.CUSTOMER), rating=5)
     assert anonymous.user_id is None and signed_in.user_id == ann
-    stored = await h.handle(c.GetFeedback(**h.admin(), feedback_id=anonymous.id))
+    stored = await h.handle(c.GetFeedback(actor=h.admin(), feedback_id=anonymous.id))
     assert (stored.rating, stored.subject, stored.message, stored.name, stored.email) == (
         4, "Great", "Thanks!\n\nReally.", "Ann", "ann@example.com"
     )  # fmt: skip
@@ -345,7 +348,7 @@ async def test_feedback_with_a_bad_field_is_refused(
     with pytest.raises(Invalid) as raised:
         await h.feedback(**fields)
     assert [e.field for e in raised.value.errors] == [field_name]
-    page = await h.handle(c.ListFeedback(**h.admin()))
+    page = await h.handle(c.ListFeedback(actor=h.admin()))
     assert page.total == 0
 
 
@@ -370,7 +373,7 @@ async def test_feedback_is_limited_per_address(h: Harness) -> None:
         await h.feedback(ip="198.51.100.2")
     h.clock.advance(timedelta(hours=1))
     await h.feedback()
-    assert (await h.handle(c.ListFeedback(**h.admin()))).total == 8
+    assert (await h.handle(c.ListFeedback(actor=h.admin()))).total == 8
 
 
 async def test_administrators_page_through_feedback_newest_first(h: Harness) -> None:
@@ -378,82 +381,89 @@ async def test_administrators_page_through_feedback_newest_first(h: Harness) -> 
     for i in range(5):
         ids.append((await h.feedback(ip=f"10.0.0.{i}", subject=f"Number {i}")).id)
         h.clock.advance(timedelta(minutes=1))
-    first = await h.handle(c.ListFeedback(**h.admin(), page=1, page_size=2))
+    first = await h.handle(c.ListFeedback(actor=h.admin(), page=1, page_size=2))
     assert [f.id for f in first.items] == [ids[4], ids[3]]
     assert (first.total, first.page, first.page_size, first.pages) == (5, 1, 2, 3)
-    last = await h.handle(c.ListFeedback(**h.admin(), page=3, page_size=2))
+    last = await h.handle(c.ListFeedback(actor=h.admin(), page=3, page_size=2))
     assert [f.id for f in last.items] == [ids[0]]
-    beyond = await h.handle(c.ListFeedback(**h.admin(), page=9, page_size=2))
+    beyond = await h.handle(c.ListFeedback(actor=h.admin(), page=9, page_size=2))
     assert beyond.items == [] and beyond.total == 5
 
-    await h.handle(c.SetFeedbackStatus(**h.admin(), feedback_id=ids[1], status="resolved"))
-    resolved = await h.handle(c.ListFeedback(**h.admin(), status="resolved"))
+    await h.handle(
+        c.SetFeedbackStatus(actor=h.admin(), feedback_id=ids[1], status=FeedbackStatus.RESOLVED)
+    )
+    resolved = await h.handle(c.ListFeedback(actor=h.admin(), status=FeedbackStatus.RESOLVED))
     assert [f.id for f in resolved.items] == [ids[1]] and resolved.total == 1
-    new = await h.handle(c.ListFeedback(**h.admin(), status="new"))
+    new = await h.handle(c.ListFeedback(actor=h.admin(), status=FeedbackStatus.NEW))
     assert new.total == 4
 
 
-@pytest.mark.parametrize(
-    "query", [{"status": "done"}, {"page": 0}, {"page_size": 101}, {"page_size": 0}]
-)
+@pytest.mark.parametrize("query", [{"page": 0}, {"page_size": 101}, {"page_size": 0}])
 async def test_a_bad_feedback_query_is_refused(h: Harness, query: dict[str, Any]) -> None:
     with pytest.raises(Invalid):
-        await h.handle(c.ListFeedback(**h.admin(), **query))
+        await h.handle(c.ListFeedback(actor=h.admin(), **query))
 
 
 async def test_administrators_set_the_status_of_feedback(h: Harness) -> None:
     feedback = await h.feedback()
     h.clock.advance(timedelta(minutes=1))
     updated = await h.handle(
-        c.SetFeedbackStatus(**h.admin(), feedback_id=feedback.id, status="reviewed")
+        c.SetFeedbackStatus(
+            actor=h.admin(), feedback_id=feedback.id, status=FeedbackStatus.REVIEWED
+        )
     )
     assert updated.status is FeedbackStatus.REVIEWED and updated.updated_at == h.clock.now()
     [entry] = await h.audit("feedback.update")
     assert entry.details == {"status_from": "new", "status_to": "reviewed"}
-    await h.handle(c.SetFeedbackStatus(**h.admin(), feedback_id=feedback.id, status="reviewed"))
+    await h.handle(
+        c.SetFeedbackStatus(
+            actor=h.admin(), feedback_id=feedback.id, status=FeedbackStatus.REVIEWED
+        )
+    )
     assert len(await h.audit("feedback.update")) == 1  # no change, no entry
 
-    with pytest.raises(Invalid) as raised:
-        await h.handle(c.SetFeedbackStatus(**h.admin(), feedback_id=feedback.id, status="x"))
-    assert raised.value.errors[0].field == "status"
     with pytest.raises(NotFound):
-        await h.handle(c.SetFeedbackStatus(**h.admin(), feedback_id=uuid.uuid4(), status="new"))
+        await h.handle(
+            c.SetFeedbackStatus(
+                actor=h.admin(), feedback_id=uuid.uuid4(), status=FeedbackStatus.NEW
+            )
+        )
 
 
 async def test_feedback_administration_is_for_administrators(h: Harness) -> None:
     feedback = await h.feedback()
     for command in (
-        c.ListFeedback(**ANYONE),
-        c.GetFeedback(**ANYONE, feedback_id=feedback.id),
-        c.SetFeedbackStatus(**ANYONE, feedback_id=feedback.id, status="resolved"),
-        c.DeleteFeedback(**ANYONE, feedback_id=feedback.id),
+        c.ListFeedback(actor=ANYONE),
+        c.GetFeedback(actor=ANYONE, feedback_id=feedback.id),
+        c.SetFeedbackStatus(actor=ANYONE, feedback_id=feedback.id, status=FeedbackStatus.RESOLVED),
+        c.DeleteFeedback(actor=ANYONE, feedback_id=feedback.id),
     ):
         with pytest.raises(Forbidden):
             await h.handle(command)
-    stored = await h.handle(c.GetFeedback(**h.admin(), feedback_id=feedback.id))
+    stored = await h.handle(c.GetFeedback(actor=h.admin(), feedback_id=feedback.id))
     assert stored.status is FeedbackStatus.NEW
 
 
 async def test_deleting_feedback(h: Harness) -> None:
     feedback = await h.feedback()
-    await h.handle(c.DeleteFeedback(**h.admin(), feedback_id=feedback.id))
+    await h.handle(c.DeleteFeedback(actor=h.admin(), feedback_id=feedback.id))
     with pytest.raises(NotFound):
-        await h.handle(c.GetFeedback(**h.admin(), feedback_id=feedback.id))
+        await h.handle(c.GetFeedback(actor=h.admin(), feedback_id=feedback.id))
     with pytest.raises(NotFound):
-        await h.handle(c.DeleteFeedback(**h.admin(), feedback_id=feedback.id))
+        await h.handle(c.DeleteFeedback(actor=h.admin(), feedback_id=feedback.id))
     [entry] = await h.audit("feedback.delete")
     assert entry.target_id == str(feedback.id)
 
 
 async def test_a_users_feedback_and_messages_go_with_them(h: Harness) -> None:
     ann = await h.add_user("ann")
-    await h.feedback(actor_id=ann)
-    await h.contact(actor_id=ann)
+    await h.feedback(actor=Actor(user_id=ann, role=Role.CUSTOMER))
+    await h.contact(actor=Actor(user_id=ann, role=Role.CUSTOMER))
     kept = await h.feedback(ip="10.0.0.9", email="ann@example.com")
     await h.delete_user(ann)
-    feedback = await h.handle(c.ListFeedback(**h.admin()))
+    feedback = await h.handle(c.ListFeedback(actor=h.admin()))
     assert [f.id for f in feedback.items] == [kept.id]
-    assert (await h.handle(c.ListContactMessages(**h.admin()))).total == 0
+    assert (await h.handle(c.ListContactMessages(actor=h.admin()))).total == 0
 
 
 # --- contact messages ----------------------------------------------------------------------------
@@ -464,7 +474,7 @@ async def test_a_contact_message_is_stored_and_emailed_to_the_administrators(h: 
     await h.add_user("away", Role.ADMIN, suspended=True)
     await h.add_user("carl")
     message = await h.contact(phone=" +49 30 1234567 ", message="  Line one\nLine two  ")
-    stored = await h.handle(c.GetContactMessage(**h.admin(), message_id=message.id))
+    stored = await h.handle(c.GetContactMessage(actor=h.admin(), message_id=message.id))
     assert (stored.name, stored.email, stored.phone, stored.subject, stored.message) == (
         "Bob", "bob@example.com", "+49 30 1234567", "A question", "Line one\nLine two"
     )  # fmt: skip
@@ -483,14 +493,14 @@ async def test_a_contact_message_is_stored_and_emailed_to_the_administrators(h: 
 
 async def test_a_message_deleted_before_its_email_went_is_not_emailed(h: Harness) -> None:
     message = await h.contact()
-    await h.handle(c.DeleteContactMessage(**h.admin(), message_id=message.id))
+    await h.handle(c.DeleteContactMessage(actor=h.admin(), message_id=message.id))
     await h.run_jobs()
     assert h.mailer.sent == []
 
 
 async def test_a_signed_in_sender_is_remembered(h: Harness) -> None:
     carl = await h.add_user("carl")
-    message = await h.contact(actor_id=carl, phone="")
+    message = await h.contact(actor=Actor(user_id=carl, role=Role.CUSTOMER), phone="")
     assert message.user_id == carl and message.phone is None
 
 
@@ -516,7 +526,7 @@ async def test_a_contact_message_with_a_bad_field_is_refused(
     with pytest.raises(Invalid) as raised:
         await h.contact(**fields)
     assert [e.field for e in raised.value.errors] == [field_name]
-    assert (await h.handle(c.ListContactMessages(**h.admin()))).total == 0
+    assert (await h.handle(c.ListContactMessages(actor=h.admin()))).total == 0
     assert h.committed == []
 
 
@@ -533,26 +543,31 @@ async def test_contact_messages_are_limited_per_address(h: Harness) -> None:
     await h.contact(ip="198.51.100.1")
     h.clock.advance(timedelta(minutes=1))
     await h.contact()
-    assert (await h.handle(c.ListContactMessages(**h.admin()))).total == 7
+    assert (await h.handle(c.ListContactMessages(actor=h.admin()))).total == 7
 
 
 async def test_administrators_handle_contact_messages(h: Harness) -> None:
     first = await h.contact(subject="First")
     h.clock.advance(timedelta(minutes=1))
     second = await h.contact(subject="Second")
-    page = await h.handle(c.ListContactMessages(**h.admin()))
+    page = await h.handle(c.ListContactMessages(actor=h.admin()))
     assert [m.id for m in page.items] == [second.id, first.id] and page.total == 2
 
     h.clock.advance(timedelta(minutes=1))
-    read = await h.handle(c.HandleContactMessage(**h.admin(), message_id=first.id, status="read"))
+    read = await h.handle(
+        c.HandleContactMessage(actor=h.admin(), message_id=first.id, status=ContactStatus.READ)
+    )
     assert read.status is ContactStatus.READ and read.updated_at == h.clock.now()
     noted = await h.handle(
-        c.HandleContactMessage(**h.admin(), message_id=first.id, note="  Called back.\nOK  ")
+        c.HandleContactMessage(actor=h.admin(), message_id=first.id, note="  Called back.\nOK  ")
     )
     assert noted.status is ContactStatus.READ and noted.note == "Called back.\nOK"
     both = await h.handle(
         c.HandleContactMessage(
-            **h.admin(), message_id=first.id, status="replied", note="Answered by email."
+            actor=h.admin(),
+            message_id=first.id,
+            status=ContactStatus.REPLIED,
+            note="Answered by email.",
         )
     )
     assert (both.status, both.note) == (ContactStatus.REPLIED, "Answered by email.")
@@ -561,7 +576,7 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
         {"status_from": "read", "status_to": "read", "note_changed": True},
         {"status_from": "new", "status_to": "read", "note_changed": False},
     ]
-    replied = await h.handle(c.ListContactMessages(**h.admin(), status="replied"))
+    replied = await h.handle(c.ListContactMessages(actor=h.admin(), status=ContactStatus.REPLIED))
     assert [m.id for m in replied.items] == [first.id]
 
 
@@ -569,7 +584,6 @@ async def test_administrators_handle_contact_messages(h: Harness) -> None:
     ("fields", "field_name"),
     [
         ({}, "status"),
-        ({"status": "done"}, "status"),
         ({"note": "x" * 2001}, "note"),
         ({"note": "nul\x00"}, "note"),
     ],
@@ -579,17 +593,17 @@ async def test_handling_a_contact_message_refuses_bad_input(
 ) -> None:
     message = await h.contact()
     with pytest.raises(Invalid) as raised:
-        await h.handle(c.HandleContactMessage(**h.admin(), message_id=message.id, **fields))
+        await h.handle(c.HandleContactMessage(actor=h.admin(), message_id=message.id, **fields))
     assert [e.field for e in raised.value.errors] == [field_name]
 
 
 async def test_contact_administration_is_for_administrators(h: Harness) -> None:
     message = await h.contact()
     for command in (
-        c.ListContactMessages(**ANYONE),
-        c.GetContactMessage(**ANYONE, message_id=message.id),
-        c.HandleContactMessage(**ANYONE, message_id=message.id, status="read"),
-        c.DeleteContactMessage(**ANYONE, message_id=message.id),
+        c.ListContactMessages(actor=ANYONE),
+        c.GetContactMessage(actor=ANYONE, message_id=message.id),
+        c.HandleContactMessage(actor=ANYONE, message_id=message.id, status=ContactStatus.READ),
+        c.DeleteContactMessage(actor=ANYONE, message_id=message.id),
     ):
         with pytest.raises(Forbidden):
             await h.handle(command)
@@ -597,11 +611,11 @@ async def test_contact_administration_is_for_administrators(h: Harness) -> None:
 
 async def test_deleting_a_contact_message(h: Harness) -> None:
     message = await h.contact()
-    await h.handle(c.DeleteContactMessage(**h.admin(), message_id=message.id))
+    await h.handle(c.DeleteContactMessage(actor=h.admin(), message_id=message.id))
     for command in (
-        c.GetContactMessage(**h.admin(), message_id=message.id),
-        c.HandleContactMessage(**h.admin(), message_id=message.id, status="read"),
-        c.DeleteContactMessage(**h.admin(), message_id=message.id),
+        c.GetContactMessage(actor=h.admin(), message_id=message.id),
+        c.HandleContactMessage(actor=h.admin(), message_id=message.id, status=ContactStatus.READ),
+        c.DeleteContactMessage(actor=h.admin(), message_id=message.id),
     ):
         with pytest.raises(NotFound):
             await h.handle(command)
@@ -629,15 +643,15 @@ ABOUT = AboutContent(
 
 
 async def initialize(h: Harness, content: AboutContent = ABOUT) -> Any:
-    return await h.handle(c.InitializeAboutPage(**h.admin(), content=content))
+    return await h.handle(c.InitializeAboutPage(actor=h.admin(), content=content))
 
 
 async def test_the_about_page_is_missing_until_initialized(h: Harness) -> None:
     with pytest.raises(AboutPageMissing):
         await h.handle(c.GetAboutPage())
     for command in (
-        c.ReplaceAboutPage(**h.admin(), content=ABOUT, version=1),
-        c.UpdateAboutPage(**h.admin(), changes={"title": "New"}),
+        c.ReplaceAboutPage(actor=h.admin(), content=ABOUT, version=1),
+        c.UpdateAboutPage(actor=h.admin(), changes={"title": "New"}),
     ):
         with pytest.raises(AboutPageMissing):
             await h.handle(command)
@@ -666,7 +680,7 @@ async def test_the_about_page_is_initialized_once(h: Harness) -> None:
         await initialize(h, evolve(ABOUT, title="Another"))
     assert (await h.handle(c.GetAboutPage())).title == "About Alora"
     with pytest.raises(Forbidden):
-        await h.handle(c.InitializeAboutPage(**ANYONE, content=ABOUT))
+        await h.handle(c.InitializeAboutPage(actor=ANYONE, content=ABOUT))
 
 
 async def test_the_store_itself_refuses_a_second_about_page(h: Harness) -> None:
@@ -685,7 +699,7 @@ async def test_replacing_the_about_page_checks_the_version(h: Harness) -> None:
     editor = await h.add_user("editor", Role.ADMIN)
     bare = AboutContent(title="About us")
     replaced = await h.handle(
-        c.ReplaceAboutPage(actor_id=editor, actor_is_admin=True, content=bare, version=1)
+        c.ReplaceAboutPage(actor=Actor(user_id=editor, role=Role.ADMIN), content=bare, version=1)
     )
     assert replaced.version == 2 and replaced.values == [] and replaced.team_members == []
     assert replaced.contact_email is None and replaced.social_links == {}
@@ -694,31 +708,31 @@ async def test_replacing_the_about_page_checks_the_version(h: Harness) -> None:
     assert "title" in entry.details["fields"] and "values" in entry.details["fields"]
 
     with pytest.raises(StaleVersion):
-        await h.handle(c.ReplaceAboutPage(**h.admin(), content=ABOUT, version=1))
+        await h.handle(c.ReplaceAboutPage(actor=h.admin(), content=ABOUT, version=1))
     assert (await h.handle(c.GetAboutPage())).title == "About us"
-    same = await h.handle(c.ReplaceAboutPage(**h.admin(), content=bare, version=2))
+    same = await h.handle(c.ReplaceAboutPage(actor=h.admin(), content=bare, version=2))
     assert same.version == 2  # nothing changed, nothing written
 
 
 async def test_updating_the_about_page_changes_the_named_fields(h: Harness) -> None:
     await initialize(h)
     updated = await h.handle(
-        c.UpdateAboutPage(**h.admin(), changes={"mission": " Fix it. ", "values": ["One"]})
+        c.UpdateAboutPage(actor=h.admin(), changes={"mission": " Fix it. ", "values": ["One"]})
     )
     assert (updated.mission, updated.values, updated.version) == ("Fix it.", ["One"], 2)
     assert updated.title == "About Alora" and len(updated.team_members) == 2
     [entry] = await h.audit("about.update")
     assert entry.details == {"fields": ["mission", "values"]}
     with pytest.raises(StaleVersion):
-        await h.handle(c.UpdateAboutPage(**h.admin(), changes={"title": "X"}, version=1))
-    pinned = await h.handle(c.UpdateAboutPage(**h.admin(), changes={"title": "X"}, version=2))
+        await h.handle(c.UpdateAboutPage(actor=h.admin(), changes={"title": "X"}, version=1))
+    pinned = await h.handle(c.UpdateAboutPage(actor=h.admin(), changes={"title": "X"}, version=2))
     assert pinned.version == 3
 
     with pytest.raises(Invalid) as raised:
-        await h.handle(c.UpdateAboutPage(**h.admin(), changes={"id": "x", "version": 1}))
+        await h.handle(c.UpdateAboutPage(actor=h.admin(), changes={"id": "x", "version": 1}))
     assert {e.code for e in raised.value.errors} == {"read-only"}
     with pytest.raises(Forbidden):
-        await h.handle(c.UpdateAboutPage(**ANYONE, changes={"title": "Mine"}))
+        await h.handle(c.UpdateAboutPage(actor=ANYONE, changes={"title": "Mine"}))
 
 
 async def test_a_concurrent_change_to_the_about_page_is_a_conflict(
@@ -729,7 +743,7 @@ async def test_a_concurrent_change_to_the_about_page_is_a_conflict(
     async with h.uow_factory() as uow:
         page = await uow.about.get()
         page.replace(evolve(page.content(), title="Mine"), h.admin_id, h.clock.now())
-        await h.handle(c.UpdateAboutPage(**h.admin(), changes={"title": "Theirs"}))
+        await h.handle(c.UpdateAboutPage(actor=h.admin(), changes={"title": "Theirs"}))
         with pytest.raises(Conflict):
             await uow.commit()
     assert (await h.handle(c.GetAboutPage())).title == "Theirs"

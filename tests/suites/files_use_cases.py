@@ -44,6 +44,7 @@ from alora_core.files.use_cases import (
 )
 from alora_core.identity.commands import DeleteUser
 from alora_core.identity.model import Role, User
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.events import DomainEvent
@@ -130,6 +131,13 @@ class VanishingStorage(MemoryFileStorage):
         return await super().open(key)
 
 
+def acting(user_id: uuid.UUID | None, *, admin: bool = False) -> Actor:
+    """A user (an administrator with ``admin``), or nobody signed in for None."""
+    if user_id is None:
+        return Actor.anonymous()
+    return Actor(user_id=user_id, role=Role.ADMIN if admin else Role.CUSTOMER)
+
+
 @define
 class Harness:
     uow_factory: Callable[[], Any]
@@ -171,7 +179,9 @@ class Harness:
         public: bool = False,
     ) -> StoredFile:
         file: StoredFile = await self.handle(
-            c.UploadFile(owner_id=owner_id, content=chunks(data), filename=filename, public=public)
+            c.UploadFile(
+                actor=acting(owner_id), content=chunks(data), filename=filename, public=public
+            )
         )
         return file
 
@@ -184,7 +194,7 @@ class Harness:
         self, file_id: uuid.UUID, actor_id: uuid.UUID | None, admin: bool = False
     ) -> bytes:
         found: Download = await self.handle(
-            c.DownloadFile(file_id=file_id, actor_id=actor_id, actor_is_admin=admin)
+            c.DownloadFile(file_id=file_id, viewer=acting(actor_id, admin=admin))
         )
         assert found.content is not None
         try:
@@ -320,14 +330,14 @@ async def test_an_endless_upload_is_cut_off_at_the_limit(h: Harness) -> None:
 
     ann = await h.add_user("ann")
     with pytest.raises(FileTooLarge):
-        await h.handle(c.UploadFile(owner_id=ann, content=endless()))
+        await h.handle(c.UploadFile(actor=acting(ann), content=endless()))
     assert read <= LIMIT + 1000
 
 
 async def test_the_type_is_known_before_the_bytes_are_read_through(h: Harness) -> None:
     source = CountingSource(b"not an image at all " * 10_000)
     with pytest.raises(UnsupportedFileType):
-        await h.handle(c.UploadFile(owner_id=await h.add_user("ann"), content=source()))
+        await h.handle(c.UploadFile(actor=acting(await h.add_user("ann")), content=source()))
     assert source.read < 2 * HEAD_BYTES
 
 
@@ -349,7 +359,7 @@ async def test_a_failed_commit_deletes_the_new_bytes(h: Harness) -> None:
 
     uow.commit = refuse
     with pytest.raises(RuntimeError, match="went away"):
-        await upload_file(c.UploadFile(owner_id=ann, content=chunks(PNG)), uow, h.deps)
+        await upload_file(c.UploadFile(actor=acting(ann), content=chunks(PNG)), uow, h.deps)
     assert h.storage.objects == {}
 
 
@@ -363,12 +373,12 @@ async def test_private_files_are_seen_by_their_owner_and_admins_only(h: Harness)
 
     assert await h.download(file.id, ann) == PDF
     assert await h.download(file.id, root, admin=True) == PDF
-    assert await h.handle(c.GetFile(file_id=file.id, actor_id=ann)) == file
+    assert await h.handle(c.GetFile(file_id=file.id, viewer=acting(ann))) == file
     for viewer in (bob, None):
         with pytest.raises(NotFound):
             await h.download(file.id, viewer)
         with pytest.raises(NotFound):
-            await h.handle(c.GetFile(file_id=file.id, actor_id=viewer))
+            await h.handle(c.GetFile(file_id=file.id, viewer=acting(viewer)))
 
 
 async def test_public_files_are_seen_by_anyone(h: Harness) -> None:
@@ -376,12 +386,12 @@ async def test_public_files_are_seen_by_anyone(h: Harness) -> None:
     file = await h.upload(ann, JPEG, public=True)
     assert await h.download(file.id, bob) == JPEG
     assert await h.download(file.id, None) == JPEG
-    assert await h.handle(c.GetFile(file_id=file.id, actor_id=None)) == file
+    assert await h.handle(c.GetFile(file_id=file.id, viewer=acting(None))) == file
 
 
 async def test_an_unknown_file_is_not_found(h: Harness) -> None:
     with pytest.raises(NotFound):
-        await h.handle(c.GetFile(file_id=uuid.uuid4(), actor_id=None, actor_is_admin=True))
+        await h.handle(c.GetFile(file_id=uuid.uuid4(), viewer=acting(uuid.uuid4(), admin=True)))
     with pytest.raises(NotFound):
         await h.download(uuid.uuid4(), await h.add_user("root", Role.ADMIN), admin=True)
 
@@ -391,9 +401,11 @@ async def test_a_version_the_caller_has_is_not_opened(h: Harness, cached: set[st
     ann = await h.add_user("ann")
     file = await h.upload(ann, GIF)
     tags = frozenset(file.sha256 if tag == "sha" else tag for tag in cached)
-    found = await h.handle(c.DownloadFile(file_id=file.id, actor_id=ann, cached=tags))
+    found = await h.handle(c.DownloadFile(file_id=file.id, viewer=acting(ann), cached=tags))
     assert found == Download(file, None)
-    other = await h.handle(c.DownloadFile(file_id=file.id, actor_id=ann, cached=frozenset({"x"})))
+    other = await h.handle(
+        c.DownloadFile(file_id=file.id, viewer=acting(ann), cached=frozenset({"x"}))
+    )
     assert other.content is not None
     await other.content.aclose()
 
@@ -402,7 +414,7 @@ async def test_cached_versions_do_not_reveal_private_files(h: Harness) -> None:
     ann, bob = await h.add_user("ann"), await h.add_user("bob")
     file = await h.upload(ann)
     with pytest.raises(NotFound):
-        await h.handle(c.DownloadFile(file_id=file.id, actor_id=bob, cached=frozenset({"*"})))
+        await h.handle(c.DownloadFile(file_id=file.id, viewer=acting(bob), cached=frozenset({"*"})))
 
 
 async def test_a_download_retries_when_the_bytes_moved(uow_factory: Callable[[], Any]) -> None:
@@ -433,7 +445,7 @@ async def test_the_owner_replaces_the_content_under_a_new_key(h: Harness) -> Non
     h.clock.advance(timedelta(minutes=5))
 
     replaced: StoredFile = await h.handle(
-        c.ReplaceFile(file_id=file.id, actor_id=ann, actor_is_admin=False, content=chunks(PDF))
+        c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(PDF))
     )
     assert replaced.id == file.id
     assert replaced.content_type == "application/pdf"
@@ -459,8 +471,7 @@ async def test_a_replacement_may_rename_and_change_visibility(h: Harness) -> Non
     replaced = await h.handle(
         c.ReplaceFile(
             file_id=file.id,
-            actor_id=ann,
-            actor_is_admin=False,
+            actor=acting(ann),
             content=chunks(JPEG),
             filename="new name.jpg",
             public=True,
@@ -475,7 +486,7 @@ async def test_an_admin_replaces_anyones_file_and_it_is_audited(h: Harness) -> N
     root = await h.add_user("root", Role.ADMIN)
     file = await h.upload(ann, PNG)
     await h.handle(
-        c.ReplaceFile(file_id=file.id, actor_id=root, actor_is_admin=True, content=chunks(GIF))
+        c.ReplaceFile(file_id=file.id, actor=acting(root, admin=True), content=chunks(GIF))
     )
     [entry] = await h.audit()
     assert (entry.actor_id, entry.action, entry.target_type, entry.target_id) == (
@@ -494,9 +505,7 @@ async def test_others_cannot_replace_and_their_upload_is_not_read(h: Harness, pu
     file = await h.upload(ann, PNG, public=public)
     source = CountingSource(JPEG)
     with pytest.raises(NotFound):
-        await h.handle(
-            c.ReplaceFile(file_id=file.id, actor_id=bob, actor_is_admin=False, content=source())
-        )
+        await h.handle(c.ReplaceFile(file_id=file.id, actor=acting(bob), content=source()))
     assert source.read == 0
     assert await h.stored(file.id) == file
     assert list(h.storage.objects) == [file.storage_key]
@@ -507,11 +516,7 @@ async def test_a_refused_replacement_keeps_the_old_content(h: Harness) -> None:
     file = await h.upload(ann, PNG)
     for data, error in [(b"text", UnsupportedFileType), (sized(PNG, LIMIT + 1), FileTooLarge)]:
         with pytest.raises(error):
-            await h.handle(
-                c.ReplaceFile(
-                    file_id=file.id, actor_id=ann, actor_is_admin=False, content=chunks(data)
-                )
-            )
+            await h.handle(c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(data)))
     assert await h.stored(file.id) == file
     assert list(h.storage.objects) == [file.storage_key]
     assert await h.download(file.id, ann) == PNG
@@ -530,7 +535,7 @@ async def test_a_failed_replacement_commit_keeps_the_old_bytes(h: Harness) -> No
     uow.commit = refuse
     with pytest.raises(RuntimeError, match="went away"):
         await replace_file(
-            c.ReplaceFile(file_id=file.id, actor_id=ann, actor_is_admin=False, content=chunks(GIF)),
+            c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(GIF)),
             uow,
             h.deps,
         )
@@ -546,11 +551,7 @@ async def test_concurrent_replacements_leave_one_content_named_by_the_metadata(
     contents = [sized(sample, 20_000 + i) for i, sample in enumerate([JPEG, GIF, PDF, WEBP])]
     outcomes = await asyncio.gather(
         *(
-            h.handle(
-                c.ReplaceFile(
-                    file_id=file.id, actor_id=ann, actor_is_admin=False, content=chunks(data)
-                )
-            )
+            h.handle(c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(data)))
             for data in contents
         ),
         return_exceptions=True,
@@ -569,7 +570,7 @@ async def test_concurrent_replacements_leave_one_content_named_by_the_metadata(
 async def test_the_owner_deletes_metadata_and_bytes(h: Harness) -> None:
     ann = await h.add_user("ann")
     file = await h.upload(ann, PDF)
-    await h.handle(c.DeleteFile(file_id=file.id, actor_id=ann, actor_is_admin=False))
+    await h.handle(c.DeleteFile(file_id=file.id, actor=acting(ann)))
     assert await h.stored(file.id) is None
     assert h.storage.objects == {}
     with pytest.raises(NotFound):
@@ -577,14 +578,14 @@ async def test_the_owner_deletes_metadata_and_bytes(h: Harness) -> None:
     event = next(e for e in h.events if isinstance(e, FileDeleted))
     assert (event.file_id, event.owner_id, event.actor_id) == (file.id, ann, ann)
     with pytest.raises(NotFound):
-        await h.handle(c.DeleteFile(file_id=file.id, actor_id=ann, actor_is_admin=False))
+        await h.handle(c.DeleteFile(file_id=file.id, actor=acting(ann)))
 
 
 async def test_an_admin_deletes_anyones_file_and_it_is_audited(h: Harness) -> None:
     ann = await h.add_user("ann")
     root = await h.add_user("root", Role.ADMIN)
     file = await h.upload(ann, PNG, public=True)
-    await h.handle(c.DeleteFile(file_id=file.id, actor_id=root, actor_is_admin=True))
+    await h.handle(c.DeleteFile(file_id=file.id, actor=acting(root, admin=True)))
     assert await h.stored(file.id) is None
     [entry] = await h.audit()
     assert (entry.action, entry.target_id, entry.actor_id) == ("file.delete", str(file.id), root)
@@ -595,7 +596,7 @@ async def test_others_cannot_delete(h: Harness, public: bool) -> None:
     ann, bob = await h.add_user("ann"), await h.add_user("bob")
     file = await h.upload(ann, PNG, public=public)
     with pytest.raises(NotFound):
-        await h.handle(c.DeleteFile(file_id=file.id, actor_id=bob, actor_is_admin=False))
+        await h.handle(c.DeleteFile(file_id=file.id, actor=acting(bob)))
     assert await h.stored(file.id) == file
     assert list(h.storage.objects) == [file.storage_key]
 
@@ -614,7 +615,7 @@ async def test_two_files_never_share_bytes(h: Harness) -> None:
     first, second = await h.upload(ann, PNG), await h.upload(ann, PNG)
     assert first.sha256 == second.sha256
     assert first.storage_key != second.storage_key
-    await h.handle(c.DeleteFile(file_id=first.id, actor_id=ann, actor_is_admin=False))
+    await h.handle(c.DeleteFile(file_id=first.id, actor=acting(ann)))
     assert await h.download(second.id, ann) == PNG
 
 
@@ -623,7 +624,7 @@ async def test_two_files_never_share_bytes(h: Harness) -> None:
 
 async def upload_as(alora: Alora, owner_id: uuid.UUID, data: bytes) -> StoredFile:
     file: StoredFile = await alora.bus.handle(
-        c.UploadFile(owner_id=owner_id, content=chunks(data), filename="photo", public=False)
+        c.UploadFile(actor=acting(owner_id), content=chunks(data), filename="photo", public=False)
     )
     return file
 
@@ -637,10 +638,10 @@ async def test_a_deleted_accounts_bytes_leave_the_storage(alora: Alora) -> None:
     for file in mine:  # the rows went with the account, the bytes with the job that followed
         assert await alora.storage.exists(file.storage_key) is False
         with pytest.raises(NotFound):
-            await alora.bus.handle(c.GetFile(file_id=file.id, actor_id=None, actor_is_admin=True))
+            await alora.bus.handle(c.GetFile(file_id=file.id, viewer=admin))
     assert await alora.job_stats() == JobStats(pending=0, oldest_pending_age_seconds=None, dead=0)
     found: Download = await alora.bus.handle(
-        c.DownloadFile(file_id=theirs.id, actor_id=bob.id, actor_is_admin=False)
+        c.DownloadFile(file_id=theirs.id, viewer=acting(bob.id))
     )
     assert found.content is not None
     try:

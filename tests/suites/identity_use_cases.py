@@ -19,6 +19,7 @@ from alora_core.identity.errors import AccountSuspended, InvalidCredentials
 from alora_core.identity.events import NewDeviceSignedIn
 from alora_core.identity.model import Address, Role, UserSettings, Visibility
 from alora_core.identity.use_cases import LoginResult
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import (
     Conflict,
     Forbidden,
@@ -55,7 +56,7 @@ async def register(alora: Alora, name: str = "ana", **overrides: str):
         "password": PASSWORD,
         "role": "customer",
     } | overrides
-    return await alora.bus.handle(c.RegisterUser(**fields))
+    return await alora.bus.handle(c.RegisterUser(**fields | {"role": Role(fields["role"])}))
 
 
 async def verified_user(alora: Alora, name: str = "ana", **overrides: str):
@@ -70,11 +71,16 @@ async def login(alora: Alora, identifier: str, password: str = PASSWORD) -> Logi
     )
 
 
-def actor(result: LoginResult) -> c.Actor:
-    return c.Actor(user_id=result.user.id, role=result.user.role, session_id=result.session_id)
+def actor(result: LoginResult) -> Actor:
+    return Actor(
+        user_id=result.user.id,
+        role=result.user.role,
+        email_verified=result.user.email_verified,
+        session_id=result.session_id,
+    )
 
 
-async def make_admin(alora: Alora) -> c.Actor:
+async def make_admin(alora: Alora) -> Actor:
     await alora.bus.handle(
         c.CreateAdmin(
             full_name="Root", username="root", email="root@example.com", password="admin password 1"
@@ -511,7 +517,7 @@ async def test_public_profile_hides_contact_unless_allowed(alora: Alora) -> None
     ana = await verified_user(alora, "ana")
     await verified_user(alora, "bob")
     bob = actor(await login(alora, "bob"))
-    profile = await alora.bus.handle(c.GetPublicProfile(viewer=None, user_id=ana.id))
+    profile = await alora.bus.handle(c.GetPublicProfile(viewer=Actor.anonymous(), user_id=ana.id))
     assert profile.email is None and profile.phone is None
     me = actor(await login(alora, "ana"))
     await alora.bus.handle(c.ReplaceSettings(actor=me, settings=UserSettings(show_email=True)))
@@ -527,7 +533,7 @@ async def test_private_and_registered_profiles(alora: Alora) -> None:
     registered = UserSettings(profile_visibility=Visibility.REGISTERED)
     await alora.bus.handle(c.ReplaceSettings(actor=me, settings=registered))
     with pytest.raises(NotFound):
-        await alora.bus.handle(c.GetPublicProfile(viewer=None, user_id=ana.id))
+        await alora.bus.handle(c.GetPublicProfile(viewer=Actor.anonymous(), user_id=ana.id))
     await alora.bus.handle(c.GetPublicProfile(viewer=bob, user_id=ana.id))
     private = UserSettings(profile_visibility=Visibility.PRIVATE)
     await alora.bus.handle(c.ReplaceSettings(actor=me, settings=private))

@@ -9,6 +9,7 @@ called as the message bus and the job runner call them.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,6 @@ import pytest
 
 from adapters.memory.mail import MemoryMailer
 from alora_core.booking.bookings import commands as bc
-from alora_core.booking.bookings.model import Actor as BookingActor
 from alora_core.booking.catalog.commands import CreateService, NewService
 from alora_core.booking.professionals import commands as pc
 from alora_core.booking.professionals.availability import Weekday
@@ -29,6 +29,7 @@ from alora_core.reports.handlers import email_admins, subscribe
 from alora_core.reports.model import ActivityReport, day_window
 from alora_core.reports.queries import PlatformStatistics
 from alora_core.reports.use_cases import command_handlers
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.errors import Forbidden, Invalid
 from alora_core.shared.jobs import Subscriptions
 from alora_core.shared.mail import Branding
@@ -38,6 +39,7 @@ from entrypoints.bootstrap import Alora
 from suites.identity_use_cases import login, make_admin, register, verified_user
 
 START = datetime(2029, 12, 31, 23, 0, tzinfo=UTC)
+AN_ADMIN = Actor(user_id=uuid.UUID(int=1), role=Role.ADMIN)
 DAY = date(2030, 1, 1)
 
 
@@ -105,13 +107,14 @@ async def test_a_quiet_day_has_a_report_of_zeros(alora: Alora) -> None:
 
 async def test_notifications_of_the_day_are_counted(alora: Alora) -> None:
     from alora_core.notifications.commands import Notify
+    from alora_core.notifications.model import NotificationType
 
     ana = await verified_user(alora, "ana")
     advance_to(alora, datetime(2030, 1, 1, 8, 0, tzinfo=UTC))
     before = (await collect(alora)).notifications_sent  # those other contexts sent on their own
 
     def note(title: str) -> Notify:
-        return Notify(recipient_id=ana.id, type="info", title=title, body="Hello")
+        return Notify(recipient_id=ana.id, type=NotificationType.INFO, title=title, body="Hello")
 
     try:
         await alora.bus.handle(note("one"))
@@ -213,17 +216,17 @@ async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
     ana = await verified_user(alora, "ana")
     await register(alora, "bob")
     pro = await verified_user(alora, "pro", role="professional")
+    customer = Actor(user_id=ana.id, role=Role.CUSTOMER, email_verified=True)
+    professional = Actor(user_id=pro.id, role=Role.PROFESSIONAL, email_verified=True)
     service = await alora.bus.handle(
         CreateService(
-            actor_id=admin.user_id,
-            actor_is_admin=True,
+            actor=admin,
             service=NewService(title="Plumbing", category="home"),
         )
     )
     await alora.bus.handle(
         pc.SaveProfile(
-            professional_id=pro.id,
-            is_professional=True,
+            actor=professional,
             timezone="UTC",
             service_ids=[service.id],
             categories=["home"],
@@ -231,8 +234,7 @@ async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
     )
     await alora.bus.handle(
         pc.SetAvailability(
-            professional_id=pro.id,
-            is_professional=True,
+            actor=professional,
             timezone="UTC",
             weekly=[
                 pc.DayInput(day=day.value, slots=[pc.HoursInput(start="00:00", end="24:00")])
@@ -241,13 +243,11 @@ async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
             rules=pc.RulesInput(min_notice_minutes=0),
         )
     )
-    customer = BookingActor(user_id=ana.id)
 
     async def book(start: datetime) -> Any:
         return await alora.bus.handle(
             bc.RequestBooking(
                 actor=customer,
-                actor_verified=True,
                 professional_id=pro.id,
                 service_id=service.id,
                 start=start,
@@ -258,17 +258,11 @@ async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
 
     done = await book(datetime(2030, 1, 1, 10, 0, tzinfo=UTC))
     dropped = await book(datetime(2030, 1, 1, 12, 0, tzinfo=UTC))
-    await alora.bus.handle(
-        bc.ConfirmBooking(actor=BookingActor(user_id=pro.id), booking_id=done.id)
-    )
+    await alora.bus.handle(bc.ConfirmBooking(actor=professional, booking_id=done.id))
     await alora.bus.handle(bc.CancelBooking(actor=customer, booking_id=dropped.id, reason="ill"))
     advance_to(alora, datetime(2030, 1, 1, 11, 30, tzinfo=UTC))
-    await alora.bus.handle(
-        bc.CompleteBooking(actor=BookingActor(user_id=pro.id), booking_id=done.id)
-    )
-    review = await alora.bus.handle(
-        rc.WriteReview(actor_id=ana.id, actor_is_admin=False, booking_id=done.id, rating=4)
-    )
+    await alora.bus.handle(bc.CompleteBooking(actor=professional, booking_id=done.id))
+    review = await alora.bus.handle(rc.WriteReview(actor=customer, booking_id=done.id, rating=4))
     advance_to(alora, datetime(2030, 1, 2, 9, 0, tzinfo=UTC))
     later = await book(datetime(2030, 1, 3, 9, 0, tzinfo=UTC))
     await alora.bus.handle(
@@ -286,7 +280,7 @@ async def a_small_marketplace(alora: Alora) -> dict[str, Any]:
 
 async def statistics(alora: Alora, **fields: Any) -> PlatformStatistics:
     stats: PlatformStatistics = await alora.bus.handle(
-        GetPlatformStatistics(actor_is_admin=True, **fields)
+        GetPlatformStatistics(actor=AN_ADMIN, **fields)
     )
     return stats
 
@@ -344,7 +338,9 @@ async def test_statistics_of_an_empty_platform(alora: Alora) -> None:
 
 async def test_only_administrators_see_statistics(alora: Alora) -> None:
     with pytest.raises(Forbidden):
-        await alora.bus.handle(GetPlatformStatistics(actor_is_admin=False))
+        await alora.bus.handle(
+            GetPlatformStatistics(actor=Actor(user_id=uuid.uuid4(), role=Role.CUSTOMER))
+        )
     for recent in (-1, 51):
         with pytest.raises(Invalid):
             await statistics(alora, recent=recent)

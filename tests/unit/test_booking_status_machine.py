@@ -22,12 +22,12 @@ from alora_core.booking.bookings.errors import (
 from alora_core.booking.bookings.model import (
     LATE_CANCELLATION,
     Action,
-    Actor,
     Booking,
     BookingStatus,
     Party,
     StatusChange,
 )
+from alora_core.shared.actor import Actor, Role
 
 START = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 CUSTOMER = uuid.UUID(int=1)
@@ -51,11 +51,11 @@ ALLOWED = {
     (C, X): {"customer", "admin"},
 }
 ACTORS = {
-    "customer": Actor(user_id=CUSTOMER),
-    "professional": Actor(user_id=PROFESSIONAL),
-    "admin": Actor(user_id=ADMIN, is_admin=True),
+    "customer": Actor(user_id=CUSTOMER, role=Role.CUSTOMER),
+    "professional": Actor(user_id=PROFESSIONAL, role=Role.PROFESSIONAL),
+    "admin": Actor(user_id=ADMIN, role=Role.ADMIN),
     "system": Actor.system(),
-    "stranger": Actor(user_id=STRANGER),
+    "stranger": Actor(user_id=STRANGER, role=Role.CUSTOMER),
 }
 TARGET = {Action.CONFIRM: C, Action.REJECT: R, Action.CANCEL: X, Action.COMPLETE: D}
 EVENT = {
@@ -221,9 +221,14 @@ def test_the_system_and_strangers_cannot_reschedule(who: str) -> None:
         booking.reschedule(ACTORS[who], START, START + timedelta(days=1), timedelta(0))
 
 
+def test_someone_not_signed_in_is_no_party_not_the_system() -> None:
+    with pytest.raises(BookingNotFound):
+        booking_in(C).complete(Actor.anonymous(), START + timedelta(hours=3))
+
+
 def test_an_administrator_who_is_also_the_customer_acts_as_administrator_where_needed() -> None:
     booking = booking_in(P)
-    booking.confirm(Actor(user_id=CUSTOMER, is_admin=True), START)
+    booking.confirm(Actor(user_id=CUSTOMER, role=Role.ADMIN), START)
     assert booking.history[-1].party is Party.ADMIN
-    booking.cancel(Actor(user_id=CUSTOMER, is_admin=True), START, "no longer needed")
+    booking.cancel(Actor(user_id=CUSTOMER, role=Role.ADMIN), START, "no longer needed")
     assert booking.history[-1].party is Party.CUSTOMER

@@ -15,10 +15,10 @@ from alora_core.files import commands as c
 from alora_core.shared.storage import StorageUnavailable
 from alora_core.identity.commands import DeleteUser
 from alora_core.shared.clock import FixedClock
-from alora_core.shared.operations import ListDeadJobs, Operator, RetryDeadJob
+from alora_core.shared.operations import ListDeadJobs, RetryDeadJob
 from entrypoints.bootstrap import Alora, build_in_memory
 from suites.files_use_cases import *  # noqa: F403
-from suites.files_use_cases import PNG, chunks
+from suites.files_use_cases import PNG, acting, chunks
 from suites.identity_use_cases import make_admin, register
 
 
@@ -52,14 +52,13 @@ async def test_a_purge_the_storage_fails_is_kept_to_be_retried() -> None:
     admin = await make_admin(alora)
     ann = await register(alora, "ann")
     file = await alora.bus.handle(
-        c.UploadFile(owner_id=ann.id, content=chunks(PNG), filename="a.png", public=False)
+        c.UploadFile(actor=acting(ann.id), content=chunks(PNG), filename="a.png", public=False)
     )
     await alora.bus.handle(DeleteUser(actor=admin, user_id=ann.id))
     assert await storage.exists(file.storage_key)  # the account is gone, its bytes not yet
-    operator = Operator(user_id=admin.user_id, is_admin=True)
-    [dead] = (await alora.bus.handle(ListDeadJobs(operator=operator))).items
+    [dead] = (await alora.bus.handle(ListDeadJobs(actor=admin))).items
     assert (dead.handler, dead.attempts) == ("files.purge_deleted_owner", 2)
     storage.down = False
-    await alora.bus.handle(RetryDeadJob(operator=operator, dead_job_id=dead.id))
+    await alora.bus.handle(RetryDeadJob(actor=admin, dead_job_id=dead.id))
     await alora.jobs_added([])  # as the retry route does: the relay runs it now
     assert await storage.exists(file.storage_key) is False

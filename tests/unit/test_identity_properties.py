@@ -28,6 +28,7 @@ from alora_core.identity.normalize import (
     normalize_username,
     username_error,
 )
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Unauthenticated
 from entrypoints.bootstrap import build_in_memory
@@ -109,7 +110,7 @@ class RotationMachine(RuleBasedStateMachine):
                     email="ana@example.com",
                     phone="+14155550100",
                     password=PASSWORD,
-                    role="customer",
+                    role=Role.CUSTOMER,
                 )
             )
         )
@@ -161,7 +162,7 @@ class RotationMachine(RuleBasedStateMachine):
         principal = self.run(
             self.alora.bus.handle(c.Authenticate(access_token=self.access[session_id]))
         )
-        actor = c.Actor(user_id=principal.user.id, role=principal.user.role, session_id=session_id)  # type: ignore[arg-type]
+        actor = Actor(user_id=principal.user.id, role=principal.user.role, session_id=session_id)  # type: ignore[arg-type]
         self.run(self.alora.bus.handle(c.Logout(actor=actor)))
         self.dead.add(session_id)
 

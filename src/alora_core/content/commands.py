@@ -1,5 +1,5 @@
-"""Content's commands. Who acts reaches them as ids and flags: ``actor_id`` (None for someone not
-signed in) and ``actor_is_admin``; administrators' commands refuse anyone else (``Forbidden``)."""
+"""Content's commands. ``actor`` is who acts (``Actor.anonymous()`` for someone not signed in),
+``viewer`` who reads; administrators' commands refuse anyone else (``Forbidden``)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,43 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
-from alora_core.content.model import AboutContent
+from alora_core.content.model import (
+    AboutContent,
+    AboutPage,
+    ContactMessage,
+    ContactStatus,
+    Faq,
+    Feedback,
+    FeedbackStatus,
+)
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 # --- FAQ ------------------------------------------------------------------------------------------
 
 
 @frozen(kw_only=True)
-class ListFaqs:
+class ListFaqs(Command[list[Faq]]):
     """Ordered by type, then order. Inactive entries only for administrators who ask for them."""
 
     type: str | None = None
     include_inactive: bool = False
-    actor_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
-class GetFaq:
+class GetFaq(Command[Faq]):
     faq_id: uuid.UUID
-    actor_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     """Administrators see inactive entries too; to anyone else they do not exist."""
 
 
 @frozen(kw_only=True)
-class CreateFaq:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class CreateFaq(Command[Faq]):
+    actor: Actor
     type: str
     question: str
     answer: str
@@ -42,19 +52,17 @@ class CreateFaq:
 
 
 @frozen(kw_only=True)
-class UpdateFaq:
+class UpdateFaq(Command[Faq]):
     """Change the named fields only: type, question, answer, order, active."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     faq_id: uuid.UUID
     changes: Mapping[str, Any]
 
 
 @frozen(kw_only=True)
-class DeleteFaq:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class DeleteFaq(Command[None]):
+    actor: Actor
     faq_id: uuid.UUID
 
 
@@ -62,7 +70,7 @@ class DeleteFaq:
 
 
 @frozen(kw_only=True)
-class SubmitFeedback:
+class SubmitFeedback(Command[Feedback]):
     """Anyone may send feedback; ``ip`` counts against the per-address limit."""
 
     rating: int
@@ -71,40 +79,35 @@ class SubmitFeedback:
     name: str
     email: str
     ip: str
-    actor_id: uuid.UUID | None = None
+    actor: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
-class ListFeedback:
+class ListFeedback(Command[Page[Feedback]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
-    status: str | None = None
+    actor: Actor
+    status: FeedbackStatus | None = None
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class GetFeedback:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class GetFeedback(Command[Feedback]):
+    actor: Actor
     feedback_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class SetFeedbackStatus:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class SetFeedbackStatus(Command[Feedback]):
+    actor: Actor
     feedback_id: uuid.UUID
-    status: str
-    """``new``, ``reviewed``, ``resolved`` or ``archived``."""
+    status: FeedbackStatus
 
 
 @frozen(kw_only=True)
-class DeleteFeedback:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class DeleteFeedback(Command[None]):
+    actor: Actor
     feedback_id: uuid.UUID
 
 
@@ -112,7 +115,7 @@ class DeleteFeedback:
 
 
 @frozen(kw_only=True)
-class SendContactMessage:
+class SendContactMessage(Command[ContactMessage]):
     """Anyone may write; ``ip`` counts against the per-address limit."""
 
     name: str
@@ -121,43 +124,38 @@ class SendContactMessage:
     message: str
     ip: str
     phone: str | None = None
-    actor_id: uuid.UUID | None = None
+    actor: Actor = field(factory=Actor.anonymous)
 
 
 @frozen(kw_only=True)
-class ListContactMessages:
+class ListContactMessages(Command[Page[ContactMessage]]):
     """Newest first, in numbered pages; ``status`` keeps one status only."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
-    status: str | None = None
+    actor: Actor
+    status: ContactStatus | None = None
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class GetContactMessage:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class GetContactMessage(Command[ContactMessage]):
+    actor: Actor
     message_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class HandleContactMessage:
-    """Set the status (``new``, ``read``, ``replied``, ``archived``) and/or the team's note;
-    None leaves one as it is."""
+class HandleContactMessage(Command[ContactMessage]):
+    """Set the status and/or the team's note; None leaves one as it is."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     message_id: uuid.UUID
-    status: str | None = None
+    status: ContactStatus | None = None
     note: str | None = None
 
 
 @frozen(kw_only=True)
-class DeleteContactMessage:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class DeleteContactMessage(Command[None]):
+    actor: Actor
     message_id: uuid.UUID
 
 
@@ -165,35 +163,32 @@ class DeleteContactMessage:
 
 
 @frozen(kw_only=True)
-class GetAboutPage:
+class GetAboutPage(Command[AboutPage]):
     pass
 
 
 @frozen(kw_only=True)
-class InitializeAboutPage:
+class InitializeAboutPage(Command[AboutPage]):
     """Write the about page the first time; ``AboutPageExists`` once it exists."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     content: AboutContent
 
 
 @frozen(kw_only=True)
-class ReplaceAboutPage:
+class ReplaceAboutPage(Command[AboutPage]):
     """Replace the whole page; ``version`` is the one the editor read (else ``StaleVersion``)."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     content: AboutContent
     version: int
 
 
 @frozen(kw_only=True)
-class UpdateAboutPage:
+class UpdateAboutPage(Command[AboutPage]):
     """Change the named fields only (those of ``AboutContent``); with ``version``, only when
     the page is still at that version."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     changes: Mapping[str, Any]
     version: int | None = None

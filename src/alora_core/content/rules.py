@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 from urllib.parse import urlsplit
 
 from alora_core.shared.errors import FieldError, Invalid
@@ -144,12 +143,3 @@ class Checks:
     def done(self, detail: str) -> None:
         if self.errors:
             raise Invalid(detail, list(self.errors))
-
-
-def status_of(enum_type: type[Any], value: str, field_name: str = "status") -> Any:
-    """The member of ``enum_type`` named by ``value``; ``Invalid`` naming the choices else."""
-    try:
-        return enum_type(value)
-    except ValueError:
-        choices = ", ".join(member.value for member in enum_type)
-        raise Invalid.field(field_name, f"must be one of {choices}") from None

@@ -1,5 +1,5 @@
-"""Files' commands. The acting user comes as an id and an admin flag; ``content`` is the upload's
-bytes as they arrive, read once."""
+"""Files' commands. ``actor`` is who changes a file, ``viewer`` who reads one; ``content`` is the
+upload's bytes as they arrive, read once."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ from collections.abc import AsyncIterable
 
 from attrs import field, frozen
 
+from alora_core.files.model import StoredFile
+from alora_core.files.queries import Download
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+
 
 @frozen(kw_only=True)
-class UploadFile:
-    """Store a new file owned by ``owner_id``. Its type is recognized from the first bytes, not
+class UploadFile(Command[StoredFile]):
+    """Store a new file owned by the actor. Its type is recognized from the first bytes, not
     from ``filename``; it must be one of ``model.ACCEPTED_TYPES`` and at most the configured
-    size. Returns the ``StoredFile``."""
+    size."""
 
-    owner_id: uuid.UUID
+    actor: Actor
     content: AsyncIterable[bytes] = field(repr=False)
     filename: str | None = None
     """The name the client gave; kept cleaned (``model.clean_filename``)."""
@@ -23,41 +28,37 @@ class UploadFile:
 
 
 @frozen(kw_only=True)
-class ReplaceFile:
+class ReplaceFile(Command[StoredFile]):
     """New content for a file, by its owner or an administrator (same checks as an upload).
     ``filename`` None keeps the name; ``public`` None keeps the visibility."""
 
     file_id: uuid.UUID
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     content: AsyncIterable[bytes] = field(repr=False)
     filename: str | None = None
     public: bool | None = None
 
 
 @frozen(kw_only=True)
-class DeleteFile:
+class DeleteFile(Command[None]):
     file_id: uuid.UUID
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
 
 
 @frozen(kw_only=True)
-class GetFile:
-    """The metadata of a file the actor may see (None: anonymous)."""
+class GetFile(Command[StoredFile]):
+    """The metadata of a file the viewer may see."""
 
     file_id: uuid.UUID
-    actor_id: uuid.UUID | None
-    actor_is_admin: bool = False
+    viewer: Actor
 
 
 @frozen(kw_only=True)
-class DownloadFile:
-    """The metadata and the bytes of a file the actor may see. ``cached`` holds the sha256 of
+class DownloadFile(Command[Download]):
+    """The metadata and the bytes of a file the viewer may see. ``cached`` holds the sha256 of
     the versions the caller has already (``"*"``: any version); when the current one is among
-    them the bytes are not opened. Returns a ``use_cases.Download``."""
+    them the bytes are not opened."""
 
     file_id: uuid.UUID
-    actor_id: uuid.UUID | None
-    actor_is_admin: bool = False
+    viewer: Actor
     cached: frozenset[str] = frozenset()

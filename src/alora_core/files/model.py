@@ -15,6 +15,7 @@ from datetime import datetime
 from attrs import define, field, frozen
 
 from alora_core.files import events
+from alora_core.shared.actor import Actor
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
 
@@ -132,11 +133,11 @@ class StoredFile(EventRecorder):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
-    def visible_to(self, user_id: uuid.UUID | None, is_admin: bool) -> bool:
-        return self.public or self.changeable_by(user_id, is_admin)
+    def visible_to(self, actor: Actor) -> bool:
+        return self.public or self.changeable_by(actor)
 
-    def changeable_by(self, user_id: uuid.UUID | None, is_admin: bool) -> bool:
-        return is_admin or (user_id is not None and user_id == self.owner_id)
+    def changeable_by(self, actor: Actor) -> bool:
+        return actor.is_admin or (actor.user_id is not None and actor.user_id == self.owner_id)
 
     def replace(
         self,

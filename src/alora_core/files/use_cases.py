@@ -34,11 +34,13 @@ from alora_core.files.model import (
     new_storage_key,
 )
 from alora_core.files.ports import ContentSniffer, FilesUnitOfWork
+from alora_core.files.queries import Download
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from alora_core.shared.ids import new_id
-from alora_core.shared.storage import Content, ContentMissing, FileStorage
+from alora_core.shared.storage import ContentMissing, FileStorage
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +60,6 @@ class FilesDeps:
     storage: FileStorage
     sniffer: ContentSniffer
     max_bytes: int = DEFAULT_MAX_BYTES
-
-
-@frozen
-class Download:
-    file: StoredFile
-    content: Content | None
-    """The bytes, open: the caller closes them. None when the caller has this version already
-    (``DownloadFile.cached``)."""
 
 
 # --- receiving an upload ----------------------------------------------------------------------
@@ -168,14 +162,15 @@ async def _discard(storage: FileStorage, key: str) -> None:
 async def upload_file(cmd: c.UploadFile, uow: FilesUnitOfWork, deps: FilesDeps) -> StoredFile:
     upload = _Upload(cmd.content, deps.max_bytes)
     content_type = await _accepted(upload, deps)
+    owner_id = cmd.actor.require_user_id()
     file_id = new_id()
-    key = new_storage_key(cmd.owner_id, file_id)
+    key = new_storage_key(owner_id, file_id)
     received = await _store(upload, content_type, key, deps)
     try:
         async with uow:
             file = StoredFile.upload(
                 file_id=file_id,
-                owner_id=cmd.owner_id,
+                owner_id=owner_id,
                 received=received,
                 filename=cmd.filename,
                 public=cmd.public,
@@ -192,7 +187,7 @@ async def upload_file(cmd: c.UploadFile, uow: FilesUnitOfWork, deps: FilesDeps) 
 
 async def replace_file(cmd: c.ReplaceFile, uow: FilesUnitOfWork, deps: FilesDeps) -> StoredFile:
     async with uow.reading():  # refuse others before reading their upload
-        file = await _changeable(uow, cmd.file_id, cmd.actor_id, cmd.actor_is_admin)
+        file = await _changeable(uow, cmd.file_id, cmd.actor)
     upload = _Upload(cmd.content, deps.max_bytes)
     content_type = await _accepted(upload, deps)
     key = new_storage_key(file.owner_id, file.id)
@@ -200,19 +195,17 @@ async def replace_file(cmd: c.ReplaceFile, uow: FilesUnitOfWork, deps: FilesDeps
 
     async def attempt() -> tuple[StoredFile, str]:
         async with uow:
-            current = await _changeable(
-                uow, cmd.file_id, cmd.actor_id, cmd.actor_is_admin, lock=True
-            )
+            current = await _changeable(uow, cmd.file_id, cmd.actor, lock=True)
             replaced_key = current.storage_key
             current.replace(
                 received=received,
                 filename=cmd.filename,
                 public=cmd.public,
                 storage_key=key,
-                actor_id=cmd.actor_id,
+                actor_id=cmd.actor.require_user_id(),
                 now=deps.clock.now(),
             )
-            await _audit_if_admin(uow, current, cmd.actor_id, "file.replace", deps.clock)
+            await _audit_if_admin(uow, current, cmd.actor, "file.replace", deps.clock)
             await uow.commit()
         return current, replaced_key
 
@@ -228,9 +221,9 @@ async def replace_file(cmd: c.ReplaceFile, uow: FilesUnitOfWork, deps: FilesDeps
 async def delete_file(cmd: c.DeleteFile, uow: FilesUnitOfWork, deps: FilesDeps) -> None:
     async def attempt() -> str:
         async with uow:
-            file = await _changeable(uow, cmd.file_id, cmd.actor_id, cmd.actor_is_admin, lock=True)
-            file.delete(actor_id=cmd.actor_id, now=deps.clock.now())
-            await _audit_if_admin(uow, file, cmd.actor_id, "file.delete", deps.clock)
+            file = await _changeable(uow, cmd.file_id, cmd.actor, lock=True)
+            file.delete(actor_id=cmd.actor.require_user_id(), now=deps.clock.now())
+            await _audit_if_admin(uow, file, cmd.actor, "file.delete", deps.clock)
             await uow.files.delete(file)
             await uow.commit()
         return file.storage_key
@@ -241,7 +234,7 @@ async def delete_file(cmd: c.DeleteFile, uow: FilesUnitOfWork, deps: FilesDeps) 
 
 async def get_file(cmd: c.GetFile, uow: FilesUnitOfWork, deps: FilesDeps) -> StoredFile:
     async with uow.reading():
-        return await _visible(uow, cmd.file_id, cmd.actor_id, cmd.actor_is_admin)
+        return await _visible(uow, cmd.file_id, cmd.viewer)
 
 
 async def download_file(cmd: c.DownloadFile, uow: FilesUnitOfWork, deps: FilesDeps) -> Download:
@@ -249,7 +242,7 @@ async def download_file(cmd: c.DownloadFile, uow: FilesUnitOfWork, deps: FilesDe
     opening the bytes deletes them: then the new metadata is read and its bytes opened."""
     for _ in range(ATTEMPTS):
         async with uow.reading():
-            file = await _visible(uow, cmd.file_id, cmd.actor_id, cmd.actor_is_admin)
+            file = await _visible(uow, cmd.file_id, cmd.viewer)
         if "*" in cmd.cached or file.sha256 in cmd.cached:
             return Download(file, None)
         try:
@@ -276,13 +269,11 @@ async def purge_owner_files(owner_id: uuid.UUID, storage: FileStorage) -> int:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-async def _visible(
-    uow: FilesUnitOfWork, file_id: uuid.UUID, actor_id: uuid.UUID | None, is_admin: bool
-) -> StoredFile:
-    """The file, when the actor may see it; anyone else's private file is as unknown as a
+async def _visible(uow: FilesUnitOfWork, file_id: uuid.UUID, viewer: Actor) -> StoredFile:
+    """The file, when the viewer may see it; anyone else's private file is as unknown as a
     missing one."""
     file = await uow.files.get(file_id)
-    if file is None or not file.visible_to(actor_id, is_admin):
+    if file is None or not file.visible_to(viewer):
         raise NotFound("no such file")
     return file
 
@@ -290,8 +281,7 @@ async def _visible(
 async def _changeable(
     uow: FilesUnitOfWork,
     file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    is_admin: bool,
+    actor: Actor,
     *,
     lock: bool = False,
 ) -> StoredFile:
@@ -299,20 +289,20 @@ async def _changeable(
     also for a public file, so changing it does not tell more than seeing it. ``lock`` holds
     it until commit, so concurrent changes queue instead of failing."""
     file = await (uow.files.get_for_update if lock else uow.files.get)(file_id)
-    if file is None or not file.changeable_by(actor_id, is_admin):
+    if file is None or not file.changeable_by(actor):
         raise NotFound("no such file")
     return file
 
 
 async def _audit_if_admin(
-    uow: FilesUnitOfWork, file: StoredFile, actor_id: uuid.UUID, action: str, clock: Clock
+    uow: FilesUnitOfWork, file: StoredFile, actor: Actor, action: str, clock: Clock
 ) -> None:
     """An administrator changing someone else's file is audited."""
-    if actor_id == file.owner_id:
+    if actor.user_id == file.owner_id:
         return
     await uow.audit_log.add(
         AuditEntry(
-            actor_id=actor_id,
+            actor_id=actor.require_user_id(),
             action=action,
             target_type="file",
             target_id=str(file.id),

@@ -9,34 +9,27 @@ from typing import Any
 
 from attrs import field, frozen
 
-from alora_core.identity.model import Role, UserSettings
+from alora_core.identity.model import Role, Session, User, UserSettings
+from alora_core.identity.queries import LoginResult, Principal, PublicProfile
+from alora_core.shared.actor import Actor
+from alora_core.shared.audit import AuditEntry
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
-class Actor:
-    """Who acts: the authenticated user, as resolved from the access token."""
-
-    user_id: uuid.UUID
-    role: Role
-    session_id: uuid.UUID | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-
-@frozen(kw_only=True)
-class RegisterUser:
+class RegisterUser(Command[User]):
     full_name: str
     username: str
     email: str
     phone: str
     password: str = field(repr=False)
-    role: str
+    role: Role
+    """Customer or professional: administrators are made with ``CreateAdmin``."""
 
 
 @frozen(kw_only=True)
-class CreateAdmin:
+class CreateAdmin(Command[User]):
     full_name: str
     username: str
     email: str
@@ -44,18 +37,18 @@ class CreateAdmin:
 
 
 @frozen(kw_only=True)
-class VerifyEmail:
+class VerifyEmail(Command[User]):
     email: str
     code: str = field(repr=False)
 
 
 @frozen(kw_only=True)
-class ResendVerification:
+class ResendVerification(Command[None]):
     email: str
 
 
 @frozen(kw_only=True)
-class Login:
+class Login(Command[LoginResult]):
     identifier: str
     password: str = field(repr=False)
     user_agent: str = ""
@@ -63,24 +56,24 @@ class Login:
 
 
 @frozen(kw_only=True)
-class RefreshSession:
+class RefreshSession(Command[LoginResult]):
     refresh_token: str = field(repr=False)
     user_agent: str = ""
     ip: str = ""
 
 
 @frozen(kw_only=True)
-class Authenticate:
+class Authenticate(Command[Principal]):
     access_token: str = field(repr=False)
 
 
 @frozen(kw_only=True)
-class Logout:
+class Logout(Command[None]):
     actor: Actor
 
 
 @frozen(kw_only=True)
-class UpdateProfile:
+class UpdateProfile(Command[User]):
     """Change the named fields only: full_name, bio, avatar_file_id, address, social_links."""
 
     actor: Actor
@@ -88,54 +81,54 @@ class UpdateProfile:
 
 
 @frozen(kw_only=True)
-class GetSettings:
+class GetSettings(Command[UserSettings]):
     actor: Actor
 
 
 @frozen(kw_only=True)
-class ReplaceSettings:
+class ReplaceSettings(Command[UserSettings]):
     actor: Actor
     settings: UserSettings
 
 
 @frozen(kw_only=True)
-class GetPublicProfile:
-    viewer: Actor | None
+class GetPublicProfile(Command[PublicProfile]):
+    viewer: Actor
     user_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ForgotPassword:
+class ForgotPassword(Command[None]):
     email: str
 
 
 @frozen(kw_only=True)
-class ResetPassword:
+class ResetPassword(Command[None]):
     email: str
     code: str = field(repr=False)
     new_password: str = field(repr=False)
 
 
 @frozen(kw_only=True)
-class ChangePassword:
+class ChangePassword(Command[None]):
     actor: Actor
     current_password: str = field(repr=False)
     new_password: str = field(repr=False)
 
 
 @frozen(kw_only=True)
-class ListMySessions:
+class ListMySessions(Command[list[Session]]):
     actor: Actor
 
 
 @frozen(kw_only=True)
-class RevokeMySession:
+class RevokeMySession(Command[None]):
     actor: Actor
     session_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ListUsers:
+class ListUsers(Command[Page[User]]):
     actor: Actor
     role: Role | None = None
     text: str | None = None
@@ -144,13 +137,13 @@ class ListUsers:
 
 
 @frozen(kw_only=True)
-class GetUser:
+class GetUser(Command[User]):
     actor: Actor
     user_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class AdminUpdateUser:
+class AdminUpdateUser(Command[User]):
     """Change the named fields only: full_name, username, email, phone, role, email_verified."""
 
     actor: Actor
@@ -159,26 +152,26 @@ class AdminUpdateUser:
 
 
 @frozen(kw_only=True)
-class DeleteUser:
+class DeleteUser(Command[None]):
     actor: Actor
     user_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class SuspendUser:
+class SuspendUser(Command[User]):
     actor: Actor
     user_id: uuid.UUID
     reason: str = ""
 
 
 @frozen(kw_only=True)
-class UnsuspendUser:
+class UnsuspendUser(Command[User]):
     actor: Actor
     user_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ListSessions:
+class ListSessions(Command[Page[Session]]):
     actor: Actor
     user_id: uuid.UUID | None = None
     page: int = 1
@@ -186,13 +179,13 @@ class ListSessions:
 
 
 @frozen(kw_only=True)
-class AdminRevokeSession:
+class AdminRevokeSession(Command[None]):
     actor: Actor
     session_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ListAuditLog:
+class ListAuditLog(Command[Page[AuditEntry]]):
     actor: Actor
     action: str | None = None
     page: int = 1
@@ -200,12 +193,12 @@ class ListAuditLog:
 
 
 @frozen(kw_only=True)
-class PurgeExpiredCodes:
+class PurgeExpiredCodes(Command[int]):
     """Delete one-time codes that expired or were used up (a scheduled job)."""
 
 
 @frozen(kw_only=True)
-class PurgeEndedSessions:
+class PurgeEndedSessions(Command[int]):
     """Delete sessions that ended (expired or were revoked) more than ``keep_ended`` ago."""
 
     keep_ended: timedelta = timedelta(days=1)

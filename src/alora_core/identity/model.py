@@ -12,15 +12,10 @@ from attrs import define, field, frozen
 
 from alora_core.identity import events
 from alora_core.identity.errors import AccountSuspended
+from alora_core.shared.actor import Role as Role  # users' roles are the shared kernel's
 from alora_core.shared.errors import Conflict, Unauthenticated
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
-
-
-class Role(enum.StrEnum):
-    CUSTOMER = "customer"
-    PROFESSIONAL = "professional"
-    ADMIN = "admin"
 
 
 class Visibility(enum.StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alora_core.identity.events import EmailVerified, NewDeviceSignedIn
 from alora_core.shared.mail import Branding
-from alora_core.shared.notices import Notice, NoticeRule
+from alora_core.shared.notices import Notice, NoticeRule, NotificationType
 
 MAX_DEVICE_CHARS = 200
 
@@ -13,7 +13,7 @@ def notice_rules(branding: Branding) -> list[NoticeRule]:
     def welcome(event: EmailVerified) -> Notice:
         return Notice(
             recipient_id=event.user_id,
-            type="success",
+            type=NotificationType.SUCCESS,
             title=f"Welcome to {branding.product_name}",
             body="Your email address is verified and your account is ready.",
             data={"kind": "welcome"},
@@ -30,7 +30,7 @@ def new_sign_in(event: NewDeviceSignedIn) -> Notice:
     at = event.signed_in_at.strftime("%Y-%m-%d %H:%M UTC")
     return Notice(
         recipient_id=event.user_id,
-        type="warning",
+        type=NotificationType.WARNING,
         title="New sign-in",
         body=(
             f"Your account was signed in to from {device} (IP {event.ip or 'unknown'}) "

@@ -1,4 +1,5 @@
-"""Notifications' commands. Who acts is the recipient: only they see and touch their own."""
+"""Notifications' commands. Who acts, the ``actor``, is the recipient: only they see and touch
+their own."""
 
 from __future__ import annotations
 
@@ -8,36 +9,38 @@ from typing import Any
 
 from attrs import field, frozen
 
+from alora_core.notifications.model import EmailKind, Notification, NotificationType
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import CursorPage
+
 
 @frozen(kw_only=True)
-class Notify:
+class Notify(Command[uuid.UUID]):
     """Tell a user something: stored always, pushed to their open sockets, emailed when
     ``email_kind`` is given and their preferences accept that kind (see ``EmailKind``)."""
 
     recipient_id: uuid.UUID
-    type: str
-    """``info``, ``success``, ``warning`` or ``error``."""
+    type: NotificationType
     title: str
     body: str
     link: str | None = None
     """A path inside the product (``/bookings/123``) or an http(s) URL."""
     data: Mapping[str, Any] = field(factory=dict)
     """Free JSON for clients (ids to open, a kind to pick an icon ...), at most 16 KiB."""
-    email_kind: str | None = None
-    """None: never emailed. Else ``account``, ``security``, ``marketing``, ``booking`` or
-    ``review``."""
+    email_kind: EmailKind | None = None
+    """None: never emailed."""
 
 
 @frozen(kw_only=True)
-class Announce:
+class Announce(Command[int]):
     """An administrator tells many users the same thing: one notification each (like
     ``Notify``, never emailed). Recipients that do not exist are skipped."""
 
-    sender_id: uuid.UUID
-    sender_is_admin: bool
+    actor: Actor
     recipient_ids: Sequence[uuid.UUID]
     """1 to ``MAX_ANNOUNCEMENT_RECIPIENTS`` users; repeats count once."""
-    type: str
+    type: NotificationType
     title: str
     body: str
     link: str | None = None
@@ -48,37 +51,37 @@ MAX_ANNOUNCEMENT_RECIPIENTS = 1000
 
 
 @frozen(kw_only=True)
-class ListNotifications:
+class ListNotifications(Command[CursorPage[Notification]]):
     """Newest first. ``cursor`` is the ``next_cursor`` of the page before (None: the first)."""
 
-    recipient_id: uuid.UUID
+    actor: Actor
     cursor: str | None = None
     limit: int = 20
     unread_only: bool = False
 
 
 @frozen(kw_only=True)
-class CountUnread:
-    recipient_id: uuid.UUID
+class CountUnread(Command[int]):
+    actor: Actor
 
 
 @frozen(kw_only=True)
-class MarkRead:
-    recipient_id: uuid.UUID
+class MarkRead(Command[Notification]):
+    actor: Actor
     notification_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class MarkAllRead:
-    recipient_id: uuid.UUID
+class MarkAllRead(Command[int]):
+    actor: Actor
 
 
 @frozen(kw_only=True)
-class DeleteNotification:
-    recipient_id: uuid.UUID
+class DeleteNotification(Command[None]):
+    actor: Actor
     notification_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class SendHeldEmails:
+class SendHeldEmails(Command[int]):
     """Send the emails whose time has come (quiet hours over). Run every minute."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from alora_core.notifications.commands import Notify
 from alora_core.notifications.events import NotificationCreated, NotificationsRead
+from alora_core.notifications.model import EmailKind
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.notifications.use_cases import NotificationsDeps, add_notification, email_if_due
 from alora_core.shared.clock import Clock
@@ -116,7 +117,7 @@ def _delivery(rule: NoticeRule, clock: Clock) -> EventHandler:
             body=notice.body,
             link=notice.link,
             data=notice.data,
-            email_kind=notice.email_kind,
+            email_kind=None if notice.email_kind is None else EmailKind(notice.email_kind),
         )
         try:
             await add_notification(command, uow, clock)

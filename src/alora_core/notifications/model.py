@@ -16,13 +16,7 @@ from alora_core.notifications import events
 from alora_core.shared.clock import zone_or_utc
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
-
-
-class NotificationType(enum.StrEnum):
-    INFO = "info"
-    SUCCESS = "success"
-    WARNING = "warning"
-    ERROR = "error"
+from alora_core.shared.notices import NotificationType as NotificationType
 
 
 class EmailKind(enum.StrEnum):

@@ -76,7 +76,7 @@ async def add_notification(
 async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: NotificationsDeps) -> int:
     """Store one notification per existing recipient, in one transaction; returns how many.
     Audited."""
-    if not cmd.sender_is_admin:
+    if not cmd.actor.is_admin:
         raise Forbidden("only administrators may do this")
     recipients = list(dict.fromkeys(cmd.recipient_ids))
     if not 1 <= len(recipients) <= c.MAX_ANNOUNCEMENT_RECIPIENTS:
@@ -103,7 +103,7 @@ async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: Notifica
             created += 1
         await uow.audit_log.add(
             AuditEntry(
-                actor_id=cmd.sender_id,
+                actor_id=cmd.actor.require_user_id(),
                 action="notification.announce",
                 target_type="notification",
                 target_id="-",
@@ -153,12 +153,6 @@ def _checked(cmd: c.Notify) -> _Checked:
     def refuse(field: str, message: str) -> None:
         errors.append(FieldError(field, message))
 
-    type_ = _member(NotificationType, cmd.type)
-    if type_ is None:
-        refuse("type", "must be info, success, warning or error")
-    kind = None if cmd.email_kind is None else _member(EmailKind, cmd.email_kind)
-    if cmd.email_kind is not None and kind is None:
-        refuse("email_kind", "must be account, security, marketing, booking or review")
     title = cmd.title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         refuse("title", f"must have 1 to {MAX_TITLE} characters")
@@ -177,26 +171,15 @@ def _checked(cmd: c.Notify) -> _Checked:
         refuse("data", problem)
     if errors:
         raise Invalid("the notification has invalid fields", errors)
-    assert type_ is not None
     return _Checked(
         recipient_id=cmd.recipient_id,
-        type=type_,
+        type=cmd.type,
         title=title,
         body=body,
         link=link,
         data=data,
-        email_kind=kind,
+        email_kind=cmd.email_kind,
     )
-
-
-_E = TypeVar("_E", NotificationType, EmailKind)
-
-
-def _member(enum_type: type[_E], value: str) -> _E | None:
-    try:
-        return enum_type(value)
-    except ValueError:
-        return None
 
 
 def _has_control_characters(text: str, allowed: str = "") -> bool:
@@ -280,7 +263,10 @@ async def list_notifications(
     before = None if cmd.cursor is None else decode_cursor(cmd.cursor)
     async with uow.reading():
         found = await uow.notifications.page(
-            cmd.recipient_id, before=before, limit=cmd.limit + 1, unread_only=cmd.unread_only
+            cmd.actor.require_user_id(),
+            before=before,
+            limit=cmd.limit + 1,
+            unread_only=cmd.unread_only,
         )
     items = found[: cmd.limit]
     more = len(found) > cmd.limit
@@ -291,7 +277,7 @@ async def count_unread(
     cmd: c.CountUnread, uow: NotificationsUnitOfWork, deps: NotificationsDeps
 ) -> int:
     async with uow.reading():
-        return await uow.notifications.count_unread(cmd.recipient_id)
+        return await uow.notifications.count_unread(cmd.actor.require_user_id())
 
 
 # --- changing ----------------------------------------------------------------------------------
@@ -325,7 +311,7 @@ async def mark_read(
 
     async def attempt() -> Notification:
         async with uow:
-            notification = await _own(uow, cmd.recipient_id, cmd.notification_id)
+            notification = await _own(uow, cmd.actor.require_user_id(), cmd.notification_id)
             if notification.mark_read(deps.clock.now()):
                 await uow.commit()
         return notification
@@ -339,7 +325,7 @@ async def mark_all_read(
     """Mark every unread notification of the recipient read; how many there were."""
     now = deps.clock.now()
     async with uow:
-        ids = await uow.notifications.mark_all_read(cmd.recipient_id, now)
+        ids = await uow.notifications.mark_all_read(cmd.actor.require_user_id(), now)
         if not ids:
             return 0
         carrier = await uow.notifications.get(max(ids))
@@ -354,7 +340,7 @@ async def delete_notification(
 ) -> None:
     async def attempt() -> None:
         async with uow:
-            notification = await _own(uow, cmd.recipient_id, cmd.notification_id)
+            notification = await _own(uow, cmd.actor.require_user_id(), cmd.notification_id)
             notification.delete(deps.clock.now())
             await uow.notifications.delete(notification)
             await uow.commit()

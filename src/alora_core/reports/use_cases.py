@@ -65,7 +65,7 @@ async def get_platform_statistics(
 ) -> PlatformStatistics:
     """The admin dashboard's figures, counted now by each context (no cache: a handful of
     grouped queries each)."""
-    if not cmd.actor_is_admin:
+    if not cmd.actor.is_admin:
         raise Forbidden("only administrators see the platform statistics")
     if not 0 <= cmd.recent <= MAX_RECENT:
         raise Invalid.field("recent", f"must be from 0 to {MAX_RECENT}")

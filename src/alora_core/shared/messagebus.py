@@ -1,5 +1,5 @@
 """The message bus: routes each command to its use case, with a unit of work of the use case's
-context.
+context, and returns what the use case returns (the command's ``Command[R]`` says what).
 
 Events the use case raised are in the outbox by the time it returns (the unit of work wrote
 them in its transaction); ``on_events`` then tells the background machinery they are there.
@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from alora_core.shared.commands import Command
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.uow import UnitOfWork
 
 logger = logging.getLogger("alora.bus")
+
+T = TypeVar("T")
 
 CommandHandler = Callable[[Any, Any], Awaitable[Any]]
 """``async def use_case(command, uow) -> result``, other dependencies already bound."""
@@ -52,14 +55,15 @@ class MessageBus:
         """Each routed command's use case."""
         return {command: handler for command, (handler, _) in self._routes.items()}
 
-    async def handle(self, command: object) -> Any:
+    async def handle(self, command: Command[T]) -> T:
         try:
             handler, unit_of_work = self._routes[type(command)]
         except KeyError:
             raise UnknownCommand(type(command).__name__) from None
         uow = unit_of_work()
         try:
-            return await handler(command, uow)
+            result: T = await handler(command, uow)
+            return result
         finally:
             # A use case may commit and then refuse (a reused refresh token): its events count.
             events = uow.collect_events()

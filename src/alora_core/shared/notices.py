@@ -7,6 +7,7 @@ user's sockets, emails it when their settings allow). Contexts never import noti
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,11 +17,17 @@ from attrs import field, frozen
 from alora_core.shared.events import DomainEvent
 
 
+class NotificationType(enum.StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 @frozen(kw_only=True)
 class Notice:
     recipient_id: uuid.UUID
-    type: str
-    """``info``, ``success``, ``warning`` or ``error``."""
+    type: NotificationType
     title: str
     body: str
     link: str | None = None
@@ -28,7 +35,8 @@ class Notice:
     data: Mapping[str, Any] = field(factory=dict)
     """Free JSON for clients (ids to open, a kind to pick an icon ...)."""
     email_kind: str | None = None
-    """None: never emailed; else the kind of email the recipient's settings decide on."""
+    """None: never emailed; else the kind of email (``security``, ``booking`` ...) whose
+    setting of the recipient's decides (see notifications' ``EmailKind``)."""
 
 
 @frozen

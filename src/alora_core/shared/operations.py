@@ -1,7 +1,6 @@
 """Operations on background work, for administrators: dead jobs and their retry.
 
-The commands carry the acting user's id and whether they are an administrator; the HTTP
-layer fills both from the authenticated caller (shared code knows no identity context).
+The commands carry the acting ``Actor``; the HTTP layer builds it from the authenticated caller.
 """
 
 from __future__ import annotations
@@ -13,8 +12,10 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry, AuditLog
 from alora_core.shared.clock import Clock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Forbidden, NotFound
 from alora_core.shared.jobs import DeadJob, JobRecords
 from alora_core.shared.pagination import Page, PageRequest
@@ -30,31 +31,25 @@ class OperationsUnitOfWork(UnitOfWork, Protocol):
 
 
 @frozen(kw_only=True)
-class Operator:
-    user_id: uuid.UUID
-    is_admin: bool
-
-
-@frozen(kw_only=True)
-class ListDeadJobs:
-    operator: Operator
+class ListDeadJobs(Command[Page[DeadJob]]):
+    actor: Actor
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class RetryDeadJob:
-    operator: Operator
+class RetryDeadJob(Command[DeadJob]):
+    actor: Actor
     dead_job_id: uuid.UUID
 
 
-def _require_admin(operator: Operator) -> None:
-    if not operator.is_admin:
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
         raise Forbidden("only administrators may do this")
 
 
 async def list_dead_jobs(cmd: ListDeadJobs, uow: OperationsUnitOfWork) -> Page[DeadJob]:
-    _require_admin(cmd.operator)
+    _require_admin(cmd.actor)
     request = PageRequest(cmd.page, cmd.page_size)
     async with uow.reading():
         items, total = await uow.jobs.dead(request.offset, request.page_size)
@@ -63,7 +58,7 @@ async def list_dead_jobs(cmd: ListDeadJobs, uow: OperationsUnitOfWork) -> Page[D
 
 async def retry_dead_job(cmd: RetryDeadJob, uow: OperationsUnitOfWork, clock: Clock) -> DeadJob:
     """Put a dead job back into the outbox; it runs again as soon as the relay sees it."""
-    _require_admin(cmd.operator)
+    _require_admin(cmd.actor)
     async with uow:
         now = clock.now()
         dead = await uow.jobs.resurrect(cmd.dead_job_id, now)
@@ -71,7 +66,7 @@ async def retry_dead_job(cmd: RetryDeadJob, uow: OperationsUnitOfWork, clock: Cl
             raise NotFound("no such dead job")
         await uow.audit_log.add(
             AuditEntry(
-                actor_id=cmd.operator.user_id,
+                actor_id=cmd.actor.require_user_id(),
                 action="job.retry",
                 target_type="dead_job",
                 target_id=str(dead.id),

@@ -20,8 +20,7 @@ def reindex(args: argparse.Namespace) -> int:
     async def run() -> ReindexReport:
         alora = await bootstrap.build(settings)
         try:
-            report: ReindexReport = await alora.bus.handle(Reindex(batch_size=args.batch_size))
-            return report
+            return await alora.bus.handle(Reindex(batch_size=args.batch_size))
         finally:
             await alora.aclose()
 

@@ -21,26 +21,30 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from attrs import evolve, frozen
 
 from alora_core.booking.bookings import commands as bc
-from alora_core.booking.bookings.model import Actor, Booking, BookingStatus
+from alora_core.booking.bookings.model import Booking, BookingStatus
 from alora_core.booking.catalog import commands as cc
-from alora_core.booking.catalog.model import Service, title_key
+from alora_core.booking.catalog.model import title_key
 from alora_core.booking.professionals import commands as pc
+from alora_core.booking.professionals.availability import ExceptionKind
 from alora_core.booking.reviews import commands as rc
 from alora_core.booking.reviews.queries import ReviewView
 from alora_core.content import commands as content
 from alora_core.content.errors import AboutPageExists
 from alora_core.content.model import AboutContent, TeamMember
 from alora_core.identity import commands as ic
-from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from entrypoints.bootstrap import Alora
 from entrypoints.cli.seed import Demo
+
+T = TypeVar("T")
 
 STEP = timedelta(minutes=1)
 """How far the clock moves between two actions, so that they happen in order."""
@@ -307,6 +311,11 @@ def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+def _acting(user_id: uuid.UUID, role: Role) -> Actor:
+    """A demo user acting; every demo account is verified."""
+    return Actor(user_id=user_id, role=role, email_verified=True)
+
+
 async def seed_market(demo: Demo) -> list[str]:
     """Build the marketplace unless its services exist; what was made, as lines to print."""
     alora, clock, users = demo.alora, demo.clock, demo.accounts
@@ -346,15 +355,14 @@ async def _catalog_seeded(alora: Alora) -> bool:
 
 async def seed_content(demo: Demo) -> list[str]:
     """The FAQ (when it is empty) and the about page (when there is none)."""
-    alora, admin_id = demo.alora, demo.accounts[ADMIN]
+    alora, admin = demo.alora, _acting(demo.accounts[ADMIN], Role.ADMIN)
     made = []
-    faqs = await alora.bus.handle(content.ListFaqs(include_inactive=True, actor_is_admin=True))
+    faqs = await alora.bus.handle(content.ListFaqs(include_inactive=True, viewer=admin))
     if not faqs:
         for order, (kind, question, answer) in enumerate(FAQS):
             await alora.bus.handle(
                 content.CreateFaq(
-                    actor_id=admin_id,
-                    actor_is_admin=True,
+                    actor=admin,
                     type=kind,
                     question=question,
                     answer=answer,
@@ -363,9 +371,7 @@ async def seed_content(demo: Demo) -> list[str]:
             )
         made.append(f"{len(FAQS)} FAQ entries")
     try:
-        await alora.bus.handle(
-            content.InitializeAboutPage(actor_id=admin_id, actor_is_admin=True, content=ABOUT)
-        )
+        await alora.bus.handle(content.InitializeAboutPage(actor=admin, content=ABOUT))
         made.append("the about page")
     except AboutPageExists:
         pass
@@ -381,25 +387,28 @@ class _Seeder:
         self.users = users
         self.services: dict[str, uuid.UUID] = {}
 
-    async def _handle(self, command: object) -> Any:
+    def customer(self, username: str) -> Actor:
+        return _acting(self.users[username], Role.CUSTOMER)
+
+    def professional(self, username: str) -> Actor:
+        return _acting(self.users[username], Role.PROFESSIONAL)
+
+    async def _handle(self, command: Command[T]) -> T:
         self.clock.advance(STEP)
         return await self.bus.handle(command)
 
     async def open_market(self) -> None:
-        admin = self.users[ADMIN]
-        made: list[Service] = await self._handle(
-            cc.CreateServices(actor_id=admin, actor_is_admin=True, services=SERVICES)
-        )
+        admin = _acting(self.users[ADMIN], Role.ADMIN)
+        made = await self._handle(cc.CreateServices(actor=admin, services=SERVICES))
         self.services = {service.title: service.id for service in made}
         for pro in PROS:
             await self._open_practice(pro)
 
     async def _open_practice(self, pro: Pro) -> None:
-        user_id = self.users[pro.username]
+        actor = self.professional(pro.username)
         await self._handle(
             pc.SaveProfile(
-                professional_id=user_id,
-                is_professional=True,
+                actor=actor,
                 timezone=pro.timezone,
                 categories=[s.category for s in SERVICES if s.title in pro.services],
                 service_ids=[self.services[title] for title in pro.services],
@@ -412,8 +421,7 @@ class _Seeder:
         hours = [pc.HoursInput(start=start, end=end) for start, end in pro.hours]
         await self._handle(
             pc.SetAvailability(
-                professional_id=user_id,
-                is_professional=True,
+                actor=actor,
                 timezone=pro.timezone,
                 weekly=[pc.DayInput(day=day, slots=hours) for day in pro.days],
                 rules=pc.RulesInput(
@@ -423,7 +431,6 @@ class _Seeder:
                 ),
             )
         )
-        actor = ic.Actor(user_id=user_id, role=Role.PROFESSIONAL)
         settings = await self.bus.handle(ic.GetSettings(actor=actor))
         await self._handle(
             ic.ReplaceSettings(actor=actor, settings=evolve(settings, timezone=pro.timezone))
@@ -434,17 +441,16 @@ class _Seeder:
         local_today = self.clock.now().astimezone(ZoneInfo(pro.timezone)).date()
         await self._handle(
             pc.AddException(
-                professional_id=self.users[username],
-                is_professional=True,
+                actor=self.professional(username),
                 day=local_today + timedelta(days=days),
-                kind="off",
+                kind=ExceptionKind.OFF,
                 note=note,
             )
         )
 
     async def book(self, visit: Visit) -> Booking:
         """Request the visit at an open slot of the professional's."""
-        customer = self.users[visit.customer]
+        customer = self.customer(visit.customer)
         pro = self.users[visit.pro]
         service = self.services[visit.service]
         # The request is made one STEP later (``_handle``): its start must still be ahead then.
@@ -452,7 +458,7 @@ class _Seeder:
         open_slots = await self.bus.handle(
             bc.ListOpenSlots(
                 professional_id=pro,
-                viewer_id=customer,
+                viewer=customer,
                 start_from=start_from,
                 start_to=start_from + SLOT_WINDOW,
                 service_id=service,
@@ -463,10 +469,9 @@ class _Seeder:
             raise RuntimeError(f"{visit.pro} has no open slot for {visit.service}")
         slot = open_slots.slots[min(visit.slot, len(open_slots.slots) - 1)]
         pro_zone = next(p.timezone for p in PROS if p.username == visit.pro)
-        booking: Booking = await self._handle(
+        booking = await self._handle(
             bc.RequestBooking(
-                actor=Actor(user_id=customer),
-                actor_verified=True,
+                actor=customer,
                 professional_id=pro,
                 service_id=service,
                 start=slot.start,
@@ -479,8 +484,8 @@ class _Seeder:
 
     async def follow(self, visit: Visit, booking: Booking) -> Booking:
         """Take the visit's steps: the professional answers, the customer cancels."""
-        customer = Actor(user_id=self.users[visit.customer])
-        pro = Actor(user_id=self.users[visit.pro])
+        customer = self.customer(visit.customer)
+        pro = self.professional(visit.pro)
         for step in visit.steps:
             if step == "confirm":
                 booking = await self._handle(bc.ConfirmBooking(actor=pro, booking_id=booking.id))
@@ -498,17 +503,13 @@ class _Seeder:
 
     async def complete(self, visit: Visit, booking: Booking) -> Booking:
         """The professional marks the visit done (the clock is past its start)."""
-        pro = Actor(user_id=self.users[visit.pro])
-        completed: Booking = await self._handle(
-            bc.CompleteBooking(actor=pro, booking_id=booking.id)
-        )
-        return completed
+        pro = self.professional(visit.pro)
+        return await self._handle(bc.CompleteBooking(actor=pro, booking_id=booking.id))
 
     async def review(self, visit: Visit, booking: Booking) -> ReviewView:
-        view: ReviewView = await self._handle(
+        view = await self._handle(
             rc.WriteReview(
-                actor_id=self.users[visit.customer],
-                actor_is_admin=False,
+                actor=self.customer(visit.customer),
                 booking_id=booking.id,
                 rating=visit.rating,
                 comment=visit.review,
@@ -517,7 +518,7 @@ class _Seeder:
         if visit.reply:
             await self._handle(
                 rc.ReplyToReview(
-                    actor_id=self.users[visit.pro], review_id=view.review.id, text=visit.reply
+                    actor=self.professional(visit.pro), review_id=view.review.id, text=visit.reply
                 )
             )
         return view

@@ -7,20 +7,20 @@ import uuid
 
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity import commands as c
-from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.errors import Conflict
 from entrypoints.bootstrap import Alora
 from entrypoints.cli.seed import DEMO_PASSWORD, Demo
 
 DEMO_USERS = (
-    ("Ada Customer", "ada", "customer", "+1 415 555 0101"),
-    ("Ben Customer", "ben", "customer", "+1 415 555 0102"),
-    ("Cleo Customer", "cleo", "customer", "+1 415 555 0103"),
-    ("Dan Plumber", "dan", "professional", "+1 415 555 0201"),
-    ("Eva Electrician", "eva", "professional", "+1 415 555 0202"),
-    ("Finn Painter", "finn", "professional", "+1 415 555 0203"),
-    ("Gia Gardener", "gia", "professional", "+1 415 555 0204"),
-    ("Lou Locksmith", "lou", "professional", "+1 415 555 0205"),
+    ("Ada Customer", "ada", Role.CUSTOMER, "+1 415 555 0101"),
+    ("Ben Customer", "ben", Role.CUSTOMER, "+1 415 555 0102"),
+    ("Cleo Customer", "cleo", Role.CUSTOMER, "+1 415 555 0103"),
+    ("Dan Plumber", "dan", Role.PROFESSIONAL, "+1 415 555 0201"),
+    ("Eva Electrician", "eva", Role.PROFESSIONAL, "+1 415 555 0202"),
+    ("Finn Painter", "finn", Role.PROFESSIONAL, "+1 415 555 0203"),
+    ("Gia Gardener", "gia", Role.PROFESSIONAL, "+1 415 555 0204"),
+    ("Lou Locksmith", "lou", Role.PROFESSIONAL, "+1 415 555 0205"),
 )
 DEMO_ADMIN = ("Root Admin", "admin", "admin@demo.alora.local")
 
@@ -86,7 +86,7 @@ async def _account_ids(alora: Alora) -> dict[str, uuid.UUID]:
 async def _verify_leftovers(alora: Alora, accounts: dict[str, uuid.UUID]) -> None:
     """Verify demo accounts left unverified by an interrupted earlier run (their codes are gone),
     as an administrator would."""
-    admin = c.Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN)
+    admin = Actor(user_id=accounts[DEMO_ADMIN[1]], role=Role.ADMIN, email_verified=True)
     async with alora.units_of_work["identity"]().reading() as uow:
         unverified = [
             user_id

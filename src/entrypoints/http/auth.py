@@ -37,8 +37,9 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.handlers import BaseRouteHandler
 
-from alora_core.identity.commands import Actor, Authenticate
+from alora_core.identity.commands import Authenticate
 from alora_core.identity.use_cases import LoginResult, Principal
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Forbidden, RateLimited, Unauthenticated
 from alora_core.shared.ratelimit import Limit
 from entrypoints.bootstrap import Alora
@@ -115,7 +116,7 @@ async def authenticate(
         return None
     if len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated("the access token is invalid")
-    principal: Principal = await alora.bus.handle(Authenticate(access_token=token))
+    principal = await alora.bus.handle(Authenticate(access_token=token))
     if from_cookie:
         check_cookie_csrf(request, settings)
     set_user_id(str(principal.user.id))
@@ -144,8 +145,16 @@ async def provide_optional_principal(
 def actor_of(principal: Principal) -> Actor:
     """The core's view of the caller."""
     return Actor(
-        user_id=principal.user.id, role=principal.user.role, session_id=principal.session_id
+        user_id=principal.user.id,
+        role=principal.user.role,
+        email_verified=principal.user.email_verified,
+        session_id=principal.session_id,
     )
+
+
+def viewer_of(principal: Principal | None) -> Actor:
+    """The core's view of a caller who may not be signed in."""
+    return Actor.anonymous() if principal is None else actor_of(principal)
 
 
 def provide_actor(principal: NamedDependency[Principal]) -> Actor:

@@ -24,6 +24,7 @@ from adapters.memory.mail import MemoryMailer
 from alora_core.booking.catalog.commands import CreateService, NewService
 from alora_core.booking.professionals import commands as pc
 from alora_core.booking.professionals.availability import Weekday
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
@@ -59,16 +60,14 @@ async def _professional(api: Api, name: str, service_id: uuid.UUID) -> tuple[str
     professional_id = uuid.UUID(user["id"])
     await api.alora.bus.handle(
         pc.SaveProfile(
-            professional_id=professional_id,
-            is_professional=True,
+            actor=Actor(user_id=professional_id, role=Role.PROFESSIONAL),
             timezone="UTC",
             service_ids=[service_id],
         )
     )
     await api.alora.bus.handle(
         pc.SetAvailability(
-            professional_id=professional_id,
-            is_professional=True,
+            actor=Actor(user_id=professional_id, role=Role.PROFESSIONAL),
             timezone="UTC",
             weekly=[
                 pc.DayInput(day=day.value, slots=[pc.HoursInput(start="00:00", end="24:00")])
@@ -107,8 +106,7 @@ async def open_cast(database_url: str, tmp_path: Path) -> AsyncIterator[Cast]:
             admin_id, _ = await api.admin()
             service = await alora.bus.handle(
                 CreateService(
-                    actor_id=uuid.UUID(admin_id),
-                    actor_is_admin=True,
+                    actor=Actor(user_id=uuid.UUID(admin_id), role=Role.ADMIN),
                     service=NewService(title="Plumbing", category="home"),
                 )
             )

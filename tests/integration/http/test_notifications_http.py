@@ -16,6 +16,8 @@ from identity_http_support import Api, assert_problem, bearer, open_api
 from alora_core.notifications import commands as c
 from alora_core.notifications.events import NotificationCreated
 from alora_core.notifications.handlers import created_json
+from alora_core.notifications.model import EmailKind, NotificationType
+from alora_core.shared.actor import Actor, Role
 
 BASE = "/api/v1/notifications"
 ITEM_KEYS = {"id", "type", "title", "body", "link", "data", "read", "createdAt", "readAt"}
@@ -31,18 +33,19 @@ async def signed_in(api: Api, username: str) -> tuple[uuid.UUID, str]:
     """A signed-in user with no notifications yet (signing up may have sent some)."""
     user, token = await api.user(username)
     user_id = uuid.UUID(user["id"])
-    page = await api.alora.bus.handle(c.ListNotifications(recipient_id=user_id, limit=100))
+    actor = Actor(user_id=user_id, role=Role.CUSTOMER)
+    page = await api.alora.bus.handle(c.ListNotifications(actor=actor, limit=100))
     for item in page.items:
-        await api.alora.bus.handle(
-            c.DeleteNotification(recipient_id=user_id, notification_id=item.id)
-        )
+        await api.alora.bus.handle(c.DeleteNotification(actor=actor, notification_id=item.id))
     return user_id, token
 
 
 async def notify(api: Api, user_id: uuid.UUID, title: str = "Hello", **fields: Any) -> str:
+    if fields.get("email_kind") is not None:
+        fields["email_kind"] = EmailKind(fields["email_kind"])
     command = c.Notify(
         recipient_id=user_id,
-        type=fields.pop("type", "info"),
+        type=NotificationType(fields.pop("type", "info")),
         title=title,
         body=fields.pop("body", "Something happened."),
         **fields,

@@ -22,6 +22,7 @@ from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.booking.catalog.commands import CreateService, NewService
 from alora_core.booking.professionals import commands as pc
+from alora_core.shared.actor import Actor, Role
 
 EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REVIEW_KEYS = {
@@ -75,8 +76,7 @@ class Market:
         professional_id = uuid.UUID(user["id"])
         await bus.handle(
             pc.SaveProfile(
-                professional_id=professional_id,
-                is_professional=True,
+                actor=Actor(user_id=professional_id, role=Role.PROFESSIONAL),
                 timezone="UTC",
                 categories=["plumbing"],
                 service_ids=[uuid.UUID(self.service_id)],
@@ -86,8 +86,7 @@ class Market:
         )
         await bus.handle(
             pc.SetAvailability(
-                professional_id=professional_id,
-                is_professional=True,
+                actor=Actor(user_id=professional_id, role=Role.PROFESSIONAL),
                 timezone="UTC",
                 weekly=[
                     pc.DayInput(day=day, slots=[pc.HoursInput(start="00:00", end="24:00")])
@@ -156,8 +155,7 @@ async def open_market(tmp_path: Path) -> AsyncIterator[Market]:
         admin_id, admin_token = await api.admin()
         service = await api.alora.bus.handle(
             CreateService(
-                actor_id=uuid.UUID(admin_id),
-                actor_is_admin=True,
+                actor=Actor(user_id=uuid.UUID(admin_id), role=Role.ADMIN),
                 service=NewService(title="Plumbing", category="plumbing"),
             )
         )

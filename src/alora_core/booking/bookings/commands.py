@@ -1,4 +1,4 @@
-"""Bookings' commands. ``actor`` is who asks: a user (with their admin flag) or the system."""
+"""Bookings' commands. ``actor`` is who asks: a user or the system."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
-from alora_core.booking.bookings.model import Actor, BookingStatus
+from alora_core.booking.bookings.model import Booking, BookingStatus
+from alora_core.booking.bookings.queries import OpenSlots
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
-class RequestBooking:
+class RequestBooking(Command[Booking]):
     """The actor books ``duration_minutes`` of a professional's time for a service; they are
-    the booking's customer."""
+    the booking's customer; only users whose email address is verified may book."""
 
     actor: Actor
-    actor_verified: bool
-    """Whether the actor's email address is verified: only verified users may book."""
     professional_id: uuid.UUID
     service_id: uuid.UUID
     start: datetime
@@ -28,40 +30,40 @@ class RequestBooking:
 
 
 @frozen(kw_only=True)
-class ConfirmBooking:
+class ConfirmBooking(Command[Booking]):
     actor: Actor
     booking_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class RejectBooking:
-    actor: Actor
-    booking_id: uuid.UUID
-    reason: str
-
-
-@frozen(kw_only=True)
-class CancelBooking:
+class RejectBooking(Command[Booking]):
     actor: Actor
     booking_id: uuid.UUID
     reason: str
 
 
 @frozen(kw_only=True)
-class CompleteBooking:
+class CancelBooking(Command[Booking]):
+    actor: Actor
+    booking_id: uuid.UUID
+    reason: str
+
+
+@frozen(kw_only=True)
+class CompleteBooking(Command[Booking]):
     actor: Actor
     booking_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class RescheduleBooking:
+class RescheduleBooking(Command[Booking]):
     actor: Actor
     booking_id: uuid.UUID
     start: datetime
 
 
 @frozen(kw_only=True)
-class GetBooking:
+class GetBooking(Command[Booking]):
     actor: Actor
     booking_id: uuid.UUID
 
@@ -78,7 +80,7 @@ class ListedRole(enum.StrEnum):
 
 
 @frozen(kw_only=True)
-class ListBookings:
+class ListBookings(Command[Page[Booking]]):
     """The actor's bookings by start time (earliest first), in numbered pages; ``start_from``
     and ``start_to`` bound the start (``[start_from, start_to)``)."""
 
@@ -92,14 +94,13 @@ class ListBookings:
 
 
 @frozen(kw_only=True)
-class ListOpenSlots:
+class ListOpenSlots(Command[OpenSlots]):
     """The professional's bookable starts in ``[start_from, start_to)`` (default: the next seven
     days), for ``duration_minutes`` (default: one slot) of ``service_id`` when given."""
 
     professional_id: uuid.UUID
-    viewer_id: uuid.UUID | None
-    """Who asks; None when not signed in."""
-    viewer_is_admin: bool = False
+    viewer: Actor
+    """Who asks; ``Actor.anonymous()`` when not signed in."""
     start_from: datetime | None = None
     start_to: datetime | None = None
     service_id: uuid.UUID | None = None
@@ -107,13 +108,13 @@ class ListOpenSlots:
 
 
 @frozen(kw_only=True)
-class CompleteFinishedBookings:
+class CompleteFinishedBookings(Command[int]):
     """Complete the confirmed bookings that ended more than ``grace`` ago (a job)."""
 
     grace: timedelta = timedelta(minutes=120)
 
 
 @frozen(kw_only=True)
-class SendBookingReminders:
+class SendBookingReminders(Command[int]):
     """Remind each party of their confirmed bookings of the day once their local 09:00 has
     come (a job, run every few minutes; each reminder goes once)."""

@@ -31,6 +31,7 @@ from alora_core.booking.bookings.errors import (
     TooEarlyToComplete,
     TransitionRefused,
 )
+from alora_core.shared.actor import Actor
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
 from alora_core.shared.money import Money
@@ -109,18 +110,6 @@ def may_act(party: Party, action: Action) -> bool:
         return party is Party.CUSTOMER
     target = TARGET_OF[action]
     return any(party in parties for (_, to), parties in TRANSITIONS.items() if to is target)
-
-
-@frozen(kw_only=True)
-class Actor:
-    """Who asks for a change: a user (with their admin flag) or, with no id, the system."""
-
-    user_id: uuid.UUID | None
-    is_admin: bool = False
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls(user_id=None)
 
 
 @frozen(kw_only=True)
@@ -218,7 +207,7 @@ class Booking(EventRecorder):
     def party_of(self, actor: Actor) -> Party:
         """The part ``actor`` plays here; ``BookingNotFound`` for anyone with no part (they
         may not learn that the booking exists)."""
-        if actor.user_id is None:
+        if actor.is_system:
             return Party.SYSTEM
         if actor.user_id == self.customer_id:
             return Party.CUSTOMER

@@ -10,16 +10,18 @@ from typing import Any
 
 from alora_core.booking.bookings import events
 from alora_core.shared.clock import zone_or_utc
-from alora_core.shared.notices import Notice, NoticeRule
+from alora_core.shared.notices import Notice, NoticeRule, NotificationType
+
+INFO, SUCCESS, WARNING = NotificationType.INFO, NotificationType.SUCCESS, NotificationType.WARNING
 
 # event -> (notification type, title for the customer, title for the professional)
-BOOKING_NOTICES: dict[type[events.BookingEvent], tuple[str, str, str]] = {
-    events.BookingRequested: ("info", "Booking requested", "New booking request"),
-    events.BookingConfirmed: ("success", "Your booking is confirmed", "Booking confirmed"),
-    events.BookingRejected: ("warning", "Your booking was declined", "Booking declined"),
-    events.BookingCancelled: ("warning", "Your booking was cancelled", "Booking cancelled"),
-    events.BookingRescheduled: ("info", "Your booking was moved", "A booking was moved"),
-    events.BookingCompleted: ("success", "Your booking is complete", "Booking completed"),
+BOOKING_NOTICES: dict[type[events.BookingEvent], tuple[NotificationType, str, str]] = {
+    events.BookingRequested: (INFO, "Booking requested", "New booking request"),
+    events.BookingConfirmed: (SUCCESS, "Your booking is confirmed", "Booking confirmed"),
+    events.BookingRejected: (WARNING, "Your booking was declined", "Booking declined"),
+    events.BookingCancelled: (WARNING, "Your booking was cancelled", "Booking cancelled"),
+    events.BookingRescheduled: (INFO, "Your booking was moved", "A booking was moved"),
+    events.BookingCompleted: (SUCCESS, "Your booking is complete", "Booking completed"),
 }
 
 
@@ -68,7 +70,7 @@ def booking_reminder(event: events.BookingReminderDue) -> Notice:
     local = event.start.astimezone(zone_or_utc(event.timezone))
     return Notice(
         recipient_id=event.recipient_id,
-        type="info",
+        type=INFO,
         title=f"Reminder: a booking today at {local:%H:%M}",
         body=f"Your booking starts at {local:%H:%M} ({event.timezone}) today.",
         link=f"/bookings/{event.booking_id}",

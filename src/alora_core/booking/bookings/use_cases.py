@@ -22,7 +22,6 @@ from alora_core.booking.bookings import commands as c
 from alora_core.booking.bookings.errors import BookingNotFound, SlotUnavailable, TransitionRefused
 from alora_core.booking.bookings.model import (
     Action,
-    Actor,
     Booking,
     BookingReminder,
     Party,
@@ -39,6 +38,7 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.booking.professionals.model import ProfessionalProfile
 from alora_core.booking.professionals.queries import Viewer
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock, zone_or_utc
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -189,7 +189,7 @@ async def request_booking(
     customer_id = cmd.actor.user_id
     if customer_id is None:
         raise Forbidden("only a user may book")
-    if not cmd.actor_verified:
+    if not cmd.actor.email_verified:
         raise Forbidden("verify your email address before booking")
     errors: list[FieldError] = []
     start = _utc(cmd.start, "start")
@@ -411,9 +411,8 @@ async def list_open_slots(
             raise Invalid.field("to", "must be after from")
         if start_to - start_from > MAX_SLOT_WINDOW:
             raise Invalid.field("to", f"must be at most {MAX_SLOT_WINDOW.days} days after from")
-    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
     async with uow.reading():
-        profile = await _bookable_professional(uow, cmd.professional_id, viewer)
+        profile = await _bookable_professional(uow, cmd.professional_id, Viewer.of(cmd.viewer))
         if cmd.service_id is not None:
             service = await uow.services.get(cmd.service_id)
             if service is None:

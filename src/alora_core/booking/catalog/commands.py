@@ -1,5 +1,5 @@
-"""The catalog's commands. Writes are for administrators: the acting user comes as an id and a
-flag, filled in by the entry point from the authenticated caller."""
+"""The catalog's commands. Writes are for administrators; reads show inactive services to them
+only."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
+
+from alora_core.booking.catalog.model import Service
+from alora_core.booking.catalog.queries import ServiceView
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 MAX_BULK = 100
 """Services one ``CreateServices`` may hold."""
@@ -37,49 +43,45 @@ class NewService:
 
 
 @frozen(kw_only=True)
-class CreateService:
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+class CreateService(Command[Service]):
+    actor: Actor
     service: NewService
 
 
 @frozen(kw_only=True)
-class CreateServices:
+class CreateServices(Command[list[Service]]):
     """All or nothing: every service is created, or none and every problem is reported."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     services: Sequence[NewService]
 
 
 @frozen(kw_only=True)
-class UpdateService:
+class UpdateService(Command[Service]):
     """Change the fields in ``changes`` (names as in ``NewService``; ``icon`` and ``color`` may
     be None to clear them) of the service at ``version``, the version the caller last read."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     service_id: uuid.UUID
     version: int
     changes: Mapping[str, Any] = field(factory=dict)
 
 
 @frozen(kw_only=True)
-class DeleteService:
+class DeleteService(Command[None]):
     """Refused while open bookings (pending or confirmed) use the service."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     service_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ListServices:
+class ListServices(Command[Page[ServiceView]]):
     """Services by title. Everyone sees active services; administrators also inactive ones
     (``active`` filters them). ``text`` matches title and description, ignoring case and
     accents."""
 
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     category: str | None = None
     text: str | None = None
     active: bool | None = None
@@ -88,8 +90,8 @@ class ListServices:
 
 
 @frozen(kw_only=True)
-class GetService:
+class GetService(Command[ServiceView]):
     """An inactive service is found by administrators only; a deleted one by nobody."""
 
     service_id: uuid.UUID
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)

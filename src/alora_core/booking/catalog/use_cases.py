@@ -3,7 +3,6 @@ and goes to the audit log, and clears the cache of public lists (``shared.cache.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -26,6 +25,7 @@ from alora_core.booking.catalog.model import (
 )
 from alora_core.booking.catalog.ports import CatalogUnitOfWork
 from alora_core.booking.catalog.queries import ServiceFilter, ServiceView, view_of
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
@@ -43,16 +43,16 @@ class CatalogDeps:
     list_cache: PageCache[ServiceView]
 
 
-def _require_admin(is_admin: bool) -> None:
-    if not is_admin:
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
         raise Forbidden("only administrators may change the catalog")
 
 
 def _audit(
-    actor_id: uuid.UUID, action: str, service: Service, now: datetime, **details: Any
+    actor: Actor, action: str, service: Service, now: datetime, **details: Any
 ) -> AuditEntry:
     return AuditEntry(
-        actor_id=actor_id,
+        actor_id=actor.require_user_id(),
         action=action,
         target_type="service",
         target_id=str(service.id),
@@ -67,7 +67,7 @@ def _audit(
 async def create_service(
     cmd: c.CreateService, uow: CatalogUnitOfWork, deps: CatalogDeps
 ) -> Service:
-    _require_admin(cmd.actor_is_admin)
+    _require_admin(cmd.actor)
     fields, errors = checked_fields(cmd.service.fields())
     if errors:
         raise Invalid("the service has invalid fields", errors)
@@ -77,7 +77,7 @@ async def create_service(
         now = deps.clock.now()
         service = Service.create(fields, now)
         await uow.services.add(service)
-        await uow.audit_log.add(_audit(cmd.actor_id, "service.create", service, now))
+        await uow.audit_log.add(_audit(cmd.actor, "service.create", service, now))
         await uow.commit()
         deps.list_cache.clear()
     return service
@@ -88,7 +88,7 @@ async def create_services(
 ) -> list[Service]:
     """Create every service or none: on any problem, ``Invalid`` lists them all, each under
     ``items[<index>].<field>`` (a title used twice in the batch, or by a live service, too)."""
-    _require_admin(cmd.actor_is_admin)
+    _require_admin(cmd.actor)
     if not 1 <= len(cmd.services) <= c.MAX_BULK:
         raise Invalid.field("items", f"give 1 to {c.MAX_BULK} services")
     batch, errors = _checked_batch(cmd.services)
@@ -106,7 +106,7 @@ async def create_services(
         for service in services:
             await uow.services.add(service)
             await uow.audit_log.add(
-                _audit(cmd.actor_id, "service.create", service, now, batch=len(services))
+                _audit(cmd.actor, "service.create", service, now, batch=len(services))
             )
         await uow.commit()
         deps.list_cache.clear()
@@ -152,7 +152,7 @@ async def update_service(
 ) -> Service:
     """Change some fields of the service the caller read at ``version``; 409 naming
     ``version`` when it changed since."""
-    _require_admin(cmd.actor_is_admin)
+    _require_admin(cmd.actor)
     fields, errors = checked_fields(cmd.changes)
     if errors:
         raise Invalid("the changes have invalid fields", errors)
@@ -169,7 +169,7 @@ async def update_service(
         changed = service.change(fields, now)
         if changed:
             await uow.audit_log.add(
-                _audit(cmd.actor_id, "service.update", service, now, fields=changed)
+                _audit(cmd.actor, "service.update", service, now, fields=changed)
             )
             await uow.commit()
             deps.list_cache.clear()
@@ -179,7 +179,7 @@ async def update_service(
 async def delete_service(cmd: c.DeleteService, uow: CatalogUnitOfWork, deps: CatalogDeps) -> None:
     """Soft-delete the service: past bookings keep it, lists and reads no longer show it.
     Refused (409) while a pending or confirmed booking uses it."""
-    _require_admin(cmd.actor_is_admin)
+    _require_admin(cmd.actor)
     async with uow:
         # Locked first: a booking being made now waits for this transaction, or this waits
         # for it and then sees its booking.
@@ -190,7 +190,7 @@ async def delete_service(cmd: c.DeleteService, uow: CatalogUnitOfWork, deps: Cat
             raise ServiceInUse()
         now = deps.clock.now()
         service.delete(now)
-        await uow.audit_log.add(_audit(cmd.actor_id, "service.delete", service, now))
+        await uow.audit_log.add(_audit(cmd.actor, "service.delete", service, now))
         await uow.commit()
         deps.list_cache.clear()
 
@@ -202,14 +202,14 @@ async def list_services(
     cmd: c.ListServices, uow: CatalogUnitOfWork, deps: CatalogDeps
 ) -> Page[ServiceView]:
     request = PageRequest(cmd.page, cmd.page_size)
-    if cmd.active is False and not cmd.viewer_is_admin:
+    if cmd.active is False and not cmd.viewer.is_admin:
         raise Forbidden("only administrators may list inactive services")
     where = ServiceFilter(
         category=_category_filter(cmd.category),
         text=_text_filter(cmd.text),
-        active=cmd.active if cmd.viewer_is_admin else True,
+        active=cmd.active if cmd.viewer.is_admin else True,
     )
-    if cmd.viewer_is_admin:  # administrators always read the database
+    if cmd.viewer.is_admin:  # administrators always read the database
         async with uow.reading():
             return await uow.services.page(where, request)
     cache, now = deps.list_cache, deps.clock.now()
@@ -246,7 +246,7 @@ def _text_filter(text: str | None) -> str | None:
 async def get_service(cmd: c.GetService, uow: CatalogUnitOfWork, deps: CatalogDeps) -> ServiceView:
     async with uow.reading():
         service = await uow.services.get(cmd.service_id)
-    if service is None or not (service.active or cmd.viewer_is_admin):
+    if service is None or not (service.active or cmd.viewer.is_admin):
         raise ServiceNotFound()
     return view_of(service)
 

@@ -1,5 +1,5 @@
-"""Favorites' commands: a user keeps professionals they like. Each user sees and changes only
-their own favorites; the acting user comes as an id and an admin flag."""
+"""Favorites' commands: a user keeps professionals they like. Each user, the ``actor``, sees and
+changes only their own favorites."""
 
 from __future__ import annotations
 
@@ -7,35 +7,38 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.booking.favorites.queries import FavoriteEntry
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
+
 
 @frozen(kw_only=True)
-class AddFavorite:
+class AddFavorite(Command[bool]):
     """Keep a professional the user may see; keeping them again changes nothing."""
 
-    user_id: uuid.UUID
-    user_is_admin: bool
+    actor: Actor
     professional_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class RemoveFavorite:
+class RemoveFavorite(Command[bool]):
     """Forget a professional; forgetting one that was not kept changes nothing."""
 
-    user_id: uuid.UUID
+    actor: Actor
     professional_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ListFavorites:
+class ListFavorites(Command[Page[FavoriteEntry]]):
     """The user's favorites they may still see, most recently kept first."""
 
-    user_id: uuid.UUID
-    user_is_admin: bool
+    actor: Actor
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class IsFavorite:
-    user_id: uuid.UUID
+class IsFavorite(Command[bool]):
+    actor: Actor
     professional_id: uuid.UUID

@@ -25,11 +25,11 @@ class FavoritesDeps:
 
 async def add_favorite(cmd: c.AddFavorite, uow: FavoritesUnitOfWork, deps: FavoritesDeps) -> bool:
     """Keep a professional the user may see in the directory; True when newly kept."""
-    viewer = Viewer(user_id=cmd.user_id, is_admin=cmd.user_is_admin)
+    user_id = cmd.actor.require_user_id()
     async with uow:
-        if await uow.professional_directory.get(cmd.professional_id, viewer) is None:
+        if await uow.professional_directory.get(cmd.professional_id, Viewer.of(cmd.actor)) is None:
             raise ProfessionalNotFound()
-        added = await uow.favorites.add(cmd.user_id, cmd.professional_id, deps.clock.now())
+        added = await uow.favorites.add(user_id, cmd.professional_id, deps.clock.now())
         await uow.commit()
     return added
 
@@ -39,7 +39,7 @@ async def remove_favorite(
 ) -> bool:
     """Forget a professional; True when they were kept."""
     async with uow:
-        removed = await uow.favorites.remove(cmd.user_id, cmd.professional_id)
+        removed = await uow.favorites.remove(cmd.actor.require_user_id(), cmd.professional_id)
         await uow.commit()
     return removed
 
@@ -48,15 +48,15 @@ async def list_favorites(
     cmd: c.ListFavorites, uow: FavoritesUnitOfWork, deps: FavoritesDeps
 ) -> Page[FavoriteEntry]:
     page = PageRequest(cmd.page, cmd.page_size)
-    viewer = Viewer(user_id=cmd.user_id, is_admin=cmd.user_is_admin)
+    user_id = cmd.actor.require_user_id()
     async with uow.reading():
-        return await uow.favorites.page(cmd.user_id, viewer, page)
+        return await uow.favorites.page(user_id, Viewer.of(cmd.actor), page)
 
 
 async def is_favorite(cmd: c.IsFavorite, uow: FavoritesUnitOfWork, deps: FavoritesDeps) -> bool:
     """Whether the user keeps the professional (also while the directory hides them)."""
     async with uow.reading():
-        return await uow.favorites.contains(cmd.user_id, cmd.professional_id)
+        return await uow.favorites.contains(cmd.actor.require_user_id(), cmd.professional_id)
 
 
 USE_CASES: dict[type, Callable[..., Any]] = {

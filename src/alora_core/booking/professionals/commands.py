@@ -1,5 +1,5 @@
-"""Professional profiles' commands. The acting user comes as an id and flags: only a professional
-has a profile, and only they change it."""
+"""Professional profiles' commands. Only a professional has a profile, and only they, the
+``actor``, change it; ``viewer`` is who reads the directory."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from attrs import field, frozen
+
+from alora_core.booking.professionals.availability import DateException, ExceptionKind
+from alora_core.booking.professionals.model import ProfessionalProfile
+from alora_core.booking.professionals.queries import DirectoryEntry, Sort
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
 
 
 @frozen(kw_only=True)
@@ -24,11 +31,10 @@ class AreaInput:
 
 
 @frozen(kw_only=True)
-class SaveProfile:
+class SaveProfile(Command[ProfessionalProfile]):
     """Create the professional's profile, or replace what it offers (the schedule stays)."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     timezone: str
     """An IANA time zone name; the working hours are read in it."""
     categories: Sequence[str] = ()
@@ -64,11 +70,10 @@ class RulesInput:
 
 
 @frozen(kw_only=True)
-class SetAvailability:
+class SetAvailability(Command[ProfessionalProfile]):
     """Replace the weekly hours, the booking rules and the time zone (date exceptions stay)."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     timezone: str
     weekly: Sequence[DayInput] = ()
     rules: RulesInput | None = None
@@ -76,37 +81,32 @@ class SetAvailability:
 
 
 @frozen(kw_only=True)
-class AddException:
+class AddException(Command[DateException]):
     """A day off, hours off (``off`` with slots), or extra hours (``extra``) on one date."""
 
-    professional_id: uuid.UUID
-    is_professional: bool
+    actor: Actor
     day: date
-    kind: str
-    """``off`` or ``extra``."""
+    kind: ExceptionKind
     slots: Sequence[HoursInput] = ()
     note: str = ""
 
 
 @frozen(kw_only=True)
-class RemoveException:
-    professional_id: uuid.UUID
-    is_professional: bool
+class RemoveException(Command[None]):
+    actor: Actor
     exception_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class GetOwnProfile:
-    professional_id: uuid.UUID
-    is_professional: bool
+class GetOwnProfile(Command[ProfessionalProfile]):
+    actor: Actor
 
 
 @frozen(kw_only=True)
-class ListProfessionals:
+class ListProfessionals(Command[Page[DirectoryEntry]]):
     """The public directory, a page at a time. Filters left None do not filter."""
 
-    viewer_id: uuid.UUID | None = None
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)
     category: str | None = None
     service_id: uuid.UUID | None = None
     city: str | None = None
@@ -115,13 +115,12 @@ class ListProfessionals:
     max_rate: int | None = None
     """Minor units of EUR, the rate currency."""
     text: str | None = None
-    sort: str = "rating"
+    sort: Sort = Sort.RATING
     page: int = 1
     page_size: int = 20
 
 
 @frozen(kw_only=True)
-class GetProfessional:
+class GetProfessional(Command[DirectoryEntry]):
     professional_id: uuid.UUID
-    viewer_id: uuid.UUID | None = None
-    viewer_is_admin: bool = False
+    viewer: Actor = field(factory=Actor.anonymous)

@@ -17,6 +17,7 @@ from typing import Protocol
 from attrs import frozen
 
 from alora_core.booking.professionals.model import PersonName, ServiceArea
+from alora_core.shared.actor import Actor
 from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page, PageRequest
 
@@ -37,6 +38,10 @@ class Viewer:
     user_id: uuid.UUID | None = None
     """None: not signed in."""
     is_admin: bool = False
+
+    @classmethod
+    def of(cls, actor: Actor) -> Viewer:
+        return cls(user_id=actor.user_id, is_admin=actor.is_admin)
 
     @property
     def visibilities(self) -> tuple[str, ...]:

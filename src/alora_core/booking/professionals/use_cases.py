@@ -27,9 +27,9 @@ from alora_core.booking.professionals.ports import ProfessionalsUnitOfWork
 from alora_core.booking.professionals.queries import (
     DirectoryEntry,
     DirectoryFilter,
-    Sort,
     Viewer,
 )
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -60,9 +60,11 @@ class ProfessionalsDeps:
     (names, ratings, settings) show within ``DIRECTORY_CACHE_TTL``."""
 
 
-def _require_professional(is_professional: bool) -> None:
-    if not is_professional:
+def _professional_id(actor: Actor) -> uuid.UUID:
+    """The acting professional's id; ``Forbidden`` for anyone else."""
+    if actor.role is not Role.PROFESSIONAL:
         raise Forbidden("only professionals have a professional profile")
+    return actor.require_user_id()
 
 
 async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
@@ -91,7 +93,7 @@ async def save_profile(
     cmd: c.SaveProfile, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
     """Create the profile or replace its offer; ``Invalid`` lists every bad field."""
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
     if problem := v.timezone_problem(cmd.timezone):
         problems.add("timezone", problem)
@@ -109,11 +111,11 @@ async def save_profile(
         async with uow:
             errors = [
                 *await _service_errors(uow, services),
-                *await _gallery_errors(uow, cmd.professional_id, gallery),
+                *await _gallery_errors(uow, professional_id, gallery),
             ]
             if problems or errors:
                 raise Invalid("the profile has invalid fields", problems.errors + errors)
-            name = await uow.professional_directory.name_of(cmd.professional_id)
+            name = await uow.professional_directory.name_of(professional_id)
             if name is None:
                 raise NotFound("no such user")
             complete = evolve(
@@ -122,10 +124,10 @@ async def save_profile(
                 gallery_file_ids=tuple(i for _, i in gallery),
             )
             now = deps.clock.now()
-            profile = await uow.professionals.get(cmd.professional_id)
+            profile = await uow.professionals.get(professional_id)
             if profile is None:
                 profile = ProfessionalProfile.create(
-                    professional_id=cmd.professional_id,
+                    professional_id=professional_id,
                     offer=complete,
                     timezone=cmd.timezone,
                     name=name,
@@ -170,9 +172,9 @@ async def _gallery_errors(
 async def get_own_profile(
     cmd: c.GetOwnProfile, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     async with uow.reading():
-        return await _own(uow, cmd.professional_id)
+        return await _own(uow, professional_id)
 
 
 # --- hours, rules and exceptions ------------------------------------------------------------
@@ -181,7 +183,7 @@ async def get_own_profile(
 async def set_availability(
     cmd: c.SetAvailability, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> ProfessionalProfile:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
     if problem := v.timezone_problem(cmd.timezone):
         problems.add("timezone", problem)
@@ -192,7 +194,7 @@ async def set_availability(
 
     async def attempt() -> ProfessionalProfile:
         async with uow:
-            profile = await _own(uow, cmd.professional_id)
+            profile = await _own(uow, professional_id)
             if profile.set_hours(
                 timezone=cmd.timezone, weekly=weekly, rules=rules, now=deps.clock.now()
             ):
@@ -208,20 +210,18 @@ async def add_exception(
 ) -> DateException:
     """Add a date exception: ``Invalid`` for a date in the past (in the professional's zone)
     or too far ahead, ``Conflict`` when it overlaps one of the same kind."""
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
     problems = v.Problems()
-    kind = v.exception_kind(cmd.kind, problems)
     ranges = v.ranges(cmd.slots, "slots", problems)
     note = v.note(cmd.note, problems)
-    if kind is ExceptionKind.EXTRA and not cmd.slots:
+    if cmd.kind is ExceptionKind.EXTRA and not cmd.slots:
         problems.add("slots", "give the extra hours", "required")
     if problems:
         raise Invalid("the exception has invalid fields", problems.errors)
-    assert kind is not None
 
     async def attempt() -> DateException:
         async with uow:
-            profile = await _own(uow, cmd.professional_id)
+            profile = await _own(uow, professional_id)
             now = deps.clock.now()
             today = now.astimezone(ZoneInfo(profile.timezone)).date()
             if cmd.day < today:
@@ -230,7 +230,7 @@ async def add_exception(
                 raise Invalid.field(
                     "date", f"must be at most {EXCEPTION_HORIZON_DAYS} days from today"
                 )
-            exception = DateException(day=cmd.day, kind=kind, ranges=ranges, note=note)
+            exception = DateException(day=cmd.day, kind=cmd.kind, ranges=ranges, note=note)
             profile.add_exception(exception, today=today, now=now)
             await uow.commit()
         return exception
@@ -241,11 +241,11 @@ async def add_exception(
 async def remove_exception(
     cmd: c.RemoveException, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> None:
-    _require_professional(cmd.is_professional)
+    professional_id = _professional_id(cmd.actor)
 
     async def attempt() -> None:
         async with uow:
-            profile = await uow.professionals.get(cmd.professional_id)
+            profile = await uow.professionals.get(professional_id)
             if profile is None or not profile.remove_exception(cmd.exception_id, deps.clock.now()):
                 raise NotFound("no such date exception")
             await uow.commit()
@@ -270,11 +270,6 @@ def _public(entry: DirectoryEntry, viewer: Viewer) -> DirectoryEntry:
 
 def _filter(cmd: c.ListProfessionals) -> DirectoryFilter:
     problems = v.Problems()
-    try:
-        sort = Sort(cmd.sort)
-    except ValueError:
-        problems.add("sort", "must be rating, rate or newest")
-        sort = Sort.RATING
     if cmd.min_rating is not None and not 0 <= cmd.min_rating <= MAX_RATING:
         problems.add("min_rating", f"must be from 0 to {MAX_RATING}")
     if cmd.max_rate is not None and not 0 <= cmd.max_rate <= MAX_FILTER_AMOUNT:
@@ -293,7 +288,7 @@ def _filter(cmd: c.ListProfessionals) -> DirectoryFilter:
         min_rating=cmd.min_rating,
         max_rate=cmd.max_rate,
         text=text or None,
-        sort=sort,
+        sort=cmd.sort,
     )
 
 
@@ -302,7 +297,7 @@ async def list_professionals(
 ) -> Page[DirectoryEntry]:
     where = _filter(cmd)
     request = PageRequest(cmd.page, cmd.page_size)
-    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    viewer = Viewer.of(cmd.viewer)
     anonymous = viewer.user_id is None
     cache, now = deps.directory_cache, deps.clock.now()
     if anonymous and (cached := cache.get((where, request), now)) is not None:
@@ -319,7 +314,7 @@ async def list_professionals(
 async def get_professional(
     cmd: c.GetProfessional, uow: ProfessionalsUnitOfWork, deps: ProfessionalsDeps
 ) -> DirectoryEntry:
-    viewer = Viewer(user_id=cmd.viewer_id, is_admin=cmd.viewer_is_admin)
+    viewer = Viewer.of(cmd.viewer)
     async with uow.reading():
         entry = await uow.professional_directory.get(cmd.professional_id, viewer)
     if entry is None:

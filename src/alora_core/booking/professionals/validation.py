@@ -20,7 +20,6 @@ from alora_core.booking.professionals.availability import (
     MINUTES_PER_DAY,
     BookingRules,
     DayHours,
-    ExceptionKind,
     TimeRange,
     Weekday,
 )
@@ -296,14 +295,6 @@ def booking_rules(rules: c.RulesInput | None, problems: Problems) -> BookingRule
         buffer_minutes=rules.buffer_minutes,
         slot_minutes=rules.slot_minutes,
     )
-
-
-def exception_kind(kind: str, problems: Problems) -> ExceptionKind | None:
-    try:
-        return ExceptionKind(kind.strip().lower())
-    except ValueError:
-        problems.add("kind", "must be off or extra")
-        return None
 
 
 def note(text: str, problems: Problems) -> str:

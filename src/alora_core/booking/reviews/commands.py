@@ -1,5 +1,4 @@
-"""Reviews' commands. The acting user comes as an id and an admin flag, filled in by the entry
-point from the authenticated caller."""
+"""Reviews' commands. Anyone reads reviews; ``actor`` is who writes, edits or replies."""
 
 from __future__ import annotations
 
@@ -7,21 +6,25 @@ import uuid
 
 from attrs import frozen
 
+from alora_core.booking.reviews.queries import ReviewView
+from alora_core.shared.actor import Actor
+from alora_core.shared.commands import Command
+from alora_core.shared.pagination import Page
+
 
 @frozen(kw_only=True)
-class WriteReview:
+class WriteReview(Command[ReviewView]):
     """The customer of a completed booking rates it, once. ``rating`` is 1 to 5; the comment
     may be empty."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     booking_id: uuid.UUID
     rating: int
     comment: str = ""
 
 
 @frozen(kw_only=True)
-class ListReviews:
+class ListReviews(Command[Page[ReviewView]]):
     """Newest first; all reviews, or one professional's."""
 
     professional_id: uuid.UUID | None = None
@@ -30,43 +33,41 @@ class ListReviews:
 
 
 @frozen(kw_only=True)
-class GetReview:
+class GetReview(Command[ReviewView]):
     review_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class EditReview:
+class EditReview(Command[ReviewView]):
     """By the author or an administrator; None keeps a field as it is."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     review_id: uuid.UUID
     rating: int | None = None
     comment: str | None = None
 
 
 @frozen(kw_only=True)
-class DeleteReview:
+class DeleteReview(Command[None]):
     """By the author or an administrator."""
 
-    actor_id: uuid.UUID
-    actor_is_admin: bool
+    actor: Actor
     review_id: uuid.UUID
 
 
 @frozen(kw_only=True)
-class ReplyToReview:
+class ReplyToReview(Command[ReviewView]):
     """The reviewed professional's public reply, once."""
 
-    actor_id: uuid.UUID
+    actor: Actor
     review_id: uuid.UUID
     text: str
 
 
 @frozen(kw_only=True)
-class EditReply:
+class EditReply(Command[ReviewView]):
     """The reviewed professional changes their reply."""
 
-    actor_id: uuid.UUID
+    actor: Actor
     review_id: uuid.UUID
     text: str

@@ -4,13 +4,13 @@ notifications context delivers it)."""
 from __future__ import annotations
 
 from alora_core.booking.reviews.events import ReviewCreated
-from alora_core.shared.notices import Notice, NoticeRule
+from alora_core.shared.notices import Notice, NoticeRule, NotificationType
 
 
 def review_notice(event: ReviewCreated) -> Notice:
     return Notice(
         recipient_id=event.professional_id,
-        type="info",
+        type=NotificationType.INFO,
         title=f"New review: {event.rating} of 5 stars",
         body="A customer reviewed your work. Read it, and reply if you like.",
         link=f"/reviews/{event.review_id}",

@@ -28,6 +28,7 @@ from alora_core.booking.reviews.errors import (
 from alora_core.booking.reviews.model import Review, checked
 from alora_core.booking.reviews.ports import ReviewsUnitOfWork
 from alora_core.booking.reviews.queries import ReviewView, public_name
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict
@@ -50,13 +51,14 @@ class ReviewsDeps:
 async def write_review(cmd: c.WriteReview, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> ReviewView:
     """Review a completed booking, as its customer. Another user's booking is unknown (404);
     its professional and administrators may see it but not review it (403)."""
+    author_id = cmd.actor.require_user_id()
     rating, comment = checked(cmd.rating, cmd.comment)
     async with uow:
         booking = await uow.bookings.get(cmd.booking_id)
         if booking is None:
             raise BookingNotFound()
-        if booking.customer_id != cmd.actor_id:
-            if cmd.actor_is_admin or booking.professional_id == cmd.actor_id:
+        if booking.customer_id != author_id:
+            if cmd.actor.is_admin or booking.professional_id == author_id:
                 raise NotTheCustomer()
             raise BookingNotFound()
         if booking.status != BookingStatus.COMPLETED:
@@ -66,7 +68,7 @@ async def write_review(cmd: c.WriteReview, uow: ReviewsUnitOfWork, deps: Reviews
         review = Review.write(
             booking_id=booking.id,
             professional_id=booking.professional_id,
-            author_id=cmd.actor_id,
+            author_id=author_id,
             rating=rating,
             comment=comment,
             now=deps.clock.now(),
@@ -88,7 +90,7 @@ async def write_review(cmd: c.WriteReview, uow: ReviewsUnitOfWork, deps: Reviews
 async def edit_review(cmd: c.EditReview, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> ReviewView:
     async def attempt() -> ReviewView:
         async with uow:
-            review = await _changeable(uow, cmd.review_id, cmd.actor_id, cmd.actor_is_admin)
+            review = await _changeable(uow, cmd.review_id, cmd.actor)
             before = review.rating
             now = deps.clock.now()
             if review.edit(rating=cmd.rating, comment=cmd.comment, now=now):
@@ -96,9 +98,7 @@ async def edit_review(cmd: c.EditReview, uow: ReviewsUnitOfWork, deps: ReviewsDe
                     await uow.reviews.count_in_rating(
                         review.professional_id, reviews=0, rating=review.rating - before
                     )
-                await _audit(
-                    uow, cmd.actor_id, review, "review.update", now, {"rating_was": before}
-                )
+                await _audit(uow, cmd.actor, review, "review.update", now, {"rating_was": before})
                 await uow.commit()
             return await _view(uow, review)
 
@@ -108,14 +108,14 @@ async def edit_review(cmd: c.EditReview, uow: ReviewsUnitOfWork, deps: ReviewsDe
 async def delete_review(cmd: c.DeleteReview, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> None:
     async def attempt() -> None:
         async with uow:
-            review = await _changeable(uow, cmd.review_id, cmd.actor_id, cmd.actor_is_admin)
+            review = await _changeable(uow, cmd.review_id, cmd.actor)
             now = deps.clock.now()
             review.delete(now)
             await uow.reviews.count_in_rating(
                 review.professional_id, reviews=-1, rating=-review.rating
             )
             await uow.reviews.delete(review)
-            await _audit(uow, cmd.actor_id, review, "review.delete", now, {})
+            await _audit(uow, cmd.actor, review, "review.delete", now, {})
             await uow.commit()
 
     await _retrying(attempt)
@@ -128,7 +128,7 @@ async def reply_to_review(
 
     async def attempt() -> ReviewView:
         async with uow:
-            review = await _reviewed_by(uow, cmd.review_id, cmd.actor_id)
+            review = await _reviewed_by(uow, cmd.review_id, cmd.actor.require_user_id())
             review.post_reply(cmd.text, deps.clock.now())
             await uow.commit()
             return await _view(uow, review)
@@ -139,7 +139,7 @@ async def reply_to_review(
 async def edit_reply(cmd: c.EditReply, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> ReviewView:
     async def attempt() -> ReviewView:
         async with uow:
-            review = await _reviewed_by(uow, cmd.review_id, cmd.actor_id)
+            review = await _reviewed_by(uow, cmd.review_id, cmd.actor.require_user_id())
             review.edit_reply(cmd.text, deps.clock.now())
             await uow.commit()
             return await _view(uow, review)
@@ -169,13 +169,11 @@ async def get_review(cmd: c.GetReview, uow: ReviewsUnitOfWork, deps: ReviewsDeps
 # --- helpers -------------------------------------------------------------------------------------
 
 
-async def _changeable(
-    uow: ReviewsUnitOfWork, review_id: uuid.UUID, actor_id: uuid.UUID, actor_is_admin: bool
-) -> Review:
+async def _changeable(uow: ReviewsUnitOfWork, review_id: uuid.UUID, actor: Actor) -> Review:
     """The review, locked, when the actor is its author or an administrator; else, as for a
     review that does not exist, ``ReviewNotFound``."""
     review = await uow.reviews.get_for_update(review_id)
-    if review is None or not (actor_is_admin or review.author_id == actor_id):
+    if review is None or not (actor.is_admin or review.author_id == actor.user_id):
         raise ReviewNotFound()
     return review
 
@@ -196,18 +194,18 @@ async def _view(uow: ReviewsUnitOfWork, review: Review) -> ReviewView:
 
 async def _audit(
     uow: ReviewsUnitOfWork,
-    actor_id: uuid.UUID,
+    actor: Actor,
     review: Review,
     action: str,
     now: Any,
     details: dict[str, Any],
 ) -> None:
     """An administrator's change to another user's review goes to the audit log."""
-    if review.author_id == actor_id:
+    if review.author_id == actor.user_id:
         return
     await uow.audit_log.add(
         AuditEntry(
-            actor_id=actor_id,
+            actor_id=actor.require_user_id(),
             action=action,
             target_type="review",
             target_id=str(review.id),

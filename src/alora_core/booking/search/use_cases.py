@@ -21,7 +21,6 @@ from alora_core.booking.search.model import (
     SearchDocument,
     SearchHit,
     SearchQuery,
-    Sort,
     Suggestion,
     category_key,
     words,
@@ -34,7 +33,6 @@ MAX_CATEGORY_LENGTH = 100
 MAX_RATE = 10**12
 """Largest hourly-rate bound accepted, in minor units."""
 MAX_BATCH_SIZE = 1000
-TYPES: dict[str, Kind] = {"professionals": Kind.PROFESSIONAL, "services": Kind.SERVICE}
 
 
 async def search(cmd: c.Search, uow: SearchUnitOfWork) -> Page[SearchHit]:
@@ -56,7 +54,7 @@ async def autocomplete(cmd: c.Autocomplete, uow: SearchUnitOfWork) -> list[Sugge
     if not terms:
         return []
     async with uow.reading():
-        return await uow.search.suggest(terms, signed_in=cmd.viewer_signed_in, limit=SUGGESTIONS)
+        return await uow.search.suggest(terms, signed_in=cmd.viewer.is_signed_in, limit=SUGGESTIONS)
 
 
 async def reindex(cmd: c.Reindex, uow: SearchUnitOfWork) -> ReindexReport:
@@ -136,16 +134,7 @@ def _query(cmd: c.Search) -> SearchQuery | None:
     text = (cmd.q or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise Invalid.field("q", f"must be at most {MAX_QUERY_LENGTH} characters")
-    if cmd.type is None:
-        kinds = frozenset(Kind)
-    elif cmd.type in TYPES:
-        kinds = frozenset({TYPES[cmd.type]})
-    else:
-        raise Invalid.field("type", "must be professionals or services")
-    try:
-        sort = Sort(cmd.sort)
-    except ValueError:
-        raise Invalid.field("sort", "must be relevance, rate or rating") from None
+    kinds = frozenset(Kind) if cmd.type is None else frozenset({cmd.type})
     for name, value in (("min_rate", cmd.min_rate), ("max_rate", cmd.max_rate)):
         if value is not None and not 0 <= value <= MAX_RATE:
             raise Invalid.field(name, f"must be from 0 to {MAX_RATE} (minor units)")
@@ -164,8 +153,8 @@ def _query(cmd: c.Search) -> SearchQuery | None:
         category=key,
         min_rate=cmd.min_rate,
         max_rate=cmd.max_rate,
-        sort=sort,
-        signed_in=cmd.viewer_signed_in,
+        sort=cmd.sort,
+        signed_in=cmd.viewer.is_signed_in,
         page=page,
     )
 

@@ -3,8 +3,6 @@ it, each change naming the version it changes."""
 
 from __future__ import annotations
 
-import uuid
-
 from attrs import evolve
 
 from alora_core.content import commands as c
@@ -12,6 +10,7 @@ from alora_core.content.errors import AboutPageExists, AboutPageMissing, StaleVe
 from alora_core.content.model import ABOUT_FIELDS, AboutContent, AboutPage, checked_about
 from alora_core.content.ports import ContentUnitOfWork
 from alora_core.content.use_cases.common import ContentDeps, audit, require_admin
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Conflict, FieldError, Invalid
 
 
@@ -30,15 +29,15 @@ async def initialize_about_page(
 ) -> AboutPage:
     """Write the page the first time. Of two concurrent first writes, the database keeps one;
     the other is refused like any later one (``AboutPageExists``)."""
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     content = checked_about(cmd.content)
     exists = AboutPageExists("the about page exists already; replace or update it")
     async with uow:
         if await uow.about.get() is not None:
             raise exists
-        page = AboutPage.initialize(content, cmd.actor_id, deps.clock.now())
+        page = AboutPage.initialize(content, cmd.actor.require_user_id(), deps.clock.now())
         await uow.about.add(page)
-        await audit(uow, deps, cmd.actor_id, "about.initialize", ("about", page.id))
+        await audit(uow, deps, cmd.actor, "about.initialize", ("about", page.id))
         try:
             await uow.commit()
         except Conflict:
@@ -62,14 +61,14 @@ async def _replace(
     deps: ContentDeps,
     page: AboutPage,
     content: AboutContent,
-    actor_id: uuid.UUID,
+    actor: Actor,
     action: str,
 ) -> AboutPage:
     version = page.version
     before = page.content()
-    if page.replace(content, actor_id, deps.clock.now()):
+    if page.replace(content, actor.require_user_id(), deps.clock.now()):
         fields = sorted(n for n in ABOUT_FIELDS if getattr(before, n) != getattr(content, n))
-        await audit(uow, deps, actor_id, action, ("about", page.id), fields=fields)
+        await audit(uow, deps, actor, action, ("about", page.id), fields=fields)
         try:
             await uow.commit()
         except Conflict:
@@ -82,17 +81,17 @@ async def _replace(
 async def replace_about_page(
     cmd: c.ReplaceAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> AboutPage:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     content = checked_about(cmd.content)
     async with uow:
         page = await _about_to_change(uow, cmd.version)
-        return await _replace(uow, deps, page, content, cmd.actor_id, "about.replace")
+        return await _replace(uow, deps, page, content, cmd.actor, "about.replace")
 
 
 async def update_about_page(
     cmd: c.UpdateAboutPage, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> AboutPage:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     unknown = [name for name in cmd.changes if name not in ABOUT_FIELDS]
     if unknown:
         raise Invalid(
@@ -102,4 +101,4 @@ async def update_about_page(
     async with uow:
         page = await _about_to_change(uow, cmd.version)
         content = checked_about(evolve(page.content(), **cmd.changes))
-        return await _replace(uow, deps, page, content, cmd.actor_id, "about.update")
+        return await _replace(uow, deps, page, content, cmd.actor, "about.update")

@@ -10,6 +10,7 @@ from typing import Any
 from attrs import field, frozen
 
 from alora_core.content.ports import ContentUnitOfWork
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Forbidden, RateLimited
@@ -31,22 +32,22 @@ class ContentDeps:
     config: ContentConfig = field(factory=ContentConfig)
 
 
-def require_admin(actor_is_admin: bool) -> None:
-    if not actor_is_admin:
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
         raise Forbidden("only administrators may do this")
 
 
 async def audit(
     uow: ContentUnitOfWork,
     deps: ContentDeps,
-    actor_id: uuid.UUID,
+    actor: Actor,
     action: str,
     target: tuple[str, uuid.UUID],
     **details: Any,
 ) -> None:
     await uow.audit_log.add(
         AuditEntry(
-            actor_id=actor_id,
+            actor_id=actor.require_user_id(),
             action=action,
             target_type=target[0],
             target_id=str(target[1]),

@@ -18,7 +18,7 @@ FAQ_FIELDS = ("type", "question", "answer", "order", "active")
 
 async def list_faqs(cmd: c.ListFaqs, uow: ContentUnitOfWork, deps: ContentDeps) -> list[Faq]:
     if cmd.include_inactive:
-        require_admin(cmd.actor_is_admin)
+        require_admin(cmd.viewer)
     label = None
     if cmd.type is not None:
         checks = Checks()
@@ -31,7 +31,7 @@ async def list_faqs(cmd: c.ListFaqs, uow: ContentUnitOfWork, deps: ContentDeps) 
 async def get_faq(cmd: c.GetFaq, uow: ContentUnitOfWork, deps: ContentDeps) -> Faq:
     async with uow.reading():
         faq = await uow.faqs.get(cmd.faq_id)
-    if faq is None or not (faq.active or cmd.actor_is_admin):
+    if faq is None or not (faq.active or cmd.viewer.is_admin):
         raise NotFound("no such FAQ entry")
     return faq
 
@@ -57,13 +57,13 @@ def _checked_faq(changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def create_faq(cmd: c.CreateFaq, uow: ContentUnitOfWork, deps: ContentDeps) -> Faq:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     fields = _checked_faq({name: getattr(cmd, name) for name in FAQ_FIELDS})
     now = deps.clock.now()
     faq = Faq(**fields, created_at=now, updated_at=now)
     async with uow:
         await uow.faqs.add(faq)
-        await audit(uow, deps, cmd.actor_id, "faq.create", ("faq", faq.id), type=faq.type)
+        await audit(uow, deps, cmd.actor, "faq.create", ("faq", faq.id), type=faq.type)
         await uow.commit()
     return faq
 
@@ -77,7 +77,7 @@ async def _faq(uow: ContentUnitOfWork, faq_id: uuid.UUID) -> Faq:
 
 async def update_faq(cmd: c.UpdateFaq, uow: ContentUnitOfWork, deps: ContentDeps) -> Faq:
     """Change the named fields; 409 (``Conflict``) when a concurrent change or deletion won."""
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     changes = _checked_faq(cmd.changes)
     async with uow:
         faq = await _faq(uow, cmd.faq_id)
@@ -85,15 +85,15 @@ async def update_faq(cmd: c.UpdateFaq, uow: ContentUnitOfWork, deps: ContentDeps
         faq.change(changes, deps.clock.now())
         changed = sorted(name for name in changes if before[name] != changes[name])
         if changed:
-            await audit(uow, deps, cmd.actor_id, "faq.update", ("faq", faq.id), fields=changed)
+            await audit(uow, deps, cmd.actor, "faq.update", ("faq", faq.id), fields=changed)
             await uow.commit()
     return faq
 
 
 async def delete_faq(cmd: c.DeleteFaq, uow: ContentUnitOfWork, deps: ContentDeps) -> None:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     async with uow:
         faq = await _faq(uow, cmd.faq_id)
         await uow.faqs.delete(faq)
-        await audit(uow, deps, cmd.actor_id, "faq.delete", ("faq", faq.id), question=faq.question)
+        await audit(uow, deps, cmd.actor, "faq.delete", ("faq", faq.id), question=faq.question)
         await uow.commit()

@@ -8,9 +8,7 @@ import uuid
 from alora_core.content import commands as c
 from alora_core.content.model import (
     ContactMessage,
-    ContactStatus,
     Feedback,
-    FeedbackStatus,
 )
 from alora_core.content.ports import ContentUnitOfWork
 from alora_core.content.rules import (
@@ -19,7 +17,6 @@ from alora_core.content.rules import (
     MAX_NOTE,
     MAX_SUBJECT,
     Checks,
-    status_of,
 )
 from alora_core.content.use_cases.common import ContentDeps, audit, require_admin, within_limit
 from alora_core.shared.errors import Invalid, NotFound
@@ -46,7 +43,7 @@ async def submit_feedback(
         message=message,
         name=name,
         email=email,
-        user_id=cmd.actor_id,
+        user_id=cmd.actor.user_id,
         created_at=now,
         updated_at=now,
     )
@@ -59,11 +56,10 @@ async def submit_feedback(
 async def list_feedback(
     cmd: c.ListFeedback, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Page[Feedback]:
-    require_admin(cmd.actor_is_admin)
-    status = None if cmd.status is None else status_of(FeedbackStatus, cmd.status)
+    require_admin(cmd.actor)
     page = PageRequest(cmd.page, cmd.page_size)
     async with uow.reading():
-        return await uow.feedback.page(status, page)
+        return await uow.feedback.page(cmd.status, page)
 
 
 async def _feedback(uow: ContentUnitOfWork, feedback_id: uuid.UUID) -> Feedback:
@@ -74,7 +70,7 @@ async def _feedback(uow: ContentUnitOfWork, feedback_id: uuid.UUID) -> Feedback:
 
 
 async def get_feedback(cmd: c.GetFeedback, uow: ContentUnitOfWork, deps: ContentDeps) -> Feedback:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     async with uow.reading():
         return await _feedback(uow, cmd.feedback_id)
 
@@ -82,26 +78,25 @@ async def get_feedback(cmd: c.GetFeedback, uow: ContentUnitOfWork, deps: Content
 async def set_feedback_status(
     cmd: c.SetFeedbackStatus, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Feedback:
-    require_admin(cmd.actor_is_admin)
-    status = status_of(FeedbackStatus, cmd.status)
+    require_admin(cmd.actor)
     async with uow:
         feedback = await _feedback(uow, cmd.feedback_id)
         before = feedback.status
-        if feedback.set_status(status, deps.clock.now()):
+        if feedback.set_status(cmd.status, deps.clock.now()):
             await audit(
-                uow, deps, cmd.actor_id, "feedback.update", ("feedback", feedback.id),
-                status_from=before.value, status_to=status.value,
+                uow, deps, cmd.actor, "feedback.update", ("feedback", feedback.id),
+                status_from=before.value, status_to=cmd.status.value,
             )  # fmt: skip
             await uow.commit()
     return feedback
 
 
 async def delete_feedback(cmd: c.DeleteFeedback, uow: ContentUnitOfWork, deps: ContentDeps) -> None:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     async with uow:
         feedback = await _feedback(uow, cmd.feedback_id)
         await uow.feedback.delete(feedback)
-        await audit(uow, deps, cmd.actor_id, "feedback.delete", ("feedback", feedback.id))
+        await audit(uow, deps, cmd.actor, "feedback.delete", ("feedback", feedback.id))
         await uow.commit()
 
 
@@ -128,7 +123,7 @@ async def send_contact_message(
         phone=phone,
         subject=subject,
         message=text,
-        user_id=cmd.actor_id,
+        user_id=cmd.actor.user_id,
         now=deps.clock.now(),
     )
     async with uow:
@@ -140,11 +135,10 @@ async def send_contact_message(
 async def list_contact_messages(
     cmd: c.ListContactMessages, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> Page[ContactMessage]:
-    require_admin(cmd.actor_is_admin)
-    status = None if cmd.status is None else status_of(ContactStatus, cmd.status)
+    require_admin(cmd.actor)
     page = PageRequest(cmd.page, cmd.page_size)
     async with uow.reading():
-        return await uow.contact_messages.page(status, page)
+        return await uow.contact_messages.page(cmd.status, page)
 
 
 async def _message(uow: ContentUnitOfWork, message_id: uuid.UUID) -> ContactMessage:
@@ -157,7 +151,7 @@ async def _message(uow: ContentUnitOfWork, message_id: uuid.UUID) -> ContactMess
 async def get_contact_message(
     cmd: c.GetContactMessage, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> ContactMessage:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     async with uow.reading():
         return await _message(uow, cmd.message_id)
 
@@ -165,10 +159,9 @@ async def get_contact_message(
 async def handle_contact_message(
     cmd: c.HandleContactMessage, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> ContactMessage:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     if cmd.status is None and cmd.note is None:
         raise Invalid.field("status", "give a status, a note or both", "required")
-    status = None if cmd.status is None else status_of(ContactStatus, cmd.status)
     note = None
     if cmd.note is not None:
         checks = Checks()
@@ -177,9 +170,9 @@ async def handle_contact_message(
     async with uow:
         message = await _message(uow, cmd.message_id)
         before = message.status
-        if message.handle(status, note, deps.clock.now()):
+        if message.handle(cmd.status, note, deps.clock.now()):
             await audit(
-                uow, deps, cmd.actor_id, "contact_message.update",
+                uow, deps, cmd.actor, "contact_message.update",
                 ("contact_message", message.id),
                 status_from=before.value, status_to=message.status.value,
                 note_changed=note is not None,
@@ -191,11 +184,9 @@ async def handle_contact_message(
 async def delete_contact_message(
     cmd: c.DeleteContactMessage, uow: ContentUnitOfWork, deps: ContentDeps
 ) -> None:
-    require_admin(cmd.actor_is_admin)
+    require_admin(cmd.actor)
     async with uow:
         message = await _message(uow, cmd.message_id)
         await uow.contact_messages.delete(message)
-        await audit(
-            uow, deps, cmd.actor_id, "contact_message.delete", ("contact_message", message.id)
-        )
+        await audit(uow, deps, cmd.actor, "contact_message.delete", ("contact_message", message.id))
         await uow.commit()

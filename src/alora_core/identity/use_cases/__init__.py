@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from alora_core.identity import commands as c
+from alora_core.identity.queries import LoginResult, Principal, PublicProfile
 from alora_core.identity.use_cases import (
     admin,
     maintenance,
@@ -15,13 +16,7 @@ from alora_core.identity.use_cases import (
     registration,
     sessions,
 )
-from alora_core.identity.use_cases.common import (
-    IdentityConfig,
-    IdentityDeps,
-    LoginResult,
-    Principal,
-    PublicProfile,
-)
+from alora_core.identity.use_cases.common import IdentityConfig, IdentityDeps
 
 USE_CASES: dict[type, Callable[..., Any]] = {
     c.RegisterUser: registration.register_user,

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from alora_core.identity.commands import (
-    Actor,
     AdminRevokeSession,
     AdminUpdateUser,
     DeleteUser,
@@ -28,6 +27,7 @@ from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.use_cases.common import IdentityDeps, load_user, require_admin
 from alora_core.identity.use_cases.registration import _ensure_unique, full_name_error
 from alora_core.identity.use_cases.sessions import revoke_all_sessions
+from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
@@ -36,7 +36,7 @@ MAX_REASON_LENGTH = 500
 
 
 async def list_users(cmd: ListUsers, uow: IdentityUnitOfWork, deps: IdentityDeps) -> Page[User]:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     page = PageRequest(cmd.page, cmd.page_size)
     text = (cmd.text or "").strip()[:100] or None
     async with uow.reading():
@@ -44,7 +44,7 @@ async def list_users(cmd: ListUsers, uow: IdentityUnitOfWork, deps: IdentityDeps
 
 
 async def get_user(cmd: GetUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     async with uow.reading():
         return await load_user(uow, cmd.user_id)
 
@@ -52,7 +52,7 @@ async def get_user(cmd: GetUser, uow: IdentityUnitOfWork, deps: IdentityDeps) ->
 async def admin_update_user(
     cmd: AdminUpdateUser, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> User:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     changes = _validate_admin_changes(cmd.changes, deps)
     if cmd.user_id == cmd.actor.user_id:
         if "role" in changes:
@@ -115,7 +115,7 @@ def _validate_admin_changes(changes: Mapping[str, Any], deps: IdentityDeps) -> d
 
 
 async def delete_user(cmd: DeleteUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     if cmd.user_id == cmd.actor.user_id:
         raise Conflict("administrators cannot delete themselves")
     now = deps.clock.now()
@@ -128,7 +128,7 @@ async def delete_user(cmd: DeleteUser, uow: IdentityUnitOfWork, deps: IdentityDe
 
 
 async def suspend_user(cmd: SuspendUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     reason = cmd.reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise Invalid.field("reason", f"must be at most {MAX_REASON_LENGTH} characters")
@@ -145,7 +145,7 @@ async def suspend_user(cmd: SuspendUser, uow: IdentityUnitOfWork, deps: Identity
 
 
 async def unsuspend_user(cmd: UnsuspendUser, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     now = deps.clock.now()
     async with uow:
         user = await load_user(uow, cmd.user_id)
@@ -158,7 +158,7 @@ async def unsuspend_user(cmd: UnsuspendUser, uow: IdentityUnitOfWork, deps: Iden
 async def list_sessions(
     cmd: ListSessions, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> Page[Session]:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     async with uow.reading():
         return await uow.sessions.search(
             PageRequest(cmd.page, cmd.page_size), cmd.user_id, deps.clock.now()
@@ -168,7 +168,7 @@ async def list_sessions(
 async def admin_revoke_session(
     cmd: AdminRevokeSession, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> None:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     now = deps.clock.now()
     async with uow:
         session = await uow.sessions.get(cmd.session_id)
@@ -177,7 +177,7 @@ async def admin_revoke_session(
         session.revoke(RevokeReason.ADMIN, now)
         await uow.audit_log.add(
             AuditEntry(
-                actor_id=cmd.actor.user_id,
+                actor_id=cmd.actor.require_user_id(),
                 action="session.revoke",
                 target_type="session",
                 target_id=str(session.id),
@@ -191,7 +191,7 @@ async def admin_revoke_session(
 async def list_audit_log(
     cmd: ListAuditLog, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> Page[AuditEntry]:
-    require_admin(cmd.actor.role)
+    require_admin(cmd.actor)
     async with uow.reading():
         return await uow.audit_log.list(PageRequest(cmd.page, cmd.page_size), action=cmd.action)
 
@@ -201,7 +201,7 @@ async def _audit(
 ) -> None:
     await uow.audit_log.add(
         AuditEntry(
-            actor_id=actor.user_id,
+            actor_id=actor.require_user_id(),
             action=action,
             target_type="user",
             target_id=str(user.id),

@@ -1,4 +1,4 @@
-"""What every identity use case shares: its dependencies, secrets handling and read models."""
+"""What every identity use case shares: its dependencies and secrets handling."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from attrs import field, frozen
 
-from alora_core.identity.model import Purpose, Role, User
+from alora_core.identity.model import Purpose, User
 from alora_core.identity.ports import IdentityUnitOfWork, PasswordHasher, PhoneNumbers, TokenIssuer
+from alora_core.shared.actor import Actor
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Forbidden, NotFound
 from alora_core.shared.ratelimit import Limit, RateLimiter
@@ -39,37 +40,6 @@ class IdentityDeps:
     config: IdentityConfig
 
 
-@frozen(kw_only=True)
-class LoginResult:
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-    expires_in: int
-    session_id: uuid.UUID
-    user: User
-
-
-@frozen(kw_only=True)
-class Principal:
-    """The authenticated caller of one request."""
-
-    user: User
-    session_id: uuid.UUID
-
-
-@frozen(kw_only=True)
-class PublicProfile:
-    id: uuid.UUID
-    full_name: str
-    username: str
-    role: Role
-    bio: str
-    avatar_file_id: uuid.UUID | None
-    social_links: dict[str, str]
-    created_at: datetime
-    email: str | None
-    phone: str | None
-
-
 def new_refresh_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -89,8 +59,8 @@ def code_hash(config: IdentityConfig, user_id: uuid.UUID, purpose: Purpose, code
     return hmac.new(config.code_secret, message, hashlib.sha256).hexdigest()
 
 
-def require_admin(actor_role: Role) -> None:
-    if actor_role is not Role.ADMIN:
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
         raise Forbidden("only administrators may do this")
 
 

@@ -53,7 +53,7 @@ async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: Iden
 
 async def change_password(cmd: ChangePassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
     async with uow.reading():
-        user = await load_user(uow, cmd.actor.user_id)
+        user = await load_user(uow, cmd.actor.require_user_id())
     if not await deps.hasher.verify(user.password_hash, cmd.current_password):
         raise InvalidCredentials("the current password is wrong")
     errors = password_errors(cmd.new_password, user.email, user.username)

@@ -17,7 +17,8 @@ from alora_core.identity.commands import (
 )
 from alora_core.identity.model import Address, Role, User, UserSettings, Visibility
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.common import IdentityDeps, PublicProfile, load_user
+from alora_core.identity.queries import PublicProfile
+from alora_core.identity.use_cases.common import IdentityDeps, load_user
 from alora_core.identity.use_cases.registration import full_name_error
 from alora_core.shared.errors import FieldError, Invalid, NotFound
 
@@ -34,7 +35,7 @@ _time_zones = cache(available_timezones)
 async def update_profile(cmd: UpdateProfile, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
     changes = validate_profile_changes(cmd.changes)
     async with uow:
-        user = await load_user(uow, cmd.actor.user_id)
+        user = await load_user(uow, cmd.actor.require_user_id())
         user.update_profile(deps.clock.now(), **changes)
         await uow.commit()
     return user
@@ -86,7 +87,7 @@ async def get_settings(
     cmd: GetSettings, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> UserSettings:
     async with uow.reading():
-        return (await load_user(uow, cmd.actor.user_id)).settings
+        return (await load_user(uow, cmd.actor.require_user_id())).settings
 
 
 async def replace_settings(
@@ -97,7 +98,7 @@ async def replace_settings(
     if errors:
         raise Invalid("the settings have invalid fields", errors)
     async with uow:
-        user = await load_user(uow, cmd.actor.user_id)
+        user = await load_user(uow, cmd.actor.require_user_id())
         user.replace_settings(settings, deps.clock.now())
         await uow.commit()
     return user.settings
@@ -133,8 +134,8 @@ async def get_public_profile(
     async with uow.reading():
         user = await uow.users.get(cmd.user_id)
     viewer = cmd.viewer
-    is_self_or_admin = viewer is not None and (viewer.user_id == cmd.user_id or viewer.is_admin)
-    if user is None or not (is_self_or_admin or _visible(user, signed_in=viewer is not None)):
+    is_self_or_admin = viewer.user_id == cmd.user_id or viewer.is_admin
+    if user is None or not (is_self_or_admin or _visible(user, signed_in=viewer.is_signed_in)):
         raise NotFound("no such user")
     settings = user.settings
     return PublicProfile(

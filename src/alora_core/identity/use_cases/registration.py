@@ -19,7 +19,7 @@ from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.use_cases.common import IdentityDeps, code_hash, new_code
 from alora_core.shared.errors import Conflict, FieldError, Invalid
 
-SELF_SERVICE_ROLES = {Role.CUSTOMER.value, Role.PROFESSIONAL.value}
+SELF_SERVICE_ROLES = {Role.CUSTOMER, Role.PROFESSIONAL}
 MAX_NAME_LENGTH = 100
 
 
@@ -44,16 +44,14 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
     if errors:
         raise Invalid("the registration has invalid fields", errors)
 
-    user = await _new_user(
-        uow, deps, full_name, username, email, phone, cmd.password, Role(cmd.role)
-    )
+    user = await _new_user(uow, deps, full_name, username, email, phone, cmd.password, cmd.role)
     user.record(
         events.UserRegistered(
             occurred_at=user.created_at,
             user_id=user.id,
             email=email,
             full_name=full_name,
-            role=cmd.role,
+            role=cmd.role.value,
         )
     )
     async with uow:

@@ -23,13 +23,8 @@ from alora_core.identity.normalize import (
     normalize_username,
 )
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.common import (
-    IdentityDeps,
-    LoginResult,
-    Principal,
-    new_refresh_token,
-    token_hash,
-)
+from alora_core.identity.queries import LoginResult, Principal
+from alora_core.identity.use_cases.common import IdentityDeps, new_refresh_token, token_hash
 from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
 
 MAX_IDENTIFIER_LENGTH = 254
@@ -217,7 +212,7 @@ async def list_my_sessions(
     cmd: ListMySessions, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> list[Session]:
     async with uow.reading():
-        sessions = await uow.sessions.active_for_user(cmd.actor.user_id, deps.clock.now())
+        sessions = await uow.sessions.active_for_user(cmd.actor.require_user_id(), deps.clock.now())
     return sorted(sessions, key=lambda s: s.created_at, reverse=True)
 
 

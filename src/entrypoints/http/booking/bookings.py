@@ -14,11 +14,8 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from alora_core.booking.bookings import commands as c
-from alora_core.booking.bookings.model import Actor as BookingActor
-from alora_core.identity.commands import Actor
-from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import actor_of
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.booking.bookings_schemas import (
     BookingIdPath,
@@ -33,11 +30,6 @@ from entrypoints.http.booking.bookings_schemas import (
     StatusFilter,
 )
 from entrypoints.http.identity.params import PageNumber, PageSize, path_id
-
-
-def booking_actor(actor: Actor) -> BookingActor:
-    return BookingActor(user_id=actor.user_id, is_admin=actor.is_admin)
-
 
 _REFUSED = (
     "409 when the time is not bookable now, with `reason`: `too_soon` (inside the "
@@ -66,13 +58,12 @@ class BookingsController(Controller):
     async def request_booking(
         self,
         data: JSONBody[BookingRequest],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> BookingResponse:
         booking = await alora.bus.handle(
             c.RequestBooking(
-                actor=booking_actor(actor_of(principal)),
-                actor_verified=principal.user.email_verified,
+                actor=actor,
                 professional_id=data.professional_id,
                 service_id=data.service_id,
                 start=data.start,
@@ -103,7 +94,7 @@ class BookingsController(Controller):
     ) -> BookingPage:
         found = await alora.bus.handle(
             c.ListBookings(
-                actor=booking_actor(actor),
+                actor=actor,
                 role=role,
                 status=status,
                 start_from=start_from,
@@ -126,7 +117,7 @@ class BookingsController(Controller):
         alora: NamedDependency[Alora],
     ) -> BookingResponse:
         booking = await alora.bus.handle(
-            c.GetBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+            c.GetBooking(actor=actor, booking_id=path_id(booking_id, "booking"))
         )
         return BookingResponse.of(booking)
 
@@ -144,7 +135,7 @@ class BookingsController(Controller):
         alora: NamedDependency[Alora],
     ) -> BookingResponse:
         booking = await alora.bus.handle(
-            c.ConfirmBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+            c.ConfirmBooking(actor=actor, booking_id=path_id(booking_id, "booking"))
         )
         return BookingResponse.of(booking)
 
@@ -165,7 +156,7 @@ class BookingsController(Controller):
     ) -> BookingResponse:
         booking = await alora.bus.handle(
             c.RejectBooking(
-                actor=booking_actor(actor),
+                actor=actor,
                 booking_id=path_id(booking_id, "booking"),
                 reason=data.reason,
             )
@@ -190,7 +181,7 @@ class BookingsController(Controller):
     ) -> BookingResponse:
         booking = await alora.bus.handle(
             c.CancelBooking(
-                actor=booking_actor(actor),
+                actor=actor,
                 booking_id=path_id(booking_id, "booking"),
                 reason=data.reason,
             )
@@ -213,7 +204,7 @@ class BookingsController(Controller):
         alora: NamedDependency[Alora],
     ) -> BookingResponse:
         booking = await alora.bus.handle(
-            c.CompleteBooking(actor=booking_actor(actor), booking_id=path_id(booking_id, "booking"))
+            c.CompleteBooking(actor=actor, booking_id=path_id(booking_id, "booking"))
         )
         return BookingResponse.of(booking)
 
@@ -237,7 +228,7 @@ class BookingsController(Controller):
     ) -> BookingResponse:
         booking = await alora.bus.handle(
             c.RescheduleBooking(
-                actor=booking_actor(actor),
+                actor=actor,
                 booking_id=path_id(booking_id, "booking"),
                 start=data.start,
             )

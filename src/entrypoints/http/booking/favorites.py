@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from alora_core.booking.favorites import commands as c
-from alora_core.identity.commands import Actor
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.booking.favorites_schemas import (
@@ -41,8 +41,7 @@ class FavoritesController(Controller):
     ) -> FavoritePage:
         result = await alora.bus.handle(
             c.ListFavorites(
-                user_id=actor.user_id,
-                user_is_admin=actor.is_admin,
+                actor=actor,
                 page=page,
                 page_size=page_size,
             )
@@ -61,9 +60,7 @@ class FavoritesController(Controller):
         alora: NamedDependency[Alora],
     ) -> IsFavoriteResponse:
         kept = await alora.bus.handle(
-            c.IsFavorite(
-                user_id=actor.user_id, professional_id=path_id(professional_id, "professional")
-            )
+            c.IsFavorite(actor=actor, professional_id=path_id(professional_id, "professional"))
         )
         return IsFavoriteResponse(is_favorite=kept)
 
@@ -83,8 +80,7 @@ class FavoritesController(Controller):
     ) -> None:
         await alora.bus.handle(
             c.AddFavorite(
-                user_id=actor.user_id,
-                user_is_admin=actor.is_admin,
+                actor=actor,
                 professional_id=path_id(professional_id, "professional"),
             )
         )
@@ -103,9 +99,7 @@ class FavoritesController(Controller):
         alora: NamedDependency[Alora],
     ) -> None:
         await alora.bus.handle(
-            c.RemoveFavorite(
-                user_id=actor.user_id, professional_id=path_id(professional_id, "professional")
-            )
+            c.RemoveFavorite(actor=actor, professional_id=path_id(professional_id, "professional"))
         )
 
 

@@ -5,8 +5,6 @@ answer 404."""
 
 from __future__ import annotations
 
-import uuid
-
 from litestar import Controller, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -15,10 +13,10 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from alora_core.booking.bookings.commands import ListOpenSlots
 from alora_core.booking.professionals import commands as c
 from alora_core.booking.professionals.queries import Sort
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.booking.professionals_schemas import (
     AvailabilityRequest,
@@ -45,17 +43,6 @@ from entrypoints.http.booking.professionals_schemas import (
     SortOrder,
 )
 from entrypoints.http.identity.params import PageNumber, PageSize, path_id
-
-
-def _is_professional(actor: Actor) -> bool:
-    return actor.role is Role.PROFESSIONAL
-
-
-def _viewer(principal: Principal | None) -> tuple[uuid.UUID | None, bool]:
-    """Who is looking: their id and whether they are an administrator."""
-    if principal is None:
-        return None, False
-    return principal.user.id, principal.user.role is Role.ADMIN
 
 
 class ProfessionalsController(Controller):
@@ -86,18 +73,16 @@ class ProfessionalsController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 20,
     ) -> ProfessionalPage:
-        viewer_id, viewer_is_admin = _viewer(optional_principal)
         result = await alora.bus.handle(
             c.ListProfessionals(
-                viewer_id=viewer_id,
-                viewer_is_admin=viewer_is_admin,
+                viewer=viewer_of(optional_principal),
                 category=category,
                 service_id=service_id,
                 city=city,
                 min_rating=min_rating,
                 max_rate=max_rate,
                 text=q,
-                sort=sort.value,
+                sort=sort,
                 page=page,
                 page_size=page_size,
             )
@@ -115,9 +100,7 @@ class ProfessionalsController(Controller):
     async def own_profile(
         self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> OwnProfileResponse:
-        profile = await alora.bus.handle(
-            c.GetOwnProfile(professional_id=actor.user_id, is_professional=_is_professional(actor))
-        )
+        profile = await alora.bus.handle(c.GetOwnProfile(actor=actor))
         return OwnProfileResponse.of(profile)
 
     @put(
@@ -136,7 +119,7 @@ class ProfessionalsController(Controller):
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> OwnProfileResponse:
-        profile = await alora.bus.handle(data.to_command(actor.user_id, _is_professional(actor)))
+        profile = await alora.bus.handle(data.to_command(actor))
         return OwnProfileResponse.of(profile)
 
     @put(
@@ -155,7 +138,7 @@ class ProfessionalsController(Controller):
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> AvailabilityResponse:
-        profile = await alora.bus.handle(data.to_command(actor.user_id, _is_professional(actor)))
+        profile = await alora.bus.handle(data.to_command(actor))
         return AvailabilityResponse.of(profile.schedule)
 
     @post(
@@ -174,7 +157,7 @@ class ProfessionalsController(Controller):
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> ExceptionResponse:
-        exception = await alora.bus.handle(data.to_command(actor.user_id, _is_professional(actor)))
+        exception = await alora.bus.handle(data.to_command(actor))
         return ExceptionResponse.of(exception)
 
     @delete(
@@ -192,8 +175,7 @@ class ProfessionalsController(Controller):
     ) -> None:
         await alora.bus.handle(
             c.RemoveException(
-                professional_id=actor.user_id,
-                is_professional=_is_professional(actor),
+                actor=actor,
                 exception_id=path_id(exception_id, "date exception"),
             )
         )
@@ -212,12 +194,10 @@ class ProfessionalsController(Controller):
         optional_principal: NamedDependency[Principal | None],
         alora: NamedDependency[Alora],
     ) -> ProfessionalResponse:
-        viewer_id, viewer_is_admin = _viewer(optional_principal)
         entry = await alora.bus.handle(
             c.GetProfessional(
                 professional_id=path_id(professional_id, "professional"),
-                viewer_id=viewer_id,
-                viewer_is_admin=viewer_is_admin,
+                viewer=viewer_of(optional_principal),
             )
         )
         return ProfessionalResponse.of(entry)
@@ -243,12 +223,10 @@ class ProfessionalsController(Controller):
         service_id: SlotsService = None,
         duration_minutes: SlotsDuration = None,
     ) -> SlotsResponse:
-        viewer_id, viewer_is_admin = _viewer(optional_principal)
         found = await alora.bus.handle(
             ListOpenSlots(
                 professional_id=path_id(professional_id, "professional"),
-                viewer_id=viewer_id,
-                viewer_is_admin=viewer_is_admin,
+                viewer=viewer_of(optional_principal),
                 start_from=start_from,
                 start_to=start_to,
                 service_id=service_id,

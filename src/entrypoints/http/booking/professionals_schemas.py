@@ -34,6 +34,7 @@ from alora_core.booking.professionals.availability import (
 from alora_core.booking.professionals.model import ProfessionalProfile, ServiceArea
 from alora_core.booking.professionals.queries import DirectoryEntry, Sort
 from alora_core.booking.professionals.validation import RATE_CURRENCY, format_minutes
+from alora_core.shared.actor import Actor
 from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
@@ -191,11 +192,10 @@ class ProfileRequest(RequestSchema):
         Meta(max_length=1000, description="Up to 20 images uploaded by the professional."),
     ] = []
 
-    def to_command(self, professional_id: uuid.UUID, is_professional: bool) -> c.SaveProfile:
+    def to_command(self, actor: Actor) -> c.SaveProfile:
         rate = self.hourly_rate
         return c.SaveProfile(
-            professional_id=professional_id,
-            is_professional=is_professional,
+            actor=actor,
             timezone=self.timezone,
             categories=self.categories,
             service_ids=self.service_ids,
@@ -246,11 +246,10 @@ class AvailabilityRequest(RequestSchema):
     rules: RulesRequest | None = None
     """Left out: the defaults."""
 
-    def to_command(self, professional_id: uuid.UUID, is_professional: bool) -> c.SetAvailability:
+    def to_command(self, actor: Actor) -> c.SetAvailability:
         rules = self.rules
         return c.SetAvailability(
-            professional_id=professional_id,
-            is_professional=is_professional,
+            actor=actor,
             timezone=self.timezone,
             weekly=[c.DayInput(day=day.day, slots=_hours(day.slots)) for day in self.weekly],
             rules=None
@@ -273,12 +272,11 @@ class ExceptionRequest(RequestSchema):
     slots: Annotated[list[HoursRequest], Meta(max_length=1000)] = []
     note: Annotated[str, Meta(max_length=1000, description="Up to 200 characters.")] = ""
 
-    def to_command(self, professional_id: uuid.UUID, is_professional: bool) -> c.AddException:
+    def to_command(self, actor: Actor) -> c.AddException:
         return c.AddException(
-            professional_id=professional_id,
-            is_professional=is_professional,
+            actor=actor,
             day=self.date,
-            kind=self.kind.value,
+            kind=self.kind,
             slots=_hours(self.slots),
             note=self.note,
         )

@@ -14,7 +14,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from alora_core.booking.reviews import commands as c
-from alora_core.identity.commands import Actor
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Invalid
 from alora_core.shared.ids import parse_id
 from entrypoints.bootstrap import Alora
@@ -57,8 +57,7 @@ class BookingReviewController(Controller):
     ) -> ReviewResponse:
         view = await alora.bus.handle(
             c.WriteReview(
-                actor_id=actor.user_id,
-                actor_is_admin=actor.is_admin,
+                actor=actor,
                 booking_id=path_id(booking_id, "booking"),
                 rating=data.rating,
                 comment=data.comment,
@@ -126,8 +125,7 @@ class ReviewsController(Controller):
     ) -> ReviewResponse:
         view = await alora.bus.handle(
             c.EditReview(
-                actor_id=actor.user_id,
-                actor_is_admin=actor.is_admin,
+                actor=actor,
                 review_id=path_id(review_id, "review"),
                 **data.changes(),
             )
@@ -147,8 +145,7 @@ class ReviewsController(Controller):
     ) -> None:
         await alora.bus.handle(
             c.DeleteReview(
-                actor_id=actor.user_id,
-                actor_is_admin=actor.is_admin,
+                actor=actor,
                 review_id=path_id(review_id, "review"),
             )
         )
@@ -170,9 +167,7 @@ class ReviewsController(Controller):
         alora: NamedDependency[Alora],
     ) -> ReviewResponse:
         view = await alora.bus.handle(
-            c.ReplyToReview(
-                actor_id=actor.user_id, review_id=path_id(review_id, "review"), text=data.text
-            )
+            c.ReplyToReview(actor=actor, review_id=path_id(review_id, "review"), text=data.text)
         )
         return ReviewResponse.of(view)
 
@@ -192,9 +187,7 @@ class ReviewsController(Controller):
         alora: NamedDependency[Alora],
     ) -> ReviewResponse:
         view = await alora.bus.handle(
-            c.EditReply(
-                actor_id=actor.user_id, review_id=path_id(review_id, "review"), text=data.text
-            )
+            c.EditReply(actor=actor, review_id=path_id(review_id, "review"), text=data.text)
         )
         return ReviewResponse.of(view)
 

@@ -31,6 +31,7 @@ from alora_core.booking.search.use_cases import MAX_CATEGORY_LENGTH, MAX_RATE
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import OPTIONAL_BEARER, problem_responses
 from entrypoints.http.identity.params import PageNumber, PageSize
 from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
@@ -39,6 +40,12 @@ from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
 class SearchType(enum.StrEnum):
     PROFESSIONALS = "professionals"
     SERVICES = "services"
+
+
+KIND_OF: dict[SearchType, Kind] = {
+    SearchType.PROFESSIONALS: Kind.PROFESSIONAL,
+    SearchType.SERVICES: Kind.SERVICE,
+}
 
 
 SearchText = Annotated[
@@ -201,14 +208,14 @@ class SearchController(Controller):
         result = await alora.bus.handle(
             c.Search(
                 q=q,
-                type=None if kind is None else kind.value,
+                type=None if kind is None else KIND_OF[kind],
                 category=category,
                 min_rate=min_rate,
                 max_rate=max_rate,
-                sort=sort.value,
+                sort=sort,
                 page=page,
                 page_size=page_size,
-                viewer_signed_in=optional_principal is not None,
+                viewer=viewer_of(optional_principal),
             )
         )
         return SearchPage.of(result)
@@ -229,7 +236,7 @@ class SearchController(Controller):
         q: SuggestText,
     ) -> SuggestionList:
         suggestions = await alora.bus.handle(
-            c.Autocomplete(q=q, viewer_signed_in=optional_principal is not None)
+            c.Autocomplete(q=q, viewer=viewer_of(optional_principal))
         )
         return SuggestionList.of(suggestions)
 

@@ -11,10 +11,10 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from alora_core.booking.catalog import commands as c
-from alora_core.identity.model import Role
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate
+from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate, viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.booking.services_schemas import (
     ActiveFilter,
@@ -29,10 +29,6 @@ from entrypoints.http.booking.services_schemas import (
     ServiceResponse,
 )
 from entrypoints.http.identity.params import PageNumber, PageSize, path_id
-
-
-def _is_admin(principal: Principal | None) -> bool:
-    return principal is not None and principal.user.role is Role.ADMIN
 
 
 class ServicesController(Controller):
@@ -60,10 +56,10 @@ class ServicesController(Controller):
         # The catalog's hot path: the caller is read here rather than through dependencies,
         # which Litestar would resolve in tasks of their own on every request.
         alora = app_state_alora(request)
-        viewer = await authenticate(request, alora, app_state_settings(request))
+        principal = await authenticate(request, alora, app_state_settings(request))
         result = await alora.bus.handle(
             c.ListServices(
-                viewer_is_admin=_is_admin(viewer),
+                viewer=viewer_of(principal),
                 category=category,
                 text=q,
                 active=active,
@@ -90,7 +86,7 @@ class ServicesController(Controller):
         view = await alora.bus.handle(
             c.GetService(
                 service_id=path_id(service_id, "service"),
-                viewer_is_admin=_is_admin(optional_principal),
+                viewer=viewer_of(optional_principal),
             )
         )
         return ServiceResponse.of(view)
@@ -107,13 +103,12 @@ class ServicesController(Controller):
     async def create_service(
         self,
         data: JSONBody[ServiceRequest],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> ServiceResponse:
         service = await alora.bus.handle(
             c.CreateService(
-                actor_id=principal.user.id,
-                actor_is_admin=_is_admin(principal),
+                actor=actor,
                 service=data.to_command(),
             )
         )
@@ -133,13 +128,12 @@ class ServicesController(Controller):
     async def create_services(
         self,
         data: JSONBody[BulkServicesRequest],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> ServiceList:
         services = await alora.bus.handle(
             c.CreateServices(
-                actor_id=principal.user.id,
-                actor_is_admin=_is_admin(principal),
+                actor=actor,
                 services=[item.to_command() for item in data.items],
             )
         )
@@ -158,13 +152,12 @@ class ServicesController(Controller):
         self,
         service_id: ServiceIdPath,
         data: JSONBody[ServiceChangesRequest],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> ServiceResponse:
         service = await alora.bus.handle(
             c.UpdateService(
-                actor_id=principal.user.id,
-                actor_is_admin=_is_admin(principal),
+                actor=actor,
                 service_id=path_id(service_id, "service"),
                 version=data.version,
                 changes=data.changes(),
@@ -185,13 +178,12 @@ class ServicesController(Controller):
     async def delete_service(
         self,
         service_id: ServiceIdPath,
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> None:
         await alora.bus.handle(
             c.DeleteService(
-                actor_id=principal.user.id,
-                actor_is_admin=_is_admin(principal),
+                actor=actor,
                 service_id=path_id(service_id, "service"),
             )
         )

@@ -17,11 +17,11 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UnsetType
 
 from alora_core.content import commands as c
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Unauthenticated
 from entrypoints.bootstrap import Alora
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.client import client_ip
 from entrypoints.http.content.schemas import (
@@ -54,14 +54,6 @@ from entrypoints.http.identity.params import PageNumber, PageSize, path_id
 from entrypoints.settings import Settings
 
 
-def _admin(actor: Actor) -> dict[str, Any]:
-    return {"actor_id": actor.user_id, "actor_is_admin": actor.role is Role.ADMIN}
-
-
-def _is_admin(principal: Principal | None) -> bool:
-    return principal is not None and principal.user.role is Role.ADMIN
-
-
 class FaqController(Controller):
     path = "/api/v1/faqs"
     tags = ["content"]
@@ -87,7 +79,7 @@ class FaqController(Controller):
             c.ListFaqs(
                 type=type,
                 include_inactive=include_inactive,
-                actor_is_admin=_is_admin(optional_principal),
+                viewer=viewer_of(optional_principal),
             )
         )
         return FaqList.of(faqs)
@@ -106,9 +98,7 @@ class FaqController(Controller):
         alora: NamedDependency[Alora],
     ) -> FaqResponse:
         faq = await alora.bus.handle(
-            c.GetFaq(
-                faq_id=path_id(faq_id, "FAQ entry"), actor_is_admin=_is_admin(optional_principal)
-            )
+            c.GetFaq(faq_id=path_id(faq_id, "FAQ entry"), viewer=viewer_of(optional_principal))
         )
         return FaqResponse.of(faq)
 
@@ -128,7 +118,7 @@ class FaqController(Controller):
     ) -> FaqResponse:
         faq = await alora.bus.handle(
             c.CreateFaq(
-                **_admin(actor),
+                actor=actor,
                 type=data.type,
                 question=data.question,
                 answer=data.answer,
@@ -154,9 +144,7 @@ class FaqController(Controller):
         alora: NamedDependency[Alora],
     ) -> FaqResponse:
         faq = await alora.bus.handle(
-            c.UpdateFaq(
-                **_admin(actor), faq_id=path_id(faq_id, "FAQ entry"), changes=data.changes()
-            )
+            c.UpdateFaq(actor=actor, faq_id=path_id(faq_id, "FAQ entry"), changes=data.changes())
         )
         return FaqResponse.of(faq)
 
@@ -171,7 +159,7 @@ class FaqController(Controller):
     async def delete_faq(
         self, faq_id: FaqIdPath, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> None:
-        await alora.bus.handle(c.DeleteFaq(**_admin(actor), faq_id=path_id(faq_id, "FAQ entry")))
+        await alora.bus.handle(c.DeleteFaq(actor=actor, faq_id=path_id(faq_id, "FAQ entry")))
 
 
 class SubmissionsController(Controller):
@@ -203,7 +191,7 @@ class SubmissionsController(Controller):
                 name=data.name,
                 email=data.email,
                 ip=client_ip(request, settings.trust_forwarded),
-                actor_id=None if optional_principal is None else optional_principal.user.id,
+                actor=viewer_of(optional_principal),
             )
         )
         return SubmittedResponse(id=feedback.id, created_at=feedback.created_at)
@@ -234,7 +222,7 @@ class SubmissionsController(Controller):
                 subject=data.subject,
                 message=data.message,
                 ip=client_ip(request, settings.trust_forwarded),
-                actor_id=None if optional_principal is None else optional_principal.user.id,
+                actor=viewer_of(optional_principal),
             )
         )
         return SubmittedResponse(id=message.id, created_at=message.created_at)
@@ -270,8 +258,8 @@ class FeedbackAdminController(Controller):
     ) -> FeedbackPage:
         result = await alora.bus.handle(
             c.ListFeedback(
-                **_admin(actor),
-                status=None if status is None else status.value,
+                actor=actor,
+                status=status,
                 page=page,
                 page_size=page_size,
             )
@@ -290,7 +278,7 @@ class FeedbackAdminController(Controller):
         alora: NamedDependency[Alora],
     ) -> FeedbackResponse:
         feedback = await alora.bus.handle(
-            c.GetFeedback(**_admin(actor), feedback_id=path_id(feedback_id, "feedback"))
+            c.GetFeedback(actor=actor, feedback_id=path_id(feedback_id, "feedback"))
         )
         return FeedbackResponse.of(feedback)
 
@@ -310,9 +298,9 @@ class FeedbackAdminController(Controller):
     ) -> FeedbackResponse:
         feedback = await alora.bus.handle(
             c.SetFeedbackStatus(
-                **_admin(actor),
+                actor=actor,
                 feedback_id=path_id(feedback_id, "feedback"),
-                status=data.status.value,
+                status=data.status,
             )
         )
         return FeedbackResponse.of(feedback)
@@ -331,7 +319,7 @@ class FeedbackAdminController(Controller):
         alora: NamedDependency[Alora],
     ) -> None:
         await alora.bus.handle(
-            c.DeleteFeedback(**_admin(actor), feedback_id=path_id(feedback_id, "feedback"))
+            c.DeleteFeedback(actor=actor, feedback_id=path_id(feedback_id, "feedback"))
         )
 
 
@@ -356,8 +344,8 @@ class ContactAdminController(Controller):
     ) -> ContactMessagePage:
         result = await alora.bus.handle(
             c.ListContactMessages(
-                **_admin(actor),
-                status=None if status is None else status.value,
+                actor=actor,
+                status=status,
                 page=page,
                 page_size=page_size,
             )
@@ -376,7 +364,7 @@ class ContactAdminController(Controller):
         alora: NamedDependency[Alora],
     ) -> ContactMessageResponse:
         message = await alora.bus.handle(
-            c.GetContactMessage(**_admin(actor), message_id=path_id(message_id, "contact message"))
+            c.GetContactMessage(actor=actor, message_id=path_id(message_id, "contact message"))
         )
         return ContactMessageResponse.of(message)
 
@@ -396,7 +384,7 @@ class ContactAdminController(Controller):
     ) -> ContactMessageResponse:
         message = await alora.bus.handle(
             c.HandleContactMessage(
-                **_admin(actor),
+                actor=actor,
                 message_id=path_id(message_id, "contact message"),
                 status=None if isinstance(data.status, UnsetType) else data.status,
                 note=None if isinstance(data.note, UnsetType) else data.note,
@@ -418,9 +406,7 @@ class ContactAdminController(Controller):
         alora: NamedDependency[Alora],
     ) -> None:
         await alora.bus.handle(
-            c.DeleteContactMessage(
-                **_admin(actor), message_id=path_id(message_id, "contact message")
-            )
+            c.DeleteContactMessage(actor=actor, message_id=path_id(message_id, "contact message"))
         )
 
 
@@ -443,9 +429,7 @@ class AboutAdminController(Controller):
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> AboutResponse:
-        page = await alora.bus.handle(
-            c.InitializeAboutPage(**_admin(actor), content=data.to_domain())
-        )
+        page = await alora.bus.handle(c.InitializeAboutPage(actor=actor, content=data.to_domain()))
         return AboutResponse.of(page)
 
     @put(
@@ -462,7 +446,7 @@ class AboutAdminController(Controller):
         alora: NamedDependency[Alora],
     ) -> AboutResponse:
         page = await alora.bus.handle(
-            c.ReplaceAboutPage(**_admin(actor), content=data.to_domain(), version=data.version)
+            c.ReplaceAboutPage(actor=actor, content=data.to_domain(), version=data.version)
         )
         return AboutResponse.of(page)
 
@@ -481,7 +465,7 @@ class AboutAdminController(Controller):
     ) -> AboutResponse:
         page = await alora.bus.handle(
             c.UpdateAboutPage(
-                **_admin(actor),
+                actor=actor,
                 changes=data.changes(),
                 version=None if isinstance(data.version, UnsetType) else data.version,
             )

@@ -36,12 +36,11 @@ from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from alora_core.files import commands as c
 from alora_core.files.model import ACCEPTED_TYPES, StoredFile
-from alora_core.files.use_cases import Download
-from alora_core.identity.commands import Actor
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from alora_core.shared.storage import Content
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import actor_of
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.files.multipart import FORM_ALLOWANCE, UploadForm, read_upload
 from entrypoints.http.files.schemas import FileIdPath, FileResponse
@@ -142,7 +141,7 @@ class FilesController(Controller):
         try:
             file = await alora.bus.handle(
                 c.UploadFile(
-                    owner_id=actor.user_id,
+                    actor=actor,
                     content=form.content,
                     filename=form.filename,
                     public=bool(form.public),
@@ -178,12 +177,10 @@ class FilesController(Controller):
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
-        viewer = None if optional_principal is None else actor_of(optional_principal)
-        found: Download = await alora.bus.handle(
+        found = await alora.bus.handle(
             c.DownloadFile(
                 file_id=path_id(file_id, "file"),
-                actor_id=None if viewer is None else viewer.user_id,
-                actor_is_admin=viewer is not None and viewer.is_admin,
+                viewer=viewer_of(optional_principal),
                 cached=entity_tags(request.headers.get("if-none-match")),
             )
         )
@@ -215,13 +212,8 @@ class FilesController(Controller):
         optional_principal: NamedDependency[Principal | None],
         alora: NamedDependency[Alora],
     ) -> FileResponse:
-        viewer = None if optional_principal is None else actor_of(optional_principal)
         file = await alora.bus.handle(
-            c.GetFile(
-                file_id=path_id(file_id, "file"),
-                actor_id=None if viewer is None else viewer.user_id,
-                actor_is_admin=viewer is not None and viewer.is_admin,
-            )
+            c.GetFile(file_id=path_id(file_id, "file"), viewer=viewer_of(optional_principal))
         )
         return FileResponse.of(file)
 
@@ -252,8 +244,7 @@ class FilesController(Controller):
             file = await alora.bus.handle(
                 c.ReplaceFile(
                     file_id=target,
-                    actor_id=actor.user_id,
-                    actor_is_admin=actor.is_admin,
+                    actor=actor,
                     content=form.content,
                     filename=form.filename,
                     public=form.public,
@@ -282,8 +273,7 @@ class FilesController(Controller):
         await alora.bus.handle(
             c.DeleteFile(
                 file_id=path_id(file_id, "file"),
-                actor_id=actor.user_id,
-                actor_is_admin=actor.is_admin,
+                actor=actor,
             )
         )
 

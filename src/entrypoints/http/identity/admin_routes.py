@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from alora_core.identity import commands as c
 from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Invalid
 from alora_core.shared.ids import parse_id
 from entrypoints.bootstrap import Alora
@@ -69,7 +70,7 @@ class AdminController(Controller):
     )
     async def list_users(
         self,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         role: RoleFilter = None,
         q: SearchText = None,
@@ -87,7 +88,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404),
     )
     async def get_user(
-        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> AdminUserResponse:
         user = await alora.bus.handle(c.GetUser(actor=actor, user_id=path_id(user_id, "user")))
         return AdminUserResponse.of(user)
@@ -103,7 +104,7 @@ class AdminController(Controller):
         self,
         user_id: UserIdPath,
         data: JSONBody[AdminUpdateUserRequest],
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> AdminUserResponse:
         user = await alora.bus.handle(
@@ -120,7 +121,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404, 409),
     )
     async def delete_user(
-        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> None:
         await alora.bus.handle(c.DeleteUser(actor=actor, user_id=path_id(user_id, "user")))
 
@@ -134,7 +135,7 @@ class AdminController(Controller):
     async def suspend_user(
         self,
         user_id: UserIdPath,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         data: JSONBody[SuspendRequest | None] = None,
     ) -> AdminUserResponse:
@@ -151,7 +152,7 @@ class AdminController(Controller):
         responses=problem_responses(401, 403, 404, 409),
     )
     async def unsuspend_user(
-        self, user_id: UserIdPath, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, user_id: UserIdPath, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> AdminUserResponse:
         user = await alora.bus.handle(
             c.UnsuspendUser(actor=actor, user_id=path_id(user_id, "user"))
@@ -166,7 +167,7 @@ class AdminController(Controller):
     )
     async def list_sessions(
         self,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         user_id: UserFilter = None,
         page: PageNumber = 1,
@@ -193,7 +194,7 @@ class AdminController(Controller):
     async def revoke_session(
         self,
         session_id: SessionIdPath,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> None:
         await alora.bus.handle(
@@ -208,7 +209,7 @@ class AdminController(Controller):
     )
     async def audit_log(
         self,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         action: ActionFilter = None,
         page: PageNumber = 1,

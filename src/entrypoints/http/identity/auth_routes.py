@@ -12,6 +12,7 @@ from msgspec import UNSET
 
 from alora_core.identity import commands as c
 from alora_core.identity.use_cases import LoginResult, Principal
+from alora_core.shared.actor import Actor, Role
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import (
     auth_cookies,
@@ -75,7 +76,7 @@ class AuthController(Controller):
                 email=data.email,
                 phone=data.phone,
                 password=data.password,
-                role=data.role,
+                role=Role(data.role),
             )
         )
         return UserResponse.of(user)
@@ -184,7 +185,7 @@ class AuthController(Controller):
     )
     async def logout(
         self,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[None]:
@@ -244,7 +245,7 @@ class AuthController(Controller):
     async def change_password(
         self,
         data: JSONBody[ChangePasswordRequest],
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[None]:
@@ -265,7 +266,7 @@ class AuthController(Controller):
         responses=problem_responses(401),
     )
     async def sessions(
-        self, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> list[SessionResponse]:
         sessions = await alora.bus.handle(c.ListMySessions(actor=actor))
         return [SessionResponse.of(session, actor.session_id) for session in sessions]
@@ -282,7 +283,7 @@ class AuthController(Controller):
     async def revoke_session(
         self,
         session_id: SessionIdPath,
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
         settings: NamedDependency[Settings],
     ) -> Response[None]:

@@ -8,8 +8,9 @@ from litestar.params import JSONBody
 
 from alora_core.identity import commands as c
 from alora_core.identity.use_cases import Principal
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import actor_of
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.identity.params import UserIdPath, path_id
 from entrypoints.http.identity.schemas import (
@@ -45,7 +46,7 @@ class UsersController(Controller):
     async def update_me(
         self,
         data: JSONBody[UpdateProfileRequest],
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> UserResponse:
         user = await alora.bus.handle(c.UpdateProfile(actor=actor, changes=data.changes()))
@@ -58,7 +59,7 @@ class UsersController(Controller):
         responses=problem_responses(401),
     )
     async def get_settings(
-        self, actor: NamedDependency[c.Actor], alora: NamedDependency[Alora]
+        self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> SettingsSchema:
         settings = await alora.bus.handle(c.GetSettings(actor=actor))
         return SettingsSchema.of(settings)
@@ -75,7 +76,7 @@ class UsersController(Controller):
     async def replace_settings(
         self,
         data: JSONBody[SettingsSchema],
-        actor: NamedDependency[c.Actor],
+        actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
     ) -> SettingsSchema:
         settings = await alora.bus.handle(c.ReplaceSettings(actor=actor, settings=data.to_domain()))
@@ -98,7 +99,7 @@ class UsersController(Controller):
         optional_principal: NamedDependency[Principal | None],
         alora: NamedDependency[Alora],
     ) -> PublicProfileResponse:
-        viewer = None if optional_principal is None else actor_of(optional_principal)
+        viewer = viewer_of(optional_principal)
         profile = await alora.bus.handle(
             c.GetPublicProfile(viewer=viewer, user_id=path_id(user_id, "user"))
         )

@@ -8,9 +8,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
 from alora_core.notifications import commands as c
+from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.identity.params import path_id
@@ -51,9 +50,7 @@ class NotificationsController(Controller):
         unread: UnreadOnly = False,
     ) -> NotificationPage:
         page = await alora.bus.handle(
-            c.ListNotifications(
-                recipient_id=actor.user_id, cursor=cursor, limit=limit, unread_only=unread
-            )
+            c.ListNotifications(actor=actor, cursor=cursor, limit=limit, unread_only=unread)
         )
         return NotificationPage.of(page)
 
@@ -65,7 +62,7 @@ class NotificationsController(Controller):
     async def unread_count(
         self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> UnreadCountResponse:
-        count = await alora.bus.handle(c.CountUnread(recipient_id=actor.user_id))
+        count = await alora.bus.handle(c.CountUnread(actor=actor))
         return UnreadCountResponse(count=count)
 
     @post(
@@ -79,7 +76,7 @@ class NotificationsController(Controller):
     async def read_all(
         self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> ReadAllResponse:
-        count = await alora.bus.handle(c.MarkAllRead(recipient_id=actor.user_id))
+        count = await alora.bus.handle(c.MarkAllRead(actor=actor))
         return ReadAllResponse(count=count)
 
     @post(
@@ -98,7 +95,7 @@ class NotificationsController(Controller):
     ) -> NotificationResponse:
         notification = await alora.bus.handle(
             c.MarkRead(
-                recipient_id=actor.user_id,
+                actor=actor,
                 notification_id=path_id(notification_id, "notification"),
             )
         )
@@ -118,7 +115,7 @@ class NotificationsController(Controller):
     ) -> None:
         await alora.bus.handle(
             c.DeleteNotification(
-                recipient_id=actor.user_id,
+                actor=actor,
                 notification_id=path_id(notification_id, "notification"),
             )
         )
@@ -146,10 +143,9 @@ class AnnouncementsController(Controller):
     ) -> AnnouncementResponse:
         created = await alora.bus.handle(
             c.Announce(
-                sender_id=actor.user_id,
-                sender_is_admin=actor.role is Role.ADMIN,
+                actor=actor,
                 recipient_ids=data.recipient_ids,
-                type=data.type.value,
+                type=data.type,
                 title=data.title,
                 body=data.body,
                 link=data.link,

@@ -11,11 +11,10 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
+from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Forbidden
 from alora_core.shared.jobs import DeadJob
-from alora_core.shared.operations import ListDeadJobs, Operator, RetryDeadJob
+from alora_core.shared.operations import ListDeadJobs, RetryDeadJob
 from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses, run_checks
@@ -81,10 +80,6 @@ class AdminHealthResponse(ResponseSchema):
     dead_jobs: int
 
 
-def _operator(actor: Actor) -> Operator:
-    return Operator(user_id=actor.user_id, is_admin=actor.role is Role.ADMIN)
-
-
 class OperationsController(Controller):
     path = "/api/v1/admin"
     tags = ["admin"]
@@ -104,9 +99,7 @@ class OperationsController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 20,
     ) -> DeadJobPage:
-        result = await alora.bus.handle(
-            ListDeadJobs(operator=_operator(actor), page=page, page_size=page_size)
-        )
+        result = await alora.bus.handle(ListDeadJobs(actor=actor, page=page, page_size=page_size))
         return DeadJobPage.of(result)
 
     @post(
@@ -124,7 +117,7 @@ class OperationsController(Controller):
         alora: NamedDependency[Alora],
     ) -> DeadJobResponse:
         dead = await alora.bus.handle(
-            RetryDeadJob(operator=_operator(actor), dead_job_id=path_id(dead_job_id, "dead job"))
+            RetryDeadJob(actor=actor, dead_job_id=path_id(dead_job_id, "dead job"))
         )
         await alora.jobs_added([])
         return DeadJobResponse.of(dead)
@@ -138,7 +131,7 @@ class OperationsController(Controller):
     async def health(
         self, actor: NamedDependency[Actor], alora: NamedDependency[Alora]
     ) -> AdminHealthResponse:
-        if actor.role is not Role.ADMIN:
+        if not actor.is_admin:
             raise Forbidden("only administrators may do this")
         checks = await run_checks(alora.readiness_checks)
         stats = await alora.job_stats()

@@ -142,7 +142,7 @@ async def _authenticate(alora: Alora, token: str | None) -> Principal | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
-        principal: Principal = await alora.bus.handle(Authenticate(access_token=token))
+        principal = await alora.bus.handle(Authenticate(access_token=token))
     except AloraError:
         return None
     return principal

@@ -19,10 +19,9 @@ from litestar.params import QueryParameter
 from litestar.types import ControllerRouterHandler
 from msgspec import Meta
 
-from alora_core.identity.commands import Actor
-from alora_core.identity.model import Role
 from alora_core.reports.commands import GetPlatformStatistics
 from alora_core.reports.use_cases import MAX_RECENT, STATISTICS_DAYS
+from alora_core.shared.actor import Actor
 from alora_core.shared.statistics import Activity
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
@@ -105,9 +104,7 @@ def route_handlers(modules: Sequence[ContextModule]) -> list[ControllerRouterHan
             alora: NamedDependency[Alora],
             recent: RecentCount = 10,
         ) -> response_type:  # type: ignore[valid-type]
-            stats = await alora.bus.handle(
-                GetPlatformStatistics(actor_is_admin=actor.role is Role.ADMIN, recent=recent)
-            )
+            stats = await alora.bus.handle(GetPlatformStatistics(actor=actor, recent=recent))
             values: dict[str, Any] = {}
             for name, shape in shapes.items():
                 values.update(shape.values(stats.sections[name]))

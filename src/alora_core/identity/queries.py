@@ -1,0 +1,42 @@
+"""What identity's use cases return besides its aggregates: a sign-in's tokens, the caller an
+access token stands for, and the profile others may see of a user."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from attrs import field, frozen
+
+from alora_core.identity.model import Role, User
+
+
+@frozen(kw_only=True)
+class LoginResult:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in: int
+    session_id: uuid.UUID
+    user: User
+
+
+@frozen(kw_only=True)
+class Principal:
+    """The authenticated caller of one request."""
+
+    user: User
+    session_id: uuid.UUID
+
+
+@frozen(kw_only=True)
+class PublicProfile:
+    id: uuid.UUID
+    full_name: str
+    username: str
+    role: Role
+    bio: str
+    avatar_file_id: uuid.UUID | None
+    social_links: dict[str, str]
+    created_at: datetime
+    email: str | None
+    phone: str | None
