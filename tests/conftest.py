@@ -223,31 +223,33 @@ async def empty_tables(url: str) -> None:
         pytest.param("postgres", marks=pytest.mark.postgres),
     ]
 )
-async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
-    """Alora's three backends, each test once on each (see ``support.backends``)."""
-    url = None
-    if request.param != "memory":
-        url = request.getfixturevalue("_migratable_database_url_" + request.param)
-        if request.param == "sqlite":
-            await _upgrade(url)
-        else:
-            await empty_tables(url)
-    found = Backend(request.param, url, tmp_path / "var")
+def _backend_database(request: pytest.FixtureRequest) -> tuple[str, str | None]:
+    # Sync on purpose, like ``_migratable_database_url``.
+    if request.param == "memory":
+        return "memory", None
+    fixture = "sqlite_url" if request.param == "sqlite" else "migrated_postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return request.param, url
+
+
+@pytest_asyncio.fixture
+async def backend(
+    _backend_database: tuple[str, str | None], tmp_path: Path
+) -> AsyncIterator[Backend]:
+    """Alora's three backends, each test once on each (see ``support.backends``): memory; a
+    fresh SQLite file migrated for the test; the session's PostgreSQL database, emptied."""
+    name, url = _backend_database
+    if name == "sqlite":
+        assert url is not None
+        await _upgrade(url)
+    elif name == "postgres":
+        assert url is not None
+        await empty_tables(url)
+    found = Backend(name, url, tmp_path / "var")
     try:
         yield found
     finally:
         await found.close()
-
-
-@pytest.fixture
-def _migratable_database_url_sqlite(sqlite_url: str) -> str:
-    return sqlite_url
-
-
-@pytest.fixture
-def _migratable_database_url_postgres(request: pytest.FixtureRequest) -> str:
-    url: str = request.getfixturevalue("migrated_postgres_url")
-    return url
 
 
 async def _upgrade(url: str) -> None:

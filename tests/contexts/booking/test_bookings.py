@@ -1,9 +1,7 @@
-"""Bookings' use cases, driven through a message bus of their own.
+"""Bookings' use cases, on every backend (memory, SQLite, PostgreSQL).
 
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture. The ``b``
-fixture wires the bookings part as the composition root does, around that factory, with a
-``FixedClock``; events committed by the bus are collected.
+The ``b`` fixture composes Alora on the test's backend with a ``FixedClock``; events committed
+by the bus are collected.
 
 The professional ``pro`` works Monday to Friday, 09:00-17:00 in Berlin (08:00-16:00 UTC in
 January), with a 2-hour notice, a 60-day horizon and one-hour slots. The clock starts on
@@ -14,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from attrs import define, evolve
@@ -31,7 +28,6 @@ from alora_core.booking.bookings.errors import (
     TransitionRefused,
 )
 from alora_core.booking.bookings.model import Booking, BookingStatus, Party
-from alora_core.booking.bookings.use_cases import BookingsDeps, command_handlers
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.professionals.availability import (
     BookingRules,
@@ -40,25 +36,28 @@ from alora_core.booking.professionals.availability import (
     Weekday,
 )
 from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
-from alora_core.identity.model import Role, User, UserSettings, Visibility
+from alora_core.identity.model import Role, Visibility
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from alora_core.shared.events import DomainEvent
-from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.money import Money
+from entrypoints.bootstrap import Alora
+from support.backends import Backend, committed_events
+from support.builders import add_user, change_user, delete_user
 
 NOW = datetime(2030, 1, 14, 7, 30, tzinfo=UTC)  # Monday, 08:30 in Berlin
 TUESDAY_9 = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 HOUR = timedelta(hours=1)
+T = TypeVar("T")
 WORKDAYS = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY)
 
 
 @define
 class Harness:
-    uow_factory: Callable[[], Any]
+    alora: Alora
     clock: FixedClock
-    bus: MessageBus
     committed: list[DomainEvent]
     default_service: uuid.UUID | None = None
     """The service ``pro`` offers, made by the fixture."""
@@ -68,24 +67,14 @@ class Harness:
         assert self.default_service is not None
         return self.default_service
 
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
+    def uow_factory(self) -> Any:
+        return self.alora.units_of_work["booking"]()
+
+    async def handle(self, command: Command[T]) -> T:
+        return await self.alora.bus.handle(command)
 
     async def add_user(self, name: str, role: Role = Role.CUSTOMER, **settings: Any) -> Actor:
-        user = User(
-            full_name=f"{name.title()} Example",
-            username=f"{name}_{uuid.uuid4().hex[:8]}",
-            email=f"{name}_{uuid.uuid4().hex[:8]}@example.com",
-            phone=None,
-            password_hash="not a real hash",
-            role=role,
-            created_at=self.clock.now(),
-            email_verified_at=self.clock.now(),
-            settings=UserSettings(**settings),
-        )
-        async with self.uow_factory() as uow:
-            await uow.users.add(user)
-            await uow.commit()
+        user = await add_user(self.alora, name, role, verified=True, unique=True, **settings)
         return Actor(user_id=user.id, role=role, email_verified=True)
 
     async def add_service(self, title: str = "Plumbing", *, active: bool = True) -> uuid.UUID:
@@ -202,15 +191,10 @@ class Harness:
 
 
 @pytest.fixture
-async def b(uow_factory: Callable[[], Any]) -> Harness:
+async def b(backend: Backend) -> Harness:
     clock = FixedClock(NOW)
-    committed: list[DomainEvent] = []
-
-    async def on_events(events: list[DomainEvent]) -> None:
-        committed.extend(events)
-
-    bus = MessageBus(uow_factory, command_handlers(BookingsDeps(clock=clock)), on_events=on_events)
-    harness = Harness(uow_factory, clock, bus, committed)
+    alora = await backend.build(clock=clock)
+    harness = Harness(alora, clock, committed_events(alora))
     harness.default_service = await harness.add_service()
     return harness
 
@@ -402,10 +386,7 @@ async def test_a_suspended_or_hidden_professional_cannot_be_booked(
     with pytest.raises(NotFound, match="professional"):
         await b.book(ana, hidden)
     assert pro.user_id is not None
-    async with b.uow_factory() as uow:
-        user = await uow.users.get(pro.user_id)
-        user.suspend("complaints", NOW)
-        await uow.commit()
+    await change_user(b.alora, pro.user_id, lambda user: user.suspend("complaints", NOW))
     with pytest.raises(NotFound, match="professional"):
         await b.book(ana, pro)
 
@@ -957,9 +938,8 @@ async def test_racing_changes_to_one_booking_let_one_win(b: Harness) -> None:
 async def test_deleting_a_user_deletes_their_bookings(b: Harness) -> None:
     ana, pro = await b.add_user("ana"), await b.add_professional()
     booking = await b.book(ana, pro)
-    async with b.uow_factory() as uow:
-        await uow.users.delete(await uow.users.get(ana.user_id))
-        await uow.commit()
+    assert ana.user_id is not None
+    await delete_user(b.alora, ana.user_id)
     with pytest.raises(BookingNotFound):
         await b.get(pro, booking)
     assert await b.listed(pro) == []
