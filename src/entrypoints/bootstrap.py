@@ -74,11 +74,18 @@ class Alora:
     storage: FileStorage
     """The object storage (uploaded files' bytes ...)."""
     settings: Settings
-    modules: Sequence[ContextModule] = MODULES
+    _modules: Sequence[Any] = MODULES
+    """The modules it is made of (typed loosely: Litestar's dependency injection reads the
+    fields' types, and the modules' callables have none it could read)."""
     readiness_checks: dict[str, ReadinessCheck] = field(factory=dict)
     _closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
     _background: list[asyncio.Task[None]] = field(factory=list)
     _stop: asyncio.Event = field(factory=asyncio.Event)
+
+    @property
+    def modules(self) -> Sequence[ContextModule]:
+        """The context modules this Alora is made of, in the registry's order."""
+        return self._modules
 
     async def run_job(self, job: Job, attempt: int) -> str:
         """Run one job from the outbox (see ``alora_core.shared.jobs.run_job``)."""

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define
-from process_support import alora_environment, free_port, start_alora, stop, wait_ready
 from sqlalchemy import func, select
 
 from adapters.argon2_hasher import Argon2PasswordHasher
@@ -36,6 +35,7 @@ from alora_core.booking.professionals.model import Offer, PersonName, Profession
 from alora_core.identity.model import Role, User
 from entrypoints import bootstrap
 from entrypoints.settings import load_settings
+from support.processes import alora_environment, free_port, start_alora, stop, wait_ready
 
 PASSWORD = "correct horse battery staple"
 CONTENDERS = 50

@@ -24,7 +24,8 @@ from typing import Any
 
 import pytest
 from attrs import frozen
-from process_support import alora_environment, free_port, wait_ready
+
+from support.processes import alora_environment, free_port, wait_ready
 
 ROOT = Path(__file__).parents[2]
 

@@ -23,12 +23,12 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from process_support import alora_environment, free_port, start_alora, stop
 from sqlalchemy import func, select
 
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.jobs import outbox_table
 from adapters.sqlalchemy.migrate import upgrade
+from support.processes import alora_environment, free_port, start_alora, stop
 
 pytestmark = pytest.mark.postgres
 

@@ -26,7 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
 from adapters.sqlalchemy.audit import audit_log_table
 from adapters.sqlalchemy.database import create_engine
-from adapters.sqlalchemy.identity.tables import codes_table, refresh_tokens_table, sessions_table, users_table
+from adapters.sqlalchemy.identity.tables import (
+    codes_table,
+    refresh_tokens_table,
+    sessions_table,
+    users_table,
+)
 from adapters.sqlalchemy.migrate import alembic_config, migration_engine, upgrade
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, invalid_from, session_factory
 from alora_core.identity import events

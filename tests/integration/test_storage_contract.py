@@ -16,10 +16,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
-from process_support import free_port
 
-from adapters.storage.memory import MemoryFileStorage
 from adapters.storage.local import LocalFileStorage
+from adapters.storage.memory import MemoryFileStorage
 from adapters.storage.s3 import S3FileStorage
 from alora_core.shared.storage import StorageUnavailable
 from suites.storage_contract import *  # noqa: F403
@@ -32,6 +31,7 @@ from suites.storage_contract import (
     owned_key,
     read_all,
 )
+from support.processes import free_port
 
 CREDENTIALS = {"access_key_id": "testing", "secret_access_key": "testing"}
 REGION = "us-east-1"

@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from process_support import alora_environment, free_port, start_alora, stop, wait_ready
 
 from adapters.sqlalchemy.migrate import upgrade
 from alora_core.identity.commands import CreateAdmin
 from entrypoints import bootstrap
 from entrypoints.settings import load_settings
+from support.processes import alora_environment, free_port, start_alora, stop, wait_ready
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

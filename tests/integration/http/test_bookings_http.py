@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from attrs import define
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.professionals.availability import (
@@ -27,6 +26,7 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
 from alora_core.shared.money import Money
+from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/bookings"
 NOW = datetime(2030, 1, 14, 7, 30, tzinfo=UTC)

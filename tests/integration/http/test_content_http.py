@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
+
+from support.http import Api, assert_problem, bearer, open_api
 
 FAQS = "/api/v1/faqs"
 FEEDBACK = "/api/v1/feedback"

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from identity_http_support import assert_problem
 from test_reviews_http import Market, User, open_market
+
+from support.http import assert_problem
 
 BASE = "/api/v1/favorites"
 

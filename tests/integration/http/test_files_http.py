@@ -19,16 +19,16 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define
-from identity_http_support import BASE_URL, Api, assert_problem, bearer, make_settings
 from litestar.testing import AsyncTestClient
 
-from adapters.storage.memory import MemoryFileStorage
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.uow import MemoryStore
+from adapters.storage.memory import MemoryFileStorage
 from alora_core.files.use_cases import DEFAULT_MAX_BYTES
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
+from support.http import BASE_URL, Api, assert_problem, bearer, make_settings
 
 BASE = "/api/v1/files"
 FILE_KEYS = {"id", "ownerId", "contentType", "size", "sha256", "filename", "public", "url"}

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from identity_http_support import make_settings
 from litestar.testing import TestClient
 
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
+from support.http import make_settings
 
 
 async def _ok() -> None:

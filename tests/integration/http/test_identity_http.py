@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
 
 from alora_core.identity.events import NewDeviceSignedIn
 from alora_core.shared.events import DomainEvent
+from support.http import PASSWORD, Api, assert_problem, bearer, open_api
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
+
+from support.http import PASSWORD, Api, assert_problem, bearer, open_api
 
 
 @pytest.fixture

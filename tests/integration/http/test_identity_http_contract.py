@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from identity_http_support import PASSWORD, Api, assert_problem, bearer, open_api
+
+from support.http import PASSWORD, Api, assert_problem, bearer, open_api
 
 
 @pytest.fixture

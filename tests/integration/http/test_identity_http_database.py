@@ -16,14 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from identity_http_support import (
-    BASE_URL,
-    PASSWORD,
-    assert_problem,
-    bearer,
-    code_from,
-    make_settings,
-)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -33,6 +25,14 @@ from alora_core.identity.commands import CreateAdmin
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from support.http import (
+    BASE_URL,
+    PASSWORD,
+    assert_problem,
+    bearer,
+    code_from,
+    make_settings,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

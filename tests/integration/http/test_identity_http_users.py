@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
+
+from support.http import Api, assert_problem, bearer, open_api
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 from attrs import define
-from identity_http_support import BASE_URL, Api, bearer, make_settings
 
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.mail import MemoryMailer
@@ -28,6 +27,7 @@ from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
+from support.http import BASE_URL, Api, bearer, make_settings
 
 NOW = datetime(2030, 1, 14, 8, 0, tzinfo=UTC)
 PNG = (

@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.notifications import commands as c
 from alora_core.notifications.events import NotificationCreated
 from alora_core.notifications.handlers import created_json
 from alora_core.notifications.model import EmailKind, NotificationType
 from alora_core.shared.actor import Actor, Role
+from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/notifications"
 ITEM_KEYS = {"id", "type", "title", "body", "link", "data", "read", "createdAt", "readAt"}

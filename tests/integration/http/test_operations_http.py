@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.identity.events import UserRegistered, UserUpdated
 from alora_core.shared.jobs import Job
 from alora_core.shared.serialization import event_to_message
+from support.http import Api, assert_problem, bearer, open_api
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.files.model import StoredFile
+from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/professionals"
 ME = f"{BASE}/me"

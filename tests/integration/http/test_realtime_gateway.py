@@ -17,8 +17,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from identity_http_support import PASSWORD, bearer, make_settings
-from realtime_support import (
+from websockets.asyncio.client import connect
+
+from adapters.memory.uow import MemoryStore
+from adapters.sqlalchemy.migrate import upgrade
+from alora_core.identity.commands import CreateAdmin
+from alora_core.shared.clock import FixedClock
+from alora_core.shared.realtime import user_topic
+from entrypoints.http.app import create_app
+from entrypoints.http.realtime import RealtimeHub
+from entrypoints.http.realtime import gateway as gateway_module
+from support.http import PASSWORD, bearer, make_settings
+from support.realtime import (
     GATEWAY_ENV,
     Gateway,
     answering_pings,
@@ -31,16 +41,6 @@ from realtime_support import (
     running_gateway,
     serve,
 )
-from websockets.asyncio.client import connect
-
-from adapters.memory.uow import MemoryStore
-from adapters.sqlalchemy.migrate import upgrade
-from alora_core.identity.commands import CreateAdmin
-from alora_core.shared.clock import FixedClock
-from alora_core.shared.realtime import user_topic
-from entrypoints.http.app import create_app
-from entrypoints.http.realtime import RealtimeHub
-from entrypoints.http.realtime import gateway as gateway_module
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define, field
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.booking.catalog.commands import CreateService, NewService
 from alora_core.booking.professionals import commands as pc
 from alora_core.shared.actor import Actor, Role
+from support.http import Api, assert_problem, bearer, open_api
 
 EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REVIEW_KEYS = {

@@ -13,15 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from identity_http_support import (
-    BASE_URL,
-    PASSWORD,
-    Api,
-    assert_problem,
-    bearer,
-    make_settings,
-    open_api,
-)
 from litestar.testing import AsyncTestClient
 
 from adapters.memory.hasher import FastPasswordHasher
@@ -30,6 +21,15 @@ from alora_core.identity.commands import CreateAdmin
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
+from support.http import (
+    BASE_URL,
+    PASSWORD,
+    Api,
+    assert_problem,
+    bearer,
+    make_settings,
+    open_api,
+)
 
 SEARCH = "/api/v1/search"
 SUGGEST = "/api/v1/search/autocomplete"

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
 
 from alora_core.booking.bookings.model import Booking, BookingStatus
 from alora_core.shared.ids import new_id
+from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/services"
 KEYS = {

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from identity_http_support import Api, assert_problem, bearer, open_api
+
+from support.http import Api, assert_problem, bearer, open_api
 
 URL = "/api/v1/admin/stats"
 

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import uvicorn
 from attrs import define
-from identity_http_support import Api, make_settings
 from litestar import Litestar
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -33,6 +32,7 @@ from entrypoints.http.app import create_app
 from entrypoints.http.realtime import RealtimeHub
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings
+from support.http import Api, make_settings
 
 WS_PATH = "/api/v1/ws"
 TIMEOUT = 5.0
