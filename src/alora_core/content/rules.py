@@ -4,10 +4,10 @@ collects every problem with an input to refuse it once, naming each field."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 from alora_core.shared.errors import FieldError, Invalid
+from alora_core.shared.text import has_control_characters
 
 MAX_FAQ_TYPE = 32
 MAX_QUESTION = 300
@@ -38,10 +38,6 @@ PHONE_RE = re.compile(r"\+?[\d\s().\-]+")
 MIN_PHONE_DIGITS = 7
 
 
-def _control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
-
-
 class Checks:
     """Collects every problem with an input, to refuse it once with all of them (``Invalid``).
 
@@ -61,7 +57,7 @@ class Checks:
         minimum = 1 if required else 0
         if not minimum <= len(text) <= maximum:
             self.refuse(field_name, f"must have {minimum} to {maximum} characters")
-        elif _control_characters(text):
+        elif has_control_characters(text):
             self.refuse(field_name, "must be one line without control characters")
         return text
 
@@ -71,7 +67,7 @@ class Checks:
         minimum = 1 if required else 0
         if not minimum <= len(text) <= maximum:
             self.refuse(field_name, f"must have {minimum} to {maximum} characters")
-        elif _control_characters(text, allowed="\n\r\t"):
+        elif has_control_characters(text, allowed="\n\r\t"):
             self.refuse(field_name, "must not hold control characters")
         return text
 
@@ -79,7 +75,7 @@ class Checks:
         email = value.strip()
         if (
             len(email) > MAX_EMAIL
-            or _control_characters(email)
+            or has_control_characters(email)
             or ".." in email
             or not EMAIL_RE.fullmatch(email)
         ):
@@ -135,7 +131,7 @@ class Checks:
             or not parts.hostname
             or any(ch.isspace() for ch in url)
             or "\\" in url
-            or _control_characters(url)
+            or has_control_characters(url)
         ):
             self.refuse(field_name, f"must be an https:// URL of at most {MAX_URL} characters")
         return url

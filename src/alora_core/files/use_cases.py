@@ -18,7 +18,7 @@ import asyncio
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -38,8 +38,9 @@ from alora_core.files.queries import Download
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
-from alora_core.shared.errors import Conflict, FieldError, Invalid, NotFound
+from alora_core.shared.errors import FieldError, Invalid, NotFound
 from alora_core.shared.ids import new_id
+from alora_core.shared.retry import ATTEMPTS, retrying_on_stale
 from alora_core.shared.storage import ContentMissing, FileStorage
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,6 @@ T = TypeVar("T")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 HEAD_BYTES = 8192
 """How much of the start of an upload the type is recognized from."""
-ATTEMPTS = 3
-"""Tries of a metadata write that a concurrent change to the same file beat (``Conflict``),
-and of a download whose bytes a concurrent replacement removed."""
 
 
 @frozen(kw_only=True)
@@ -210,7 +208,7 @@ async def replace_file(cmd: c.ReplaceFile, uow: FilesUnitOfWork, deps: FilesDeps
         return current, replaced_key
 
     try:
-        replaced, old_key = await _retrying(attempt)
+        replaced, old_key = await retrying_on_stale(attempt)
     except BaseException:
         await _discard(deps.storage, key)
         raise
@@ -228,7 +226,7 @@ async def delete_file(cmd: c.DeleteFile, uow: FilesUnitOfWork, deps: FilesDeps) 
             await uow.commit()
         return file.storage_key
 
-    key = await _retrying(attempt)
+    key = await retrying_on_stale(attempt)
     await _discard(deps.storage, key)
 
 
@@ -310,17 +308,6 @@ async def _audit_if_admin(
             details={"owner_id": str(file.owner_id), "filename": file.filename},
         )
     )
-
-
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run ``attempt`` again when a concurrent change to the same file won (``Conflict``)."""
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Conflict:
-            if number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 # --- wiring ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import enum
 import re
 
 from alora_core.shared.errors import FieldError
+from alora_core.shared.text import has_control_characters
 
 USERNAME_RE = re.compile(r"^[a-z0-9_.]{3,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
@@ -25,10 +26,6 @@ def normalize_email(raw: str) -> str:
 
 def normalize_username(raw: str) -> str:
     return raw.strip().lower()
-
-
-def has_control_characters(text: str) -> bool:
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
 
 
 def email_error(email: str) -> FieldError | None:

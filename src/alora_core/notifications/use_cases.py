@@ -7,9 +7,8 @@ import binascii
 import json
 import logging
 import math
-import unicodedata
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -23,9 +22,11 @@ from alora_core.notifications.model import EmailKind, Notification, Notification
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
-from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from alora_core.shared.errors import FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
+from alora_core.shared.retry import retrying_on_stale
+from alora_core.shared.text import has_control_characters
 
 logger = logging.getLogger("alora.notifications")
 
@@ -38,7 +39,6 @@ MAX_DATA_BYTES = 16 * 1024
 MAX_DATA_DEPTH = 32
 _INT64 = 2**63
 # A write racing another on the same notification (reading it, emailing it) tries again.
-ATTEMPTS = 3
 # One run of SendHeldEmails sends at most this many batches; the next run goes on.
 MAX_BATCHES = 50
 
@@ -156,12 +156,12 @@ def _checked(cmd: c.Notify) -> _Checked:
     title = cmd.title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         refuse("title", f"must have 1 to {MAX_TITLE} characters")
-    elif _has_control_characters(title):
+    elif has_control_characters(title):
         refuse("title", "must be one line without control characters")
     body = cmd.body.strip()
     if len(body) > MAX_BODY:
         refuse("body", f"must have at most {MAX_BODY} characters")
-    elif _has_control_characters(body, allowed="\n\t"):
+    elif has_control_characters(body, allowed="\n\t"):
         refuse("body", "must not hold control characters")
     link = (cmd.link or "").strip() or None
     if link is not None and (problem := _link_problem(link)):
@@ -182,14 +182,10 @@ def _checked(cmd: c.Notify) -> _Checked:
     )
 
 
-def _has_control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
-
-
 def _link_problem(link: str) -> str | None:
     if len(link) > MAX_LINK:
         return f"must have at most {MAX_LINK} characters"
-    if any(ch.isspace() for ch in link) or _has_control_characters(link) or "\\" in link:
+    if any(ch.isspace() for ch in link) or has_control_characters(link) or "\\" in link:
         return "must not hold spaces, backslashes or control characters"
     if link.startswith("/"):
         return "must be a path (one leading slash)" if link.startswith("//") else None
@@ -283,17 +279,6 @@ async def count_unread(
 # --- changing ----------------------------------------------------------------------------------
 
 
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run ``attempt`` again when a concurrent change to the same row wins (``Conflict``)."""
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Conflict:
-            if number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
-
-
 async def _own(
     uow: NotificationsUnitOfWork, recipient_id: uuid.UUID, notification_id: uuid.UUID
 ) -> Notification:
@@ -316,7 +301,7 @@ async def mark_read(
                 await uow.commit()
         return notification
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def mark_all_read(
@@ -345,7 +330,7 @@ async def delete_notification(
             await uow.notifications.delete(notification)
             await uow.commit()
 
-    await _retrying(attempt)
+    await retrying_on_stale(attempt)
 
 
 # --- emails ------------------------------------------------------------------------------------

@@ -9,9 +9,8 @@ database's (see ``ports.Bookings.add``).
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -43,6 +42,8 @@ from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock, zone_or_utc
 from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
+from alora_core.shared.retry import retrying_on_stale
+from alora_core.shared.text import has_control_characters
 
 T = TypeVar("T")
 
@@ -51,8 +52,6 @@ MAX_NOTES = 2000
 MAX_REASON = 1000
 FURTHEST_START = timedelta(days=3650)
 """No professional's horizon reaches this far; a start beyond it is refused without more."""
-ATTEMPTS = 3
-"""A change that lost a race to a concurrent one on the same booking is tried this often."""
 DEFAULT_SLOT_WINDOW = timedelta(days=7)
 MAX_SLOT_WINDOW = timedelta(days=31)
 COMPLETION_BATCH = 100
@@ -84,7 +83,7 @@ def _text(value: str, field: str, *, limit: int, required: bool) -> tuple[str, F
         return text, FieldError(field, "is required", "required")
     if len(text) > limit:
         return text, FieldError(field, f"must have at most {limit} characters")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+    if has_control_characters(text, "\n\t"):
         return text, FieldError(field, "must not hold control characters")
     return text, None
 
@@ -97,18 +96,6 @@ def _reason(value: str) -> str:
 
 
 # --- shared steps -------------------------------------------------------------------------------
-
-
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run ``attempt`` again when a concurrent change wins the commit (a plain ``Conflict``:
-    a stale version, or a database constraint whose reason the next attempt finds)."""
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Conflict as exc:
-            if type(exc) is not Conflict or number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 async def _visible(uow: BookingsUnitOfWork, actor: Actor, booking_id: uuid.UUID) -> Booking:
@@ -237,7 +224,7 @@ async def request_booking(
             await uow.commit()
         return booking
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 # --- the status machine --------------------------------------------------------------------------
@@ -260,7 +247,7 @@ async def _change(
             await uow.commit()
         return booking
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def confirm_booking(
@@ -354,7 +341,7 @@ async def reschedule_booking(
             await uow.commit()
         return booking
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -490,7 +477,7 @@ async def send_booking_reminders(
                 await uow.commit()
         return reminders
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 # --- wiring ------------------------------------------------------------------------------------

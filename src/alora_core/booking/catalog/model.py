@@ -22,6 +22,7 @@ from alora_core.booking.catalog import events
 from alora_core.shared.errors import FieldError
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
+from alora_core.shared.text import has_control_characters
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
@@ -59,10 +60,6 @@ def search_text_of(title: str, description: str) -> str:
 # --- the fields' rules ------------------------------------------------------------------------
 
 
-def _has_control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
-
-
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -71,7 +68,7 @@ def _title(value: object) -> tuple[Any, str | None]:
     text = _text(value)
     if text is None:
         return None, "must be text"
-    if _has_control_characters(text):
+    if has_control_characters(text):
         return None, "must be one line without control characters"
     title = " ".join(text.split())
     if not 1 <= len(title) <= MAX_TITLE:
@@ -84,7 +81,7 @@ def _description(value: object) -> tuple[Any, str | None]:
     if text is None:
         return None, "must be text"
     description = text.replace("\r\n", "\n").strip()
-    if _has_control_characters(description, allowed="\n\t"):
+    if has_control_characters(description, allowed="\n\t"):
         return None, "must not hold control characters"
     if len(description) > MAX_DESCRIPTION:
         return None, f"must have at most {MAX_DESCRIPTION} characters"
@@ -119,7 +116,7 @@ def _icon(value: object) -> tuple[Any, str | None]:
         return icon, None
     if len(icon) > MAX_ICON_URL:
         return None, f"an icon URL must have at most {MAX_ICON_URL} characters"
-    if any(ch.isspace() for ch in icon) or _has_control_characters(icon) or "\\" in icon:
+    if any(ch.isspace() for ch in icon) or has_control_characters(icon) or "\\" in icon:
         return None, "must be an icon name (e.g. wrench) or an http(s) URL"
     try:
         parts = urlsplit(icon)

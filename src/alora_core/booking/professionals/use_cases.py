@@ -7,7 +7,7 @@ exceptions are set on an existing profile only (before that, they answer ``NotFo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -32,13 +32,12 @@ from alora_core.booking.professionals.queries import (
 from alora_core.shared.actor import Actor, Role
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
-from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from alora_core.shared.errors import FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
+from alora_core.shared.retry import retrying_on_stale
 
 T = TypeVar("T")
 
-ATTEMPTS = 3
-"""A write that loses a race on the same profile (a version clash) is tried again."""
 EXCEPTION_HORIZON_DAYS = 2 * 365
 """How far ahead date exceptions may be set."""
 MAX_QUERY = 100
@@ -65,16 +64,6 @@ def _professional_id(actor: Actor) -> uuid.UUID:
     if actor.role is not Role.PROFESSIONAL:
         raise Forbidden("only professionals have a professional profile")
     return actor.require_user_id()
-
-
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Conflict:
-            if number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 async def _own(uow: ProfessionalsUnitOfWork, professional_id: uuid.UUID) -> ProfessionalProfile:
@@ -140,7 +129,7 @@ async def save_profile(
         deps.directory_cache.clear()
         return profile
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def _service_errors(
@@ -202,7 +191,7 @@ async def set_availability(
                 deps.directory_cache.clear()
         return profile
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def add_exception(
@@ -235,7 +224,7 @@ async def add_exception(
             await uow.commit()
         return exception
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def remove_exception(
@@ -250,7 +239,7 @@ async def remove_exception(
                 raise NotFound("no such date exception")
             await uow.commit()
 
-    await _retrying(attempt)
+    await retrying_on_stale(attempt)
 
 
 # --- the directory --------------------------------------------------------------------------

@@ -8,7 +8,6 @@ by the use cases; everything here is pure.
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -26,6 +25,7 @@ from alora_core.booking.professionals.availability import (
 from alora_core.booking.professionals.model import ServiceArea
 from alora_core.shared.errors import FieldError
 from alora_core.shared.money import Money
+from alora_core.shared.text import has_control_characters
 
 T = TypeVar("T")
 
@@ -75,10 +75,6 @@ class Problems:
         return bool(self.errors)
 
 
-def _has_control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
-
-
 def _line(text: str) -> str:
     """Trimmed, with runs of spaces as one."""
     return " ".join(text.split())
@@ -105,7 +101,7 @@ def _labels(
         return []
     kept = []
     for index, raw in enumerate(values):
-        if _has_control_characters(raw):
+        if has_control_characters(raw):
             problems.add(f"{path}[{index}]", "must be one line without control characters")
             continue
         text = _line(raw)
@@ -155,7 +151,7 @@ def skills(values: Sequence[str], problems: Problems) -> tuple[str, ...]:
 
 def bio(text: str, problems: Problems) -> str:
     cleaned = text.replace("\r\n", "\n").strip()
-    if _has_control_characters(cleaned, allowed="\n\t"):
+    if has_control_characters(cleaned, allowed="\n\t"):
         problems.add("bio", "must not hold control characters")
     elif len(cleaned) > MAX_BIO:
         problems.add("bio", f"must have at most {MAX_BIO} characters")
@@ -299,7 +295,7 @@ def booking_rules(rules: c.RulesInput | None, problems: Problems) -> BookingRule
 
 def note(text: str, problems: Problems) -> str:
     cleaned = _line(text)
-    if _has_control_characters(text):
+    if has_control_characters(text):
         problems.add("note", "must be one line without control characters")
     elif len(cleaned) > MAX_NOTE:
         problems.add("note", f"must have at most {MAX_NOTE} characters")

@@ -9,7 +9,6 @@ professional's rating does not change behind their back.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from alora_core.booking.reviews.errors import AlreadyReplied, NoReply
 from alora_core.shared.errors import FieldError, Invalid
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.ids import new_id
+from alora_core.shared.text import has_control_characters
 
 MIN_RATING = 1
 MAX_RATING = 5
@@ -152,6 +152,6 @@ def _text(value: object, limit: int, *, required: bool) -> tuple[str, str | None
         return "", "must not be empty"
     if len(text) > limit:
         return "", f"must have at most {limit} characters"
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+    if has_control_characters(text, "\n\t"):
         return "", "must not hold control characters"
     return text, None

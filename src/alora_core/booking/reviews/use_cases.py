@@ -10,7 +10,7 @@ review. Administrators' changes to others' reviews are audited.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
@@ -33,11 +33,11 @@ from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Conflict
 from alora_core.shared.pagination import Page, PageRequest
+from alora_core.shared.retry import retrying_on_stale
 
 T = TypeVar("T")
 
 # A write that meets a concurrent change of the same review (seen at commit) is tried again.
-ATTEMPTS = 3
 
 
 @frozen(kw_only=True)
@@ -102,7 +102,7 @@ async def edit_review(cmd: c.EditReview, uow: ReviewsUnitOfWork, deps: ReviewsDe
                 await uow.commit()
             return await _view(uow, review)
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def delete_review(cmd: c.DeleteReview, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> None:
@@ -118,7 +118,7 @@ async def delete_review(cmd: c.DeleteReview, uow: ReviewsUnitOfWork, deps: Revie
             await _audit(uow, cmd.actor, review, "review.delete", now, {})
             await uow.commit()
 
-    await _retrying(attempt)
+    await retrying_on_stale(attempt)
 
 
 async def reply_to_review(
@@ -133,7 +133,7 @@ async def reply_to_review(
             await uow.commit()
             return await _view(uow, review)
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 async def edit_reply(cmd: c.EditReply, uow: ReviewsUnitOfWork, deps: ReviewsDeps) -> ReviewView:
@@ -144,7 +144,7 @@ async def edit_reply(cmd: c.EditReply, uow: ReviewsUnitOfWork, deps: ReviewsDeps
             await uow.commit()
             return await _view(uow, review)
 
-    return await _retrying(attempt)
+    return await retrying_on_stale(attempt)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -218,18 +218,6 @@ async def _audit(
             },
         )
     )
-
-
-async def _retrying(attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run ``attempt`` again when a concurrent change to the same review wins (``Conflict``)."""
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Conflict as exc:
-            # Only the bare Conflict of a stale read; a refusal (AlreadyReplied ...) stands.
-            if number == ATTEMPTS or type(exc) is not Conflict:
-                raise
-    raise AssertionError("unreachable")
 
 
 # --- wiring --------------------------------------------------------------------------------------

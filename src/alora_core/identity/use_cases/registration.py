@@ -9,7 +9,6 @@ from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerifi
 from alora_core.identity.model import OneTimeCode, Purpose, Role, User
 from alora_core.identity.normalize import (
     email_error,
-    has_control_characters,
     normalize_email,
     normalize_username,
     username_error,
@@ -18,6 +17,7 @@ from alora_core.identity.passwords import password_errors
 from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.use_cases.common import IdentityDeps, code_hash, new_code
 from alora_core.shared.errors import Conflict, FieldError, Invalid
+from alora_core.shared.text import has_control_characters
 
 SELF_SERVICE_ROLES = {Role.CUSTOMER, Role.PROFESSIONAL}
 MAX_NAME_LENGTH = 100

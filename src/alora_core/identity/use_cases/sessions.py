@@ -18,7 +18,6 @@ from alora_core.identity.model import Device, RevokeReason, Session, User
 from alora_core.identity.normalize import (
     IdentifierKind,
     detect_identifier,
-    has_control_characters,
     normalize_email,
     normalize_username,
 )
@@ -26,6 +25,7 @@ from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.queries import LoginResult, Principal
 from alora_core.identity.use_cases.common import IdentityDeps, new_refresh_token, token_hash
 from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
+from alora_core.shared.text import has_control_characters
 
 MAX_IDENTIFIER_LENGTH = 254
 SESSION_ATTEMPTS = 3

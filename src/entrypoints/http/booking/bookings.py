@@ -29,7 +29,7 @@ from entrypoints.http.booking.bookings_schemas import (
     StartTo,
     StatusFilter,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 _REFUSED = (
     "409 when the time is not bookable now, with `reason`: `too_soon` (inside the "

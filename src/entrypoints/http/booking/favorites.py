@@ -16,7 +16,7 @@ from entrypoints.http.booking.favorites_schemas import (
     IsFavoriteResponse,
     ProfessionalIdPath,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 
 class FavoritesController(Controller):

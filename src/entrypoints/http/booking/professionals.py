@@ -42,7 +42,7 @@ from entrypoints.http.booking.professionals_schemas import (
     SlotsTo,
     SortOrder,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 
 class ProfessionalsController(Controller):

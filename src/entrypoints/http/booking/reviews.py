@@ -29,7 +29,7 @@ from entrypoints.http.booking.reviews_schemas import (
     ReviewRequest,
     ReviewResponse,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 
 class BookingReviewController(Controller):

@@ -33,7 +33,7 @@ from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import OPTIONAL_BEARER, problem_responses
-from entrypoints.http.identity.params import PageNumber, PageSize
+from entrypoints.http.params import PageNumber, PageSize
 from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
 
 

@@ -28,7 +28,7 @@ from entrypoints.http.booking.services_schemas import (
     ServiceRequest,
     ServiceResponse,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 
 class ServicesController(Controller):

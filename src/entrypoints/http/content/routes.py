@@ -50,7 +50,7 @@ from entrypoints.http.content.schemas import (
     UpdateAboutRequest,
     UpdateFaqRequest,
 )
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.settings import Settings
 
 

@@ -44,7 +44,7 @@ from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.files.multipart import FORM_ALLOWANCE, UploadForm, read_upload
 from entrypoints.http.files.schemas import FileIdPath, FileResponse
-from entrypoints.http.identity.params import path_id
+from entrypoints.http.params import path_id
 from entrypoints.modules.files import FilesSettings
 from entrypoints.settings import Settings
 

@@ -16,13 +16,7 @@ from alora_core.shared.errors import Invalid
 from alora_core.shared.ids import parse_id
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
-from entrypoints.http.identity.params import (
-    PageNumber,
-    PageSize,
-    SessionIdPath,
-    UserIdPath,
-    path_id,
-)
+from entrypoints.http.identity.params import SessionIdPath, UserIdPath
 from entrypoints.http.identity.schemas import (
     NO_NUL,
     AdminUpdateUserRequest,
@@ -32,6 +26,7 @@ from entrypoints.http.identity.schemas import (
     SuspendRequest,
     UserPage,
 )
+from entrypoints.http.params import PageNumber, PageSize, path_id
 
 RoleFilter = Annotated[Role | None, QueryParameter(description="Only users with this role.")]
 SearchText = Annotated[

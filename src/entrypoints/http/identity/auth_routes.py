@@ -22,7 +22,7 @@ from entrypoints.http.auth import (
 )
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.client import client_ip, user_agent
-from entrypoints.http.identity.params import SessionIdPath, path_id
+from entrypoints.http.identity.params import SessionIdPath
 from entrypoints.http.identity.schemas import (
     AcceptedResponse,
     ChangePasswordRequest,
@@ -36,6 +36,7 @@ from entrypoints.http.identity.schemas import (
     UserResponse,
     VerifyEmailRequest,
 )
+from entrypoints.http.params import path_id
 from entrypoints.settings import Settings
 
 RATE_LIMITED = [auth_rate_limit]

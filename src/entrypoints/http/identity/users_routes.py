@@ -12,13 +12,14 @@ from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
-from entrypoints.http.identity.params import UserIdPath, path_id
+from entrypoints.http.identity.params import UserIdPath
 from entrypoints.http.identity.schemas import (
     PublicProfileResponse,
     SettingsSchema,
     UpdateProfileRequest,
     UserResponse,
 )
+from entrypoints.http.params import path_id
 
 
 class UsersController(Controller):

@@ -12,7 +12,6 @@ from alora_core.notifications import commands as c
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
-from entrypoints.http.identity.params import path_id
 from entrypoints.http.notifications.schemas import (
     AnnouncementRequest,
     AnnouncementResponse,
@@ -25,6 +24,7 @@ from entrypoints.http.notifications.schemas import (
     UnreadCountResponse,
     UnreadOnly,
 )
+from entrypoints.http.params import path_id
 
 
 class NotificationsController(Controller):

@@ -18,7 +18,7 @@ from alora_core.shared.operations import ListDeadJobs, RetryDeadJob
 from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses, run_checks
-from entrypoints.http.identity.params import PageNumber, PageSize, path_id
+from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.http.schemas import PageTotals, ResponseSchema, page_totals
 
 DeadJobIdPath = Annotated[
