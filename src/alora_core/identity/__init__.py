@@ -1,1 +1,97 @@
-"""Identity: users, credentials, sessions (refresh-token families) and one-time codes."""
+"""Identity: users, credentials, sessions (refresh-token families) and one-time codes.
+
+What a program that embeds Alora needs of identity, importable from here: the commands, the
+errors, and the models and read models the commands return.
+"""
+
+from alora_core.identity.commands import (
+    AdminRevokeSession,
+    AdminUpdateUser,
+    Authenticate,
+    ChangePassword,
+    CreateAdmin,
+    DeleteUser,
+    ForgotPassword,
+    GetPublicProfile,
+    GetSettings,
+    GetUser,
+    ListAuditLog,
+    ListMySessions,
+    ListSessions,
+    ListUsers,
+    Login,
+    Logout,
+    PurgeEndedSessions,
+    PurgeExpiredCodes,
+    RefreshSession,
+    RegisterUser,
+    ReplaceSettings,
+    ResendVerification,
+    ResetPassword,
+    RevokeMySession,
+    SuspendUser,
+    UnsuspendUser,
+    UpdateProfile,
+    VerifyEmail,
+)
+from alora_core.identity.errors import AccountSuspended, InvalidCredentials
+from alora_core.identity.model import (
+    Address,
+    Purpose,
+    RevokeReason,
+    Session,
+    Theme,
+    User,
+    UserSettings,
+    Visibility,
+)
+from alora_core.identity.queries import LoginResult, Principal, PublicProfile
+from alora_core.identity.statistics import UserFigures
+from alora_core.shared.actor import Actor, Role
+
+__all__ = [
+    "AccountSuspended",
+    "Actor",
+    "Address",
+    "AdminRevokeSession",
+    "AdminUpdateUser",
+    "Authenticate",
+    "ChangePassword",
+    "CreateAdmin",
+    "DeleteUser",
+    "ForgotPassword",
+    "GetPublicProfile",
+    "GetSettings",
+    "GetUser",
+    "InvalidCredentials",
+    "ListAuditLog",
+    "ListMySessions",
+    "ListSessions",
+    "ListUsers",
+    "Login",
+    "LoginResult",
+    "Logout",
+    "Principal",
+    "PublicProfile",
+    "PurgeEndedSessions",
+    "PurgeExpiredCodes",
+    "Purpose",
+    "RefreshSession",
+    "RegisterUser",
+    "ReplaceSettings",
+    "ResendVerification",
+    "ResetPassword",
+    "RevokeMySession",
+    "RevokeReason",
+    "Role",
+    "Session",
+    "SuspendUser",
+    "Theme",
+    "UnsuspendUser",
+    "UpdateProfile",
+    "User",
+    "UserFigures",
+    "UserSettings",
+    "VerifyEmail",
+    "Visibility",
+]

@@ -9,6 +9,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from alora_core.identity.model import Role, User
+from alora_core.shared.actor import Actor
 
 
 @frozen(kw_only=True)
@@ -26,6 +27,16 @@ class Principal:
 
     user: User
     session_id: uuid.UUID
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as commands take it."""
+        return Actor(
+            user_id=self.user.id,
+            role=self.user.role,
+            email_verified=self.user.email_verified,
+            session_id=self.session_id,
+        )
 
 
 @frozen(kw_only=True)

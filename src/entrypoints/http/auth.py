@@ -144,12 +144,7 @@ async def provide_optional_principal(
 
 def actor_of(principal: Principal) -> Actor:
     """The core's view of the caller."""
-    return Actor(
-        user_id=principal.user.id,
-        role=principal.user.role,
-        email_verified=principal.user.email_verified,
-        session_id=principal.session_id,
-    )
+    return principal.actor
 
 
 def viewer_of(principal: Principal | None) -> Actor:
