@@ -263,6 +263,7 @@ async def seed_accounts(
     from alora_core.identity.commands import CreateAdmin
     from alora_core.identity.model import Role, User
     from entrypoints import bootstrap
+    from entrypoints.modules.identity import IdentitySettings
     from entrypoints.settings import load_settings
 
     settings = load_settings(environment.server_env(), dotenv=None)
@@ -277,10 +278,11 @@ async def seed_accounts(
                 password=password,
             )
         )
+        argon2 = settings.of(IdentitySettings)
         hasher = Argon2PasswordHasher(
-            memory_kib=settings.argon2_memory_kib,
-            time_cost=settings.argon2_time_cost,
-            parallelism=settings.argon2_parallelism,
+            memory_kib=argon2.argon2_memory_kib,
+            time_cost=argon2.argon2_time_cost,
+            parallelism=argon2.argon2_parallelism,
         )
         password_hash = await hasher.hash(password)
         now = alora.clock.now()
@@ -300,7 +302,7 @@ async def seed_accounts(
 
         users = [user(index, Role.CUSTOMER) for index in range(count)]
         pros = [user(index, Role.PROFESSIONAL) for index in range(professionals)]
-        async with alora.uow_factory() as uow:
+        async with alora.units_of_work["identity"]() as uow:
             for each in users + pros:
                 await uow.users.add(each)
             await uow.commit()
