@@ -1,5 +1,5 @@
-"""Developer and CI tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s serve``, ``nox -s demo``,
-``nox -s bench``.
+"""Developer and CI tasks: ``nox -s tests``, ``nox -s unit``, ``nox -s lint``, ``nox -s serve``,
+``nox -s demo``, ``nox -s bench``.
 
 Sessions run in virtualenvs made with the interpreter nox runs on (``python=None``) and reused
 between runs. Arguments after ``--`` go to the session's main command, e.g.
@@ -38,6 +38,14 @@ def tests(session: nox.Session) -> None:
     """Unit and integration tests (PostgreSQL/Redis tests need ALORA_REQUIRE_SERVICES=1 in CI)."""
     session.install(*QUIET, "-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=None)
+def unit(session: nox.Session) -> None:
+    """The fast tests: the core's rules and every context's suite in memory (no database, no
+    Redis, no HTTP app)."""
+    session.install(*QUIET, "-e", ".[test]")
+    session.run("pytest", "-m", "memory", *session.posargs)
 
 
 @nox.session(python=None)

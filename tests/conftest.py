@@ -55,22 +55,32 @@ REQUIRE_SERVICES = os.environ.get("ALORA_REQUIRE_SERVICES", "").strip().lower() 
 }
 
 _SERVICE_MARKERS = {
+    "sqlite_url": "sqlite",
     "postgres_url": "postgres",
     "migrated_postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
     "redis_url": "redis",
 }
-
-
-_UNIT_TESTS = Path(__file__).parent / "unit"
+_TESTS = Path(__file__).parent
+_IN_MEMORY_FOLDERS = (_TESTS / "unit", _TESTS / "contexts")
+_REAL_SERVICES = {"sqlite", "postgres", "redis"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it runs on: its services (``sqlite``, ``postgres``, ``redis``),
+    or ``memory`` for the tests of ``tests/unit`` and the contexts' tests that need no service
+    and no HTTP app (``test_http_*`` modules)."""
     for item in items:
         for fixture, marker in _SERVICE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
-        if item.path.is_relative_to(_UNIT_TESTS):
+        marks = {mark.name for mark in item.iter_markers()}
+        if (
+            "memory" not in marks
+            and not marks & _REAL_SERVICES
+            and any(item.path.is_relative_to(folder) for folder in _IN_MEMORY_FOLDERS)
+            and not item.path.name.startswith("test_http")
+        ):
             item.add_marker("memory")
 
 
@@ -172,7 +182,12 @@ async def fresh_postgres_url() -> AsyncIterator[str]:
 # --- either database, migrated ----------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ]
+)
 def _migratable_database_url(request: pytest.FixtureRequest) -> str:
     # Sync on purpose: the session-scoped PostgreSQL fixtures run on the session's event loop.
     url: str = request.getfixturevalue(
