@@ -35,9 +35,10 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=None)
 def tests(session: nox.Session) -> None:
-    """Unit and integration tests (PostgreSQL/Redis tests need ALORA_REQUIRE_SERVICES=1 in CI)."""
+    """Every test, on as many processes as the machine has cores (PostgreSQL/Redis tests need
+    ALORA_REQUIRE_SERVICES=1 in CI). ``nox -s tests -- -n 0`` runs them in this process."""
     session.install(*QUIET, "-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=None)
