@@ -1,9 +1,5 @@
-"""Identity use cases, driven through the message bus.
-
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``alora`` fixture, built by
-``entrypoints.bootstrap`` with a ``FixedClock``, a ``MemoryMailer`` and a fast hasher.
-"""
+"""Identity's use cases, driven through the message bus on every backend (the ``alora``
+fixture of ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -28,66 +24,19 @@ from alora_core.shared.errors import (
     RateLimited,
     Unauthenticated,
 )
-from alora_core.shared.mail import EmailMessage
+from alora_core.shared.events import DomainEvent
 from entrypoints.bootstrap import Alora
-
-PASSWORD = "correct horse battery"
-
-
-def code_mails(alora: Alora, email: str) -> list[EmailMessage]:
-    """The one-time-code emails sent to ``email`` (registration also sends a welcome)."""
-    sent: list[EmailMessage] = alora.mailer.to(email)  # type: ignore[attr-defined]
-    return [m for m in sent if (m.idempotency_key or "").endswith(".code")]
-
-
-def last_code(alora: Alora, email: str) -> str:
-    message = code_mails(alora, email)[-1]
-    found = re.search(r"\b(\d{6})\b", message.text)
-    assert found, message.text
-    return found.group(1)
-
-
-async def register(alora: Alora, name: str = "ana", **overrides: str):
-    fields = {
-        "full_name": f"{name.title()} Example",
-        "username": name,
-        "email": f"{name}@example.com",
-        "phone": f"+1 415 555 {abs(hash(name)) % 10000:04d}",
-        "password": PASSWORD,
-        "role": "customer",
-    } | overrides
-    return await alora.bus.handle(c.RegisterUser(**fields | {"role": Role(fields["role"])}))
-
-
-async def verified_user(alora: Alora, name: str = "ana", **overrides: str):
-    user = await register(alora, name, **overrides)
-    await alora.bus.handle(c.VerifyEmail(email=user.email, code=last_code(alora, user.email)))
-    return user
-
-
-async def login(alora: Alora, identifier: str, password: str = PASSWORD) -> LoginResult:
-    return await alora.bus.handle(
-        c.Login(identifier=identifier, password=password, user_agent="pytest", ip="10.0.0.1")
-    )
-
-
-def actor(result: LoginResult) -> Actor:
-    return Actor(
-        user_id=result.user.id,
-        role=result.user.role,
-        email_verified=result.user.email_verified,
-        session_id=result.session_id,
-    )
-
-
-async def make_admin(alora: Alora) -> Actor:
-    await alora.bus.handle(
-        c.CreateAdmin(
-            full_name="Root", username="root", email="root@example.com", password="admin password 1"
-        )
-    )
-    return actor(await login(alora, "root", "admin password 1"))
-
+from support.accounts import (
+    PASSWORD,
+    actor,
+    code_mails,
+    last_code,
+    login,
+    make_admin,
+    register,
+    verified_user,
+)
+from support.backends import committed_events
 
 # -- registration and verification ------------------------------------------------------------
 
@@ -255,19 +204,8 @@ PHONE = "Alora/2.1 (iPhone; iOS 18.1)"
 LAPTOP = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 
 
-def new_device_events(alora: Alora, monkeypatch: pytest.MonkeyPatch) -> list[NewDeviceSignedIn]:
-    """The ``NewDeviceSignedIn`` events committed from now on, as units of work hand them out."""
-    seen: list[NewDeviceSignedIn] = []
-    uow_class = type(alora.uow_factory())
-    collect = uow_class.collect_events
-
-    def spy(uow):
-        events = collect(uow)
-        seen.extend(e for e in events if isinstance(e, NewDeviceSignedIn))
-        return events
-
-    monkeypatch.setattr(uow_class, "collect_events", spy)
-    return seen
+def new_devices(events: list[DomainEvent]) -> list[NewDeviceSignedIn]:
+    return [event for event in events if isinstance(event, NewDeviceSignedIn)]
 
 
 async def sign_in(alora: Alora, user_agent: str, ip: str = "10.0.0.1") -> LoginResult:
@@ -276,26 +214,26 @@ async def sign_in(alora: Alora, user_agent: str, ip: str = "10.0.0.1") -> LoginR
     )
 
 
-async def test_first_sign_in_and_known_devices_are_not_new(alora: Alora, monkeypatch) -> None:
+async def test_first_sign_in_and_known_devices_are_not_new(alora: Alora) -> None:
     await verified_user(alora, "ana")
-    events = new_device_events(alora, monkeypatch)
+    committed = committed_events(alora)
     await sign_in(alora, PHONE)
     await sign_in(alora, PHONE, ip="10.0.0.2")
     await sign_in(alora, f"  {PHONE.replace(' ', '   ')}\t")  # the same text, spaced out
-    assert events == []
+    assert new_devices(committed) == []
 
 
-async def test_a_sign_in_from_a_new_device_is_an_event(alora: Alora, monkeypatch) -> None:
+async def test_a_sign_in_from_a_new_device_is_an_event(alora: Alora) -> None:
     user = await verified_user(alora, "ana")
     await sign_in(alora, PHONE)
     admin = await make_admin(alora)
     version = (await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))).version
-    events = new_device_events(alora, monkeypatch)
+    committed = committed_events(alora)
     alora.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     await sign_in(alora, LAPTOP, ip="203.0.113.7")
     await sign_in(alora, LAPTOP, ip="203.0.113.8")
     now = alora.clock.now()  # type: ignore[attr-defined]
-    assert [(e.user_id, e.user_agent, e.ip, e.signed_in_at) for e in events] == [
+    assert [(e.user_id, e.user_agent, e.ip, e.signed_in_at) for e in new_devices(committed)] == [
         (user.id, LAPTOP, "203.0.113.7", now)
     ]
     seen = await alora.bus.handle(c.GetUser(actor=admin, user_id=user.id))
@@ -303,27 +241,27 @@ async def test_a_sign_in_from_a_new_device_is_an_event(alora: Alora, monkeypatch
     assert seen.last_login_at == now
 
 
-async def test_refreshing_tokens_is_no_sign_in(alora: Alora, monkeypatch) -> None:
+async def test_refreshing_tokens_is_no_sign_in(alora: Alora) -> None:
     await verified_user(alora, "ana")
     first = await sign_in(alora, PHONE)
-    events = new_device_events(alora, monkeypatch)
+    committed = committed_events(alora)
     await alora.bus.handle(
         c.RefreshSession(refresh_token=first.refresh_token, user_agent=LAPTOP, ip="10.0.0.9")
     )
-    assert events == []
+    assert new_devices(committed) == []
     await sign_in(alora, LAPTOP)  # the refresh did not make the laptop known
-    assert [e.user_agent for e in events] == [LAPTOP]
+    assert [e.user_agent for e in new_devices(committed)] == [LAPTOP]
 
 
 async def test_concurrent_sign_ins_from_one_new_device_make_one_event(
-    alora: Alora, monkeypatch
+    alora: Alora,
 ) -> None:
     await verified_user(alora, "ana")
     await sign_in(alora, PHONE)
-    events = new_device_events(alora, monkeypatch)
+    committed = committed_events(alora)
     results = await asyncio.gather(sign_in(alora, LAPTOP), sign_in(alora, LAPTOP))
     assert results[0].session_id != results[1].session_id
-    assert len(events) == 1
+    assert len(new_devices(committed)) == 1
 
 
 # -- tokens -----------------------------------------------------------------------------------
