@@ -7,54 +7,26 @@ without it, so its own answer to concurrent sign-ins is what is checked.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.identity.tables import devices_table
 from adapters.sqlalchemy.identity.uow import SqlIdentityUnitOfWork
-from adapters.sqlalchemy.uow import session_factory
-from alora_core.identity.model import Device, Role, User
+from alora_core.identity.model import Device, User
+from contexts.identity.records import NOW, add_all, make_user
 
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 PHONE = Device.of("Alora/2.1 (iPhone; iOS 18.1)")
 LAPTOP = Device.of("Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0")
 
 
 @pytest.fixture
-async def engine(migrated_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(migrated_database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-def new_uow(engine: AsyncEngine) -> Callable[[], SqlIdentityUnitOfWork]:
-    sessions = session_factory(engine)
-    return lambda: SqlIdentityUnitOfWork(sessions)
-
-
-@pytest.fixture
 async def user(new_uow: Callable[[], SqlIdentityUnitOfWork]) -> User:
-    user = User(
-        full_name="Ana Example",
-        username="ana",
-        email="ana@example.com",
-        phone=None,
-        password_hash="hash",
-        role=Role.CUSTOMER,
-        created_at=NOW,
-    )
-    uow = new_uow()
-    async with uow:
-        await uow.users.add(user)
-        await uow.commit()
+    user = make_user()
+    await add_all(new_uow(), user)
     return user
 
 
