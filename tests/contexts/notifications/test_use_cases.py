@@ -1,49 +1,55 @@
-"""Notifications use cases and handlers, driven through a message bus of their own.
+"""Notifications' use cases and handlers, on every backend (memory, SQLite, PostgreSQL).
 
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture. The ``n``
-fixture wires the context the way the composition root does (``command_handlers`` and
-``subscribe``) around that factory, with a ``FixedClock``, a ``MemoryMailer`` and a real-time
-port that records what it publishes. Handlers run as the job runner runs them: each in a unit
-of work of its own, committed afterwards, with the event read back from its JSON message.
+The ``n`` fixture composes Alora on the test's backend with a ``FixedClock``, a mailer that can
+refuse addresses and a real-time port that records what it publishes; links in emails start
+with ``https://alora.example``. Alora runs the handlers of a command's events before the bus
+returns; ``n.run_handler`` runs one again as the job runner does: in a unit of work of its own,
+committed afterwards, with the event read back from its JSON message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from attrs import define, field
 
 from adapters.memory.mail import MemoryMailer
-from alora_core.identity.model import Role, User, UserSettings
+from adapters.memory.presence import MemoryPresence
+from alora_core.identity.model import Role, UserSettings
 from alora_core.notifications import commands as c
 from alora_core.notifications.events import (
     NotificationCreated,
     NotificationDeleted,
     NotificationsRead,
 )
-from alora_core.notifications.handlers import notify_when, subscribe
+from alora_core.notifications.handlers import deliver_notices
 from alora_core.notifications.model import EmailKind, Notification, NotificationType
 from alora_core.notifications.use_cases import NotificationsDeps, command_handlers
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
 from alora_core.shared.jobs import Subscriptions
-from alora_core.shared.mail import Branding, EmailMessage
-from alora_core.shared.messagebus import MessageBus
+from alora_core.shared.mail import EmailMessage
+from alora_core.shared.notices import Notice, NoticeRule
 from alora_core.shared.realtime import user_topic
 from alora_core.shared.serialization import event_from_message, event_to_message
+from entrypoints.bootstrap import Alora
+from entrypoints.platform import configured_branding
+from entrypoints.realtime_wiring import RealtimeParts
+from support.backends import Backend, committed_events
+from support.builders import add_user, change_user, delete_user
 
 # 12:00 UTC: 13:00 in Berlin (winter), 07:00 in New York.
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-BRANDING = Branding("Alora", "https://alora.example")
+PUBLIC_URL = "https://alora.example"
+T = TypeVar("T")
 
 
 @define
@@ -73,57 +79,56 @@ def as_user(user_id: uuid.UUID) -> Actor:
 
 @define
 class Harness:
-    uow_factory: Callable[[], Any]
+    alora: Alora
     clock: FixedClock
     mailer: FlakyMailer
     realtime: RecordingRealtime
-    subscriptions: Subscriptions
-    bus: MessageBus
     committed: list[DomainEvent]
 
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
+    def uow_factory(self) -> Any:
+        return self.alora.units_of_work["notifications"]()
 
-    async def run_jobs(self) -> list[DomainEvent]:
-        """Run the handlers of every event committed since the last call; those events."""
+    async def handle(self, command: Command[T]) -> T:
+        return await self.alora.bus.handle(command)
+
+    def new_events(self) -> list[DomainEvent]:
+        """The events committed since the last call (their handlers have run)."""
         events, self.committed[:] = list(self.committed), []
-        for event in events:
-            for handler in self.subscriptions.handlers_for(event.name):
-                await self.run_handler(handler, event)
         return events
 
-    async def run_handler(self, handler: str, event: DomainEvent) -> None:
+    async def run_handler(
+        self, handler: str, event: DomainEvent, subscriptions: Subscriptions | None = None
+    ) -> None:
+        subscription = (subscriptions or self.alora.subscriptions).get(handler)
         received = event_from_message(event_to_message(event))
-        async with self.uow_factory() as uow:
-            await self.subscriptions.get(handler).handle(received, uow)
+        async with subscription.unit_of_work() as uow:
+            await subscription.handle(received, uow)
             await uow.commit()
+
+    async def send_held_emails(self, batch: int) -> int:
+        """``SendHeldEmails``, ``batch`` emails at a time (Alora's batches are larger than a
+        test's whole mail)."""
+        deps = NotificationsDeps(
+            clock=self.clock,
+            mailer=self.mailer,
+            branding=configured_branding(self.alora.settings),
+            held_emails_batch=batch,
+        )
+        send = command_handlers(deps)[c.SendHeldEmails]
+        sent: int = await send(c.SendHeldEmails(), self.uow_factory())
+        return sent
 
     async def add_user(self, name: str, **settings: Any) -> uuid.UUID:
-        user = User(
-            full_name=f"{name.title()} Example",
-            username=name,
-            email=f"{name}@example.com",
-            phone=None,
-            password_hash="not a real hash",
-            role=Role.CUSTOMER,
-            created_at=self.clock.now(),
-            settings=UserSettings(**settings),
-        )
-        async with self.uow_factory() as uow:
-            await uow.users.add(user)
-            await uow.commit()
-        return user.id
+        return (await add_user(self.alora, name, **settings)).id
 
     async def change_settings(self, user_id: uuid.UUID, **settings: Any) -> None:
-        async with self.uow_factory() as uow:
-            user = await uow.users.get(user_id)
-            user.replace_settings(UserSettings(**settings), self.clock.now())
-            await uow.commit()
+        now = self.clock.now()
+        await change_user(
+            self.alora, user_id, lambda user: user.replace_settings(UserSettings(**settings), now)
+        )
 
     async def delete_user(self, user_id: uuid.UUID) -> None:
-        async with self.uow_factory() as uow:
-            await uow.users.delete(await uow.users.get(user_id))
-            await uow.commit()
+        await delete_user(self.alora, user_id)
 
     async def notify(
         self, recipient_id: uuid.UUID, title: str = "Hello", **fields: Any
@@ -154,20 +159,18 @@ class Harness:
 
 
 @pytest.fixture
-def n(uow_factory: Callable[[], Any]) -> Harness:
+async def n(backend: Backend) -> Harness:
     clock = FixedClock(START)
     mailer = FlakyMailer()
     realtime = RecordingRealtime()
-    subscriptions = Subscriptions()
-    subscribe(subscriptions, realtime=realtime, mailer=mailer, branding=BRANDING, clock=clock)
-    committed: list[DomainEvent] = []
-
-    async def on_events(events: list[DomainEvent]) -> None:
-        committed.extend(events)
-
-    deps = NotificationsDeps(clock=clock, mailer=mailer, branding=BRANDING, held_emails_batch=3)
-    bus = MessageBus(uow_factory, command_handlers(deps), on_events=on_events)
-    return Harness(uow_factory, clock, mailer, realtime, subscriptions, bus, committed)
+    presence = MemoryPresence(clock, socket_ttl=timedelta(minutes=1), grace=timedelta(seconds=10))
+    alora = await backend.build(
+        clock=clock,
+        mailer=mailer,
+        realtime=RealtimeParts(realtime, presence),
+        environ={"ALORA_PUBLIC_URL": PUBLIC_URL},
+    )
+    return Harness(alora, clock, mailer, realtime, committed_events(alora))
 
 
 # --- notify ---------------------------------------------------------------------------------------
@@ -188,7 +191,7 @@ async def test_notify_stores_records_and_pushes(n: Harness) -> None:
     assert stored.created_at == START and stored.read_at is None
     assert stored.email_due_at is None and stored.emailed_at is None
 
-    [created] = await n.run_jobs()
+    [created] = n.new_events()
     assert isinstance(created, NotificationCreated)
     assert created.notification_id == notification_id and created.recipient_id == ana
     assert n.realtime.published == [
@@ -332,12 +335,12 @@ async def test_bad_cursors_are_invalid(n: Harness, cursor: str) -> None:
 async def test_mark_read_once_records_one_event_and_pushes_it(n: Harness) -> None:
     ana = await n.add_user("ana")
     notification_id = await n.notify(ana)
-    await n.run_jobs()
+    n.new_events()
     n.clock.advance(timedelta(minutes=5))
 
     read = await n.handle(c.MarkRead(actor=as_user(ana), notification_id=notification_id))
     assert read.read_at == START + timedelta(minutes=5)
-    [event] = await n.run_jobs()
+    [event] = n.new_events()
     assert isinstance(event, NotificationsRead)
     assert (event.notification_ids, event.all) == ([notification_id], False)
     assert n.realtime.published[-1] == (
@@ -349,7 +352,7 @@ async def test_mark_read_once_records_one_event_and_pushes_it(n: Harness) -> Non
     n.clock.advance(timedelta(minutes=5))
     again = await n.handle(c.MarkRead(actor=as_user(ana), notification_id=notification_id))
     assert again.read_at == START + timedelta(minutes=5)  # unchanged
-    assert await n.run_jobs() == []  # no event
+    assert n.new_events() == []  # no event
 
 
 async def test_mark_all_read(n: Harness) -> None:
@@ -357,11 +360,11 @@ async def test_mark_all_read(n: Harness) -> None:
     ids = [await n.notify(ana, f"n{i}") for i in range(3)]
     bobs = await n.notify(bob)
     await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[0]))
-    await n.run_jobs()
+    n.new_events()
     n.clock.advance(timedelta(minutes=1))
 
     assert await n.handle(c.MarkAllRead(actor=as_user(ana))) == 2
-    [event] = await n.run_jobs()
+    [event] = n.new_events()
     assert isinstance(event, NotificationsRead)
     assert (event.recipient_id, event.notification_ids, event.all) == (ana, [], True)
     assert n.realtime.published[-1][1:] == (
@@ -377,16 +380,16 @@ async def test_mark_all_read(n: Harness) -> None:
     # Read state is versioned: a single mark after the bulk one still works.
     assert (await n.handle(c.MarkRead(actor=as_user(ana), notification_id=ids[2]))).read_at
     assert await n.handle(c.MarkAllRead(actor=as_user(ana))) == 0
-    assert await n.run_jobs() == []
+    assert n.new_events() == []
     assert (await n.stored(bobs)).read_at is None  # type: ignore[union-attr]
 
 
 async def test_delete(n: Harness) -> None:
     ana = await n.add_user("ana")
     notification_id = await n.notify(ana)
-    await n.run_jobs()
+    n.new_events()
     await n.handle(c.DeleteNotification(actor=as_user(ana), notification_id=notification_id))
-    [event] = await n.run_jobs()
+    [event] = n.new_events()
     assert isinstance(event, NotificationDeleted)
     assert (event.notification_id, event.recipient_id, event.was_unread) == (
         notification_id, ana, True
@@ -454,7 +457,7 @@ async def test_each_kind_of_email_follows_its_preference(
     no = await n.add_user("no", **{preference: False})
     for user in (yes, no):
         await n.notify(user, "Something happened", email_kind=kind)
-    await n.run_jobs()
+    n.new_events()
     assert len(n.mailer.to("yes@example.com")) == 1
     assert n.mailer.to("no@example.com") == []
 
@@ -468,7 +471,7 @@ async def test_the_email_goes_at_once_outside_quiet_hours(n: Harness) -> None:
     )  # fmt: skip
     stored = await n.stored(notification_id)
     assert stored is not None and stored.email_due_at == START  # 13:00 in Berlin
-    await n.run_jobs()
+    n.new_events()
     [message] = n.mailer.to("ana@example.com")
     assert message.subject == "Password changed · Alora"
     assert "Hello Ana Example," in message.text
@@ -496,7 +499,7 @@ async def test_quiet_hours_hold_the_email_until_they_end(n: Harness) -> None:
     held = await n.notify(ana, "Your booking tomorrow", email_kind="booking")
     stored = await n.stored(held)
     assert stored is not None and stored.email_due_at == datetime(2030, 1, 15, 13, 30, tzinfo=UTC)
-    await n.run_jobs()
+    n.new_events()
     assert n.mailer.sent == []
     assert n.realtime.published  # the push does not wait
 
@@ -520,15 +523,15 @@ async def test_held_emails_go_in_batches_and_concurrent_runs_send_each_once(n: H
     for user in users:
         for title in ("One", "Two"):
             await n.notify(user, title, email_kind="account")
-    await n.run_jobs()
+    n.new_events()
     assert n.mailer.sent == []
     n.clock.advance(timedelta(hours=1))
-    results = await asyncio.gather(*(n.handle(c.SendHeldEmails()) for _ in range(3)),
+    results = await asyncio.gather(*(n.send_held_emails(batch=3) for _ in range(3)),
                                    return_exceptions=True)  # fmt: skip
     sent = [r for r in results if isinstance(r, int)]
     assert sum(sent) == len(n.mailer.sent)
     # Racing senders may lose a batch to a concurrent one (409); another run sends the rest.
-    assert await n.handle(c.SendHeldEmails()) == 8 - len(n.mailer.sent)
+    assert await n.send_held_emails(batch=3) == 8 - len(n.mailer.sent)
     keys = [message.idempotency_key for message in n.mailer.sent]
     assert len(keys) == len(set(keys)) == 8
 
@@ -571,24 +574,27 @@ async def test_a_held_email_asks_the_settings_again_when_its_time_comes(n: Harne
     assert n.mailer.to("ana@example.com") == [] and len(n.mailer.to("bob@example.com")) == 1
 
 
-async def test_notify_when_turns_other_events_into_notifications(n: Harness) -> None:
+async def test_notices_of_other_events_become_notifications(n: Harness) -> None:
     ana = await n.add_user("ana")
-    handle = notify_when(
-        lambda event: c.Notify(
+    rule = NoticeRule(
+        NotificationDeleted,
+        "test.renotify",
+        lambda event: Notice(
             recipient_id=event.recipient_id,
             type=NotificationType.INFO,
             title="Something elsewhere",
             body="",
         ),
-        n.clock,
     )
-    n.subscriptions.add(NotificationDeleted, "test.renotify", handle)
+    subscriptions = Subscriptions()
+    notifications = n.alora.units_of_work["notifications"]
+    deliver_notices(subscriptions.in_context(notifications), [rule], n.clock)
     event = NotificationDeleted(
         occurred_at=START, recipient_id=ana, notification_id=new_id(), was_unread=False
     )
-    await n.run_handler("test.renotify", event)
+    await n.run_handler("test.renotify", event, subscriptions)
     assert await n.unread(ana) == 1
     gone = NotificationDeleted(
         occurred_at=START, recipient_id=uuid.uuid4(), notification_id=new_id(), was_unread=False
     )
-    await n.run_handler("test.renotify", gone)  # a recipient that is gone: nothing happens
+    await n.run_handler("test.renotify", gone, subscriptions)  # a recipient that is gone: nothing
