@@ -30,7 +30,6 @@ async def test_each_kind_of_email_follows_its_preference(
     no = await n.add_user("no", **{preference: False})
     for user in (yes, no):
         await n.notify(user, "Something happened", email_kind=kind)
-    n.new_events()
     assert len(n.mailer.to("yes@example.com")) == 1
     assert n.mailer.to("no@example.com") == []
 
@@ -44,7 +43,6 @@ async def test_the_email_goes_at_once_outside_quiet_hours(n: Harness) -> None:
     )  # fmt: skip
     stored = await n.stored(notification_id)
     assert stored is not None and stored.email_due_at == START  # 13:00 in Berlin
-    n.new_events()
     [message] = n.mailer.to("ana@example.com")
     assert message.subject == "Password changed · Alora"
     assert "Hello Ana Example," in message.text
@@ -72,7 +70,6 @@ async def test_quiet_hours_hold_the_email_until_they_end(n: Harness) -> None:
     held = await n.notify(ana, "Your booking tomorrow", email_kind="booking")
     stored = await n.stored(held)
     assert stored is not None and stored.email_due_at == datetime(2030, 1, 15, 13, 30, tzinfo=UTC)
-    n.new_events()
     assert n.mailer.sent == []
     assert n.realtime.published  # the push does not wait
 
@@ -96,7 +93,6 @@ async def test_held_emails_go_in_batches_and_concurrent_runs_send_each_once(n: H
     for user in users:
         for title in ("One", "Two"):
             await n.notify(user, title, email_kind="account")
-    n.new_events()
     assert n.mailer.sent == []
     n.clock.advance(timedelta(hours=1))
     results = await asyncio.gather(*(n.send_held_emails(batch=3) for _ in range(3)),
