@@ -28,7 +28,7 @@ from alora_core.identity.ports import PasswordHasher
 from alora_core.shared.clock import Clock, SystemClock
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import Job, JobQueue, JobStats, Subscriptions, run_job
-from alora_core.shared.mail import Branding, Mailer
+from alora_core.shared.mail import Mailer
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.ratelimit import RateLimiter
 from alora_core.shared.statistics import Section, StatisticsWindow
@@ -210,7 +210,7 @@ def build_in_memory(
         settings=settings,
         clock=clock,
         mailer=mailer or MemoryMailer(),
-        branding=Branding(),
+        branding=configured_branding(settings),
         limiter=MemoryRateLimiter(clock),
         realtime=realtime.realtime,
         storage=storage or MemoryFileStorage(),

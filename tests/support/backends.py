@@ -24,6 +24,7 @@ from alora_core.shared.mail import Mailer
 from alora_core.shared.storage import FileStorage
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
+from entrypoints.realtime_wiring import RealtimeParts
 from entrypoints.settings import load_settings
 
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -49,6 +50,7 @@ class Backend:
         mailer: Mailer | None = None,
         storage: FileStorage | None = None,
         environ: Mapping[str, str] | None = None,
+        realtime: RealtimeParts | None = None,
         **memory_options: Any,
     ) -> Alora:
         """Alora on this backend; closed when the test ends. ``memory_options`` go to
@@ -63,6 +65,7 @@ class Backend:
                 mailer=mailer,
                 storage=storage,
                 environ=environ,
+                realtime=realtime,
                 **memory_options,
             )
         assert self.database_url is not None
@@ -75,7 +78,13 @@ class Backend:
             dotenv=None,
         )
         alora = await bootstrap.build(
-            settings, clock=clock, hasher=hasher, mailer=mailer, storage=storage, inline_jobs=True
+            settings,
+            clock=clock,
+            hasher=hasher,
+            mailer=mailer,
+            storage=storage,
+            realtime=realtime,
+            inline_jobs=True,
         )
         self._built.append(alora)
         return alora

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
+from adapters.memory.identity.uow import MemoryIdentityUnitOfWork
+from adapters.memory.store import MemoryStore
 from alora_core.identity.model import MAX_USER_AGENT_LENGTH, Device, Role, User
+from entrypoints.bootstrap import memory_store
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 PHONE = Device.of("Alora/2.1 (iPhone; iOS 18.1)")
@@ -32,21 +34,21 @@ async def add_user(store: MemoryStore) -> User:
         role=Role.CUSTOMER,
         created_at=NOW,
     )
-    async with MemoryUnitOfWork(store) as uow:
+    async with MemoryIdentityUnitOfWork(store) as uow:
         await uow.users.add(user)
         await uow.commit()
     return user
 
 
 async def remember(store: MemoryStore, user: User, device: Device, ip: str, at: datetime) -> bool:
-    async with MemoryUnitOfWork(store) as uow:
+    async with MemoryIdentityUnitOfWork(store) as uow:
         is_new = await uow.devices.remember(user.id, device, ip, at)
         await uow.commit()
     return is_new
 
 
 async def test_new_then_known_and_the_row_keeps_first_and_last_sight() -> None:
-    store = MemoryStore()
+    store = memory_store()
     user = await add_user(store)
     later = NOW + timedelta(hours=3)
     assert await remember(store, user, PHONE, "10.0.0.1", NOW)
@@ -59,14 +61,14 @@ async def test_new_then_known_and_the_row_keeps_first_and_last_sight() -> None:
         later,
         "203.0.113.7",
     )
-    async with MemoryUnitOfWork(store).reading() as uow:
+    async with MemoryIdentityUnitOfWork(store).reading() as uow:
         assert await uow.devices.count(user.id) == 2
 
 
 async def test_one_unit_of_work_sees_the_device_it_remembered_and_rollback_forgets_it() -> None:
-    store = MemoryStore()
+    store = memory_store()
     user = await add_user(store)
-    async with MemoryUnitOfWork(store) as uow:
+    async with MemoryIdentityUnitOfWork(store) as uow:
         assert await uow.devices.remember(user.id, PHONE, "10.0.0.1", NOW)
         assert not await uow.devices.remember(user.id, PHONE, "10.0.0.2", NOW)
         assert await uow.devices.count(user.id) == 1
@@ -74,10 +76,10 @@ async def test_one_unit_of_work_sees_the_device_it_remembered_and_rollback_forge
 
 
 async def test_devices_go_with_their_user() -> None:
-    store = MemoryStore()
+    store = memory_store()
     user = await add_user(store)
     await remember(store, user, PHONE, "10.0.0.1", NOW)
-    async with MemoryUnitOfWork(store) as uow:
+    async with MemoryIdentityUnitOfWork(store) as uow:
         loaded = await uow.users.get(user.id)
         assert loaded is not None
         await uow.users.delete(loaded)

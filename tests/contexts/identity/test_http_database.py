@@ -20,10 +20,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.mail import read_mailbox
-from adapters.sqlalchemy.migrate import upgrade
 from alora_core.identity.commands import CreateAdmin
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
+from entrypoints.migrations import upgrade
 from entrypoints.settings import Settings
 from support.http import (
     BASE_URL,

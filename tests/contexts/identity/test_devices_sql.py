@@ -7,58 +7,31 @@ without it, so its own answer to concurrent sign-ins is what is checked.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.identity.tables import devices_table
-from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, session_factory
-from alora_core.identity.model import Device, Role, User
+from adapters.sqlalchemy.identity.uow import SqlIdentityUnitOfWork
+from alora_core.identity.model import Device, User
+from contexts.identity.records import NOW, add_all, make_user
 
-NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 PHONE = Device.of("Alora/2.1 (iPhone; iOS 18.1)")
 LAPTOP = Device.of("Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0")
 
 
 @pytest.fixture
-async def engine(migrated_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(migrated_database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-def new_uow(engine: AsyncEngine) -> Callable[[], SqlAlchemyUnitOfWork]:
-    sessions = session_factory(engine)
-    return lambda: SqlAlchemyUnitOfWork(sessions)
-
-
-@pytest.fixture
-async def user(new_uow: Callable[[], SqlAlchemyUnitOfWork]) -> User:
-    user = User(
-        full_name="Ana Example",
-        username="ana",
-        email="ana@example.com",
-        phone=None,
-        password_hash="hash",
-        role=Role.CUSTOMER,
-        created_at=NOW,
-    )
-    uow = new_uow()
-    async with uow:
-        await uow.users.add(user)
-        await uow.commit()
+async def user(new_uow: Callable[[], SqlIdentityUnitOfWork]) -> User:
+    user = make_user()
+    await add_all(new_uow(), user)
     return user
 
 
 async def remember(
-    uow: SqlAlchemyUnitOfWork, user: User, device: Device, ip: str = "10.0.0.1", at: datetime = NOW
+    uow: SqlIdentityUnitOfWork, user: User, device: Device, ip: str = "10.0.0.1", at: datetime = NOW
 ) -> bool:
     async with uow:
         is_new = await uow.devices.remember(user.id, device, ip, at)
@@ -73,7 +46,7 @@ async def device_rows(engine: AsyncEngine) -> list[dict[str, object]]:
 
 
 async def test_new_then_known_and_the_row_keeps_first_and_last_sight(
-    engine: AsyncEngine, new_uow: Callable[[], SqlAlchemyUnitOfWork], user: User
+    engine: AsyncEngine, new_uow: Callable[[], SqlIdentityUnitOfWork], user: User
 ) -> None:
     assert await remember(new_uow(), user, PHONE)
     later = NOW + timedelta(hours=3)
@@ -95,7 +68,7 @@ async def test_new_then_known_and_the_row_keeps_first_and_last_sight(
 
 
 async def test_one_unit_of_work_sees_the_device_it_remembered(
-    engine: AsyncEngine, new_uow: Callable[[], SqlAlchemyUnitOfWork], user: User
+    engine: AsyncEngine, new_uow: Callable[[], SqlIdentityUnitOfWork], user: User
 ) -> None:
     uow = new_uow()
     async with uow:
@@ -106,7 +79,7 @@ async def test_one_unit_of_work_sees_the_device_it_remembered(
 
 
 async def test_concurrent_first_sights_of_one_device_one_is_new(
-    engine: AsyncEngine, new_uow: Callable[[], SqlAlchemyUnitOfWork], user: User
+    engine: AsyncEngine, new_uow: Callable[[], SqlIdentityUnitOfWork], user: User
 ) -> None:
     """Both start before either has written; PostgreSQL makes the later insert wait for the
     earlier commit, SQLite queues the second transaction (BEGIN IMMEDIATE)."""
@@ -126,7 +99,7 @@ async def test_concurrent_first_sights_of_one_device_one_is_new(
 
 
 async def test_devices_go_with_their_user(
-    engine: AsyncEngine, new_uow: Callable[[], SqlAlchemyUnitOfWork], user: User
+    engine: AsyncEngine, new_uow: Callable[[], SqlIdentityUnitOfWork], user: User
 ) -> None:
     await remember(new_uow(), user, PHONE)
     await remember(new_uow(), user, LAPTOP)

@@ -1,7 +1,7 @@
 """The identity API over HTTP, on an in-memory Alora: sign-up, sign-in, tokens, cookies, passwords.
 
-Profiles and settings are in ``test_identity_http_users``, administration in
-``test_identity_http_admin``, input validation and OpenAPI in ``test_identity_http_contract``.
+Profiles and settings are in ``test_http_users``, administration in ``test_http_admin``; input
+validation and OpenAPI in the identity API's contract tests.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Identity housekeeping (the scheduled cleanups), driven through the message bus.
-
-Runs in memory (tests/unit) and against SQLite and PostgreSQL (tests/integration); each
-importing module provides the ``alora`` fixture, as for ``suites.identity_use_cases``.
-"""
+"""Identity housekeeping (the scheduled cleanups), driven through the message bus on every
+backend (the ``alora`` fixture of ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,7 @@ import pytest
 from alora_core.identity import commands as c
 from alora_core.shared.errors import Invalid, Unauthenticated
 from entrypoints.bootstrap import Alora
-from suites.identity_use_cases import actor, last_code, login, register, verified_user
+from support.accounts import actor, last_code, login, register, verified_user
 
 
 async def purge_codes(alora: Alora) -> int:
