@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_reviews_http import Market, User, open_market
+from test_http_reviews import Market, User, open_market
 
 from support.http import assert_problem
 
