@@ -74,7 +74,7 @@ class MemoryGalleryFiles:
         self._uow = uow
 
     async def images_of(self, owner_id: uuid.UUID, file_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        if not hasattr(self._uow.store, "files"):
+        if "files" not in self._uow.store.tables:
             return set()
         found = set()
         for file_id in file_ids:

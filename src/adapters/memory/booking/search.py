@@ -145,7 +145,7 @@ class MemorySearchIndex:
         return self._uow.scan(TABLE, lambda _row: True)
 
     def _rows(self, table: str) -> Mapping[uuid.UUID, Any]:
-        found = getattr(self._uow.store, table, None)
+        found = self._uow.store.tables.get(table)
         return {} if found is None else found.rows
 
     def _visible(self, document: SearchDocument, signed_in: bool) -> tuple[bool, Any | None]:

@@ -60,7 +60,7 @@ class MemoryServices:
         return {service.title_key for service in live}
 
     async def has_open_bookings(self, service_id: uuid.UUID) -> bool:
-        if not hasattr(self._uow.store, "bookings"):
+        if "bookings" not in self._uow.store.tables:
             return False
         return next(self._uow.scan("bookings", _open_booking_of(service_id)), None) is not None
 
@@ -100,7 +100,7 @@ class MemoryServices:
             raise ServiceInUse()
 
     def _committed_open_booking(self, service_id: uuid.UUID) -> bool:
-        bookings: Any = getattr(self._uow.store, "bookings", None)
+        bookings = self._uow.store.tables.get("bookings")
         if bookings is None:
             return False
         matches = _open_booking_of(service_id)

@@ -1,16 +1,24 @@
-"""Double booking under a burst: 50 simultaneous requests for one time, sent to a real
+"""Races for real, in parallel transactions.
+
+Double booking under a burst: 50 simultaneous requests for one time, sent to a real
 ``alora serve`` (two worker processes) on PostgreSQL and on SQLite, make exactly one booking;
 the other 49 answer 409 ``taken``. Reschedules race the same way: two bookings moved into one
-time, and a new booking for it, leave exactly one of them holding it.
+time, and a new booking for it, leave exactly one of them holding it. The server runs on the
+wall clock, so the professional works around the clock (UTC) and the times raced for are a day
+or more ahead.
 
-The server runs on the wall clock, so the professional works around the clock (UTC) and the
-times raced for are a day or more ahead.
+Review counters under a storm of writes, on PostgreSQL: many customers review, edit and delete
+at once (and some review the same booking twice at once) through the ``market`` harness;
+afterwards the professional's ``review_count`` and ``rating_total`` equal ``COUNT`` and ``SUM``
+over the ``reviews`` table, read straight from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.sqlalchemy.booking.bookings import bookings_table
@@ -32,13 +40,24 @@ from alora_core.booking.professionals.availability import (
     Weekday,
 )
 from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
+from alora_core.booking.reviews import commands as c
+from alora_core.booking.reviews.errors import AlreadyReviewed, ReviewNotFound
+from alora_core.booking.reviews.queries import ReviewView
 from alora_core.identity.model import Role, User
+from conftest import empty_tables
+from contexts.booking.market import Market, administrator, customer, open_market
 from entrypoints import bootstrap
+from entrypoints.modules.identity import IdentitySettings
 from entrypoints.settings import load_settings
+from support.backends import Backend
 from support.processes import alora_environment, free_port, start_alora, stop, wait_ready
 
 PASSWORD = "correct horse battery staple"
 CONTENDERS = 50
+CUSTOMERS = 16
+"""Reviewers in the review counters' race."""
+
+# --- double booking, through a real server -----------------------------------------------------
 
 
 @define
@@ -86,8 +105,9 @@ class Deployment:
 async def _populate(settings: Any) -> tuple[str, str, list[str]]:
     """A service, a professional working around the clock, and verified customers."""
     alora = await bootstrap.build(settings)
+    identity = settings.of(IdentitySettings)
     hasher = Argon2PasswordHasher(
-        settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
+        identity.argon2_memory_kib, identity.argon2_time_cost, identity.argon2_parallelism
     )
     password_hash = await hasher.hash(PASSWORD)
     now = datetime.now(UTC)
@@ -122,12 +142,12 @@ async def _populate(settings: Any) -> tuple[str, str, list[str]]:
             now=now,
         )
         customers = [user(f"c{i}", Role.CUSTOMER) for i in range(CONTENDERS)]
-        async with alora.uow_factory() as uow:
-            await uow.services.add(service)
+        async with alora.units_of_work["identity"]() as uow:
             for each in [pro, *customers]:
                 await uow.users.add(each)
             await uow.commit()
-        async with alora.uow_factory() as uow:
+        async with alora.units_of_work["booking"]() as uow:
+            await uow.services.add(service)
             await uow.professionals.add(profile)
             await uow.commit()
     finally:
@@ -233,3 +253,117 @@ async def test_reschedules_and_a_new_booking_racing_for_one_time_leave_one_holde
             for booking, response in zip(made, responses[:2], strict=True):
                 if response.status_code == 409:
                     assert await deployment.held_at(booking["start"]) == 1
+
+
+# --- review counters, in one process on PostgreSQL ---------------------------------------------
+
+
+@pytest.fixture
+async def market(migrated_postgres_url: str, tmp_path: Path) -> AsyncIterator[Market]:
+    await empty_tables(migrated_postgres_url)
+    backend = Backend("postgres", migrated_postgres_url, tmp_path / "var")
+    try:
+        yield await open_market(backend)
+    finally:
+        await backend.close()
+
+
+async def in_database(market: Market, professional_id: uuid.UUID) -> dict[str, int]:
+    async with market.uow_factory().reading() as uow:
+        counters = (
+            await uow.execute(
+                text(
+                    "SELECT review_count, rating_total FROM professional_profiles WHERE id = :p"
+                ).bindparams(p=professional_id)
+            )
+        ).one()
+        actual = (
+            await uow.execute(
+                text(
+                    "SELECT count(*), coalesce(sum(rating), 0) FROM reviews "
+                    "WHERE professional_id = :p"
+                ).bindparams(p=professional_id)
+            )
+        ).one()
+    return {
+        "review_count": counters[0],
+        "rating_total": counters[1],
+        "count": actual[0],
+        "sum": actual[1],
+    }
+
+
+def consistent(figures: dict[str, int]) -> bool:
+    return (figures["review_count"], figures["rating_total"]) == (figures["count"], figures["sum"])
+
+
+async def test_counters_equal_count_and_sum_after_a_storm_of_writes(market: Market) -> None:
+    rng = random.Random(20261121)
+    pros = [await market.add_professional("pia"), await market.add_professional("olaf")]
+    customers = [await market.add_user(f"customer{i}") for i in range(CUSTOMERS)]
+    pairs = [(customer, pros[i % 2]) for i, customer in enumerate(customers)]
+    bookings = await market.completed_bookings(pairs)
+
+    # Round 1: every customer reviews, and half of them send the same review twice at once.
+    writes = [
+        market.review(customer, booking, rng.randint(1, 5))
+        for (customer, _), booking in zip(pairs, bookings, strict=True)
+    ]
+    writes += [
+        market.review(customer, booking, rng.randint(1, 5))
+        for (customer, _), booking in list(zip(pairs, bookings, strict=True))[::2]
+    ]
+    outcomes = await asyncio.gather(*writes, return_exceptions=True)
+    written = [o for o in outcomes if isinstance(o, ReviewView)]
+    refused = [o for o in outcomes if not isinstance(o, ReviewView)]
+    assert len(written) == CUSTOMERS
+    assert all(isinstance(o, AlreadyReviewed) for o in refused), refused
+    for pro in pros:
+        assert consistent(await in_database(market, pro))
+
+    # Round 2: edits by authors and an administrator, deletions, and new reviews of the
+    # deleted bookings, all at once.
+    changes: list[Any] = []
+    by_review = {view.review.id: view.review for view in written}
+    for review_id, review in by_review.items():
+        author = review.author_id
+        for _ in range(3):
+            changes.append(
+                c.EditReview(
+                    actor=customer(author),
+                    review_id=review_id,
+                    rating=rng.randint(1, 5),
+                )
+            )
+        changes.append(
+            c.EditReview(
+                actor=administrator(market.admin_id),
+                review_id=review_id,
+                rating=rng.randint(1, 5),
+                comment="moderated",
+            )
+        )
+        if rng.random() < 0.4:
+            changes.append(c.DeleteReview(actor=customer(author), review_id=review_id))
+            changes.append(
+                c.WriteReview(
+                    actor=customer(author),
+                    booking_id=review.booking_id,
+                    rating=rng.randint(1, 5),
+                )
+            )
+    rng.shuffle(changes)
+    results = await asyncio.gather(
+        *(market.handle(command) for command in changes), return_exceptions=True
+    )
+    failures = Counter(type(r).__name__ for r in results if isinstance(r, BaseException))
+    # A change that comes after the deletion of its review finds none; a new review of a
+    # booking whose review is not deleted yet finds it there. Nothing else may fail.
+    assert set(failures) <= {ReviewNotFound.__name__, AlreadyReviewed.__name__}, failures
+
+    for pro in pros:
+        figures = await in_database(market, pro)
+        assert consistent(figures), figures
+        assert figures["count"] > 0
+    total = sum([(await in_database(market, pro))["count"] for pro in pros])
+    assert total <= CUSTOMERS

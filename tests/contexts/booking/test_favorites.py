@@ -1,14 +1,11 @@
-"""Favorites use cases, driven through a message bus of their own (the ``market`` of the reviews
-suite). The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture."""
+"""Favorites use cases on every backend (memory, SQLite, PostgreSQL), in the ``market`` harness
+the reviews suite uses too (``contexts.booking.market``)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from attrs import evolve
@@ -21,12 +18,13 @@ from alora_core.identity.model import Role, Visibility
 from alora_core.shared.errors import Invalid
 from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page
-from suites.booking_reviews import Market, administrator, customer, open_market
+from contexts.booking.market import Market, administrator, customer, open_market
+from support.backends import Backend
 
 
 @pytest.fixture
-async def market(uow_factory: Callable[[], Any]) -> Market:
-    return await open_market(uow_factory)
+async def market(backend: Backend) -> Market:
+    return await open_market(backend)
 
 
 async def keep(market: Market, user_id: uuid.UUID, professional_id: uuid.UUID) -> bool:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,8 @@ from alora_core.booking.professionals.availability import (
     open_slots,
     refusal,
 )
+
+pytestmark = pytest.mark.memory  # pure: no backend
 
 ZONES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Havana", "UTC")
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)

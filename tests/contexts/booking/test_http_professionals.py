@@ -64,7 +64,7 @@ async def add_file(api: Api, owner_id: str, content_type: str = "image/png") -> 
         filename="work.png", public=True, storage_key=f"{owner}/{uuid.uuid4()}",
         created_at=now, updated_at=now,
     )  # fmt: skip
-    async with api.alora.uow_factory() as uow:
+    async with api.alora.units_of_work["files"]() as uow:
         await uow.files.add(stored)
         await uow.commit()
     return str(stored.id)
@@ -82,10 +82,11 @@ async def add_service(api: Api, admin: str, title: str, *, active: bool = True) 
 
 async def reviewed(api: Api, professional_id: str, *ratings: int) -> None:
     """What the reviews part does for each review: a relative update of the counters."""
-    uow = api.alora.uow_factory()
-    stored = uow.store.rows("professional_profiles")[uuid.UUID(professional_id)]
-    stored.review_count += len(ratings)
-    stored.rating_total += sum(ratings)
+    async with api.alora.units_of_work["booking"]() as uow:
+        await uow.reviews.count_in_rating(
+            uuid.UUID(professional_id), reviews=len(ratings), rating=sum(ratings)
+        )
+        await uow.commit()
 
 
 async def settings(api: Api, token: str, **values: Any) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from test_reviews_http import Market, User, open_market
 
+from contexts.booking.http_market import Market, User, open_market
 from support.http import assert_problem
 
 BASE = "/api/v1/favorites"

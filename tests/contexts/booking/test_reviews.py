@@ -1,35 +1,18 @@
-"""Reviews use cases, driven through a message bus of their own.
-
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture. The ``market``
-fixture wires the booking parts the way the composition root does (catalog, profiles, bookings,
-reviews and favorites) around that factory, with a ``FixedClock``; completed bookings are made
-the real way: requested by the customer, confirmed and completed by the professional.
-"""
+"""Reviews use cases on every backend (memory, SQLite, PostgreSQL), in the ``market`` harness
+(``contexts.booking.market``): writing, editing, deleting, replying, reading, accounts going
+away and the counters under a mixed load."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from attrs import define
 
-from alora_core.booking.bookings import commands as bc
-from alora_core.booking.bookings import use_cases as bookings_use_cases
-from alora_core.booking.bookings.use_cases import BookingsDeps
-from alora_core.booking.catalog import use_cases as catalog_use_cases
-from alora_core.booking.catalog.commands import CreateService, NewService
-from alora_core.booking.favorites import use_cases as favorites_use_cases
-from alora_core.booking.favorites.use_cases import FavoritesDeps
-from alora_core.booking.professionals import commands as pc
-from alora_core.booking.professionals import use_cases as professionals_use_cases
-from alora_core.booking.professionals.use_cases import ProfessionalsDeps
 from alora_core.booking.reviews import commands as c
-from alora_core.booking.reviews import use_cases as reviews_use_cases
 from alora_core.booking.reviews.errors import (
     AlreadyReplied,
     AlreadyReviewed,
@@ -43,237 +26,15 @@ from alora_core.booking.reviews.events import (
     ReviewUpdated,
 )
 from alora_core.booking.reviews.queries import ReviewView, public_name
-from alora_core.booking.reviews.use_cases import ReviewsDeps
-from alora_core.identity.model import Role, User
-from alora_core.shared.actor import Actor
-from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
-from alora_core.shared.events import DomainEvent
-from alora_core.shared.messagebus import MessageBus
-from alora_core.shared.pagination import PageRequest
-
-
-def customer(user_id: uuid.UUID) -> Actor:
-    return Actor(user_id=user_id, role=Role.CUSTOMER, email_verified=True)
-
-
-def professional(user_id: uuid.UUID) -> Actor:
-    return Actor(user_id=user_id, role=Role.PROFESSIONAL, email_verified=True)
-
-
-def administrator(user_id: uuid.UUID) -> Actor:
-    return Actor(user_id=user_id, role=Role.ADMIN, email_verified=True)
-
-
-# A Tuesday, 12:00 UTC; professionals work every day, all day, in UTC.
-START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@define
-class Market:
-    uow_factory: Callable[[], Any]
-    clock: FixedClock
-    bus: MessageBus
-    committed: list[DomainEvent]
-    admin_id: uuid.UUID
-    service_id: uuid.UUID | None = None
-
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
-
-    def events(self) -> list[DomainEvent]:
-        """The events committed since the last call."""
-        events, self.committed[:] = list(self.committed), []
-        return events
-
-    async def add_user(
-        self, name: str, role: Role = Role.CUSTOMER, *, full_name: str | None = None
-    ) -> uuid.UUID:
-        user = User(
-            full_name=full_name or f"{name.title()} Example",
-            username=name,
-            email=f"{name}@example.com",
-            phone=None,
-            password_hash="not a real hash",
-            role=role,
-            created_at=self.clock.now(),
-            email_verified_at=self.clock.now(),
-        )
-        async with self.uow_factory() as uow:
-            await uow.users.add(user)
-            await uow.commit()
-        return user.id
-
-    async def change_user(self, user_id: uuid.UUID, change: Callable[[User], None]) -> None:
-        async with self.uow_factory() as uow:
-            user = await uow.users.get(user_id)
-            change(user)
-            await uow.commit()
-
-    async def delete_user(self, user_id: uuid.UUID) -> None:
-        async with self.uow_factory() as uow:
-            await uow.users.delete(await uow.users.get(user_id))
-            await uow.commit()
-
-    async def service(self) -> uuid.UUID:
-        if self.service_id is None:
-            service = await self.handle(
-                CreateService(
-                    actor=administrator(self.admin_id),
-                    service=NewService(title="Plumbing", category="plumbing"),
-                )
-            )
-            self.service_id = service.id
-        return self.service_id
-
-    async def add_professional(self, name: str, **user: Any) -> uuid.UUID:
-        """A professional with a profile, open every day around the clock in UTC."""
-        professional_id = await self.add_user(name, Role.PROFESSIONAL, **user)
-        await self.handle(
-            pc.SaveProfile(
-                actor=professional(professional_id),
-                timezone="UTC",
-                categories=["plumbing"],
-                service_ids=[await self.service()],
-                hourly_rate=pc.RateInput(amount=4500, currency="EUR"),
-                service_area=pc.AreaInput(cities=["Berlin"]),
-            )
-        )
-        await self.handle(
-            pc.SetAvailability(
-                actor=professional(professional_id),
-                timezone="UTC",
-                weekly=[
-                    pc.DayInput(day=day, slots=[pc.HoursInput(start="00:00", end="24:00")])
-                    for day in EVERY_DAY
-                ],
-                rules=pc.RulesInput(min_notice_minutes=0, horizon_days=365),
-            )
-        )
-        return professional_id
-
-    async def booking(
-        self, customer_id: uuid.UUID, professional_id: uuid.UUID, status: str = "completed"
-    ) -> uuid.UUID:
-        """A booking in ``status`` (pending, confirmed, cancelled or completed) an hour from
-        now; completing it moves the clock past its end."""
-        booking = await self.handle(
-            bc.RequestBooking(
-                actor=customer(customer_id),
-                professional_id=professional_id,
-                service_id=await self.service(),
-                start=self.clock.now() + timedelta(hours=1),
-                duration_minutes=60,
-                address="1 Main Street, Berlin",
-            )
-        )
-        pro = professional(professional_id)
-        if status == "cancelled":
-            await self.handle(
-                bc.CancelBooking(
-                    actor=customer(customer_id), booking_id=booking.id, reason="Plans changed"
-                )
-            )
-        if status in {"confirmed", "completed"}:
-            await self.handle(bc.ConfirmBooking(actor=pro, booking_id=booking.id))
-        if status == "completed":
-            self.clock.advance(timedelta(hours=2))
-            await self.handle(bc.CompleteBooking(actor=pro, booking_id=booking.id))
-        booking_id: uuid.UUID = booking.id
-        return booking_id
-
-    async def completed_bookings(self, pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> list[uuid.UUID]:
-        """Many completed bookings at once: booked back to back, then all completed."""
-        ids = []
-        first = self.clock.now() + timedelta(hours=1)
-        for index, (customer_id, professional_id) in enumerate(pairs):
-            booking = await self.handle(
-                bc.RequestBooking(
-                    actor=customer(customer_id),
-                    professional_id=professional_id,
-                    service_id=await self.service(),
-                    start=first + timedelta(hours=index),
-                    duration_minutes=60,
-                    address="1 Main Street, Berlin",
-                )
-            )
-            await self.handle(
-                bc.ConfirmBooking(actor=professional(professional_id), booking_id=booking.id)
-            )
-            ids.append(booking.id)
-        self.clock.advance(timedelta(hours=len(pairs) + 2))
-        for booking_id, (_, professional_id) in zip(ids, pairs, strict=True):
-            await self.handle(
-                bc.CompleteBooking(actor=professional(professional_id), booking_id=booking_id)
-            )
-        return ids
-
-    async def review(
-        self, author_id: uuid.UUID, booking_id: uuid.UUID, rating: int = 5, comment: str = ""
-    ) -> ReviewView:
-        view: ReviewView = await self.handle(
-            c.WriteReview(
-                actor=customer(author_id),
-                booking_id=booking_id,
-                rating=rating,
-                comment=comment,
-            )
-        )
-        return view
-
-    async def counters(self, professional_id: uuid.UUID) -> tuple[int, int]:
-        """The profile's ``(review_count, rating_total)``."""
-        async with self.uow_factory() as uow:
-            profile = await uow.professionals.get(professional_id)
-            return profile.review_count, profile.rating_total
-
-    async def actual(self, professional_id: uuid.UUID) -> tuple[int, int]:
-        """``(COUNT, SUM)`` over the professional's stored reviews."""
-        async with self.uow_factory().reading() as uow:
-            page = await uow.reviews.page(professional_id, PageRequest(1, 100))
-        assert page.total <= 100
-        return page.total, sum(view.review.rating for view in page.items)
-
-    async def stored(self, review_id: uuid.UUID) -> Any:
-        async with self.uow_factory() as uow:
-            return await uow.reviews.get(review_id)
-
-    async def audit_actions(self) -> list[str]:
-        async with self.uow_factory().reading() as uow:
-            page = await uow.audit_log.list(PageRequest(1, 100))
-        return [entry.action for entry in page.items if entry.target_type == "review"]
-
-
-async def open_market(uow_factory: Callable[[], Any]) -> Market:
-    """A ``Market`` over ``uow_factory``, with an administrator."""
-    clock = FixedClock(START)
-    committed: list[DomainEvent] = []
-
-    async def on_events(events: list[DomainEvent]) -> None:
-        committed.extend(events)
-
-    handlers = {
-        **catalog_use_cases.command_handlers(clock=clock),
-        **professionals_use_cases.command_handlers(ProfessionalsDeps(clock=clock)),
-        **bookings_use_cases.command_handlers(BookingsDeps(clock=clock)),
-        **reviews_use_cases.command_handlers(ReviewsDeps(clock=clock)),
-        **favorites_use_cases.command_handlers(FavoritesDeps(clock=clock)),
-    }
-    market = Market(
-        uow_factory=uow_factory,
-        clock=clock,
-        bus=MessageBus(uow_factory, handlers, on_events=on_events),
-        committed=committed,
-        admin_id=uuid.uuid4(),
-    )
-    market.admin_id = await market.add_user("root", Role.ADMIN)
-    return market
+from contexts.booking.market import Market, administrator, customer, open_market, professional
+from support.backends import Backend
 
 
 @pytest.fixture
-async def market(uow_factory: Callable[[], Any]) -> Market:
-    return await open_market(uow_factory)
+async def market(backend: Backend) -> Market:
+    return await open_market(backend)
 
 
 @define
@@ -513,7 +274,7 @@ async def test_nobody_else_may_change_or_delete_a_review(market: Market, cast: C
 
 async def test_an_unknown_review_is_not_found(market: Market, cast: Cast) -> None:
     unknown = uuid.uuid4()
-    commands: list[object] = [
+    commands: list[Command[Any]] = [
         c.GetReview(review_id=unknown),
         c.EditReview(actor=administrator(market.admin_id), review_id=unknown, rating=3),
         c.DeleteReview(actor=administrator(market.admin_id), review_id=unknown),
@@ -687,6 +448,7 @@ async def test_bad_pages_are_refused(market: Market, page: int, page_size: int) 
     ("full_name", "shown"),
     [("Ana María Pérez", "Ana P."), ("Zoë", "Zoë"), ("  Li   Wei ", "Li W."), ("", "A customer")],
 )
+@pytest.mark.memory  # pure: no backend
 def test_authors_are_named_by_first_name_and_last_initial(full_name: str, shown: str) -> None:
     assert public_name(full_name) == shown
 
@@ -734,7 +496,7 @@ async def test_counters_equal_the_reviews_after_concurrent_writes(
             for index, (who, booking) in enumerate(zip(customers, bookings, strict=True))
         )
     )
-    changes: list[object] = []
+    changes: list[Command[Any]] = []
     for index, view in enumerate(written):
         author = view.review.author_id
         assert author is not None

@@ -29,6 +29,8 @@ from alora_core.booking.bookings.model import (
 )
 from alora_core.shared.actor import Actor, Role
 
+pytestmark = pytest.mark.memory  # pure: no backend
+
 START = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 CUSTOMER = uuid.UUID(int=1)
 PROFESSIONAL = uuid.UUID(int=2)

@@ -27,6 +27,8 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.shared.errors import Invalid
 
+pytestmark = pytest.mark.memory  # pure: no backend
+
 HOUR = timedelta(hours=1)
 # Far from every window below: neither notice nor horizon gets in the way unless a test says so.
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

@@ -101,7 +101,7 @@ async def make_professional(api: Api, user_id: str, service_id: uuid.UUID) -> No
         rules=BookingRules(),
         now=now,
     )
-    async with api.alora.uow_factory() as uow:
+    async with api.alora.units_of_work["booking"]() as uow:
         await uow.professionals.add(profile)
         await uow.commit()
 
@@ -111,7 +111,7 @@ async def market(tmp_path: Path) -> AsyncIterator[Market]:
     async for api in open_api(tmp_path):
         api.clock.advance(NOW - api.clock.now())
         service = Service.create({"title": "Plumbing", "category": "home"}, api.clock.now())
-        async with api.alora.uow_factory() as uow:
+        async with api.alora.units_of_work["booking"]() as uow:
             await uow.services.add(service)
             await uow.commit()
         ana, ana_token = await api.user("ana")

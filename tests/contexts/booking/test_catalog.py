@@ -1,136 +1,37 @@
-"""The services catalog's use cases, driven through a message bus of their own.
-
-The same tests run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture, and the
-``add_booking`` fixture, ``async (service_id, status) -> None``, which stores a booking of the
-service in the given status the way that backend holds bookings.
-"""
+"""The services catalog's use cases that write: creating, creating many, changing and deleting,
+on every backend (memory, SQLite, PostgreSQL). Reading and the list cache are in
+``test_catalog_reading.py``; the harness is ``catalog_harness``."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from attrs import define
 
 from alora_core.booking.catalog import commands as c
 from alora_core.booking.catalog.events import ServiceCreated, ServiceDeleted, ServiceUpdated
-from alora_core.booking.catalog.model import Service, search_text_of
-from alora_core.booking.catalog.queries import ServiceView
-from alora_core.booking.catalog.use_cases import LIST_CACHE_TTL, command_handlers
-from alora_core.shared.actor import Actor, Role
-from alora_core.shared.audit import AuditEntry
-from alora_core.shared.cache import PageCache
-from alora_core.shared.clock import FixedClock
+from alora_core.booking.catalog.model import search_text_of
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
-from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
-from alora_core.shared.messagebus import MessageBus
-from alora_core.shared.pagination import Page, PageRequest
-
-START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-ADMIN = uuid.UUID("00000000-0000-7000-8000-000000000001")
-CUSTOMER = uuid.UUID("00000000-0000-7000-8000-000000000002")
-AS_ADMIN = Actor(user_id=ADMIN, role=Role.ADMIN)
-AS_CUSTOMER = Actor(user_id=CUSTOMER, role=Role.CUSTOMER)
-
-AddBooking = Callable[[uuid.UUID, str], Awaitable[None]]
-
-
-@define
-class Catalog:
-    uow_factory: Callable[[], Any]
-    clock: FixedClock
-    bus: MessageBus
-    committed: list[DomainEvent]
-
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
-
-    async def create(self, title: str = "Plumbing", **fields: Any) -> Service:
-        fields.setdefault("category", "plumbing")
-        command = c.CreateService(actor=AS_ADMIN, service=c.NewService(title=title, **fields))
-        service: Service = await self.handle(command)
-        return service
-
-    async def create_many(self, *items: c.NewService) -> list[Service]:
-        services: list[Service] = await self.handle(
-            c.CreateServices(actor=AS_ADMIN, services=items)
-        )
-        return services
-
-    async def update(self, service: Service | uuid.UUID, version: int, **changes: Any) -> Service:
-        service_id = service if isinstance(service, uuid.UUID) else service.id
-        updated: Service = await self.handle(
-            c.UpdateService(
-                actor=AS_ADMIN,
-                service_id=service_id,
-                version=version,
-                changes=changes,
-            )
-        )
-        return updated
-
-    async def delete(self, service_id: uuid.UUID) -> None:
-        await self.handle(c.DeleteService(actor=AS_ADMIN, service_id=service_id))
-
-    async def add_directly(self, *titles: str) -> None:
-        """Store services in one transaction past the use cases' checks, as a racing writer's
-        commit meets the database."""
-        async with self.uow_factory() as uow:
-            for title in titles:
-                await uow.services.add(Service.create({"title": title, "category": "misc"}, START))
-            await uow.commit()
-
-    async def list(self, **query: Any) -> Page[ServiceView]:
-        page: Page[ServiceView] = await self.handle(c.ListServices(**query))
-        return page
-
-    async def titles(self, **query: Any) -> list[str]:
-        query.setdefault("page_size", 100)
-        return [item.title for item in (await self.list(**query)).items]
-
-    async def get(self, service_id: uuid.UUID, *, admin: bool = False) -> ServiceView:
-        view: ServiceView = await self.handle(
-            c.GetService(service_id=service_id, viewer=AS_ADMIN if admin else Actor.anonymous())
-        )
-        return view
-
-    async def stored(self, service_id: uuid.UUID) -> Service | None:
-        async with self.uow_factory().reading() as uow:
-            service: Service | None = await uow.services.get(service_id)
-            return service
-
-    async def audit(self, action: str) -> list[AuditEntry]:
-        async with self.uow_factory().reading() as uow:
-            page = await uow.audit_log.list(PageRequest(1, 100), action=action)
-        return list(page.items)
-
-    def events(self, kind: type[DomainEvent]) -> list[Any]:
-        return [event for event in self.committed if isinstance(event, kind)]
+from contexts.booking.catalog_harness import (
+    ADMIN,
+    AS_ADMIN,
+    AS_CUSTOMER,
+    START,
+    Catalog,
+    fields_of,
+    new,
+    open_catalog,
+)
+from support.backends import Backend
 
 
 @pytest.fixture
-def catalog(uow_factory: Callable[[], Any]) -> Catalog:
-    clock = FixedClock(START)
-    committed: list[DomainEvent] = []
-
-    async def on_events(events: list[DomainEvent]) -> None:
-        committed.extend(events)
-
-    bus = MessageBus(uow_factory, command_handlers(clock=clock), on_events=on_events)
-    return Catalog(uow_factory, clock, bus, committed)
-
-
-def new(title: str, category: str = "cleaning", **fields: Any) -> c.NewService:
-    return c.NewService(title=title, category=category, **fields)
-
-
-def fields_of(error: Invalid) -> list[str]:
-    return [problem.field for problem in error.errors]
+async def catalog(backend: Backend) -> Catalog:
+    return await open_catalog(backend)
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -264,9 +165,23 @@ async def test_a_deleted_service_frees_its_title(catalog: Catalog) -> None:
         c.DeleteService(actor=AS_CUSTOMER, service_id=new_id()),
     ],
 )
-async def test_only_administrators_change_the_catalog(catalog: Catalog, command: object) -> None:
+async def test_only_administrators_change_the_catalog(
+    catalog: Catalog, command: Command[Any]
+) -> None:
     with pytest.raises(Forbidden):
         await catalog.handle(command)
+
+
+async def test_concurrent_creates_of_one_title_leave_one(catalog: Catalog) -> None:
+    results = await asyncio.gather(
+        *(catalog.create("plumbing" if i % 2 else "PLUMBING") for i in range(6)),
+        return_exceptions=True,
+    )
+    created = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(created) == 1
+    assert all(getattr(error, "field", None) == "title" for error in refused), refused
+    assert len(await catalog.titles()) == 1
 
 
 # --- creating many ----------------------------------------------------------------------------
@@ -429,10 +344,10 @@ async def test_delete_of_an_unknown_or_deleted_service_is_not_found(catalog: Cat
 
 @pytest.mark.parametrize("status", ["pending", "confirmed"])
 async def test_delete_is_refused_while_open_bookings_use_the_service(
-    catalog: Catalog, add_booking: AddBooking, status: str
+    catalog: Catalog, status: str
 ) -> None:
     service = await catalog.create("Plumbing")
-    await add_booking(service.id, status)
+    await catalog.add_booking(service.id, status)
     with pytest.raises(Conflict):
         await catalog.delete(service.id)
     assert await catalog.stored(service.id) is not None
@@ -440,154 +355,10 @@ async def test_delete_is_refused_while_open_bookings_use_the_service(
 
 
 @pytest.mark.parametrize("status", ["rejected", "cancelled", "completed"])
-async def test_closed_bookings_do_not_keep_a_service(
-    catalog: Catalog, add_booking: AddBooking, status: str
-) -> None:
+async def test_closed_bookings_do_not_keep_a_service(catalog: Catalog, status: str) -> None:
     service = await catalog.create("Plumbing")
     other = await catalog.create("Painting", category="painting")
-    await add_booking(service.id, status)
-    await add_booking(other.id, "pending")  # another service's booking
+    await catalog.add_booking(service.id, status)
+    await catalog.add_booking(other.id, "pending")  # another service's booking
     await catalog.delete(service.id)
     assert await catalog.stored(service.id) is None
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-async def test_everyone_sees_active_services_and_admins_all(catalog: Catalog) -> None:
-    await catalog.create_many(new("Ironing"), new("Dusting", active=False), new("Mopping"))
-    assert await catalog.titles() == ["Ironing", "Mopping"]
-    assert await catalog.titles(active=True) == ["Ironing", "Mopping"]
-    assert await catalog.titles(viewer=AS_ADMIN) == ["Dusting", "Ironing", "Mopping"]
-    assert await catalog.titles(viewer=AS_ADMIN, active=False) == ["Dusting"]
-    assert await catalog.titles(viewer=AS_ADMIN, active=True) == ["Ironing", "Mopping"]
-    with pytest.raises(Forbidden):
-        await catalog.list(active=False)
-
-
-async def test_get_hides_inactive_services_from_all_but_admins(catalog: Catalog) -> None:
-    [shown, hidden] = await catalog.create_many(new("Ironing"), new("Dusting", active=False))
-    assert (await catalog.get(shown.id)).title == "Ironing"
-    with pytest.raises(NotFound):
-        await catalog.get(hidden.id)
-    view = await catalog.get(hidden.id, admin=True)
-    assert (view.id, view.title, view.active, view.version) == (hidden.id, "Dusting", False, 1)
-    with pytest.raises(NotFound):
-        await catalog.get(new_id(), admin=True)
-
-
-async def test_lists_are_by_title_ignoring_case_in_numbered_pages(catalog: Catalog) -> None:
-    titles = ["banana", "Apple", "cherry", "Date", "elderberry"]
-    await catalog.create_many(*(new(t) for t in titles))
-    first = await catalog.list(page=1, page_size=2)
-    assert [i.title for i in first.items] == ["Apple", "banana"]
-    assert (first.total, first.page, first.page_size, first.pages) == (5, 1, 2, 3)
-    last = await catalog.list(page=3, page_size=2)
-    assert [i.title for i in last.items] == ["elderberry"]
-    beyond = await catalog.list(page=4, page_size=2)
-    assert (list(beyond.items), beyond.total) == ([], 5)
-    assert (await catalog.list(category="none")).total == 0
-
-
-@pytest.mark.parametrize(("page", "page_size"), [(0, 20), (1, 0), (1, 101)])
-async def test_page_numbers_and_sizes_are_checked(
-    catalog: Catalog, page: int, page_size: int
-) -> None:
-    with pytest.raises(Invalid):
-        await catalog.list(page=page, page_size=page_size)
-
-
-async def test_lists_filter_by_category(catalog: Catalog) -> None:
-    await catalog.create_many(
-        new("Ironing", "laundry"), new("Dusting", "cleaning"), new("Washing", "laundry")
-    )
-    assert await catalog.titles(category="laundry") == ["Ironing", "Washing"]
-    assert await catalog.titles(category=" LAUNDRY ") == ["Ironing", "Washing"]
-    assert await catalog.titles(category="") == ["Dusting", "Ironing", "Washing"]
-    with pytest.raises(Invalid) as caught:
-        await catalog.list(category="not a label")
-    assert fields_of(caught.value) == ["category"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("electricite", ["Électricité générale"]),
-        ("ÉLECTRICITÉ", ["Électricité générale"]),
-        ("GENERALE", ["Électricité générale"]),
-        ("plomb", ["Plumbing"]),  # in the description: "Plomberie"
-        ("  leaky   taps ", ["Plumbing"]),
-        ("fix", ["Électricité générale", "Plumbing"]),
-        ("50%", ["Painting"]),
-        ("%", ["Painting"]),
-        ("_", []),
-        ("plumbing leaky", []),  # title and description are matched apart
-        ("", ["Électricité générale", "Painting", "Plumbing"]),
-        ("zzz", []),
-    ],
-)
-async def test_text_matches_title_and_description_ignoring_case_and_accents(
-    catalog: Catalog, text: str, expected: list[str]
-) -> None:
-    await catalog.create_many(
-        new("Électricité générale", "electrical", description="We fix sockets."),
-        new("Plumbing", "plumbing", description="Leaky taps fixed.\nPlomberie."),
-        new("Painting", "painting", description="Walls, 50% off in May."),
-    )
-    assert await catalog.titles(text=text) == expected
-
-
-async def test_text_search_follows_updates(catalog: Catalog) -> None:
-    service = await catalog.create("Plumbing", description="Pipes")
-    await catalog.update(service, 1, title="Chauffage", description="Chaudières")
-    assert await catalog.titles(text="chaudiere") == ["Chauffage"]
-    assert await catalog.titles(text="pipes") == []
-
-
-async def test_overlong_search_text_is_invalid(catalog: Catalog) -> None:
-    with pytest.raises(Invalid):
-        await catalog.list(text="x" * 101)
-
-
-# --- the list cache ---------------------------------------------------------------------------
-
-
-async def test_a_process_lists_its_own_writes_at_once(catalog: Catalog) -> None:
-    assert await catalog.titles() == []
-    plumbing = await catalog.create("Plumbing")
-    assert await catalog.titles() == ["Plumbing"]
-    await catalog.update(plumbing, 1, title="Plumbing and heating")
-    assert await catalog.titles() == ["Plumbing and heating"]
-    await catalog.create_many(new("Ironing"))
-    assert await catalog.titles() == ["Ironing", "Plumbing and heating"]
-    await catalog.delete(plumbing.id)
-    assert await catalog.titles() == ["Ironing"]
-
-
-async def test_another_process_shows_a_change_within_the_cache_time(catalog: Catalog) -> None:
-    other = MessageBus(catalog.uow_factory, command_handlers(clock=catalog.clock))
-    await catalog.create("Plumbing")
-
-    async def titles_there(**query: Any) -> list[str]:
-        page = await other.handle(c.ListServices(**query))
-        return [item.title for item in page.items]
-
-    assert await titles_there() == ["Plumbing"]
-    await catalog.create("Painting", category="painting")
-    assert await titles_there() == ["Plumbing"]  # its page is still fresh enough
-    assert await titles_there(viewer=AS_ADMIN) == ["Painting", "Plumbing"]
-    catalog.clock.advance(LIST_CACHE_TTL)
-    assert await titles_there() == ["Painting", "Plumbing"]
-
-
-def test_a_page_read_across_a_write_is_not_kept() -> None:
-    cache: PageCache[ServiceView] = PageCache(timedelta(seconds=2), max_entries=2)
-    page: Page[ServiceView] = Page(items=[], total=0, page=1, page_size=20)
-    generation = cache.generation
-    cache.clear()  # a write committed while the page was read
-    cache.put("stale", page, generation, START)
-    assert cache.get("stale", START) is None
-    for key in ("a", "b", "c"):
-        cache.put(key, page, cache.generation, START)
-    assert [cache.get(key, START) for key in ("a", "b", "c")] == [None, page, page]
-    assert cache.get("c", START + timedelta(seconds=2)) is None

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from alora_core.booking.bookings.model import Booking, BookingStatus
-from alora_core.shared.ids import new_id
+from support.builders import add_user
 from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/services"
@@ -386,12 +386,13 @@ async def test_delete_of_an_unknown_service_is_404(
     assert_problem(await api.client.delete(f"{BASE}/{service_id}", headers=admin), 404)
 
 
-def _add_booking(api: Api, service_id: str, status: BookingStatus) -> None:
-    store = api.alora.uow_factory().store
+async def _add_booking(api: Api, service_id: str, status: BookingStatus) -> None:
+    """A booking of the service in ``status``, stored as the bookings part stores one."""
+    customer = await add_user(api.alora, "carla", unique=True)
     start = api.clock.now() + timedelta(days=2)
     booking = Booking(
-        customer_id=new_id(),
-        professional_id=new_id(),
+        customer_id=customer.id,
+        professional_id=customer.id,
         service_id=uuid.UUID(service_id),
         status=status,
         start=start,
@@ -403,7 +404,9 @@ def _add_booking(api: Api, service_id: str, status: BookingStatus) -> None:
         created_at=api.clock.now(),
         updated_at=api.clock.now(),
     )
-    store.rows("bookings")[booking.id] = booking
+    async with api.alora.units_of_work["booking"]() as uow:
+        await uow.bookings.add(booking)
+        await uow.commit()
 
 
 @pytest.mark.parametrize("status", [BookingStatus.PENDING, BookingStatus.CONFIRMED])
@@ -411,8 +414,8 @@ async def test_delete_is_refused_while_open_bookings_use_the_service(
     api: Api, admin: dict[str, str], status: BookingStatus
 ) -> None:
     created = await create(api, admin, "Plumbing")
-    _add_booking(api, created["id"], BookingStatus.COMPLETED)
-    _add_booking(api, created["id"], status)
+    await _add_booking(api, created["id"], BookingStatus.COMPLETED)
+    await _add_booking(api, created["id"], status)
     url = f"{BASE}/{created['id']}"
     problem = assert_problem(await api.client.delete(url, headers=admin), 409)
     assert "open bookings" in problem["detail"]
