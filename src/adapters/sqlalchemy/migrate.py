@@ -9,6 +9,7 @@ the folders of each context's own branch of migrations, beside the platform's ch
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,7 @@ def alembic_config(schema: Schema) -> Config:
     config.set_main_option("file_template", FILE_TEMPLATE)
     config.set_main_option("path_separator", "os")
     locations = [PLATFORM_VERSIONS, *schema.branches.values()]
-    config.set_main_option("version_locations", " ".join(str(path) for path in locations))
-    config.set_main_option("version_path_separator", "space")
+    config.set_main_option("version_locations", os.pathsep.join(str(path) for path in locations))
     config.attributes["metadata"] = import_tables(schema.table_modules)
     return config
 
