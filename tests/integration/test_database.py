@@ -1,13 +1,17 @@
-"""Engine, URL and migration plumbing (adapters.sqlalchemy.database / migrate)."""
+"""Engine, URL and migration plumbing (adapters.sqlalchemy.database / migrate, and the
+registry's schema in entrypoints.migrations)."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import util as alembic_util
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -18,16 +22,19 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import CreateTable
 
+from adapters.sqlalchemy import migrate
 from adapters.sqlalchemy.database import (
     NAMING_CONVENTION,
     async_url,
     create_engine,
-    import_all_tables,
+    import_tables,
     include_name,
     metadata,
     ping,
 )
-from adapters.sqlalchemy.migrate import alembic_config, upgrade, upgrade_sync
+from entrypoints.migrations import heads, schema, upgrade, upgrade_sync
+from entrypoints.migrations import revision as context_revision
+from entrypoints.modules import MODULES, ContextModule
 
 # --- URLs --------------------------------------------------------------------------------------
 
@@ -90,8 +97,20 @@ def test_naming_convention_makes_constraint_names_predictable() -> None:
         assert "CONSTRAINT uq_people_email UNIQUE" in ddl
 
 
-def test_import_all_tables_returns_the_shared_metadata() -> None:
-    assert import_all_tables() is metadata
+def test_import_tables_returns_the_shared_metadata() -> None:
+    assert import_tables(schema().table_modules) is metadata
+
+
+def test_the_schema_lists_every_modules_table_modules() -> None:
+    table_modules = schema().table_modules
+    assert table_modules == tuple(name for module in MODULES for name in module.tables)
+    assert "adapters.sqlalchemy.identity.tables" in table_modules
+    assert len(set(table_modules)) == len(table_modules)
+
+
+def test_a_table_module_that_cannot_be_imported_is_an_error() -> None:
+    with pytest.raises(LookupError, match="no_such_tables"):
+        import_tables(["adapters.sqlalchemy.no_such_tables"])
 
 
 # --- SQLite ------------------------------------------------------------------------------------
@@ -243,22 +262,24 @@ async def test_postgres_unique_violation_names_the_constraint(postgres_url: str)
 # --- migrations --------------------------------------------------------------------------------
 
 
-def _heads() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+def test_the_heads_are_those_of_the_migrations_folders() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config(schema()))
+    assert heads() == set(script.get_heads())
+    assert heads()
 
 
 async def test_migrate_an_empty_sqlite_file_to_head(sqlite_url: str) -> None:
-    assert set(await upgrade(sqlite_url)) == _heads()
-    assert set(await upgrade(sqlite_url)) == _heads()  # again: nothing to do
+    assert set(await upgrade(sqlite_url)) == heads()
+    assert set(await upgrade(sqlite_url)) == heads()  # again: nothing to do
 
 
 def test_migrate_sync_from_plain_code(sqlite_url: str) -> None:
-    assert set(upgrade_sync(sqlite_url)) == _heads()
+    assert set(upgrade_sync(sqlite_url)) == heads()
 
 
 async def test_migrate_an_empty_postgres_database_to_head(fresh_postgres_url: str) -> None:
-    assert set(await upgrade(fresh_postgres_url)) == _heads()
-    assert set(await upgrade(fresh_postgres_url)) == _heads()
+    assert set(await upgrade(fresh_postgres_url)) == heads()
+    assert set(await upgrade(fresh_postgres_url)) == heads()
 
 
 async def _differences_from_the_tables(url: str) -> list[Any]:
@@ -272,7 +293,7 @@ async def _differences_from_the_tables(url: str) -> list[Any]:
             # SQLite cannot reflect indexes on expressions (``lower(title)``), so they are not
             # compared there; PostgreSQL compares them.
             warnings.filterwarnings("ignore", ".*expression-based index", category=Warning)
-            return list(compare_metadata(context, import_all_tables()))
+            return list(compare_metadata(context, import_tables(schema().table_modules)))
 
     try:
         async with engine.connect() as connection:
@@ -291,7 +312,7 @@ def _drift(differences: list[Any]) -> str:
 
     return (
         "the tables defined in code and the schema the migrations build disagree; write a "
-        "migration (see alembic.ini: alembic revision --autogenerate -m ...): "
+        "migration (alora db revision -m ..., with --context for a context's own branch): "
         + ", ".join(describe(d) for d in differences)
     )
 
@@ -308,3 +329,138 @@ async def test_migrations_build_the_tables_defined_in_code_on_postgres(
     await upgrade(fresh_postgres_url)
     differences = await _differences_from_the_tables(fresh_postgres_url)
     assert differences == [], _drift(differences)
+
+
+# --- a context's own branch of migrations --------------------------------------------------------
+
+SCRATCH_TABLES = """
+from sqlalchemy import Column, String, Table, Uuid
+
+from adapters.sqlalchemy.database import metadata
+
+notes = Table(
+    "scratch_notes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("text", String(200), nullable=False),
+)
+"""
+
+
+RUFF_STAND_IN = """
+import sys
+from pathlib import Path
+
+with Path(__file__).with_name("calls.txt").open("a") as calls:
+    calls.write(" ".join(sys.argv[1:]) + "\\n")
+"""
+
+
+@pytest.fixture
+def ruff_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for ruff, which a new revision is handed to (the tests' environment has no
+    ruff); the file its calls are written to."""
+    tools = tmp_path / "tools"
+    (tools / "ruff").mkdir(parents=True)
+    (tools / "ruff" / "__init__.py").write_text("")
+    (tools / "ruff" / "__main__.py").write_text(RUFF_STAND_IN)
+    monkeypatch.syspath_prepend(str(tools))
+    monkeypatch.setenv("PYTHONPATH", str(tools))
+    return tools / "ruff" / "calls.txt"
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ContextModule]:
+    """A throwaway context with one table and a package of its own for its migrations, both in
+    ``tmp_path``; its table leaves the shared metadata afterwards."""
+    (tmp_path / "scratch_tables.py").write_text(SCRATCH_TABLES)
+    (tmp_path / "scratch_migrations").mkdir()
+    (tmp_path / "scratch_migrations" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        yield ContextModule(
+            name="scratch",
+            sql_unit_of_work="scratch:Unused",
+            memory_unit_of_work="scratch:Unused",
+            commands=lambda _wiring: {},
+            tables=("scratch_tables",),
+            migrations="scratch_migrations",
+        )
+    finally:
+        table = metadata.tables.get("scratch_notes")
+        if table is not None:
+            metadata.remove(table)
+        for name in ("scratch_tables", "scratch_migrations", "ruff"):
+            sys.modules.pop(name, None)
+
+
+# SQLite cannot reflect indexes on expressions; autogenerate warns and leaves them be.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+async def test_a_contexts_first_revision_starts_its_branch_and_upgrade_reaches_both_heads(
+    sqlite_url: str, scratch: ContextModule, ruff_calls: Path, tmp_path: Path
+) -> None:
+    platform = heads()
+    await upgrade(sqlite_url)
+    with_scratch = schema([*MODULES, scratch])
+    assert with_scratch.branches == {"scratch": tmp_path / "scratch_migrations"}
+
+    [written] = await migrate.revision(sqlite_url, with_scratch, "scratch notes", "scratch")
+
+    assert written.parent == tmp_path / "scratch_migrations"
+    assert "scratch_notes" in _text(written)
+    assert _text(ruff_calls).splitlines() == [
+        f"format --quiet {written}",
+        f"check --fix --quiet {written}",
+    ]
+    script = ScriptDirectory.from_config(migrate.alembic_config(with_scratch))
+    [started] = set(script.get_heads()) - platform
+    first = script.get_revision(started)
+    assert first.branch_labels == {"scratch"}
+    assert first.down_revision is None  # a branch of its own, from the base
+    assert set(alembic_util.to_tuple(first.dependencies)) == platform  # after the platform's
+    assert migrate.heads(with_scratch) == platform | {started}
+
+    current = await migrate.upgrade(sqlite_url, with_scratch)
+    # The version table keeps the branch's head only: it stands for the platform's head too,
+    # which it depends on.
+    assert set(current) <= platform | {started}
+    assert _reached(script, current) >= platform | {started}
+    assert await migrate.upgrade(sqlite_url, with_scratch) == current  # nothing left to do
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name = 'scratch_notes'"
+            )
+            assert found.scalar_one_or_none() == "scratch_notes"
+    finally:
+        await engine.dispose()
+    differences = await _differences_from_the_tables(sqlite_url)
+    assert differences == [], _drift(differences)
+
+
+def _text(path: Path) -> str:
+    return path.read_text()
+
+
+def _reached(script: ScriptDirectory, current: tuple[str, ...]) -> set[str]:
+    """The revisions a database at ``current`` has run: those, and every one they follow or
+    depend on."""
+    reached: set[str] = set()
+    waiting = list(current)
+    while waiting:
+        found = script.get_revision(waiting.pop())
+        if found is None or found.revision in reached:
+            continue
+        reached.add(found.revision)
+        waiting += alembic_util.to_tuple(found.down_revision, default=())
+        waiting += alembic_util.to_tuple(found.dependencies, default=())
+    return reached
+
+
+async def test_a_revision_for_a_context_without_migrations_of_its_own_is_refused(
+    sqlite_url: str,
+) -> None:
+    await upgrade(sqlite_url)
+    with pytest.raises(LookupError, match="'booking' keeps no migrations of its own"):
+        await context_revision(sqlite_url, "tags", "booking")

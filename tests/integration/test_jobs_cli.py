@@ -88,8 +88,8 @@ def test_jobs_run_an_unknown_job_names_the_jobs(
     assert main(["jobs", "run", "nope"]) == 2
     error = capsys.readouterr().err
     assert "no job 'nope'" in error
-    assert (
-        "otp-cleanup, session-cleanup, activity-report, outbox-health, held-emails, "
+    assert (  # in the registry's order of the modules that declare them
+        "outbox-health, otp-cleanup, session-cleanup, held-emails, activity-report, "
         "booking-completion, booking-reminders"
     ) in error
 

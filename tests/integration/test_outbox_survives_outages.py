@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.jobs import outbox_table
-from adapters.sqlalchemy.migrate import upgrade
+from entrypoints.migrations import upgrade
 from support.processes import alora_environment, free_port, start_alora, stop
 
 pytestmark = pytest.mark.postgres

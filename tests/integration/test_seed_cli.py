@@ -1,5 +1,6 @@
-"""``alora seed demo`` on a migrated SQLite database: users, a marketplace with bookings in
-every status and reviews, and nothing more on a second run."""
+"""``alora seed demo`` on a migrated SQLite database: users, the content pages, a marketplace
+with bookings in every status and reviews (each module's seed, in the registry's order), and
+nothing more on a second run."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ async def _read_market() -> Market:
     alora = await bootstrap.build(load_settings(), mailer=MemoryMailer())
     try:
         bus = alora.bus
-        async with alora.uow_factory().reading() as uow:
+        async with alora.units_of_work["identity"]().reading() as uow:
             admin = await uow.users.find_by_username("admin")
         assert admin is not None
         everyone = Actor(user_id=admin.id, role=Role.ADMIN, email_verified=True)
@@ -136,13 +137,17 @@ def test_seed_demo_fills_a_marketplace_once(
     assert main(["seed", "demo"]) == 0
 
     out = capsys.readouterr().out
-    assert "professional  gia    gia@demo.alora.local" in out
-    assert (
-        "Marketplace: 7 services, 5 professionals (Europe/Berlin and America/New_York), "
-        "15 bookings (pending 3, confirmed 3, rejected 1, cancelled 2, completed 6), "
-        "6 reviews"
-    ) in out
-    assert "Content: 4 FAQ entries, the about page" in out
+    users_at, content_at, market_at = (
+        out.index("Created (all verified)"),
+        out.index("Content: 4 FAQ entries, the about page"),
+        out.index(
+            "Marketplace: 7 services, 5 professionals (Europe/Berlin and America/New_York), "
+            "15 bookings (pending 3, confirmed 3, rejected 1, cancelled 2, completed 6), "
+            "6 reviews"
+        ),
+    )
+    assert users_at < content_at < market_at  # in the registry's order: identity, content, booking
+    assert "professional  gia    gia@demo.alora.local" in out[users_at:content_at]
 
     market = asyncio.run(_read_market())
     assert market.users == 9

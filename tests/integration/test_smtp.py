@@ -291,9 +291,10 @@ async def test_a_failed_send_is_retried_by_the_job_runner_and_delivered_once(
     inbox: Inbox, smtp_port: int
 ) -> None:
     inbox.failures = 1
+    book = JobBook()
     subscriptions = Subscriptions()
     subscribe(
-        subscriptions,
+        subscriptions.in_context(lambda: FakeUnitOfWork(book)),
         mailer=mailer(smtp_port),
         branding=Branding("Alora", "https://app.alora.test"),
     )
@@ -305,7 +306,6 @@ async def test_a_failed_send_is_retried_by_the_job_runner_and_delivered_once(
         role="customer",
     )
     job = Job(id=uuid.uuid4(), handler="identity.welcome_email", event=event_to_message(event))
-    book = JobBook()
 
     async def attempt(number: int) -> str:
         return await run_job(

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import websockets
 
-from adapters.sqlalchemy.migrate import upgrade
 from alora_core.identity.commands import CreateAdmin
 from entrypoints import bootstrap
+from entrypoints.migrations import upgrade
 from entrypoints.settings import load_settings
 from support.processes import alora_environment, free_port, start_alora, stop, wait_ready
 

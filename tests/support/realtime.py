@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from adapters.memory.hasher import FastPasswordHasher
-from adapters.memory.uow import MemoryStore
+from adapters.memory.store import MemoryStore
 from alora_core.shared.clock import FixedClock, SystemClock
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.app import create_app
 from entrypoints.http.realtime import RealtimeHub
+from entrypoints.modules import MODULES, ContextModule
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
 from entrypoints.settings import Settings
 from support.http import Api, make_settings
@@ -122,8 +123,11 @@ async def running_gateway(
     redis_url: str | None = None,
     store: MemoryStore | None = None,
     clock: FixedClock | None = None,
+    modules: Sequence[ContextModule] = MODULES,
     **env: str,
 ) -> AsyncIterator[Gateway]:
+    """The app on an in-memory Alora made of ``modules``; ``store`` (default: a new one with
+    every module's tables) lets two gateways share their data."""
     settings = make_settings(tmp_path, **{**GATEWAY_ENV, **env})
     clock = clock or FixedClock()
     parts = realtime_parts(settings, redis_url)
@@ -132,7 +136,8 @@ async def running_gateway(
         clock=clock,
         hasher=FastPasswordHasher(),
         secret_key=settings.secret_key,
-        store=store or MemoryStore(),
+        store=store,
+        modules=modules,
     )
     app = create_app(settings, alora=alora)
     try:

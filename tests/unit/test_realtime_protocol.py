@@ -119,9 +119,14 @@ def test_invalid_presence_queries(data: dict[str, object]) -> None:
     assert caught.value.code == "invalid"
 
 
+KINDS = frozenset({"user", "presence"})
+
+
 def test_topics_have_one_canonical_spelling() -> None:
-    assert parse_topic(f"user:{USER}") == Topic("user", USER)
-    assert str(parse_topic(f"presence:{str(USER).upper()}")) == f"presence:{USER}"
+    assert parse_topic(f"user:{USER}", KINDS) == Topic("user", USER)
+    topic = parse_topic(f"presence:{str(USER).upper()}", KINDS)
+    assert topic is not None and (topic.kind, topic.id) == ("presence", USER)
+    assert str(topic) == f"presence:{USER}"
     for text in [
         f"conversation:{USER}",
         f"presence:{USER.hex}",
@@ -132,7 +137,13 @@ def test_topics_have_one_canonical_spelling() -> None:
         f"Presence:{USER}",
         "",
     ]:
-        assert parse_topic(text) is None, text
+        assert parse_topic(text, KINDS) is None, text
+
+
+def test_a_topic_kind_is_one_of_those_given() -> None:
+    assert parse_topic(f"conversation:{USER}", {"conversation"}) == Topic("conversation", USER)
+    assert parse_topic(f"user:{USER}", {"conversation"}) is None
+    assert parse_topic(f"user:{USER}", ()) is None
 
 
 def test_encode_adds_the_id_only_when_there_is_one() -> None:

@@ -5,30 +5,28 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.memory.jobs import MemoryOutboxSource
-from adapters.memory.uow import MemoryStore, MemoryUnitOfWork
+from adapters.memory.jobs import MemoryOutboxSource, add_to_outbox
+from adapters.memory.store import MemoryStore
+from alora_core.identity.events import UserUpdated
 from alora_core.shared.clock import FixedClock
-from alora_core.shared.jobs import Job
+from alora_core.shared.jobs import Job, jobs_for
 from entrypoints.worker.inprocess import InProcessJobQueue
 from entrypoints.worker.relay import Relay
-from suites.jobs_contract import NOW, JobsBackend, add_user, commit_event
+
+NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
 
 
-async def outbox_with(handlers: list[str], events: int = 1) -> tuple[MemoryStore, JobsBackend]:
+def outbox_with(handlers: list[str], events: int = 1) -> MemoryStore:
+    """A store whose outbox holds a job per handler for each of ``events`` events, as a unit of
+    work's commit writes them."""
     store = MemoryStore()
-
-    def uow_factory(handlers_of: Any) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(store, handlers_of)
-
-    backend = JobsBackend(
-        uow_factory, MemoryOutboxSource(store), await add_user(uow_factory(lambda _: []))
-    )
     for _ in range(events):
-        await commit_event(backend, handlers)
-    return store, backend
+        event = UserUpdated(occurred_at=NOW, user_id=uuid.uuid4(), fields=["bio"])
+        add_to_outbox(store, jobs_for([event], lambda _event: handlers))
+    return store
 
 
 class RefusingQueue:
@@ -58,7 +56,7 @@ def relay_over(store: MemoryStore, queue: Any, poll: float = 0.01) -> Relay:
 
 
 async def test_drain_hands_every_due_job_over_in_batches() -> None:
-    store, _ = await outbox_with(["a.one", "a.two"], events=4)
+    store = outbox_with(["a.one", "a.two"], events=4)
     queue = CollectingQueue()
     assert await relay_over(store, queue).drain() == 8
     assert len({job.id for job in queue.jobs}) == 8
@@ -66,7 +64,7 @@ async def test_drain_hands_every_due_job_over_in_batches() -> None:
 
 
 async def test_jobs_a_broker_refuses_stay_due_in_the_outbox() -> None:
-    store, _ = await outbox_with(["a.one"], events=2)
+    store = outbox_with(["a.one"], events=2)
     try:
         await relay_over(store, RefusingQueue()).drain()
     except ConnectionError:
@@ -79,7 +77,7 @@ async def test_jobs_a_broker_refuses_stay_due_in_the_outbox() -> None:
 
 
 async def test_run_keeps_trying_while_the_broker_is_down_and_stops_when_told() -> None:
-    store, _ = await outbox_with(["a.one"])
+    store = outbox_with(["a.one"])
     flaky = CollectingQueue()
     attempts = 0
 

@@ -20,8 +20,8 @@ from alora_core.reports.commands import CreateActivityReport
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.jobs import JobStats
 from entrypoints.bootstrap import build_in_memory
+from entrypoints.modules import MODULES
 from entrypoints.scheduler import (
-    SCHEDULED_JOBS,
     InProcessDispatch,
     ScheduledJob,
     Scheduler,
@@ -29,8 +29,11 @@ from entrypoints.scheduler import (
     next_fire_time,
     run_scheduled,
     run_scheduler,
+    scheduled_jobs,
 )
 from entrypoints.settings import load_settings
+
+SCHEDULED_JOBS = scheduled_jobs(MODULES)
 
 NOON = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -44,7 +47,7 @@ async def _nothing(alora: Any, scheduled_for: datetime) -> str:
 
 
 def jobs(*names: str) -> list[ScheduledJob]:
-    return [ScheduledJob(name, f"the {name} job", _nothing) for name in names]
+    return [ScheduledJob(name, f"the {name} job", _nothing, "* * * * *") for name in names]
 
 
 @define
@@ -244,6 +247,7 @@ class FakeAlora:
     bus: FakeBus
     stats: JobStats = field(factory=lambda: JobStats(0, None, 0))
     clock: FixedClock = field(factory=lambda: FixedClock(NOON))
+    modules: Any = MODULES
 
     async def job_stats(self) -> JobStats:
         return self.stats

@@ -1,4 +1,5 @@
-"""Settings: defaults, validation naming the variable, secrets, .env handling."""
+"""Settings: defaults, validation naming the variable, secrets, .env handling; each context's
+group and each scheduled job's schedule."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.settings import VARIABLES, SettingsError, load_settings
+from entrypoints.modules import MODULES
+from entrypoints.modules.booking import BookingSettings
+from entrypoints.modules.content import ContentSettings
+from entrypoints.modules.files import FilesSettings
+from entrypoints.modules.identity import IdentitySettings
+from entrypoints.settings import VARIABLES, SettingsError, load_settings, variables
 
 SECRET = "s" * 32
 
@@ -26,8 +32,13 @@ def test_defaults_are_the_embedded_profile(tmp_path: Path) -> None:
     assert settings.log_format == "text"
     assert settings.cors_origins == ()
     assert settings.cookie_secure is True
-    assert settings.require_verified_email is True
-    assert settings.default_phone_region == "US"
+    identity = settings.of(IdentitySettings)
+    assert identity.require_verified_email is True
+    assert identity.default_phone_region == "US"
+    assert identity.access_token_minutes == 15
+    assert settings.of(FilesSettings).file_max_bytes == 5 * 1024 * 1024
+    assert settings.of(ContentSettings).contact_rate_per_hour == 5
+    assert settings.of(BookingSettings).completion_grace_minutes == 120
     assert settings.public_url == "http://127.0.0.1:8000"
     assert (tmp_path / "var" / "secret_key").is_file()  # the working directory is tmp_path
 
@@ -44,6 +55,10 @@ def test_values_are_parsed(tmp_path: Path) -> None:
             "ALORA_COOKIE_SECURE": "off",
             "ALORA_DEFAULT_PHONE_REGION": "de",
             "ALORA_PUBLIC_URL": "https://api.example/",
+            "ALORA_FILE_MAX_BYTES": "1024",
+            "ALORA_FEEDBACK_RATE_PER_HOUR": "7",
+            "ALORA_BOOKING_COMPLETION_GRACE_MINUTES": "30",
+            "ALORA_CRON_HELD_EMAILS": "*/2  * * * *",
         },
         dotenv=None,
     )
@@ -54,7 +69,11 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert settings.mail_dir == tmp_path / "data" / "mail"
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     assert settings.cookie_secure is False
-    assert settings.default_phone_region == "DE"
+    assert settings.of(IdentitySettings).default_phone_region == "DE"
+    assert settings.of(FilesSettings).file_max_bytes == 1024
+    assert settings.of(ContentSettings).feedback_rate_per_hour == 7
+    assert settings.of(BookingSettings).completion_grace_minutes == 30
+    assert settings.cron["held-emails"] == "*/2 * * * *"
     assert settings.public_url == "https://api.example"
     assert settings.log_format == "json"
 
@@ -78,6 +97,10 @@ def test_an_empty_value_means_the_default_where_the_default_is_computed() -> Non
         ("ALORA_LOG_LEVEL", "verbose"),
         ("ALORA_LOG_FORMAT", "xml"),
         ("ALORA_DATABASE_URL", "mysql://u@h/db"),
+        ("ALORA_FILE_MAX_BYTES", "0"),
+        ("ALORA_CONTACT_RATE_PER_HOUR", "none"),
+        ("ALORA_BOOKING_COMPLETION_GRACE_MINUTES", "-5"),
+        ("ALORA_CRON_OTP_CLEANUP", "every night"),
     ],
 )
 def test_a_bad_value_names_its_variable(name: str, value: str) -> None:
@@ -87,9 +110,40 @@ def test_a_bad_value_names_its_variable(name: str, value: str) -> None:
 
 
 def test_every_default_is_valid() -> None:
-    for variable in VARIABLES:
+    for variable in variables():
         if variable.default is not None:
             variable.parse(variable.default)
+
+
+def test_variables_are_the_platforms_then_each_modules_group_and_schedules() -> None:
+    names = [variable.name for variable in variables()]
+    assert names[: len(VARIABLES)] == [variable.name for variable in VARIABLES]
+    assert len(names) == len(set(names))
+    for module in MODULES:
+        if module.settings is not None:
+            assert {v.name for v in module.settings.variables} <= set(names)
+        for job in module.jobs:
+            assert "ALORA_CRON_" + job.name.upper().replace("-", "_") in names
+
+
+def test_a_schedule_variable_says_which_job_it_times_and_what_the_job_does() -> None:
+    found = {variable.name: variable for variable in variables()}
+    otp = found["ALORA_CRON_OTP_CLEANUP"]
+    assert otp.default == "0 0 * * *"
+    assert otp.help == (
+        "Schedule (cron, UTC) of `otp-cleanup`: delete one-time codes that expired or were used up."
+    )
+    assert found["ALORA_CRON_BOOKING_REMINDERS"].help.startswith(
+        "Schedule (cron, UTC) of `booking-reminders`: remind customers"
+    )
+
+
+def test_a_group_is_known_only_when_its_module_is_loaded() -> None:
+    identity_only = [module for module in MODULES if module.name == "identity"]
+    settings = load_settings(environ={}, dotenv=None, modules=identity_only)
+    assert settings.of(IdentitySettings).max_sessions > 0
+    with pytest.raises(LookupError, match="FilesSettings"):
+        settings.of(FilesSettings)
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:

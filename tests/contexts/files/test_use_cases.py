@@ -1,13 +1,10 @@
-"""Files use cases, driven through a message bus of their own.
+"""Files' use cases, on every backend (memory, SQLite, PostgreSQL).
 
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture. The bytes go
-to an in-memory storage (the storages have their own contract suite); the metadata is what
-varies. Uploads are async iterators of chunks, as the HTTP layer hands them over.
-
-What follows a deleted account runs on the whole wiring instead, with its background jobs:
-each importing module also provides an ``alora`` fixture (``entrypoints.bootstrap``, jobs run
-inline, the storage it configures).
+The ``h`` fixture composes Alora on the test's backend with a ``FixedClock``, a size limit of
+``LIMIT`` and the bytes in an in-memory storage (the storages have their own contract suite,
+``tests/integration/test_storage.py``); the metadata is what varies. Uploads are async
+iterators of chunks, as the HTTP layer hands them over. Jobs run inline, so what follows a
+deleted account (its bytes purged) has happened when the command returns.
 """
 
 from __future__ import annotations
@@ -16,43 +13,35 @@ import asyncio
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from attrs import define, field
+from attrs import define
 
 from adapters.storage.memory import MemoryFileStorage
-from adapters.storage.sniffing import FiletypeSniffer
 from alora_core.files import commands as c
-from alora_core.files.errors import (
-    ContentMissing,
-    FileTooLarge,
-    StorageUnavailable,
-    UnsupportedFileType,
-)
+from alora_core.files.errors import FileTooLarge, UnsupportedFileType
 from alora_core.files.events import FileDeleted, FileReplaced, FileUploaded
 from alora_core.files.model import StoredFile
-from alora_core.files.use_cases import (
-    HEAD_BYTES,
-    Download,
-    FilesDeps,
-    command_handlers,
-    purge_owner_files,
-    upload_file,
-)
+from alora_core.files.queries import Download
+from alora_core.files.use_cases import HEAD_BYTES, purge_owner_files
 from alora_core.identity.commands import DeleteUser
-from alora_core.identity.model import Role, User
+from alora_core.identity.model import Role
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import JobStats
-from alora_core.shared.messagebus import MessageBus
-from alora_core.shared.pagination import PageRequest
+from alora_core.shared.operations import ListDeadJobs, RetryDeadJob
+from alora_core.shared.storage import ContentMissing, StorageUnavailable
 from entrypoints.bootstrap import Alora
-from suites.identity_use_cases import make_admin, register
+from support.backends import Backend, committed_events
+from support.builders import add_user, audit_entries, delete_user
+
+T = TypeVar("T")
 
 # Small files with real signatures: what browsers and phones upload, cut to the bone.
 JPEG = (
@@ -140,35 +129,27 @@ def acting(user_id: uuid.UUID | None, *, admin: bool = False) -> Actor:
 
 @define
 class Harness:
-    uow_factory: Callable[[], Any]
+    alora: Alora
     clock: FixedClock
     storage: MemoryFileStorage
-    deps: FilesDeps
-    bus: MessageBus
-    events: list[DomainEvent] = field(factory=list)
+    events: list[DomainEvent]
 
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
+    def uow_factory(self) -> Any:
+        return self.alora.units_of_work["files"]()
+
+    async def handle(self, command: Command[T]) -> T:
+        return await self.alora.bus.handle(command)
+
+    def use_case(self, command: type[Command[T]]) -> Callable[[Any, Any], Awaitable[T]]:
+        """The use case of ``command`` as the bus runs it, for a test to give it a unit of work
+        of its own."""
+        return self.alora.bus.commands[command]
 
     async def add_user(self, name: str, role: Role = Role.CUSTOMER) -> uuid.UUID:
-        user = User(
-            full_name=f"{name.title()} Example",
-            username=name,
-            email=f"{name}@example.com",
-            phone=None,
-            password_hash="not a real hash",
-            role=role,
-            created_at=self.clock.now(),
-        )
-        async with self.uow_factory() as uow:
-            await uow.users.add(user)
-            await uow.commit()
-        return user.id
+        return (await add_user(self.alora, name, role)).id
 
     async def delete_user(self, user_id: uuid.UUID) -> None:
-        async with self.uow_factory() as uow:
-            await uow.users.delete(await uow.users.get(user_id))
-            await uow.commit()
+        await delete_user(self.alora, user_id)
 
     async def upload(
         self,
@@ -178,12 +159,11 @@ class Harness:
         filename: str | None = "photo.png",
         public: bool = False,
     ) -> StoredFile:
-        file: StoredFile = await self.handle(
+        return await self.handle(
             c.UploadFile(
                 actor=acting(owner_id), content=chunks(data), filename=filename, public=public
             )
         )
-        return file
 
     async def stored(self, file_id: uuid.UUID) -> StoredFile | None:
         async with self.uow_factory() as uow:
@@ -193,7 +173,7 @@ class Harness:
     async def download(
         self, file_id: uuid.UUID, actor_id: uuid.UUID | None, admin: bool = False
     ) -> bytes:
-        found: Download = await self.handle(
+        found = await self.handle(
             c.DownloadFile(file_id=file_id, viewer=acting(actor_id, admin=admin))
         )
         assert found.content is not None
@@ -203,26 +183,28 @@ class Harness:
             await found.content.aclose()
 
     async def audit(self) -> list[Any]:
-        async with self.uow_factory() as uow:
-            page = await uow.audit_log.list(PageRequest(page=1, page_size=100))
-            return list(page.items)
+        return await audit_entries(self.alora)
 
 
-def harness_for(uow_factory: Callable[[], Any], storage: MemoryFileStorage) -> Harness:
-    clock = FixedClock()
-    deps = FilesDeps(clock=clock, storage=storage, sniffer=FiletypeSniffer(), max_bytes=LIMIT)
-    events: list[DomainEvent] = []
-
-    async def record(committed: list[DomainEvent]) -> None:
-        events.extend(committed)
-
-    bus = MessageBus(uow_factory, command_handlers(deps), on_events=record)
-    return Harness(uow_factory, clock, storage, deps, bus, events)
+HarnessFor = Callable[[MemoryFileStorage], Awaitable[Harness]]
 
 
 @pytest.fixture
-def h(uow_factory: Callable[[], Any]) -> Harness:
-    return harness_for(uow_factory, MemoryFileStorage())
+def harness_for(backend: Backend) -> HarnessFor:
+    """Makes a harness whose bytes go to the given storage."""
+
+    async def make(storage: MemoryFileStorage) -> Harness:
+        clock = FixedClock()
+        limit = {"ALORA_FILE_MAX_BYTES": str(LIMIT)}
+        alora = await backend.build(clock=clock, storage=storage, environ=limit)
+        return Harness(alora, clock, storage, committed_events(alora))
+
+    return make
+
+
+@pytest.fixture
+async def h(harness_for: HarnessFor) -> Harness:
+    return await harness_for(MemoryFileStorage())
 
 
 # --- upload ---------------------------------------------------------------------------------------
@@ -341,8 +323,8 @@ async def test_the_type_is_known_before_the_bytes_are_read_through(h: Harness) -
     assert source.read < 2 * HEAD_BYTES
 
 
-async def test_a_failing_storage_leaves_no_metadata(uow_factory: Callable[[], Any]) -> None:
-    h = harness_for(uow_factory, BrokenStorage())
+async def test_a_failing_storage_leaves_no_metadata(harness_for: HarnessFor) -> None:
+    h = await harness_for(BrokenStorage())
     ann = await h.add_user("ann")
     with pytest.raises(StorageUnavailable):
         await h.upload(ann)
@@ -358,8 +340,9 @@ async def test_a_failed_commit_deletes_the_new_bytes(h: Harness) -> None:
         raise RuntimeError("the database went away")
 
     uow.commit = refuse
+    upload = h.use_case(c.UploadFile)
     with pytest.raises(RuntimeError, match="went away"):
-        await upload_file(c.UploadFile(actor=acting(ann), content=chunks(PNG)), uow, h.deps)
+        await upload(c.UploadFile(actor=acting(ann), content=chunks(PNG)), uow)
     assert h.storage.objects == {}
 
 
@@ -417,17 +400,17 @@ async def test_cached_versions_do_not_reveal_private_files(h: Harness) -> None:
         await h.handle(c.DownloadFile(file_id=file.id, viewer=acting(bob), cached=frozenset({"*"})))
 
 
-async def test_a_download_retries_when_the_bytes_moved(uow_factory: Callable[[], Any]) -> None:
-    h = harness_for(uow_factory, VanishingStorage(misses=2))
+async def test_a_download_retries_when_the_bytes_moved(harness_for: HarnessFor) -> None:
+    h = await harness_for(VanishingStorage(misses=2))
     ann = await h.add_user("ann")
     file = await h.upload(ann, WEBP)
     assert await h.download(file.id, ann) == WEBP
 
 
 async def test_bytes_missing_for_good_are_not_found_and_logged(
-    uow_factory: Callable[[], Any], caplog: pytest.LogCaptureFixture
+    harness_for: HarnessFor, caplog: pytest.LogCaptureFixture
 ) -> None:
-    h = harness_for(uow_factory, VanishingStorage(misses=0))
+    h = await harness_for(VanishingStorage(misses=0))
     ann = await h.add_user("ann")
     file = await h.upload(ann, WEBP)
     h.storage.objects.clear()
@@ -523,8 +506,6 @@ async def test_a_refused_replacement_keeps_the_old_content(h: Harness) -> None:
 
 
 async def test_a_failed_replacement_commit_keeps_the_old_bytes(h: Harness) -> None:
-    from alora_core.files.use_cases import replace_file
-
     ann = await h.add_user("ann")
     file = await h.upload(ann, PNG)
     uow = h.uow_factory()
@@ -534,10 +515,8 @@ async def test_a_failed_replacement_commit_keeps_the_old_bytes(h: Harness) -> No
 
     uow.commit = refuse
     with pytest.raises(RuntimeError, match="went away"):
-        await replace_file(
-            c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(GIF)),
-            uow,
-            h.deps,
+        await h.use_case(c.ReplaceFile)(
+            c.ReplaceFile(file_id=file.id, actor=acting(ann), content=chunks(GIF)), uow
         )
     assert list(h.storage.objects) == [file.storage_key]
     assert await h.download(file.id, ann) == PNG
@@ -620,18 +599,27 @@ async def test_two_files_never_share_bytes(h: Harness) -> None:
 
 
 # --- a deleted account ----------------------------------------------------------------------------
+# On the storage Alora configures (in memory; on SQL, a folder under its var directory).
+
+
+@pytest.fixture
+async def alora(backend: Backend) -> Alora:
+    return await backend.build(clock=FixedClock())
 
 
 async def upload_as(alora: Alora, owner_id: uuid.UUID, data: bytes) -> StoredFile:
-    file: StoredFile = await alora.bus.handle(
+    return await alora.bus.handle(
         c.UploadFile(actor=acting(owner_id), content=chunks(data), filename="photo", public=False)
     )
-    return file
+
+
+async def an_admin(alora: Alora) -> Actor:
+    return acting((await add_user(alora, "root", Role.ADMIN)).id, admin=True)
 
 
 async def test_a_deleted_accounts_bytes_leave_the_storage(alora: Alora) -> None:
-    admin = await make_admin(alora)
-    ann, bob = await register(alora, "ann"), await register(alora, "bob")
+    admin = await an_admin(alora)
+    ann, bob = await add_user(alora, "ann"), await add_user(alora, "bob")
     mine = [await upload_as(alora, ann.id, PNG), await upload_as(alora, ann.id, PDF)]
     theirs = await upload_as(alora, bob.id, JPEG)
     await alora.bus.handle(DeleteUser(actor=admin, user_id=ann.id))
@@ -640,12 +628,42 @@ async def test_a_deleted_accounts_bytes_leave_the_storage(alora: Alora) -> None:
         with pytest.raises(NotFound):
             await alora.bus.handle(c.GetFile(file_id=file.id, viewer=admin))
     assert await alora.job_stats() == JobStats(pending=0, oldest_pending_age_seconds=None, dead=0)
-    found: Download = await alora.bus.handle(
-        c.DownloadFile(file_id=theirs.id, viewer=acting(bob.id))
-    )
+    found = await alora.bus.handle(c.DownloadFile(file_id=theirs.id, viewer=acting(bob.id)))
     assert found.content is not None
     try:
         assert b"".join([chunk async for chunk in found.content]) == JPEG
     finally:
         await found.content.aclose()
     assert await purge_owner_files(ann.id, alora.storage) == 0  # a repeated job finds nothing
+
+
+class UnreachableForPurges(MemoryFileStorage):
+    """Stores and reads, but cannot delete an owner's contents while ``down``."""
+
+    down = True
+
+    async def delete_owned(self, owner_id: uuid.UUID) -> int:
+        if self.down:
+            raise StorageUnavailable("the file storage is unavailable; try again later")
+        return await super().delete_owned(owner_id)
+
+
+async def test_a_purge_the_storage_fails_is_kept_to_be_retried(backend: Backend) -> None:
+    storage = UnreachableForPurges()
+    alora = await backend.build(
+        clock=FixedClock(),
+        storage=storage,
+        environ={"ALORA_JOB_MAX_ATTEMPTS": "2"},
+        max_job_attempts=2,  # in memory, where the settings do not say it
+    )
+    admin = await an_admin(alora)
+    ann = await add_user(alora, "ann")
+    file = await upload_as(alora, ann.id, PNG)
+    await alora.bus.handle(DeleteUser(actor=admin, user_id=ann.id))
+    assert await storage.exists(file.storage_key)  # the account is gone, its bytes not yet
+    [dead] = (await alora.bus.handle(ListDeadJobs(actor=admin))).items
+    assert (dead.handler, dead.attempts) == ("files.purge_deleted_owner", 2)
+    storage.down = False
+    await alora.bus.handle(RetryDeadJob(actor=admin, dead_job_id=dead.id))
+    await alora.jobs_added([])  # as the retry route does: the relay runs it now
+    assert await storage.exists(file.storage_key) is False

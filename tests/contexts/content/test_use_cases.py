@@ -1,29 +1,25 @@
-"""Content use cases and handlers, driven through a message bus of their own.
+"""Content's use cases and handlers, on every backend (memory, SQLite, PostgreSQL).
 
-The same functions run in memory (tests/unit) and against SQLite and PostgreSQL
-(tests/integration): each importing module provides the ``uow_factory`` fixture. The ``h``
-fixture wires the context the way the composition root does (``command_handlers`` and
-``subscribe``) around that factory, with a ``FixedClock``, an in-memory rate limiter on that
-clock and a ``MemoryMailer``. Handlers run as the job runner runs them: each in a unit of work of
-its own, committed afterwards, with the event read back from its JSON message.
+The ``h`` fixture composes Alora on the test's backend with a ``FixedClock`` and a
+``MemoryMailer``; feedback is limited to 3 and contact messages to 5 an hour per address. Jobs
+run inline: when a command returns, the emails it causes are in the mailer. Events committed
+by the bus are collected.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from attrs import define, evolve
 
 from adapters.memory.mail import MemoryMailer
-from adapters.memory.ratelimit import MemoryRateLimiter
 from alora_core.content import commands as c
 from alora_core.content.errors import AboutPageExists, AboutPageMissing, StaleVersion
 from alora_core.content.events import ContactReceived
-from alora_core.content.handlers import subscribe
 from alora_core.content.model import (
     ABOUT_PAGE_ID,
     AboutContent,
@@ -32,76 +28,58 @@ from alora_core.content.model import (
     FeedbackStatus,
     TeamMember,
 )
-from alora_core.content.use_cases import ContentConfig, ContentDeps, command_handlers
-from alora_core.identity.model import Role, User
+from alora_core.identity.model import Role
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.commands import Command
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from alora_core.shared.events import DomainEvent
-from alora_core.shared.jobs import Subscriptions
-from alora_core.shared.mail import Branding
-from alora_core.shared.messagebus import MessageBus
-from alora_core.shared.pagination import PageRequest
-from alora_core.shared.ratelimit import Limit
 from alora_core.shared.serialization import event_from_message, event_to_message
+from entrypoints.bootstrap import Alora
+from support.backends import Backend, committed_events
+from support.builders import add_user, audit_entries, delete_user
 
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-BRANDING = Branding("Alora", "https://alora.example")
 IP = "203.0.113.7"
+T = TypeVar("T")
 
 
 @define
 class Harness:
-    uow_factory: Callable[[], Any]
+    alora: Alora
     clock: FixedClock
     mailer: MemoryMailer
-    subscriptions: Subscriptions
-    bus: MessageBus
     committed: list[DomainEvent]
     admin_id: uuid.UUID
 
-    async def handle(self, command: object) -> Any:
-        return await self.bus.handle(command)
+    def uow_factory(self) -> Any:
+        return self.alora.units_of_work["content"]()
 
-    async def run_jobs(self) -> list[DomainEvent]:
-        """Run the handlers of every event committed since the last call; those events."""
-        events, self.committed[:] = list(self.committed), []
-        for event in events:
-            for handler in self.subscriptions.handlers_of(event):
-                received = event_from_message(event_to_message(event))
-                async with self.uow_factory() as uow:
-                    await self.subscriptions.get(handler).handle(received, uow)
-                    await uow.commit()
-        return events
+    async def handle(self, command: Command[T]) -> T:
+        return await self.alora.bus.handle(command)
+
+    async def run_handlers_again(self, event: DomainEvent) -> None:
+        """Run the handlers of ``event`` once more, as a job delivered late would, each in its
+        unit of work with the event read back from its JSON message."""
+        subscriptions = self.alora.subscriptions
+        for name in subscriptions.handlers_of(event):
+            subscription = subscriptions.get(name)
+            received = event_from_message(event_to_message(event))
+            async with subscription.unit_of_work() as uow:
+                await subscription.handle(received, uow)
+                await uow.commit()
 
     async def add_user(
         self, name: str, role: Role = Role.CUSTOMER, suspended: bool = False
     ) -> uuid.UUID:
-        user = User(
-            full_name=f"{name.title()} Example",
-            username=name,
-            email=f"{name}@example.com",
-            phone=None,
-            password_hash="not a real hash",
-            role=role,
-            created_at=self.clock.now(),
-            suspended_at=self.clock.now() if suspended else None,
-        )
-        async with self.uow_factory() as uow:
-            await uow.users.add(user)
-            await uow.commit()
-        return user.id
+        return (await add_user(self.alora, name, role, suspended=suspended)).id
 
     async def delete_user(self, user_id: uuid.UUID) -> None:
-        async with self.uow_factory() as uow:
-            await uow.users.delete(await uow.users.get(user_id))
-            await uow.commit()
+        await delete_user(self.alora, user_id)
 
     async def audit(self, action: str) -> list[AuditEntry]:
-        async with self.uow_factory().reading() as uow:
-            page = await uow.audit_log.list(PageRequest(1, 100), action=action)
-        return list(page.items)
+        return await audit_entries(self.alora, action)
 
     def admin(self) -> Actor:
         return Actor(user_id=self.admin_id, role=Role.ADMIN)
@@ -136,32 +114,23 @@ class Harness:
         return await self.handle(c.SendContactMessage(**(values | fields), ip=ip))
 
 
+LIMITS = {"ALORA_FEEDBACK_RATE_PER_HOUR": "3", "ALORA_CONTACT_RATE_PER_HOUR": "5"}
+
+
 @pytest.fixture
-async def h(uow_factory: Callable[[], Any]) -> Harness:
+async def h(backend: Backend) -> Harness:
     clock = FixedClock(START)
     mailer = MemoryMailer()
-    subscriptions = Subscriptions()
-    subscribe(subscriptions, mailer=mailer, branding=BRANDING)
-    committed: list[DomainEvent] = []
-
-    async def on_events(events: list[DomainEvent]) -> None:
-        committed.extend(events)
-
-    config = ContentConfig(
-        feedback_limit=Limit(3, timedelta(hours=1)), contact_limit=Limit(5, timedelta(hours=1))
-    )
-    deps = ContentDeps(clock=clock, limiter=MemoryRateLimiter(clock), config=config)
-    bus = MessageBus(uow_factory, command_handlers(deps), on_events=on_events)
-    harness = Harness(uow_factory, clock, mailer, subscriptions, bus, committed, uuid.uuid4())
-    harness.admin_id = await harness.add_user("root", Role.ADMIN)
-    return harness
+    alora = await backend.build(clock=clock, mailer=mailer, environ=LIMITS)
+    admin = await add_user(alora, "root", Role.ADMIN)
+    return Harness(alora, clock, mailer, committed_events(alora), admin.id)
 
 
 @pytest.fixture
-def writers_interleave() -> bool:
+def writers_interleave(backend: Backend) -> bool:
     """Whether two units of work can both be writing at once (not on SQLite, whose writers
-    queue for the database: ``BEGIN IMMEDIATE``); the SQL test module overrides this."""
-    return True
+    queue for the database: ``BEGIN IMMEDIATE``)."""
+    return backend.name != "sqlite"
 
 
 def needs_interleaving(writers_interleave: bool) -> None:
@@ -480,7 +449,7 @@ async def test_a_contact_message_is_stored_and_emailed_to_the_administrators(h: 
     )  # fmt: skip
     assert stored.status is ContactStatus.NEW and stored.note == "" and stored.user_id is None
 
-    [event] = await h.run_jobs()
+    [event] = h.committed  # its emails went before the command returned
     assert isinstance(event, ContactReceived) and event.message_id == message.id
     assert sorted(m.to for m in h.mailer.sent) == ["root@example.com", "second@example.com"]
     mail = h.mailer.to("root@example.com")[0]
@@ -493,8 +462,10 @@ async def test_a_contact_message_is_stored_and_emailed_to_the_administrators(h: 
 
 async def test_a_message_deleted_before_its_email_went_is_not_emailed(h: Harness) -> None:
     message = await h.contact()
+    [received] = h.committed
+    h.mailer.sent.clear()  # jobs run inline: its emails went already; this one comes late
     await h.handle(c.DeleteContactMessage(actor=h.admin(), message_id=message.id))
-    await h.run_jobs()
+    await h.run_handlers_again(received)
     assert h.mailer.sent == []
 
 
@@ -747,6 +718,55 @@ async def test_a_concurrent_change_to_the_about_page_is_a_conflict(
         with pytest.raises(Conflict):
             await uow.commit()
     assert (await h.handle(c.GetAboutPage())).title == "Theirs"
+
+
+class _ReadTogether:
+    """``uow.about``, holding every writer after its read until all of them have read: each
+    then sees no page and inserts one."""
+
+    def __init__(self, about: Any, barrier: asyncio.Barrier) -> None:
+        self._about = about
+        self._barrier = barrier
+
+    async def get(self) -> AboutPage | None:
+        page: AboutPage | None = await self._about.get()
+        await self._barrier.wait()
+        return page
+
+    async def add(self, page: AboutPage) -> None:
+        await self._about.add(page)
+
+
+@pytest.mark.parametrize("writers", [2, 10])
+async def test_concurrent_first_writes_of_the_about_page_keep_one(
+    h: Harness, writers_interleave: bool, writers: int
+) -> None:
+    needs_interleaving(writers_interleave)
+    barrier = asyncio.Barrier(writers)
+
+    def racing_uow() -> Any:
+        uow = h.uow_factory()
+        uow.about = _ReadTogether(uow.about, barrier)
+        return uow
+
+    initialize_page = h.alora.bus.commands[c.InitializeAboutPage]  # the use case, wired
+    outcomes = await asyncio.gather(
+        *(
+            initialize_page(
+                c.InitializeAboutPage(actor=h.admin(), content=evolve(ABOUT, title=f"T{i}")),
+                racing_uow(),
+            )
+            for i in range(writers)
+        ),
+        return_exceptions=True,
+    )
+    won = [page for page in outcomes if isinstance(page, AboutPage)]
+    lost = [error for error in outcomes if not isinstance(error, AboutPage)]
+    assert len(won) == 1, outcomes
+    assert len(lost) == writers - 1 and all(isinstance(e, AboutPageExists) for e in lost)
+    page = await h.handle(c.GetAboutPage())
+    assert page.id == ABOUT_PAGE_ID and page.title == won[0].title
+    assert len(await h.audit("about.initialize")) == 1
 
 
 @pytest.mark.parametrize(

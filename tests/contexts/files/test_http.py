@@ -3,7 +3,7 @@ bytes), downloads with their caching headers, replacing and deleting; bad forms,
 limit, permissions and IDOR on every route.
 
 ``ana`` (a customer) owns the files; ``bob`` (another customer) and ``olaf`` (a professional)
-are strangers to them. The use cases themselves are covered by ``suites/files_use_cases``.
+are strangers to them. The use cases themselves are covered by ``test_use_cases``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from attrs import define
 from litestar.testing import AsyncTestClient
 
 from adapters.memory.hasher import FastPasswordHasher
-from adapters.memory.uow import MemoryStore
+from adapters.memory.store import MemoryStore
 from adapters.storage.memory import MemoryFileStorage
 from alora_core.files.use_cases import DEFAULT_MAX_BYTES
 from alora_core.shared.clock import FixedClock
@@ -153,15 +153,15 @@ class Files:
 
 
 async def open_files(tmp_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> AsyncIterator[Files]:
-    """An in-memory app whose file limit is ``max_bytes`` in both the core and the settings (the
-    in-memory Alora does not read the settings), with its cast signed in."""
+    """An in-memory app whose file limit is ``max_bytes`` in both Alora's settings and the
+    app's, with its cast signed in."""
     clock = FixedClock()
-    storage, store = MemoryFileStorage(), MemoryStore()
+    storage, store = MemoryFileStorage(), bootstrap.memory_store()
+    limit = {"ALORA_FILE_MAX_BYTES": str(max_bytes)}
     alora = bootstrap.build_in_memory(
-        clock=clock, hasher=FastPasswordHasher(), storage=storage, store=store,
-        file_max_bytes=max_bytes,
-    )  # fmt: skip
-    settings = make_settings(tmp_path, ALORA_FILE_MAX_BYTES=str(max_bytes))
+        clock=clock, hasher=FastPasswordHasher(), storage=storage, store=store, environ=limit
+    )
+    settings = make_settings(tmp_path, **limit)
     async with AsyncTestClient(create_app(settings, alora=alora), base_url=BASE_URL) as client:
         api = Api(client=client, alora=alora, clock=clock, settings=settings)
         users = {}

@@ -11,22 +11,27 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated, Any
 
 import httpx
+import msgspec
 import pytest
 from websockets.asyncio.client import connect
 
-from adapters.memory.uow import MemoryStore
-from adapters.sqlalchemy.migrate import upgrade
 from alora_core.identity.commands import CreateAdmin
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.errors import Forbidden
 from alora_core.shared.realtime import user_topic
+from entrypoints.bootstrap import memory_store
 from entrypoints.http.app import create_app
 from entrypoints.http.realtime import RealtimeHub
 from entrypoints.http.realtime import gateway as gateway_module
+from entrypoints.migrations import upgrade
+from entrypoints.modules import MODULES, ContextModule
+from entrypoints.modules.base import InboundEvent
 from support.http import PASSWORD, bearer, make_settings
 from support.realtime import (
     GATEWAY_ENV,
@@ -378,7 +383,7 @@ async def test_the_sweeper_announces_users_of_a_dead_process_offline(tmp_path: P
 
 async def test_the_hub_asks_open_sockets_to_close_at_shutdown(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    hub = RealtimeHub(realtime_parts(settings), settings)
+    hub = RealtimeHub(realtime_parts(settings), settings, MODULES)
     socket_id, asked = uuid.uuid4(), []
 
     def request_close(code: int, reason: str) -> None:
@@ -490,13 +495,103 @@ async def test_a_socket_that_misses_two_heartbeats_is_closed(tmp_path: Path) -> 
                 assert alive.close_code is None
 
 
+# --- a module's topics and inbound events --------------------------------------------------------
+
+
+class Say(msgspec.Struct, forbid_unknown_fields=True):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+
+
+def chat_module(rooms: dict[uuid.UUID, set[uuid.UUID]]) -> ContextModule:
+    """A context of the test's own: ``chat.say`` is answered with ``chat.said`` (a domain error
+    for "secret"); ``room:<id>`` may be followed by the room's members in ``rooms``."""
+
+    async def say(alora: Any, actor: Any, data: Say) -> Mapping[str, Any]:
+        if data.text == "secret":
+            raise Forbidden("secrets stay unsaid")
+        return {"text": data.text.upper(), "by": str(actor.user_id), "at": alora.clock.now()}
+
+    async def may_join(alora: Any, actor: Any, room_id: uuid.UUID) -> bool:
+        return actor.user_id in rooms.get(room_id, set())
+
+    return ContextModule(
+        name="chat",
+        sql_unit_of_work="adapters.sqlalchemy.uow:SqlUnitOfWork",
+        memory_unit_of_work="adapters.memory.uow:MemoryUnitOfWork",
+        commands=lambda _wiring: {},
+        topics={"room": may_join},
+        inbound={"chat.say": InboundEvent(Say, say, "chat.said")},
+    )
+
+
+async def test_a_modules_inbound_events_and_topic_policy_work_end_to_end(tmp_path: Path) -> None:
+    rooms: dict[uuid.UUID, set[uuid.UUID]] = {}
+    async with running_gateway(tmp_path, modules=[*MODULES, chat_module(rooms)]) as gw:
+        ann, token = await gw.user("ann")
+        mine, theirs = uuid.uuid4(), uuid.uuid4()
+        rooms[mine] = {uuid.UUID(ann)}
+        async with gw.connect(token) as ws:
+            await expect(ws, "ready")
+
+            said = await request(ws, "chat.say", {"text": "hello"}, ref="s1")
+            assert said == {
+                "event": "chat.said",
+                "data": {
+                    "text": "HELLO",
+                    "by": ann,
+                    "at": gw.clock.now().isoformat().replace("+00:00", "Z"),
+                },
+                "id": "s1",
+            }
+            refused = await request(ws, "chat.say", {"text": "secret"}, ref="s2")
+            assert refused == {
+                "event": "error",
+                "data": {"code": "forbidden", "message": "secrets stay unsaid"},
+                "id": "s2",
+            }
+            invalid = await request(ws, "chat.say", {"text": ""}, ref="s3")
+            assert (invalid["event"], invalid["data"]["code"]) == ("error", "invalid")
+
+            joined = await request(ws, "subscribe", {"topics": [f"room:{mine}"]}, ref="j1")
+            assert joined == {
+                "event": "subscribed",
+                "data": {"topics": [f"room:{mine}"]},
+                "id": "j1",
+            }
+            await gw.alora.realtime.realtime.publish(f"room:{mine}", "chat.said", {"text": "HI"})
+            assert (await expect(ws, "chat.said"))["data"] == {"text": "HI"}
+            for topic in (f"room:{theirs}", f"hall:{mine}"):
+                kept_out = await request(ws, "subscribe", {"topics": [topic]}, ref="j2")
+                assert kept_out["data"] == {
+                    "code": "topic-forbidden",
+                    "message": "no such topic, or not yours to see",
+                    "topics": [topic],
+                }
+            await gw.alora.realtime.realtime.publish(f"room:{theirs}", "chat.said", {"text": "X"})
+            await quiet(ws)
+            # Still answered after the errors: they cost the socket nothing.
+            assert (await request(ws, "chat.say", {"text": "bye"}, ref="s4"))[
+                "event"
+            ] == "chat.said"
+
+
+async def test_without_the_module_its_events_and_topics_are_unknown(gateway: Gateway) -> None:
+    _, token = await gateway.user("ann")
+    async with gateway.connect(token) as ws:
+        await expect(ws, "ready")
+        unknown = await request(ws, "chat.say", {"text": "hello"})
+        assert unknown["data"]["code"] == "unknown-event"
+        refused = await request(ws, "subscribe", {"topics": [f"room:{uuid.uuid4()}"]}, ref="r2")
+        assert refused["data"]["code"] == "topic-forbidden"
+
+
 # --- several API processes -----------------------------------------------------------------------
 
 
 async def test_two_processes_share_fan_out_and_presence_through_redis(
     tmp_path: Path, redis_url: str
 ) -> None:
-    store, clock = MemoryStore(), FixedClock()
+    store, clock = memory_store(), FixedClock()
     async with (
         running_gateway(tmp_path / "a", redis_url=redis_url, store=store, clock=clock) as one,
         running_gateway(tmp_path / "b", redis_url=redis_url, store=store, clock=clock) as two,
