@@ -9,6 +9,7 @@ the folders of each context's own branch of migrations, beside the platform's ch
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,7 +55,8 @@ def alembic_config(schema: Schema) -> Config:
 
 
 def heads(schema: Schema) -> set[str]:
-    """The revisions a fully migrated database is at (one per branch)."""
+    """The heads of the migrations: a fully migrated database has run each of them (it records
+    fewer when a branch's first revision depends on the platform's head)."""
     return set(ScriptDirectory.from_config(alembic_config(schema)).get_heads())
 
 
@@ -109,27 +111,21 @@ async def revision(url: str, schema: Schema, message: str, branch: str | None) -
     when it has no revision yet) or, with None, on the platform's chain. The files written."""
     config = alembic_config(schema)
     script = ScriptDirectory.from_config(config)
-    options: dict[str, Any] = {"head": "heads" if branch is None else f"{branch}@head"}
-    if branch is not None and branch not in {
-        label for rev in script.walk_revisions() for label in rev.branch_labels
-    }:
+    labels = {label for rev in script.walk_revisions() for label in rev.branch_labels}
+    options: dict[str, Any]
+    if branch is None:
+        options = {"head": _platform_head(script)}
+    elif branch in labels:
+        options = {"head": f"{branch}@head"}
+    else:  # the context's first migration starts its branch, after what exists now
         options = {
             "head": "base",
             "branch_label": branch,
             "version_path": str(schema.branches[branch]),
             "depends_on": sorted(script.get_heads()) or None,
         }
-    if branch is None:
-        options["head"] = "head" if len(script.get_heads()) <= 1 else _platform_head(script)
-
-    # Lint and format the new file with the project's ruff.
-    config.set_section_option("post_write_hooks", "hooks", "ruff_format, ruff_fix")
-    for hook, options_ in (("ruff_fix", "check --fix --quiet"), ("ruff_format", "format --quiet")):
-        config.set_section_option("post_write_hooks", f"{hook}.type", "module")
-        config.set_section_option("post_write_hooks", f"{hook}.module", "ruff")
-        config.set_section_option(
-            "post_write_hooks", f"{hook}.options", f"{options_} REVISION_SCRIPT_FILENAME"
-        )
+    if importlib.util.find_spec("ruff") is not None:  # a developer's environment
+        _format_with_ruff(config)
 
     def work(connection: Connection) -> list[Path]:
         config.attributes["connection"] = connection
@@ -139,6 +135,17 @@ async def revision(url: str, schema: Schema, message: str, branch: str | None) -
 
     result: list[Path] = await _run(url, work)
     return result
+
+
+def _format_with_ruff(config: Config) -> None:
+    """Lint and format a new migration with the project's ruff, as the code is."""
+    config.set_section_option("post_write_hooks", "hooks", "ruff_format, ruff_fix")
+    for hook, options in (("ruff_fix", "check --fix --quiet"), ("ruff_format", "format --quiet")):
+        config.set_section_option("post_write_hooks", f"{hook}.type", "module")
+        config.set_section_option("post_write_hooks", f"{hook}.module", "ruff")
+        config.set_section_option(
+            "post_write_hooks", f"{hook}.options", f"{options} REVISION_SCRIPT_FILENAME"
+        )
 
 
 def _platform_head(script: ScriptDirectory) -> str:
