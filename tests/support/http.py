@@ -25,6 +25,8 @@ from entrypoints.bootstrap import Alora
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
 
+UNKNOWN_ID = "6f1e0c2a-4b7d-4e55-9a3c-0d2b8e7f4a11"
+"""A well-formed id no record has (fixed, so parametrized test ids are the same in every run)."""
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-key-test-secret-key-0123456789"
 BASE_URL = "https://testserver.local"

@@ -3,7 +3,6 @@ bad input, sign-in and per-user isolation on every route."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ import httpx
 import pytest
 
 from contexts.booking.http_market import Market, User, open_market
-from support.http import assert_problem
+from support.http import UNKNOWN_ID, assert_problem
 
 BASE = "/api/v1/favorites"
 
@@ -111,7 +110,7 @@ async def test_favorites_are_per_user(market: Market) -> None:
     assert (await listed(market, ana))["total"] == 1
 
 
-@pytest.mark.parametrize("professional_id", ["x", "-1", "%F0%9F%92%A9", str(uuid.uuid4())])
+@pytest.mark.parametrize("professional_id", ["x", "-1", "%F0%9F%92%A9", UNKNOWN_ID])
 async def test_a_malformed_or_unknown_professional_is_404(
     market: Market, professional_id: str
 ) -> None:

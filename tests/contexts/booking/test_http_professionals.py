@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from alora_core.files.model import StoredFile
-from support.http import Api, assert_problem, bearer, open_api
+from support.http import UNKNOWN_ID, Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/professionals"
 ME = f"{BASE}/me"
@@ -210,7 +210,7 @@ async def test_another_professionals_exception_is_not_found(api: Api) -> None:
         ("PUT", f"{ME}/profile", PROFILE),
         ("PUT", f"{ME}/availability", WEEK),
         ("POST", f"{ME}/exceptions", {"date": "2030-02-02", "kind": "off"}),
-        ("DELETE", f"{ME}/exceptions/{uuid.uuid4()}", None),
+        ("DELETE", f"{ME}/exceptions/{UNKNOWN_ID}", None),
     ],
 )
 async def test_only_signed_in_professionals_have_a_profile(
@@ -239,13 +239,13 @@ async def test_only_signed_in_professionals_have_a_profile(
         ({"hourlyRate": {"amount": 2**70, "currency": "EUR"}}, "hourlyRate.amount"),
         ({"hourlyRate": {"amount": 100, "currency": "USD"}}, "hourlyRate.currency"),
         ({"hourlyRate": {"amount": 100}}, "hourlyRate.currency"),
-        ({"serviceIds": [str(uuid.uuid4())]}, "serviceIds[0]"),
+        ({"serviceIds": [UNKNOWN_ID]}, "serviceIds[0]"),
         ({"serviceIds": ["not-a-uuid"]}, "serviceIds[0]"),
         ({"categories": ["Home Cleaning!"]}, "categories[0]"),
         ({"skills": ["x" * 61]}, "skills[0]"),
         ({"bio": "b" * 2001}, "bio"),
         ({"serviceArea": {"postalCodes": ["<b>"]}}, "serviceArea.postalCodes[0]"),
-        ({"galleryFileIds": [str(uuid.uuid4())]}, "galleryFileIds[0]"),
+        ({"galleryFileIds": [UNKNOWN_ID]}, "galleryFileIds[0]"),
         ({"unknown": 1}, "unknown"),
         ({"timezone": None}, "timezone"),
     ],
@@ -552,7 +552,7 @@ ODD_BODIES: list[Any] = [
     {"date": "9999-12-31", "kind": "extra", "slots": [{"start": "00:00", "end": "24:00"}]},
     b'{"timezone": "\\ud800", "bio": "\\udfff"}',
 ]
-ODD_IDS = ["x", "-1", str(uuid.uuid4()), "%F0%9F%92%A9"]
+ODD_IDS = ["x", "-1", UNKNOWN_ID, "%F0%9F%92%A9"]
 ODD_QUERY = (
     "?page=abc&pageSize=-5&sort=x&minRating=nan&maxRate=1e99&service=%00&city=%00&q=%00"
     "&category=" + "x" * 200

@@ -20,7 +20,7 @@ import pytest
 from attrs import define
 
 from contexts.booking.http_market import Market, User, iso, open_market
-from support.http import assert_problem
+from support.http import UNKNOWN_ID, assert_problem
 
 REVIEW_KEYS = {
     "id", "bookingId", "professionalId", "authorId", "authorName", "rating", "comment",
@@ -160,7 +160,7 @@ async def test_signing_in_is_required(market: Market, cast: Cast) -> None:
     assert_problem(await market.write(None, cast.booking), 401)
 
 
-@pytest.mark.parametrize("booking_id", ["x", "-1", "%F0%9F%92%A9", str(uuid.uuid4())])
+@pytest.mark.parametrize("booking_id", ["x", "-1", "%F0%9F%92%A9", UNKNOWN_ID])
 async def test_a_malformed_or_unknown_booking_is_404(
     market: Market, cast: Cast, booking_id: str
 ) -> None:
@@ -238,7 +238,7 @@ async def test_bad_list_parameters_are_422(
     assert_problem(response, 422, field)
 
 
-@pytest.mark.parametrize("review_id", ["x", "-1", str(uuid.uuid4())])
+@pytest.mark.parametrize("review_id", ["x", "-1", UNKNOWN_ID])
 async def test_a_malformed_or_unknown_review_is_404(market: Market, review_id: str) -> None:
     assert_problem(await market.client.get(f"/api/v1/reviews/{review_id}"), 404)
 
@@ -286,7 +286,7 @@ async def test_the_author_edits_and_the_average_follows(market: Market, cast: Ca
         ({"comment": "x" * 2001}, "comment"),
         ({"comment": None}, "comment"),
         ({"reply": "sneaky"}, "reply"),
-        ({"authorId": str(uuid.uuid4())}, "authorId"),
+        ({"authorId": UNKNOWN_ID}, "authorId"),
     ],
 )
 async def test_a_bad_edit_is_422(market: Market, cast: Cast, body: Any, field: str) -> None:
@@ -306,7 +306,7 @@ async def test_nobody_else_may_edit_or_delete(market: Market, cast: Cast) -> Non
     assert await market.counters(cast.pia) == (1, 4)
 
 
-@pytest.mark.parametrize("review_id", ["x", "-1", str(uuid.uuid4())])
+@pytest.mark.parametrize("review_id", ["x", "-1", UNKNOWN_ID])
 async def test_changing_a_malformed_or_unknown_review_is_404(
     market: Market, cast: Cast, review_id: str
 ) -> None:

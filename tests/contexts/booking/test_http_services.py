@@ -12,7 +12,7 @@ import pytest
 
 from alora_core.booking.bookings.model import Booking, BookingStatus
 from support.builders import add_user
-from support.http import Api, assert_problem, bearer, open_api
+from support.http import UNKNOWN_ID, Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/services"
 KEYS = {
@@ -126,7 +126,7 @@ async def test_get_one_service(api: Api, admin: dict[str, str], customer: dict[s
     assert (await api.client.get(f"{BASE}/{hidden['id']}", headers=admin)).json() == hidden
 
 
-@pytest.mark.parametrize("service_id", [str(uuid.uuid4()), "not-a-uuid", "1", "%00"])
+@pytest.mark.parametrize("service_id", [UNKNOWN_ID, "not-a-uuid", "1", "%00"])
 async def test_unknown_or_malformed_ids_are_404(api: Api, service_id: str) -> None:
     assert_problem(await api.client.get(f"{BASE}/{service_id}"), 404)
 
@@ -226,7 +226,7 @@ async def test_writes_need_a_token_and_an_administrator(
         (service("Ok", icon=["a"]), "icon", "type"),
         ({"category": "cleaning"}, "title", "required"),
         ({"title": "Ok"}, "category", "required"),
-        (service("Ok", id=str(uuid.uuid4())), "id", "unknown-field"),
+        (service("Ok", id=UNKNOWN_ID), "id", "unknown-field"),
         (service("Ok", version=3), "version", "unknown-field"),
         ([service("Ok")], "", "type"),
     ],
@@ -352,7 +352,7 @@ async def test_patch_refuses_a_taken_title_and_bad_input(api: Api, admin: dict[s
     assert (await api.client.get(url)).json() == painting
 
 
-@pytest.mark.parametrize("service_id", [str(uuid.uuid4()), "nope"])
+@pytest.mark.parametrize("service_id", [UNKNOWN_ID, "nope"])
 async def test_patch_of_an_unknown_service_is_404(
     api: Api, admin: dict[str, str], service_id: str
 ) -> None:
@@ -379,7 +379,7 @@ async def test_delete_hides_the_service(api: Api, admin: dict[str, str]) -> None
     assert [entry["targetId"] for entry in audit.json()["items"]] == [created["id"]]
 
 
-@pytest.mark.parametrize("service_id", [str(uuid.uuid4()), "nope"])
+@pytest.mark.parametrize("service_id", [UNKNOWN_ID, "nope"])
 async def test_delete_of_an_unknown_service_is_404(
     api: Api, admin: dict[str, str], service_id: str
 ) -> None:

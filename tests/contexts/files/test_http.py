@@ -28,7 +28,7 @@ from alora_core.files.use_cases import DEFAULT_MAX_BYTES
 from alora_core.shared.clock import FixedClock
 from entrypoints import bootstrap
 from entrypoints.http.app import create_app
-from support.http import BASE_URL, Api, assert_problem, bearer, make_settings
+from support.http import BASE_URL, UNKNOWN_ID, Api, assert_problem, bearer, make_settings
 
 BASE = "/api/v1/files"
 FILE_KEYS = {"id", "ownerId", "contentType", "size", "sha256", "filename", "public", "url"}
@@ -458,7 +458,7 @@ async def test_others_get_404_and_change_nothing(files: Files, public: bool) -> 
     assert files.contents() == [PNG]
 
 
-@pytest.mark.parametrize("file_id", ["x", "-1", "0", "%F0%9F%92%A9", str(uuid.uuid4())])
+@pytest.mark.parametrize("file_id", ["x", "-1", "0", "%F0%9F%92%A9", UNKNOWN_ID])
 async def test_a_malformed_or_unknown_file_is_404(files: Files, file_id: str) -> None:
     for user in (files.ana, files.admin):
         for method, path in [("GET", ""), ("GET", "/meta"), ("DELETE", "")]:

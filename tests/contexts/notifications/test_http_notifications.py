@@ -17,7 +17,7 @@ from alora_core.notifications.events import NotificationCreated
 from alora_core.notifications.handlers import created_json
 from alora_core.notifications.model import EmailKind, NotificationType
 from alora_core.shared.actor import Actor, Role
-from support.http import Api, assert_problem, bearer, open_api
+from support.http import UNKNOWN_ID, Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/notifications"
 ITEM_KEYS = {"id", "type", "title", "body", "link", "data", "read", "createdAt", "readAt"}
@@ -236,7 +236,7 @@ async def test_bad_list_queries_are_422_naming_the_parameter(
     assert_problem(response, 422, field)
 
 
-@pytest.mark.parametrize("notification_id", ["x", "123", "not-a-uuid", str(uuid.uuid4())])
+@pytest.mark.parametrize("notification_id", ["x", "123", "not-a-uuid", UNKNOWN_ID])
 async def test_malformed_or_unknown_ids_are_404(api: Api, notification_id: str) -> None:
     _, token = await signed_in(api, "ann")
     for response in (
@@ -250,8 +250,8 @@ ROUTES = [
     ("GET", BASE),
     ("GET", f"{BASE}/unread-count"),
     ("POST", f"{BASE}/read-all"),
-    ("POST", f"{BASE}/{uuid.uuid4()}/read"),
-    ("DELETE", f"{BASE}/{uuid.uuid4()}"),
+    ("POST", f"{BASE}/{UNKNOWN_ID}/read"),
+    ("DELETE", f"{BASE}/{UNKNOWN_ID}"),
 ]
 
 
@@ -344,7 +344,7 @@ async def test_openapi_describes_every_notifications_route(api: Api) -> None:
     assert set(schemas["NotificationResponse"]["properties"]) == ITEM_KEYS
 
 
-ODD_IDS = ["x", "-1", str(uuid.uuid4()), "%F0%9F%92%A9", "{notification_id}"]
+ODD_IDS = ["x", "-1", UNKNOWN_ID, "%F0%9F%92%A9", "{notification_id}"]
 ODD_QUERY = "?limit=abc&cursor=%00&unread=2&page=-1&x=" + "y" * 300
 
 
