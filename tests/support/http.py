@@ -1,7 +1,5 @@
-"""Helpers for the identity HTTP tests: an in-memory app, a client and sign-up shortcuts.
-
-Imported by the ``test_identity_http*`` modules (pytest puts this folder on ``sys.path``).
-"""
+"""Helpers for HTTP tests: an app over an in-memory Alora, a client, sign-up and login
+shortcuts, and problem assertions (``from support.http import Api, open_api ...``)."""
 
 from __future__ import annotations
 
