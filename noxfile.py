@@ -46,7 +46,7 @@ def unit(session: nox.Session) -> None:
     """The fast tests: the core's rules and every context's suite in memory (no database, no
     Redis, no HTTP app)."""
     session.install(*QUIET, "-e", ".[test]")
-    session.run("pytest", "-m", "memory", *session.posargs)
+    session.run("pytest", "-n", "auto", "-m", "memory", *session.posargs)
 
 
 @nox.session(python=None)
