@@ -33,7 +33,6 @@ from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.ratelimit import RateLimiter
 from alora_core.shared.statistics import Section, StatisticsWindow
 from alora_core.shared.storage import FileStorage
-from alora_core.shared.uow import UnitOfWork
 from entrypoints.modules import MODULES
 from entrypoints.modules.base import ContextModule, Wiring, resolve
 from entrypoints.platform import (
@@ -418,4 +417,4 @@ async def _always_ready() -> None:
     return None
 
 
-__all__ = ["Alora", "ReadinessCheck", "UnitOfWork", "build", "build_in_memory", "memory_store"]
+__all__ = ["Alora", "ReadinessCheck", "build", "build_in_memory", "memory_store"]

@@ -1,8 +1,8 @@
 """The admin statistics, a section per context.
 
 Each context that has figures to show counts them in its own unit of work
-(``uow.statistics.collect(window)``) into a section of its own type; the reports context puts
-the sections side by side with the latest activity of all of them.
+(``uow.statistics.collect(window)``, a port of the context's) into a section of its own type;
+the reports context puts the sections side by side with the latest activity of all of them.
 """
 
 from __future__ import annotations
@@ -58,12 +58,6 @@ class Section(Protocol):
     def recent(self) -> Sequence[Activity]:
         """Its latest activities, newest first, at most the window's ``recent``."""
         ...
-
-
-class StatisticsSource(Protocol):
-    """``uow.statistics`` of a context with a section."""
-
-    async def collect(self, window: StatisticsWindow) -> Section: ...
 
 
 def zero_filled(values: Iterable[str], found: Mapping[str, int]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The unit of work: one transaction over the repositories of every context."""
+"""The unit of work: one transaction over the repositories of a context."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from alora_core.shared.events import DomainEvent
 class UnitOfWork(Protocol):
     """``async with uow:`` rolls back unless ``await uow.commit()`` ran.
 
-    Each context extends this protocol with the repositories it needs (see its ``ports.py``);
-    the adapters implement all of them on one object.
+    Each context extends this protocol with the repositories it needs, as read-only properties
+    (see its ``ports.py``); the adapters implement it with a unit of work of the context's.
     """
 
     @property
