@@ -83,7 +83,7 @@ class Alora:
 
     @property
     def modules(self) -> Sequence[ContextModule]:
-        """The context modules this Alora is made of, in the registry's order."""
+        """The context modules this Alora is made of, as the registry lists them."""
         return self._modules
 
     async def run_job(self, job: Job, attempt: int) -> str:

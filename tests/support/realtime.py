@@ -98,9 +98,12 @@ class Gateway:
 
 
 @asynccontextmanager
-async def serve(app: Litestar) -> AsyncIterator[str]:
-    """Run ``app`` in uvicorn on a free port of this event loop; yield its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+async def serve(app: Litestar | str, *, factory: bool = False) -> AsyncIterator[str]:
+    """Run ``app`` (or the app factory ``app`` names, with ``factory``) in uvicorn on a free
+    port of this event loop; yield its base URL."""
+    config = uvicorn.Config(
+        app, factory=factory, host="127.0.0.1", port=0, log_config=None, lifespan="on"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.mail import read_mailbox
@@ -33,6 +30,7 @@ from support.http import (
     code_from,
     make_settings,
 )
+from support.realtime import serve
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -230,30 +228,10 @@ async def test_main_flow_on_the_real_wiring(settings: Settings) -> None:
 # --- the race ------------------------------------------------------------------------------------
 
 
-async def _serve(app: Litestar | str, *, factory: bool = False) -> AsyncIterator[str]:
-    """Run ``app`` in uvicorn on a free port of this event loop; yield its base URL."""
-    config = uvicorn.Config(
-        app, factory=factory, host="127.0.0.1", port=0, log_config=None, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-                raise RuntimeError("uvicorn stopped before it started")
-            await asyncio.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
 async def test_simultaneous_registrations_with_one_email(settings: Settings) -> None:
     email = f"race_{_tag()}@example.com"
     app = create_app(settings)
-    async for base_url in _serve(app):
+    async with serve(app) as base_url:
         limits = httpx.Limits(max_connections=20)
         async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
             # Open every connection first, so the 20 sign-ups leave at the same moment.
@@ -288,7 +266,7 @@ async def test_simultaneous_writes_answer_only_documented_statuses(settings: Set
     tag = _tag()
     email = f"busy_{tag}@example.com"
     app = create_app(settings)
-    async for base_url in _serve(app):
+    async with serve(app) as base_url:
         limits = httpx.Limits(max_connections=10)
         async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
             doc = (await client.get("/schema/openapi.json")).json()
@@ -342,23 +320,25 @@ async def test_alora_serve_factory_builds_from_the_environment(
     await upgrade(sqlite_url)
     monkeypatch.setenv("ALORA_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("ALORA_LOG_LEVEL", "warning")
-    async for base_url in _serve("entrypoints.http.app:create_app", factory=True):
-        async with httpx.AsyncClient(base_url=base_url) as client:
-            ready = await client.get("/health/ready")
-            assert ready.status_code == 200, ready.text
-            assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
-            registered = await client.post(
-                "/api/v1/auth/register",
-                json={
-                    "fullName": "Fay Factory",
-                    "username": "fay",
-                    "email": "fay@example.com",
-                    "phone": _phone(),
-                    "password": PASSWORD,
-                    "role": "customer",
-                },
-            )
-            assert registered.status_code == 201, registered.text
+    async with (
+        serve("entrypoints.http.app:create_app", factory=True) as base_url,
+        httpx.AsyncClient(base_url=base_url) as client,
+    ):
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
+        registered = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "fullName": "Fay Factory",
+                "username": "fay",
+                "email": "fay@example.com",
+                "phone": _phone(),
+                "password": PASSWORD,
+                "role": "customer",
+            },
+        )
+        assert registered.status_code == 201, registered.text
     assert read_mailbox(Path("var") / "mail")  # the default mailbox, under ALORA_VAR_DIR
 
 
