@@ -95,6 +95,7 @@ class Alora:
             subscriptions=self.subscriptions,
             uow_factory=self.uow_factory,
             clock=self.clock,
+            committed=self.bus.committed,
         )
 
     async def job_stats(self) -> JobStats:
@@ -160,6 +161,8 @@ def _compose(
             module.subscribe(in_context, wiring)
         if module.delivers is not None:
             module.delivers(in_context, notices, wiring)
+        if module.after_commit is not None:
+            bus.after_commit(module.after_commit(wiring))
     return _Composed(bus, subscriptions, units)
 
 

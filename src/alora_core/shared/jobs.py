@@ -200,11 +200,13 @@ async def run_job(
     subscriptions: Subscriptions,
     uow_factory: Callable[[], Any],
     clock: Clock,
+    committed: Callable[[list[DomainEvent]], Awaitable[None]] | None = None,
 ) -> str:
     """Run one job; ``attempt`` counts from 0. Returns ``done``, ``duplicate`` or ``dead``.
 
     The handler runs in its subscription's unit of work; ``uow_factory`` makes the one that
-    buries a job (any unit of work has the job records).
+    buries a job (any unit of work has the job records). ``committed`` gets the events the
+    handler's commit made (the bus's after-commit hooks).
 
     A failure raises (for the queue to retry later) until the last attempt, where the job is
     buried instead. A job for an unknown handler or an unreadable event is buried at once.
@@ -222,6 +224,8 @@ async def run_job(
                 return "duplicate"
             await subscription.handle(event, uow)
             await uow.commit()
+        if committed is not None and (events := uow.collect_events()):
+            await committed(events)
         return "done"
     except Exception:
         error = traceback.format_exc(limit=20)

@@ -23,6 +23,9 @@ CommandHandler = Callable[[Any, Any], Awaitable[Any]]
 """``async def use_case(command, uow) -> result``, other dependencies already bound."""
 
 EventsCommitted = Callable[[list[DomainEvent]], Awaitable[None]]
+AfterCommit = Callable[[list[DomainEvent]], Awaitable[None]]
+"""``await hook(events)``: done in the committing process right after a commit (see
+``MessageBus.after_commit``)."""
 
 
 class UnknownCommand(LookupError):
@@ -34,11 +37,28 @@ class MessageBus:
         self._routes: dict[type, tuple[CommandHandler, Callable[[], UnitOfWork]]] = {}
         self._on_events = on_events
         self._listeners: list[Callable[[list[DomainEvent]], None]] = []
+        self._after_commit: list[AfterCommit] = []
 
     def listen(self, listener: Callable[[list[DomainEvent]], None]) -> None:
         """Call ``listener`` with the events each command committed, right after it (in this
         process; handlers that must not miss an event subscribe through the outbox)."""
         self._listeners.append(listener)
+
+    def after_commit(self, hook: AfterCommit) -> None:
+        """Await ``hook`` with the events each commit of this process made, right after the
+        commit: a command's, before ``handle`` returns, and a job's (``committed``). The fast
+        path for what connected users should see now, and for caches to forget what changed.
+        Best effort: a hook that fails is logged; what must not be lost goes through the
+        outbox."""
+        self._after_commit.append(hook)
+
+    async def committed(self, events: list[DomainEvent]) -> None:
+        """Run the after-commit hooks for ``events`` (a job's commit calls this)."""
+        for hook in self._after_commit:
+            try:
+                await hook(events)
+            except Exception:
+                logger.exception("an after-commit hook failed")
 
     def register(
         self, handlers: Mapping[type, CommandHandler], unit_of_work: Callable[[], UnitOfWork]
@@ -70,6 +90,7 @@ class MessageBus:
             if events:
                 for listener in self._listeners:
                     listener(events)
+                await self.committed(events)
                 if self._on_events is not None:
                     try:
                         await self._on_events(events)

@@ -26,7 +26,7 @@ from alora_core.shared.clock import Clock
 from alora_core.shared.errors import AloraError
 from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.mail import Branding, Mailer
-from alora_core.shared.messagebus import CommandHandler
+from alora_core.shared.messagebus import AfterCommit, CommandHandler
 from alora_core.shared.notices import NoticeRule
 from alora_core.shared.ratelimit import RateLimiter
 from alora_core.shared.realtime import Realtime
@@ -102,6 +102,9 @@ class ContextModule:
     """What it tells users about its events (delivered by the module with ``delivers``)."""
     delivers: Callable[[ContextSubscriptions, list[NoticeRule], Wiring], None] | None = None
     """Subscribe the delivery of every module's notices (one module does this)."""
+    after_commit: Callable[[Wiring], AfterCommit] | None = None
+    """What to do in the committing process right after each commit (pushes to connected
+    users, forgetting cached state): see ``MessageBus.after_commit``."""
     jobs: tuple[ScheduledJob, ...] = ()
     routes: str | None = None
     """Reference to its list of HTTP route handlers, or to a function of the modules that
