@@ -17,6 +17,8 @@ _ALGORITHM = "HS256"
 _TYPE = "access"
 _REQUIRED = ["sub", "role", "sid", "iat", "exp", "iss", "aud", "typ", "jti"]
 _MIN_SECRET_BYTES = 32
+_VERIFIED_KEPT = 10_000
+"""Tokens whose signature was verified, kept so that each is verified once per process."""
 
 
 def _invalid() -> Unauthenticated:
@@ -67,6 +69,7 @@ class JwtTokenIssuer:
         self._audience = audience
         self._lifetime = int(lifetime.total_seconds())
         self._leeway = int(leeway.total_seconds())
+        self._verified: dict[str, dict[str, Any]] = {}
 
     @property
     def lifetime_seconds(self) -> int:
@@ -89,6 +92,17 @@ class JwtTokenIssuer:
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
         current = _timestamp(now)
+        payload = self._verified.get(token)
+        if payload is None:
+            payload = self._decode(token)
+            if len(self._verified) >= _VERIFIED_KEPT:
+                del self._verified[next(iter(self._verified))]
+            self._verified[token] = payload
+        return self._claims(payload, current)
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        """The payload of a token whose signature, issuer and audience hold (times are checked
+        by ``_claims`` on every use, as they depend on ``now``)."""
         try:
             payload = jwt.decode(
                 token,
@@ -109,7 +123,7 @@ class JwtTokenIssuer:
             )
         except (jwt.PyJWTError, ValueError, TypeError):
             raise _invalid() from None
-        return self._claims(payload, current)
+        return payload
 
     def _claims(self, payload: dict[str, Any], now: int) -> AccessClaims:
         if payload["typ"] != _TYPE or not isinstance(payload["jti"], str):

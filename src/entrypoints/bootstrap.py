@@ -265,6 +265,7 @@ def build_in_memory(
         storage=wiring.storage,
         settings=settings,
         modules=modules,
+        closers=wiring.closers,
     )
     return alora
 
@@ -333,6 +334,9 @@ async def build(
         realtime=realtime.realtime,
         storage=storage,
         hasher=hasher,
+        redis_url=settings.redis_url or None,
+        processes=settings.workers,
+        closers=closers,
     )
     sessions = session_factory(engine)
 

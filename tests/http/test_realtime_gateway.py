@@ -143,6 +143,19 @@ async def test_a_signed_out_session_closes_with_4401(gateway: Gateway) -> None:
         assert (await closed(ws))[0] == 4401
 
 
+async def test_an_open_socket_closes_as_soon_as_its_session_ends(gateway: Gateway) -> None:
+    _, token = await gateway.user("ann")
+    other = (await gateway.api.login("ann"))["accessToken"]
+    async with gateway.connect(token) as ending, gateway.connect(other) as staying:
+        await expect(ending, "ready")
+        await expect(staying, "ready")
+        response = await gateway.api.client.post("/api/v1/auth/logout", headers=bearer(token))
+        assert response.status_code == 204, response.text
+        assert await closed(ending) == (4401, "session ended")
+        answer = await request(staying, "ping", {})
+        assert answer["event"] == "pong"
+
+
 async def test_the_token_is_checked_again_on_every_heartbeat(tmp_path: Path) -> None:
     async with running_gateway(tmp_path, ALORA_WS_HEARTBEAT_SECONDS="1") as gw:
         _, token = await gw.user("ann")

@@ -130,3 +130,62 @@ async def test_presence_is_shared_between_processes(deployment: tuple[str, str])
         offline = await next_event(ada_socket, "presence.changed")
         assert (offline["userId"], offline["online"]) == (bob_id, False)
         assert offline["lastSeen"]
+
+
+async def me_status(base_url: str, access_token: str) -> int:
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        response = await client.get(
+            "/api/v1/auth/me", headers={"Authorization": f"Bearer {access_token}"}
+        )
+    return response.status_code
+
+
+async def closed_with(socket: Any, within: float = 20) -> int | None:
+    """The close code of ``socket`` once the server closes it (other messages are skipped)."""
+    async with asyncio.timeout(within):
+        try:
+            while True:
+                await socket.recv()
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+
+async def test_a_logout_on_one_process_ends_access_on_the_other_at_once(
+    deployment: tuple[str, str],
+) -> None:
+    first, second = deployment
+    ada = await login(first, "ada", "Laptop/1.0")
+    token = ada["accessToken"]
+    socket_url = second.replace("http", "ws") + "/api/v1/ws?token=" + token
+    async with websockets.connect(socket_url) as socket:
+        await next_event(socket, "ready")
+        for _ in range(3):  # the second process now keeps Ada's session in its cache
+            assert await me_status(second, token) == 200
+        async with httpx.AsyncClient(base_url=first) as client:
+            response = await client.post(
+                "/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+            )
+        assert response.status_code == 204, response.text
+        assert await me_status(second, token) == 401
+        assert await closed_with(socket) == 4401
+
+
+async def test_a_password_change_on_one_process_ends_other_sessions_on_the_other(
+    deployment: tuple[str, str],
+) -> None:
+    first, second = deployment
+    laptop = await login(first, "bob", "Laptop/1.0")
+    phone = await login(second, "bob", "Phone/2.0")
+    socket_url = second.replace("http", "ws") + "/api/v1/ws?token=" + phone["accessToken"]
+    async with websockets.connect(socket_url) as socket:
+        await next_event(socket, "ready")
+        assert await me_status(second, phone["accessToken"]) == 200
+        async with httpx.AsyncClient(base_url=first) as client:
+            response = await client.post(
+                "/api/v1/auth/change-password",
+                json={"currentPassword": PASSWORD, "newPassword": "another horse battery staple"},
+                headers={"Authorization": f"Bearer {laptop['accessToken']}"},
+            )
+        assert response.status_code == 204, response.text
+        assert await me_status(second, phone["accessToken"]) == 401
+        assert await closed_with(socket) == 4401

@@ -76,6 +76,17 @@ class SessionRevokedForReuse(DomainEvent):
 
 
 @frozen(kw_only=True)
+class SessionRevoked(DomainEvent):
+    """A session ended before its time: logout, revoked by its user or an administrator,
+    retired beyond the session limit, or ended with a password change or a suspension."""
+
+    name: ClassVar[str] = "session.revoked"
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    reason: str
+
+
+@frozen(kw_only=True)
 class PasswordChanged(DomainEvent):
     name: ClassVar[str] = "user.password_changed"
     user_id: uuid.UUID

@@ -143,6 +143,12 @@ class User(EventRecorder):
         self.updated_at = now
         self.record(events.UserUpdated(occurred_at=now, user_id=self.id, fields=["settings"]))
 
+    def record_changes(self, fields: list[str], now: datetime) -> None:
+        """Fields an administrator set directly were changed (``UserUpdated``, when any)."""
+        self.updated_at = now
+        if fields:
+            self.record(events.UserUpdated(occurred_at=now, user_id=self.id, fields=fields))
+
     def change_role(self, role: Role, now: datetime) -> None:
         self.role = role
         self.updated_at = now
@@ -233,6 +239,11 @@ class Session(EventRecorder):
         if self.revoked_at is None:
             self.revoked_at = now
             self.revoke_reason = reason
+            self.record(
+                events.SessionRevoked(
+                    occurred_at=now, user_id=self.user_id, session_id=self.id, reason=reason.value
+                )
+            )
 
 
 class Purpose(enum.StrEnum):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
 from attrs import frozen
 
 from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
+from alora_core.identity.queries import SignedIn
 from alora_core.shared.pagination import Page, PageRequest
 from alora_core.shared.uow import UnitOfWork
 
@@ -82,8 +84,9 @@ class Users(Protocol):
         """Set ``last_login_at`` on commit, without a version check: devices sign in at once."""
         ...
 
-    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
-        """The user of a session that is neither revoked nor expired: one read per request."""
+    async def signed_in(self, session_id: uuid.UUID, now: datetime) -> SignedIn | None:
+        """The user of a session that is neither revoked nor expired, with the session's end:
+        one read."""
         ...
 
     async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
@@ -166,3 +169,42 @@ class PhoneNumbers(Protocol):
     def to_e164(self, raw: str) -> str | None:
         """The number in E.164 (``+4915112345678``), or None when it is not a valid number."""
         ...
+
+
+@frozen(kw_only=True)
+class CacheLookup:
+    """What ``SignedInCache.get`` found, and what ``put`` needs to keep a fresh read."""
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    found: SignedIn | None
+    stamp: int | None
+    """The user's version when looked up; None: what is read now must not be kept."""
+
+
+class SignedInCache(Protocol):
+    """Who is signed in with which session, kept so that most requests read no database.
+
+    ``forget`` takes effect at once for the next ``get`` in every process that serves: a
+    user forgotten here is looked up again. A read that started before a ``forget`` is never
+    kept (``put`` compares the version its ``get`` saw).
+    """
+
+    async def get(self, user_id: uuid.UUID, session_id: uuid.UUID) -> CacheLookup: ...
+
+    async def put(self, lookup: CacheLookup, signed_in: SignedIn) -> None: ...
+
+    async def forget(self, user_ids: Collection[uuid.UUID]) -> None: ...
+
+
+class NoSignedInCache:
+    """A ``SignedInCache`` that keeps nothing: every request reads the database."""
+
+    async def get(self, user_id: uuid.UUID, session_id: uuid.UUID) -> CacheLookup:
+        return CacheLookup(user_id=user_id, session_id=session_id, found=None, stamp=None)
+
+    async def put(self, lookup: CacheLookup, signed_in: SignedIn) -> None:
+        return None
+
+    async def forget(self, user_ids: Collection[uuid.UUID]) -> None:
+        return None

@@ -40,6 +40,14 @@ class Principal:
 
 
 @frozen(kw_only=True)
+class SignedIn:
+    """A user signed in with an active session, as ``Authenticate`` reads it."""
+
+    user: User
+    session_expires_at: datetime
+
+
+@frozen(kw_only=True)
 class PublicProfile:
     id: uuid.UUID
     full_name: str

@@ -16,6 +16,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -63,6 +64,7 @@ def serve(args: argparse.Namespace) -> int:
     shown_host = f"[{host}]" if ":" in host else host
     suffix = " (reloading on changes)" if args.reload else f" with {workers} worker(s)"
     print(f"Alora serving on http://{shown_host}:{port}{suffix}", flush=True)
+    os.environ["ALORA_WORKERS"] = str(workers)  # each process knows it has siblings
     uvicorn.run(
         APP_FACTORY,
         factory=True,

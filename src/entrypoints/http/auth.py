@@ -123,23 +123,19 @@ async def authenticate(
     return principal
 
 
-async def provide_principal(
-    request: Request[Any, Any, Any],
-    alora: NamedDependency[Alora],
-    settings: NamedDependency[Settings],
-) -> Principal:
-    principal = await authenticate(request, alora, settings)
+# ``principal`` reads the app's state itself rather than depending on ``alora`` and
+# ``settings``: a provider without dependencies is resolved without a task group per request.
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = await authenticate(request, app_state_alora(request), app_state_settings(request))
     if principal is None:
         raise Unauthenticated("sign in first: send an access token")
     return principal
 
 
-async def provide_optional_principal(
-    request: Request[Any, Any, Any],
-    alora: NamedDependency[Alora],
-    settings: NamedDependency[Settings],
-) -> Principal | None:
-    return await authenticate(request, alora, settings)
+async def provide_optional_principal(request: Request[Any, Any, Any]) -> Principal | None:
+    return await authenticate(request, app_state_alora(request), app_state_settings(request))
 
 
 def actor_of(principal: Principal) -> Actor:

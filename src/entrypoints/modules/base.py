@@ -55,6 +55,20 @@ class Wiring:
     """The password hasher to use; None: the configured one."""
     statistics: Mapping[str, SectionCollector] = field(factory=dict)
     """Each module's section of the admin statistics, by module (bootstrap fills it)."""
+    redis_url: str | None = None
+    """Redis, when the deployment has one (several processes then share state through it)."""
+    processes: int = 1
+    """API processes of this deployment that share nothing but the database and Redis."""
+    closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
+    """What to close when Alora closes (a module's own connections); bootstrap runs them."""
+    _made: dict[str, Any] = field(factory=dict, alias="_made")
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``'s result, made once per composition: a module's commands and its
+        after-commit hook share one instance (a cache) this way."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
     def secret(self, purpose: str) -> bytes:
         """A key of its own for each use of the one configured secret."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
@@ -12,6 +13,8 @@ from attrs import frozen
 from alora_core.identity import handlers, notices
 from alora_core.identity import use_cases as identity
 from alora_core.identity.commands import GetPublicProfile, PurgeEndedSessions, PurgeExpiredCodes
+from alora_core.identity.ports import NoSignedInCache, SignedInCache
+from alora_core.identity.signed_in import forget_changed
 from alora_core.shared.errors import AloraError
 from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.messagebus import CommandHandler
@@ -47,6 +50,7 @@ class IdentitySettings:
     login_window_minutes: int
     auth_rate_per_minute: int
     admin_password: str
+    signed_in_cache_seconds: int
 
 
 SETTINGS = SettingsGroup(
@@ -150,8 +154,42 @@ SETTINGS = SettingsGroup(
             "Password for `alora users create-admin` when `--password` is not given.",
             field="admin_password",
         ),
+        Variable(
+            "ALORA_SIGNED_IN_CACHE_SECONDS",
+            parse_int(0, 3600),
+            "60",
+            "How long an API process may keep who is signed in with which session without "
+            "reading the database again (revocations reach every process at once anyway); "
+            "0 turns the cache off.",
+            field="signed_in_cache_seconds",
+        ),
     ),
 )
+
+
+def _signed_in_cache(wiring: Wiring) -> SignedInCache:
+    """The process's signed-in cache, shared by the commands and the after-commit hook.
+
+    With Redis, processes tell each other what to forget. Without it, forgetting reaches
+    this process only, so the cache is kept only when the deployment is one process.
+    """
+
+    def make() -> SignedInCache:
+        from adapters.signed_in_cache import LocalSignedInCache, RedisForgetChannel
+
+        seconds = wiring.settings.of(IdentitySettings).signed_in_cache_seconds
+        if seconds == 0 or (wiring.redis_url is None and wiring.processes > 1):
+            return NoSignedInCache()
+        if wiring.redis_url is None:
+            return LocalSignedInCache(keep_seconds=seconds)
+        from adapters.redis_client import redis_client
+
+        channel = RedisForgetChannel(redis_client(wiring.redis_url, client_name="alora-signed-in"))
+        wiring.closers.append(channel.close)
+        return LocalSignedInCache(keep_seconds=seconds, channel=channel)
+
+    cache: SignedInCache = wiring.once("identity.signed_in", make)
+    return cache
 
 
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
@@ -176,6 +214,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         ),
         phones=LibPhoneNumbers(settings.default_phone_region),
         limiter=wiring.limiter,
+        signed_in=_signed_in_cache(wiring),
         config=identity.IdentityConfig(
             code_secret=wiring.secret("codes"),
             require_verified_email=settings.require_verified_email,
@@ -220,6 +259,9 @@ MODULE = ContextModule(
     settings=SETTINGS,
     commands=_commands,
     subscribe=_subscribe,
+    after_commit=lambda wiring: partial(
+        forget_changed, cache=_signed_in_cache(wiring), realtime=wiring.realtime
+    ),
     notices=lambda wiring: notices.notice_rules(wiring.branding),
     jobs=(
         ScheduledJob(

@@ -207,9 +207,7 @@ async def test_finders(uow: SqlIdentityUnitOfWork) -> None:
         assert await uow.users.get(uuid.uuid4()) is None
 
 
-async def test_active_by_session_is_one_query(
-    engine: AsyncEngine, uow: SqlIdentityUnitOfWork
-) -> None:
+async def test_signed_in_is_one_query(engine: AsyncEngine, uow: SqlIdentityUnitOfWork) -> None:
     ana = make_user("ana")
     active = make_session(ana)
     revoked = make_session(ana, revoked_at=NOW, revoke_reason=RevokeReason.LOGOUT)
@@ -226,14 +224,16 @@ async def test_active_by_session_is_one_query(
         await uow.session.connection()  # begin first: only count the lookup itself
         event.listen(engine.sync_engine, "before_cursor_execute", count)
         try:
-            found = await uow.users.active_by_session(active.id, NOW)
+            found = await uow.users.signed_in(active.id, NOW)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", count)
-        assert found == ana
+        assert found is not None
+        assert found.user == ana
+        assert found.session_expires_at == active.expires_at
         assert len(statements) == 1, statements
         for session in (revoked, expired, ends_now):
-            assert await uow.users.active_by_session(session.id, NOW) is None
-        assert await uow.users.active_by_session(uuid.uuid4(), NOW) is None
+            assert await uow.users.signed_in(session.id, NOW) is None
+        assert await uow.users.signed_in(uuid.uuid4(), NOW) is None
 
 
 # --- sessions and refresh tokens ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from attrs import define
 
 from adapters.memory.paging import list_page
 from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
+from alora_core.identity.queries import SignedIn
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -54,11 +55,12 @@ class MemoryUsers:
 
         self._uow.on_commit(write)
 
-    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
+    async def signed_in(self, session_id: uuid.UUID, now: datetime) -> SignedIn | None:
         session: Session | None = self._uow.load("sessions", session_id)
         if session is None or not session.is_active(now):
             return None
-        return await self.get(session.user_id)
+        user = await self.get(session.user_id)
+        return None if user is None else SignedIn(user=user, session_expires_at=session.expires_at)
 
     async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
         needle = (text or "").lower()

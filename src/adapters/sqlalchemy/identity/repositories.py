@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +24,7 @@ from adapters.sqlalchemy.identity.tables import (
 )
 from adapters.sqlalchemy.paging import entity_page
 from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
+from alora_core.identity.queries import SignedIn
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -85,13 +86,14 @@ class SqlUsers:
             update(users_table).where(_users.id == user_id).values(last_login_at=now)
         )
 
-    async def active_by_session(self, session_id: uuid.UUID, now: datetime) -> User | None:
+    async def signed_in(self, session_id: uuid.UUID, now: datetime) -> SignedIn | None:
         statement = (
-            select(User)
+            select(User, _sessions.expires_at)
             .join(sessions_table, _sessions.user_id == _users.id)
             .where(_sessions.id == session_id, *_active_session(now))
         )
-        return await self._uow.first(statement)
+        row: Any = (await self._uow.execute(statement)).first()
+        return None if row is None else SignedIn(user=row[0], session_expires_at=row[1])
 
     async def search(self, page: PageRequest, role: Role | None, text: str | None) -> Page[User]:
         where: list[ColumnElement[bool]] = []

@@ -76,7 +76,7 @@ async def admin_update_user(
             await uow.codes.delete_for(user.id, Purpose.VERIFY_EMAIL)
         if "role" in changes and changes["role"] is not user.role:
             user.change_role(changes["role"], now)
-        user.updated_at = now
+        user.record_changes(sorted(set(changes) - {"role"}), now)
         await _audit(uow, cmd.actor, "user.update", user, now, fields=sorted(changes))
         await uow.commit()
     return user

@@ -11,7 +11,14 @@ from datetime import timedelta
 from attrs import field, frozen
 
 from alora_core.identity.model import Purpose, User
-from alora_core.identity.ports import IdentityUnitOfWork, PasswordHasher, PhoneNumbers, TokenIssuer
+from alora_core.identity.ports import (
+    IdentityUnitOfWork,
+    NoSignedInCache,
+    PasswordHasher,
+    PhoneNumbers,
+    SignedInCache,
+    TokenIssuer,
+)
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Forbidden, NotFound
@@ -38,6 +45,7 @@ class IdentityDeps:
     phones: PhoneNumbers
     limiter: RateLimiter
     config: IdentityConfig
+    signed_in: SignedInCache = field(factory=NoSignedInCache)
 
 
 def new_refresh_token() -> str:

@@ -188,14 +188,24 @@ async def refresh_session(
 
 
 async def authenticate(cmd: Authenticate, uow: IdentityUnitOfWork, deps: IdentityDeps) -> Principal:
-    """Who sends this access token; its session must still be active, its user not suspended."""
+    """Who sends this access token; its session must still be active, its user not suspended.
+
+    The signed-in cache answers most requests; it forgets a user as soon as a commit changes
+    their account or sessions (``signed_in.forget_changed``), so a revocation takes effect on
+    the next request.
+    """
     now = deps.clock.now()
     claims = deps.tokens.verify(cmd.access_token, now)
-    async with uow.reading():
-        user = await uow.users.active_by_session(claims.session_id, now)
-    if user is None or user.id != claims.user_id or user.suspended:
+    lookup = await deps.signed_in.get(claims.user_id, claims.session_id)
+    signed_in = lookup.found
+    if signed_in is None or now >= signed_in.session_expires_at:
+        async with uow.reading():
+            signed_in = await uow.users.signed_in(claims.session_id, now)
+        if signed_in is not None:
+            await deps.signed_in.put(lookup, signed_in)
+    if signed_in is None or signed_in.user.id != claims.user_id or signed_in.user.suspended:
         raise Unauthenticated("the session has ended; sign in again")
-    return Principal(user=user, session_id=claims.session_id)
+    return Principal(user=signed_in.user, session_id=claims.session_id)
 
 
 async def logout(cmd: Logout, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:

@@ -5,8 +5,11 @@ Authentication: the access token from ``?token=``, else ``Authorization: Bearer`
 is missing, invalid or expired, so browsers can read the reason. A cookie-authenticated socket
 opened from a page whose ``Origin`` is not this host, ``ALORA_PUBLIC_URL`` or one of
 ``ALORA_CORS_ORIGINS`` is closed with 4403 (cross-site WebSocket hijacking). The token is
-checked again on every heartbeat, so logout, suspension and token expiry end the socket (4401);
-a client keeps it open past the token's lifetime by sending ``auth`` with each new token.
+checked again on every heartbeat, and at once when a commit may have ended the user's access
+(logout, password change, suspension, a revoked session: ``session.changed`` on the user's
+topic, from any process), so these end the socket (4401) at once and token expiry within a
+heartbeat; a client keeps it open past the token's lifetime by sending ``auth`` with each new
+token.
 
 Each socket subscribes to ``user:<its user id>``, registers in presence, answers client messages,
 forwards the events of its topics, and sends ``ping`` every ``ALORA_WS_HEARTBEAT_SECONDS``:
@@ -32,7 +35,9 @@ from litestar.channels import Subscriber
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 
+from adapters.channels_realtime import envelope
 from alora_core.identity.commands import Authenticate
+from alora_core.identity.signed_in import SESSION_CHANGED
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.errors import AloraError
 from alora_core.shared.presence import PresenceState
@@ -146,6 +151,10 @@ async def _authenticate(alora: Alora, token: str | None) -> Principal | None:
     except AloraError:
         return None
     return principal
+
+
+_SESSION_CHANGED = envelope(SESSION_CHANGED, {})
+"""What a socket's own topic carries when its user's access may have ended (not forwarded)."""
 
 
 async def _close(socket: WebSocket[Any, Any, Any], close: Close) -> None:
@@ -272,6 +281,10 @@ class _Session:
 
     async def _forward(self, payload: bytes) -> None:
         """Send one event of a subscribed topic (never raises: it runs in the subscriber)."""
+        if payload == _SESSION_CHANGED:
+            if not await self._still_authenticated():
+                self._request_close(CloseCode.UNAUTHENTICATED, "session ended")
+            return
         try:
             await self._send(payload.decode())
         except _SocketGone:
