@@ -18,7 +18,8 @@ _TYPE = "access"
 _REQUIRED = ["sub", "role", "sid", "iat", "exp", "iss", "aud", "typ", "jti"]
 _MIN_SECRET_BYTES = 32
 _VERIFIED_KEPT = 10_000
-"""Tokens whose signature was verified, kept so that each is verified once per process."""
+"""Tokens whose signature was verified, kept with their claims so that each is verified once
+per process."""
 
 
 def _invalid() -> Unauthenticated:
@@ -69,7 +70,7 @@ class JwtTokenIssuer:
         self._audience = audience
         self._lifetime = int(lifetime.total_seconds())
         self._leeway = int(leeway.total_seconds())
-        self._verified: dict[str, dict[str, Any]] = {}
+        self._verified: dict[str, AccessClaims] = {}
 
     @property
     def lifetime_seconds(self) -> int:
@@ -92,17 +93,23 @@ class JwtTokenIssuer:
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
         current = _timestamp(now)
-        payload = self._verified.get(token)
-        if payload is None:
-            payload = self._decode(token)
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = _claims(self._decode(token))
             if len(self._verified) >= _VERIFIED_KEPT:
                 del self._verified[next(iter(self._verified))]
-            self._verified[token] = payload
-        return self._claims(payload, current)
+            self._verified[token] = claims
+        issued_at = math.floor(claims.issued_at.timestamp())
+        expires_at = math.floor(claims.expires_at.timestamp())
+        if issued_at > current + self._leeway:
+            raise _invalid()
+        if current >= expires_at + self._leeway:
+            raise Unauthenticated("the access token has expired")
+        return claims
 
     def _decode(self, token: str) -> dict[str, Any]:
-        """The payload of a token whose signature, issuer and audience hold (times are checked
-        by ``_claims`` on every use, as they depend on ``now``)."""
+        """The payload of a token whose signature, issuer and audience hold (``verify`` checks
+        its times on every use, as they depend on ``now``)."""
         try:
             payload = jwt.decode(
                 token,
@@ -125,25 +132,25 @@ class JwtTokenIssuer:
             raise _invalid() from None
         return payload
 
-    def _claims(self, payload: dict[str, Any], now: int) -> AccessClaims:
-        if payload["typ"] != _TYPE or not isinstance(payload["jti"], str):
-            raise _invalid()
-        issued_at = _numeric_date(payload, "iat")
-        expires_at = _numeric_date(payload, "exp")
-        if issued_at > now + self._leeway or expires_at <= issued_at:
-            raise _invalid()
-        if now >= expires_at + self._leeway:
-            raise Unauthenticated("the access token has expired")
-        try:
-            role = Role(payload["role"])
-            issued = datetime.fromtimestamp(issued_at, UTC)
-            expires = datetime.fromtimestamp(expires_at, UTC)
-        except (ValueError, OverflowError, OSError):
-            raise _invalid() from None
-        return AccessClaims(
-            user_id=_parse_uuid(payload, "sub"),
-            role=role,
-            session_id=_parse_uuid(payload, "sid"),
-            issued_at=issued,
-            expires_at=expires,
-        )
+
+def _claims(payload: dict[str, Any]) -> AccessClaims:
+    """The claims of a verified payload; its times are checked against ``now`` on each use."""
+    if payload["typ"] != _TYPE or not isinstance(payload["jti"], str):
+        raise _invalid()
+    issued_at = _numeric_date(payload, "iat")
+    expires_at = _numeric_date(payload, "exp")
+    if expires_at <= issued_at:
+        raise _invalid()
+    try:
+        role = Role(payload["role"])
+        issued = datetime.fromtimestamp(issued_at, UTC)
+        expires = datetime.fromtimestamp(expires_at, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise _invalid() from None
+    return AccessClaims(
+        user_id=_parse_uuid(payload, "sub"),
+        role=role,
+        session_id=_parse_uuid(payload, "sid"),
+        issued_at=issued,
+        expires_at=expires,
+    )
