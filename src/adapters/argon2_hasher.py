@@ -21,6 +21,12 @@ def _encode(password: str) -> bytes:
     return password.encode("utf-8", "surrogatepass")
 
 
+def default_concurrency() -> int:
+    """Hashes at a time: one core fewer than the machine has (at least one), so the event loop
+    keeps a core to itself and requests that do not hash stay fast while logins queue."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 class Argon2PasswordHasher:
     """The production ``PasswordHasher``: argon2id, OWASP's minimum parameters by default."""
 
@@ -40,7 +46,7 @@ class Argon2PasswordHasher:
             salt_len=16,
             type=Type.ID,
         )
-        self._max_concurrent = max_concurrent or os.cpu_count() or 1
+        self._max_concurrent = max_concurrent or default_concurrency()
         # asyncio primitives belong to one event loop; keep one semaphore per running loop.
         self._semaphores: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, asyncio.Semaphore

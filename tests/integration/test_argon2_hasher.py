@@ -148,8 +148,10 @@ async def test_concurrent_hashes_are_bounded_by_the_semaphore(
     assert 1 <= peak <= 2
 
 
-def test_default_bound_is_the_number_of_cpus() -> None:
-    assert Argon2PasswordHasher().max_concurrent == (os.cpu_count() or 1)
+def test_default_bound_leaves_a_core_to_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    for cores, bound in ((None, 1), (1, 1), (2, 1), (8, 7)):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert Argon2PasswordHasher().max_concurrent == bound
 
 
 async def test_the_dummy_hash_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:

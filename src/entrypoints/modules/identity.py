@@ -46,6 +46,7 @@ class IdentitySettings:
     argon2_memory_kib: int
     argon2_time_cost: int
     argon2_parallelism: int
+    argon2_max_concurrent: int
     login_max_failures: int
     login_window_minutes: int
     auth_rate_per_minute: int
@@ -127,6 +128,14 @@ SETTINGS = SettingsGroup(
             field="argon2_parallelism",
         ),
         Variable(
+            "ALORA_ARGON2_MAX_CONCURRENT",
+            parse_int(0, 256),
+            "0",
+            "Passwords hashed at a time per process (others wait their turn); 0: one fewer "
+            "than the machine's cores, at least one.",
+            field="argon2_max_concurrent",
+        ),
+        Variable(
             "ALORA_LOGIN_MAX_FAILURES",
             parse_int(1, 1000),
             "5",
@@ -202,6 +211,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         memory_kib=settings.argon2_memory_kib,
         time_cost=settings.argon2_time_cost,
         parallelism=settings.argon2_parallelism,
+        max_concurrent=settings.argon2_max_concurrent or None,
     )
     deps = identity.IdentityDeps(
         clock=wiring.clock,
