@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from attrs import frozen
 
 HOST = "127.0.0.1"
+IDLE_REUSE_SECONDS = 2.0
+"""A keep-alive connection idle this long is not reused: a fresh one is opened instead.
+
+Well below the idle timeout of the servers the bench talks to (uvicorn's ``--timeout-keep-alive``
+and Node's ``server.keepAliveTimeout`` are both 5 s), so a request is never written into a
+connection the server is closing. Reusing one that had sat idle through a long phase (sign-ins
+alternate between API processes, so one connection of a pair could sit unused for many seconds)
+made the read fail with ``IncompleteReadError`` (0 bytes): the server had closed it.
+"""
+_SAFE_TO_RESEND = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _HEAD_END = b"\r\n\r\n"
 _NO_BODY_STATUSES = frozenset({204, 304})
 
@@ -79,12 +90,22 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
 
 
 class HttpConnection:
-    """One keep-alive connection to ``127.0.0.1:port``; reconnects if the server closed it."""
+    """One keep-alive connection to ``127.0.0.1:port``, opened again when it cannot be reused.
+
+    A new connection is opened when there is none yet, when the server said ``Connection:
+    close`` or closed it (end of stream seen), and when it has been idle for
+    ``IDLE_REUSE_SECONDS``. If a reused connection still fails before any byte of the answer
+    arrives (the server closed it just as the request was written), an idempotent request is
+    sent once more on a fresh connection; a ``POST`` is not (it could have been processed).
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._last_used = 0.0
+        self.reconnects = 0
+        """Connections opened because the previous one could not be reused (for diagnosis)."""
 
     async def __aenter__(self) -> HttpConnection:
         return self
@@ -92,16 +113,39 @@ class HttpConnection:
     async def __aexit__(self, *exc: object) -> None:
         self.close()
 
+    def _reusable(self) -> bool:
+        if self._reader is None or self._writer is None:
+            return False
+        if self._writer.is_closing() or self._reader.at_eof():
+            return False
+        return time.monotonic() - self._last_used < IDLE_REUSE_SECONDS
+
     async def send(self, request: bytes, method: str = "GET") -> HttpResponse:
         """Send pre-encoded request bytes (see ``encode_request``) and read the answer."""
+        reused = self._reusable()
+        if not reused:
+            if self._writer is not None:
+                self.reconnects += 1
+            self.close()
+        try:
+            return await self._exchange(request, method)
+        except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError) as exc:
+            partial = getattr(exc, "partial", b"")
+            if not reused or partial or method not in _SAFE_TO_RESEND:
+                raise
+            self.reconnects += 1
+            return await self._exchange(request, method)  # a fresh connection
+
+    async def _exchange(self, request: bytes, method: str) -> HttpResponse:
         if self._writer is None or self._reader is None:
             self._reader, self._writer = await asyncio.open_connection(HOST, self.port)
-        self._writer.write(request)
         try:
+            self._writer.write(request)
             response = await read_response(self._reader, method)
         except BaseException:
             self.close()
             raise
+        self._last_used = time.monotonic()
         if not response.keep_alive:
             self.close()
         return response
