@@ -18,12 +18,12 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Literal
 
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from bench.app import BARE_JSON_ENV
 from bench.client import HOST, HttpConnection
@@ -174,6 +174,7 @@ async def migrate(environment: Environment) -> str:
 
 
 def free_port() -> int:
+    """A port nothing listens on now (the kernel's choice); see ``_serve`` for the race."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         port: int = probe.getsockname()[1]
@@ -193,6 +194,97 @@ ALORA_COMMAND = [sys.executable, "-m", "entrypoints.cli.main"]
 WORKER_READY_LINE = b"Alora worker running"
 """What ``alora worker`` prints once its Alora is built and it takes jobs."""
 
+UVICORN_OPTIONS = [
+    "--workers", "1", "--log-level", "warning", "--no-access-log", "--no-server-header",
+    "--no-proxy-headers",
+]  # fmt: skip
+"""The options of every uvicorn the bench starts itself (bench app and minimal Litestar)."""
+
+START_ATTEMPTS = 3
+"""Ports tried in turn when a server could not listen on the free port it was given."""
+
+
+# --- ports -------------------------------------------------------------------------------------
+
+
+@define
+class PortAudit:
+    """Which TCP ports each process the bench started listened on, checked once it was up.
+
+    Every server gets a port that was free when it started (``free_port``) and must listen on
+    that one only; a worker must listen on none. Read from ``/proc`` (Linux); elsewhere the
+    check is skipped and says so.
+    """
+
+    entries: list[dict[str, object]] = field(factory=list)
+
+    def record(self, name: str, given: int | None, listening: set[int] | None) -> None:
+        expected = set() if given is None else {given}
+        self.entries.append(
+            {
+                "process": name,
+                "givenPort": given,
+                "listening": None if listening is None else sorted(listening),
+                "unexpected": None if listening is None else sorted(listening - expected),
+            }
+        )
+
+    def summary(self) -> dict[str, object]:
+        checked = [e for e in self.entries if e["listening"] is not None]
+        unexpected = [e for e in checked if e["unexpected"]]
+        return {
+            "processes": len(self.entries),
+            "checked": len(checked),
+            "onlyGivenPorts": not unexpected if checked else None,
+            "unexpected": unexpected,
+            "entries": self.entries,
+        }
+
+
+PORTS = PortAudit()
+"""The audit of this run (``python -m bench`` is one run per interpreter)."""
+
+
+def listening_ports(pgid: int) -> set[int] | None:
+    """The TCP ports on which the processes of group ``pgid`` listen (None: cannot tell)."""
+    proc = Path("/proc")
+    if not (proc / "net" / "tcp").exists():
+        return None
+    inodes: set[str] = set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != pgid:
+                continue
+            for fd in (entry / "fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except (OSError, ProcessLookupError):
+            continue
+    ports: set[int] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (proc / "net" / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+class _PortTaken(Exception):
+    """The server could not have the port it was given; try another."""
+
+
+_ADDRESS_IN_USE = (b"address already in use", b"EADDRINUSE", b"Errno 98")
+
+
+# --- processes ---------------------------------------------------------------------------------
+
 
 @asynccontextmanager
 async def running_server(
@@ -203,20 +295,53 @@ async def running_server(
     By default uvicorn serving ``bench.app:create_bench_app``; with ``alora_serve``, the
     ``alora serve`` command itself (the real app only). Its output goes to ``<name>.log``.
     """
-    port = free_port()
-    log = environment.root / f"{name}.log"
-    if alora_serve:
-        command = [*ALORA_COMMAND, "serve", "--port", str(port), "--workers", "1"]
-    else:
-        command = [
+
+    def command(port: int) -> list[str]:
+        if alora_serve:
+            return [*ALORA_COMMAND, "serve", "--port", str(port), "--workers", "1"]
+        return [
             sys.executable, "-m", "uvicorn", "bench.app:create_bench_app", "--factory",
-            "--host", HOST, "--port", str(port), "--workers", "1",
-            "--log-level", "warning", "--no-access-log", "--no-server-header",
-            "--no-proxy-headers",
+            "--host", HOST, "--port", str(port), *UVICORN_OPTIONS,
         ]  # fmt: skip
-    async with _process_group(environment, command, log) as process:
-        await _wait_healthy(process, port, log)
-        yield Server(port=port, pid=process.pid, log=log)
+
+    async with serve(
+        command,
+        cwd=environment.root,  # no developer .env is read
+        env=lambda port: {**environment.server_env(), "ALORA_PORT": str(port)},
+        log=environment.root / f"{name}.log",
+        name=name,
+    ) as server:
+        yield server
+
+
+@asynccontextmanager
+async def serve(
+    command: Callable[[int], list[str]],
+    *,
+    cwd: Path,
+    env: Callable[[int], Mapping[str, str]],
+    log: Path,
+    name: str,
+) -> AsyncIterator[Server]:
+    """Start ``command(port)`` on a free port, wait for ``GET /health``, stop it after.
+
+    A port is free when chosen but another process may take it before the server binds it: if
+    the server then exits with "address in use", or if the process answering on the port is
+    not this one (checked in ``/proc``), it is stopped and started again on another free port.
+    The ports it listens on are recorded in ``PORTS``.
+    """
+    for attempt in range(1, START_ATTEMPTS + 1):
+        port = free_port()
+        async with _process_group(command(port), cwd=cwd, env=env(port), log=log) as process:
+            try:
+                await _wait_healthy(process, port, log)
+            except _PortTaken as exc:
+                if attempt == START_ATTEMPTS:
+                    raise BenchSetupError(f"{name}: {exc} ({START_ATTEMPTS} ports tried)") from None
+                continue
+            PORTS.record(name, port, listening_ports(process.pid))
+            yield Server(port=port, pid=process.pid, log=log)
+            return
 
 
 @asynccontextmanager
@@ -225,7 +350,10 @@ async def running_worker(
 ) -> AsyncIterator[Server]:
     """``alora worker`` (needs ``ALORA_REDIS_URL``): waits until it says it takes jobs."""
     log = environment.root / f"{name}.log"
-    async with _process_group(environment, [*ALORA_COMMAND, "worker"], log) as process:
+    command = [*ALORA_COMMAND, "worker"]
+    async with _process_group(
+        command, cwd=environment.root, env=environment.server_env(), log=log
+    ) as process:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while WORKER_READY_LINE not in _read(log):
             if process.returncode is not None:
@@ -237,19 +365,20 @@ async def running_worker(
                     f"alora worker did not start within {STARTUP_TIMEOUT_SECONDS} s:\n{_tail(log)}"
                 )
             await asyncio.sleep(0.1)
+        PORTS.record(name, None, listening_ports(process.pid))
         yield Server(port=0, pid=process.pid, log=log)
 
 
 @asynccontextmanager
 async def _process_group(
-    environment: Environment, command: list[str], log: Path
+    command: list[str], *, cwd: Path, env: Mapping[str, str], log: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``command`` in the environment, in a process group of its own, stopped at the end."""
-    with log.open("wb") as log_file:
+    """``command`` in a process group of its own, stopped (the whole group) at the end."""
+    with log.open("ab") as log_file:
         process = await asyncio.create_subprocess_exec(
             *command,
-            cwd=environment.root,  # no developer .env is read
-            env=environment.server_env(),
+            cwd=cwd,
+            env=dict(env),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log_file,
             stderr=asyncio.subprocess.STDOUT,
@@ -298,6 +427,8 @@ async def _wait_healthy(process: asyncio.subprocess.Process, port: int, log: Pat
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.returncode is not None:
+            if any(sign in _read(log)[-4000:] for sign in _ADDRESS_IN_USE):
+                raise _PortTaken(f"port {port} was taken before the server could listen on it")
             raise BenchSetupError(
                 f"the server exited with status {process.returncode}:\n{_tail(log)}"
             )
@@ -305,6 +436,12 @@ async def _wait_healthy(process: asyncio.subprocess.Process, port: int, log: Pat
             async with HttpConnection(port) as http:
                 response = await asyncio.wait_for(http.request("GET", "/health"), 5)
             if response.status == 200:
+                owned = listening_ports(process.pid)
+                if owned is not None and port not in owned:
+                    if process.returncode is None and not owned:
+                        await asyncio.sleep(0.1)  # still starting: another process answered
+                        continue
+                    raise _PortTaken(f"another process answers on port {port}")
                 return
         except (OSError, asyncio.IncompleteReadError, TimeoutError):
             pass
