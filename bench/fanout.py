@@ -115,7 +115,8 @@ class ProcessFanout:
 
 @frozen
 class FanoutResult:
-    setup: Setup
+    setup: str
+    """``embedded`` or ``redis`` (the scale-out runs report theirs as ``redis``)."""
     description: str
     database_label: str = ""
     redis_url: str | None = None
@@ -515,7 +516,7 @@ async def _announce(
 
 async def measure(
     fleet: Fleet,
-    setup: Setup,
+    setup: str,
     shape: SetupShape,
     environment: Environment,
     options: FanoutOptions,

@@ -13,6 +13,7 @@ from typing import Any
 
 from bench.fanout import ANNOUNCE_PATH, CONNECT_CONCURRENCY, WITHIN_MS, FanoutResult
 from bench.marketplace import MarketplaceResult
+from bench.scale import ScaleResult
 from bench.scenarios import EndpointThroughput, LoadedLatency, Throughput, percentile
 
 DEFAULT_OUTPUT = Path("var/bench/latest.json")
@@ -34,6 +35,31 @@ def _endpoint(result: EndpointThroughput) -> dict[str, Any]:
         "roundsRps": [_r(r.rps, 1) for r in result.rounds],
         "requests": sum(r.requests for r in result.rounds),
         "failures": result.failures,
+    }
+
+
+TARGET_LABELS = {
+    "alora": "Alora",
+    "inApp": "in-app bare (same bytes, inside Alora)",
+    "litestar": "bare: minimal Litestar, same bytes",
+    "express": "Express 5, same bytes from memory",
+}
+RATIOS = (("alora", "litestar"), ("alora", "express"), ("inApp", "litestar"), ("alora", "inApp"))
+
+
+def _ratio_key(top: str, bottom: str) -> str:
+    return f"{top}Over{bottom[0].upper()}{bottom[1:]}"
+
+
+def _throughput(result: Throughput) -> dict[str, Any]:
+    ratios = {}
+    for top, bottom in RATIOS:
+        value = result.ratio(top, bottom)
+        if value is not None:
+            ratios[_ratio_key(top, bottom)] = _n(value, 3)
+    return {
+        "targets": {key: _endpoint(endpoint) for key, endpoint in result.results.items()},
+        "ratios": ratios,
     }
 
 
@@ -126,6 +152,9 @@ def build_report(
     latency: LoadedLatency | None,
     fanout: Sequence[FanoutResult] = (),
     marketplace: Sequence[MarketplaceResult] = (),
+    scale: ScaleResult | None = None,
+    comparators: dict[str, Any] | None = None,
+    ports: dict[str, Any] | None = None,
     notes: list[str],
 ) -> dict[str, Any]:
     report: dict[str, Any] = {
@@ -143,11 +172,7 @@ def build_report(
         "options": options,
     }
     if throughput is not None:
-        report["throughput"] = {
-            "me": _endpoint(throughput.real),
-            "bare": _endpoint(throughput.bare),
-            "ratioMeOverBare": _r(throughput.ratio),
-        }
+        report["throughput"] = _throughput(throughput)
     if latency is not None:
         report["latency"] = {
             "path": "/health",
@@ -169,15 +194,20 @@ def build_report(
         report["fanout"] = _fanout(fanout, options)
     if marketplace:
         report["marketplace"] = [_marketplace(result) for result in marketplace]
+    if scale is not None:
+        report["scale"] = _scale(scale)
+    report["comparators"] = comparators
+    report["ports"] = ports
+    report["goals"] = goals(report)
     report["notes"] = notes
     return report
 
 
-WIDTH = 52
+WIDTH = 76
 
 
-def _row(label: str, *cells: str) -> str:
-    return f"  {label:<{WIDTH}}" + "".join(f"{cell:>10}" for cell in cells)
+def _row(label: str, *cells: str, cell: int = 10) -> str:
+    return f"  {label:<{WIDTH}}" + "".join(f"{text:>{cell}}" for text in cells)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -186,38 +216,66 @@ def render(report: dict[str, Any]) -> str:
         f"Alora HTTP benchmark — {report['startedAt']}, {report['machine']['cpus']} CPU(s), "
         f"Python {report['machine']['python']}",
     ]
+    if report["generator"]:
+        lines.append(f"  load generator: {report['generator']}")
+    comparators = report.get("comparators") or {}
+    if comparators:
+        lines.append(f"  comparators: {comparators.get('summary', '')}")
+    lines += ["", *_render_goals(report["goals"])]
     if "throughput" in report:
-        lines += [
-            f"  database: {report['databaseDetail']}",
-            f"  load generator: {report['generator']}",
-            "",
-            *_render_http(report),
-        ]
-    if "fanout" in report:
-        lines += ["", *_render_fanout(report["fanout"], report["options"])]
+        lines += ["", f"  database of A and B: {report['databaseDetail']}", *_render_http(report)]
     if "marketplace" in report:
         lines += ["", *_render_marketplace(report["marketplace"], report["options"])]
+    if "fanout" in report:
+        lines += ["", *_render_fanout(report["fanout"], report["options"])]
+    if "scale" in report:
+        lines += ["", *_render_scale(report["scale"])]
+    ports = report.get("ports")
+    if ports:
+        lines.append("")
+        if ports["onlyGivenPorts"] is None:
+            lines.append(f"  ports: {ports['processes']} processes started; not checked (no /proc)")
+        elif ports["onlyGivenPorts"]:
+            lines.append(
+                f"  ports: each of the {ports['checked']} servers and workers started listened "
+                "only on the free port chosen for it (workers on none)"
+            )
+        else:
+            for entry in ports["unexpected"]:
+                lines.append(
+                    f"  WARNING: {entry['process']} also listened on {entry['unexpected']} "
+                    f"(given: {entry['givenPort']})"
+                )
     lines += [f"  note: {note}" for note in report["notes"]]
     return "\n".join(lines)
+
+
+def _rounds(endpoint: dict[str, Any]) -> str:
+    return " / ".join(f"{rps:,.0f}" for rps in endpoint["roundsRps"])
+
+
+def _render_targets(title: str, throughput: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, endpoint in throughput["targets"].items():
+        label = f"{title}: {TARGET_LABELS.get(key, key)}"
+        lines.append(_row(label, f"{endpoint['rps']:,.0f}") + f"   {_rounds(endpoint)}")
+        if endpoint["failures"]:
+            lines.append(
+                f"  WARNING: {endpoint['failures']} failed requests to {key} {endpoint['path']} "
+                "(req/s counts only 2xx answers)"
+            )
+    return lines
 
 
 def _render_http(report: dict[str, Any]) -> list[str]:
     opts, tp, lat = report["options"], report["throughput"], report["latency"]
     loaded = lat["loaded"]
     row = _row
-
-    def rounds(endpoint: dict[str, Any]) -> str:
-        return " / ".join(f"{rps:,.0f}" for rps in endpoint["roundsRps"])
-
     lines = [
         f"A. Throughput, {opts['connections']} connections, median of {opts['rounds']} "
-        f"alternating {opts['duration']} s rounds",
+        f"rotating {opts['duration']} s rounds",
         row("", "req/s") + "   rounds",
-        row(f"GET {tp['me']['path']}  (Bearer token, DB read)", f"{tp['me']['rps']:,.0f}")
-        + f"   {rounds(tp['me'])}",
-        row(f"GET {tp['bare']['path']}  (same JSON, no auth/DB)", f"{tp['bare']['rps']:,.0f}")
-        + f"   {rounds(tp['bare'])}",
-        row("ratio me / bare", f"{tp['ratioMeOverBare']:.3f}"),
+        *_render_targets("GET /api/v1/auth/me", tp),
         "",
         f"B. GET /health latency, {lat['requests']:,} sequential requests on one keep-alive "
         "connection",
@@ -236,11 +294,6 @@ def _render_http(report: dict[str, Any]) -> list[str]:
         f"  sign-ins completed in the loaded window: {loaded['logins']:,} in "
         f"{loaded['seconds']:.1f} s ({loaded['loginsPerSecond']:.1f}/s)",
     ]
-    if tp["me"]["failures"] or tp["bare"]["failures"]:
-        lines.append(
-            f"  WARNING: failed requests under load: me {tp['me']['failures']}, "
-            f"bare {tp['bare']['failures']} (their rps count only 2xx answers)"
-        )
     if loaded["loginFailures"]:
         by_status = ", ".join(f"{n} x {k}" for k, n in sorted(loaded["loginFailures"].items()))
         lines.append(f"  WARNING: failed sign-ins during the latency run (by status): {by_status}")
@@ -326,14 +379,8 @@ def _marketplace(result: MarketplaceResult) -> dict[str, Any]:
     return {
         "database": result.database,
         "databaseDetail": result.database_label,
-        "lists": {
-            name: {
-                "real": _endpoint(throughput.real),
-                "bare": _endpoint(throughput.bare),
-                "ratioRealOverBare": _r(throughput.ratio),
-            }
-            for name, throughput in result.lists.items()
-        },
+        "lists": {name: _throughput(throughput) for name, throughput in result.lists.items()},
+        "expressMissing": result.express_missing,
         "bookings": {
             "clients": bookings.clients,
             "created": bookings.created,
@@ -345,22 +392,66 @@ def _marketplace(result: MarketplaceResult) -> dict[str, Any]:
     }
 
 
+def _scale(result: ScaleResult) -> dict[str, Any]:
+    points = []
+    for point in result.points:
+        entry: dict[str, Any] = {"processes": point.processes, "error": point.error}
+        if point.fanout is not None:
+            fanout = point.fanout
+            entry["fanout"] = {
+                "connected": fanout.connected,
+                "delivered": fanout.delivered,
+                "deliveredWithin500msShare": _n(fanout.within_share, 4),
+                **_percentiles(fanout.latencies_ms),
+                "triggerAnsweredMs": _n(fanout.trigger_ms),
+                "wallSeconds": _r(fanout.wall_seconds, 3),
+                "connectFailures": fanout.connect_failures,
+            }
+        if point.bookings is not None:
+            bookings = point.bookings
+            entry["bookings"] = {
+                "clients": bookings.clients,
+                "created": bookings.created,
+                "refused": bookings.refused,
+                "refusedByStatus": {str(k): n for k, n in sorted(bookings.refusals.items())},
+                "seconds": _r(bookings.seconds, 2),
+                "createdPerSecond": _r(bookings.per_second, 1),
+            }
+        by_port: dict[int, dict[str, Any]] = {}
+        if point.fanout is not None:
+            for process in point.fanout.per_process:
+                by_port.setdefault(process.port, {"port": process.port})["socketsHeld"] = (
+                    process.clients
+                )
+        if point.bookings is not None and point.bookings.seconds > 0:
+            for port, created in point.bookings.by_port.items():
+                by_port.setdefault(port, {"port": port})["bookingsPerSecond"] = _r(
+                    created / point.bookings.seconds, 1
+                )
+        entry["byProcess"] = list(by_port.values())
+        points.append(entry)
+    return {
+        "database": result.database_label,
+        "redis": result.redis_url,
+        "clients": result.clients,
+        "signInSeconds": _r(result.sign_in_seconds, 1),
+        "points": points,
+        "error": result.error,
+        "logs": result.logs,
+    }
+
+
 def _render_marketplace(results: list[dict[str, Any]], opts: dict[str, Any]) -> list[str]:
     lines = [
-        f"D. Marketplace lists (20 items, anonymous) vs the same JSON from memory, median of "
-        f"{opts['rounds']} alternating {opts['duration']} s rounds; bookings with 50 clients",
-        _row("", "real/s", "bare/s", "ratio"),
+        f"D. Marketplace: lists of 20 items, anonymous, median of {opts['rounds']} rotating "
+        f"{opts['duration']} s rounds; bookings by 50 clients on distinct slots",
+        _row("", "req/s") + "   rounds",
     ]
     for result in results:
-        for name, pair in result["lists"].items():
-            lines.append(
-                _row(
-                    f"{result['database']}: GET /api/v1/{name}",
-                    f"{pair['real']['rps']:,.0f}",
-                    f"{pair['bare']['rps']:,.0f}",
-                    f"{pair['ratioRealOverBare']:.3f}",
-                )
-            )
+        for name, throughput in result["lists"].items():
+            lines += _render_targets(f"{result['database']}: GET /api/v1/{name}", throughput)
+        if result["lists"] and result.get("expressMissing"):
+            lines.append(f"  Express 5: {result['expressMissing']}")
         bookings = result["bookings"]
         refused = bookings["refusedByStatus"]
         why = f" (by status: {refused})" if refused else ""
@@ -369,6 +460,180 @@ def _render_marketplace(results: list[dict[str, Any]], opts: dict[str, Any]) -> 
             f"({bookings['created']} in {bookings['seconds']:.1f} s, {bookings['clients']} "
             f"clients on distinct slots; {bookings['refused']} refused{why})"
         )
+    return lines
+
+
+def _render_scale(scale: dict[str, Any]) -> list[str]:
+    lines = [
+        f"E. Scale-out on {scale['database']} + Redis, 1 alora worker: {scale['clients']:,} "
+        "sockets, one announcement; bookings by 50 clients",
+        _row("API processes", "<=500 ms", "p50 ms", "p99 ms", "bookings/s", "refused", cell=12),
+    ]
+    details = []
+    for point in scale["points"]:
+        label = f"N = {point['processes']}"
+        if point["error"]:
+            lines.append(_row(label, "failed", cell=12))
+            details.append(f"  N = {point['processes']} FAILED: {point['error']}")
+            continue
+        fanout, bookings = point.get("fanout") or {}, point.get("bookings") or {}
+        share = fanout.get("deliveredWithin500msShare")
+        lines.append(
+            _row(
+                label,
+                "-" if share is None else f"{share:.1%}",
+                _ms(fanout.get("p50Ms")),
+                _ms(fanout.get("p99Ms")),
+                f"{bookings.get('createdPerSecond', 0):,.1f}",
+                str(bookings.get("refused", "-")),
+                cell=12,
+            )
+        )
+        per = ", ".join(
+            f"port {p['port']}: {p.get('socketsHeld', 0)} sockets, "
+            f"{p.get('bookingsPerSecond', 0):,.1f} bookings/s"
+            for p in point["byProcess"]
+        )
+        details.append(
+            f"  N = {point['processes']}: {fanout.get('delivered', 0)}/"
+            f"{fanout.get('connected', 0)} delivered; per process: {per}"
+        )
+    if scale["error"]:
+        details.append(f"  scale-out FAILED: {scale['error']}")
+    return lines + details
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+def _goal_row(
+    measure: str,
+    value: float | None,
+    goal: tuple[str, float] | None,
+    *,
+    shown: str | None = None,
+    missing: str | None = None,
+    extra_ok: bool = True,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    met = None
+    if goal is not None and value is not None and not math.isnan(value):
+        sign, target = goal
+        met = (value >= target if sign == ">=" else value <= target) and extra_ok
+    if shown is None:
+        shown = "-" if value is None else f"{value:.2f}"
+    return {
+        "measure": measure,
+        "goal": None if goal is None else f"{'≥' if goal[0] == '>=' else '≤'} {goal[1]:g}",
+        "value": value,
+        "shown": shown if value is not None else (missing or "not measured"),
+        "met": met,
+        "detail": detail,
+    }
+
+
+def _list_ratio(report: dict[str, Any], name: str, key: str) -> tuple[float | None, str | None]:
+    for result in report.get("marketplace", []):
+        if name in result["lists"]:
+            value = result["lists"][name]["ratios"].get(key)
+            if value is None and key.endswith("Express"):
+                return None, result.get("expressMissing") or "not measured"
+            return value, None
+    return None, None
+
+
+def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of issue 11's table (``goal`` set) and the extra comparisons (``goal`` None)."""
+    rows = []
+    me = report.get("throughput", {}).get("ratios", {})
+    rows.append(
+        _goal_row("GET /api/v1/auth/me vs bare (minimal Litestar)", me.get("aloraOverLitestar"),
+                  (">=", 0.5))
+    )  # fmt: skip
+    value, missing = _list_ratio(report, "services", "aloraOverLitestar")
+    rows.append(
+        _goal_row("GET /api/v1/services (20, anonymous) vs bare Litestar", value, (">=", 0.8))
+    )
+    value, missing = _list_ratio(report, "services", "aloraOverExpress")
+    rows.append(
+        _goal_row(
+            "GET /api/v1/services (20, anonymous) vs Express 5 from memory",
+            value,
+            (">=", 1.5),
+            missing=missing,
+        )
+    )
+    value, missing = _list_ratio(report, "professionals", "aloraOverLitestar")
+    rows.append(_goal_row("GET /api/v1/professionals (20) vs bare Litestar", value, (">=", 0.8)))
+    latency = report.get("latency")
+    rows.append(
+        _goal_row(
+            f"/health p99 with {latency['loaded']['loginClients'] if latency else 8} logins "
+            "hashing vs idle",
+            latency["ratioLoadedOverIdleP99"] if latency else None,
+            ("<=", 2.0),
+        )
+    )
+    setups = {s["setup"]: s for s in report.get("fanout", {}).get("setups", [])}
+    for name, label in (("embedded", "embedded"), ("redis", "redis, 2 API processes")):
+        setup = setups.get(name)
+        clients = setup.get("clients", 0) if setup else report["options"]["fanoutClients"]
+        measure = f"one announcement to {clients:,} sockets ({label}): within 500 ms"
+        if setup is None:
+            rows.append(_goal_row(measure, None, (">=", 0.95)))
+        elif setup["error"]:
+            rows.append(_goal_row(measure, None, (">=", 0.95), missing="failed"))
+        else:
+            share = setup["deliveredWithin500msShare"]
+            rows.append(
+                _goal_row(
+                    measure,
+                    share,
+                    (">=", 0.95),
+                    shown="-" if share is None else f"{share:.1%}",
+                    detail=f"p50 {_ms(setup['p50Ms'])} ms, {setup['delivered']}/"
+                    f"{setup['expected']} delivered",
+                )
+            )
+    by_db = {m["database"]: m for m in report.get("marketplace", [])}
+    for database, label in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+        result = by_db.get(database)
+        measure = f"bookings created/s, 50 clients on distinct slots ({label})"
+        if result is None:
+            rows.append(_goal_row(measure, None, (">=", 300.0)))
+            continue
+        bookings = result["bookings"]
+        rows.append(
+            _goal_row(
+                measure,
+                bookings["createdPerSecond"],
+                (">=", 300.0),
+                shown=f"{bookings['createdPerSecond']:,.0f}, {bookings['refused']} errors",
+                extra_ok=bookings["refused"] == 0,
+            )
+        )
+    rows.append(
+        _goal_row("in-app bare vs minimal Litestar: /me JSON", me.get("inAppOverLitestar"), None)
+    )
+    for name in ("services", "professionals"):
+        value, _ = _list_ratio(report, name, "inAppOverLitestar")
+        if value is not None:
+            rows.append(_goal_row(f"in-app bare vs minimal Litestar: {name} JSON", value, None))
+    return rows
+
+
+def _render_goals(rows: list[dict[str, Any]]) -> list[str]:
+    width = 74
+    lines = [
+        "Goals (ratios measured in this run)",
+        f"  {'measure':<{width}}{'value':>14}{'goal':>9}  met",
+    ]
+    for row in rows:
+        met = {True: "yes", False: "NO", None: "-"}[row["met"]]
+        goal = row["goal"] or ""
+        lines.append(f"  {row['measure']:<{width}}{row['shown']:>14}{goal:>9}  {met}")
+        if row["detail"]:
+            lines.append(f"  {'':<{width}}  ({row['detail']})")
     return lines
 
 

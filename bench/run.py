@@ -1,11 +1,15 @@
-"""``python -m bench``: start a throwaway Alora and report the benchmark ratios.
+"""``python -m bench``: start throwaway Alora deployments and report the benchmark ratios.
 
 Steps: a temporary ``ALORA_VAR_DIR`` and database (SQLite, or a database created on PostgreSQL),
 ``alora db upgrade``, the real server under uvicorn, a verified user made over HTTP, then
-measurement A (``/api/v1/auth/me`` vs ``/bench/bare`` throughput) and B (``/health`` latency idle
-vs. during sign-ins). Then C, the notification fan-out (``bench.fanout``), on deployments of its
-own: embedded (one ``alora serve``, SQLite) and with Redis (two ``alora serve``, one ``alora
-worker``, PostgreSQL). Prints a table and writes the JSON report (``var/bench/latest.json``).
+measurement A (``/api/v1/auth/me`` vs the minimal Litestar app and the in-app bare route) and B
+(``/health`` latency idle vs. during sign-ins). D, the marketplace (``bench.marketplace``): list
+throughput against the minimal Litestar app and Express 5 (``bench.comparators``), bookings/s on
+SQLite and PostgreSQL. C, the notification fan-out (``bench.fanout``): embedded (one ``alora
+serve``, SQLite) and with Redis (two ``alora serve``, one ``alora worker``, PostgreSQL). E, the
+scale-out (``bench.scale``): fan-out and bookings with N = 1, 2, 4 API processes; its N = 2 is
+C's Redis row when both run. Prints the goals table and the details and writes the JSON report
+(``var/bench/latest.json``).
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from attrs import evolve
+
 from bench.app import BARE_PATH
 from bench.client import HttpConnection, HttpError, expect
+from bench.comparators import Express, prepare_express, running_comparators
 from bench.fanout import (
     DEFAULT_REDIS_URL,
     MAX_RECIPIENTS_PER_REQUEST,
     SETUPS,
+    SHAPES,
     FanoutOptions,
     FanoutResult,
     Setup,
@@ -36,20 +44,23 @@ from bench.fanout import (
 from bench.load import LoadGenerator, choose_generator
 from bench.marketplace import MarketplaceResult, run_marketplace
 from bench.report import DEFAULT_OUTPUT, build_report, render, write_report
+from bench.scale import DEFAULT_COUNTS, ScaleResult, run_scale
 from bench.scenarios import LoadedLatency, Throughput, measure_latency, measure_throughput
 from bench.server import (
     DEFAULT_POSTGRES_URL,
+    PORTS,
     BenchSetupError,
     Database,
     migrate,
     running_server,
     throwaway_environment,
 )
-from bench.user import create_verified_user
+from bench.user import ME_PATH, create_verified_user
 
 DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
 REDIS_URL_ENV = "ALORA_BENCH_REDIS_URL"
-PARTS = ("http", "fanout", "marketplace")
+PARTS = ("http", "marketplace", "fanout", "scale")
+NO_EXPRESS = Express(None, None, None, None, "not used")
 DATABASES: tuple[Database, ...] = ("sqlite", "postgres")
 
 
@@ -100,6 +111,17 @@ def _databases(raw: str) -> list[Database]:
     return chosen
 
 
+def _counts(raw: str) -> list[int]:
+    if raw.strip().lower() in ("", "0", "none", "off"):
+        return []
+    counts: list[int] = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        count = _positive(part)
+        if count not in counts:
+            counts.append(count)
+    return counts
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -110,8 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only",
         choices=PARTS,
-        help="run one part: http (A and B: throughput and latency ratios), fanout (C: "
-        "notification fan-out) or marketplace (D: lists and bookings); default all",
+        help="run one part: http (A and B: throughput and latency ratios), marketplace (D: "
+        "lists and bookings), fanout (C: notification fan-out) or scale (E: N API processes); "
+        "default all",
     )
     parser.add_argument(
         "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
@@ -182,6 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="databases of D (marketplace), comma-separated: sqlite and/or postgres; default both",
     )
     parser.add_argument(
+        "--scale",
+        type=_counts,
+        default=list(DEFAULT_COUNTS),
+        metavar="N,N,...",
+        help="API process counts of the scale-out (E), on PostgreSQL + Redis with one alora "
+        "worker; 'none' skips it (default 1,2,4). When it includes 2 and C's redis setup is "
+        "chosen, C's redis row is E's N=2 run rather than a deployment of its own",
+    )
+    parser.add_argument(
+        "--scale-clients",
+        type=_positive,
+        help="WebSocket clients of the scale-out (default: --fanout-clients)",
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get(REDIS_URL_ENV) or DEFAULT_REDIS_URL,
         help="Redis database of the redis fan-out setup, FLUSHED before and after (default: "
@@ -213,6 +250,18 @@ async def run(
     database: Database = args.database or (
         "postgres" if os.environ.get(DATABASE_URL_ENV) else "sqlite"
     )
+    run_scale_part = args.only in (None, "scale") and bool(args.scale)
+    setups: list[Setup] = list(args.fanout_setups) if args.only in (None, "fanout") else []
+    redis_from_scale = args.only is None and run_scale_part and 2 in args.scale
+    redis_from_scale = redis_from_scale and "redis" in setups
+    express = NO_EXPRESS
+    if args.only in (None, "marketplace"):
+        express = await prepare_express(args.output.parent, progress)
+        progress(
+            f"Express comparator: {express.missing}"
+            if express.missing
+            else f"Express {express.version} on Node {express.node_version} ({express.directory})"
+        )
     throughput: Throughput | None = None
     latency: LoadedLatency | None = None
     database_label: str | None = None
@@ -224,7 +273,7 @@ async def run(
     marketplace: list[MarketplaceResult] = []
     if args.only in (None, "marketplace"):
         assert market_generator is not None
-        for market_database in args.marketplace_databases:
+        for index, market_database in enumerate(args.marketplace_databases):
             marketplace.append(
                 await run_marketplace(
                     market_database,
@@ -234,28 +283,43 @@ async def run(
                     connections=args.connections,
                     rounds=args.rounds,
                     progress=progress,
+                    express=express,
+                    measure_lists=index == 0,
                 )
             )
+    options = FanoutOptions(
+        clients=args.fanout_clients,
+        timeout=args.fanout_timeout,
+        batch=args.fanout_batch,
+        postgres_url=postgres_url,
+        redis_url=args.redis_url,
+    )
     fanout: list[FanoutResult] = []
-    if args.only in (None, "fanout"):
-        options = FanoutOptions(
-            clients=args.fanout_clients,
-            timeout=args.fanout_timeout,
-            batch=args.fanout_batch,
-            postgres_url=postgres_url,
-            redis_url=args.redis_url,
+    for setup in setups:
+        if setup == "redis" and redis_from_scale:
+            continue
+        destination = args.output.with_suffix(f".fanout-{setup}.log")
+        fanout.append(
+            await run_fanout(setup, options, log_destination=destination, progress=progress)
         )
-        for setup in args.fanout_setups:
-            destination = args.output.with_suffix(f".fanout-{setup}.log")
-            fanout.append(
-                await run_fanout(setup, options, log_destination=destination, progress=progress)
-            )
+    scale: ScaleResult | None = None
+    if run_scale_part:
+        scale = await run_scale(
+            args.scale,
+            evolve(options, clients=args.scale_clients or args.fanout_clients),
+            duration=args.duration,
+            log_destination=args.output.with_suffix(".scale.log"),
+            progress=progress,
+        )
+        if redis_from_scale:
+            fanout.append(_redis_row(scale))
+    shown_generator = generator or market_generator
     report = build_report(
         started_at=started_at,
         seconds=time.monotonic() - clock,
         database=database if generator is not None else None,
         database_label=database_label,
-        generator=generator.name if generator is not None else None,
+        generator=shown_generator.name if shown_generator is not None else None,
         options={
             "only": args.only,
             "duration": args.duration,
@@ -263,19 +327,52 @@ async def run(
             "rounds": args.rounds,
             "latencyRequests": args.latency_requests,
             "loginClients": args.login_clients,
+            "marketplaceDatabases": list(args.marketplace_databases),
             "fanoutSetups": list(args.fanout_setups),
             "fanoutClients": args.fanout_clients,
             "fanoutBatch": args.fanout_batch,
             "fanoutTimeoutSeconds": args.fanout_timeout,
+            "scale": list(args.scale),
+            "scaleClients": args.scale_clients or args.fanout_clients,
         },
         throughput=throughput,
         latency=latency,
         fanout=fanout,
         marketplace=marketplace,
-        notes=_notes(http=generator is not None, fanout=bool(fanout)),
+        scale=scale,
+        comparators=_comparators(express),
+        ports=PORTS.summary(),
+        notes=_notes(http=generator is not None, fanout=bool(fanout) or scale is not None),
     )
     report["serverLog"] = str(server_log) if server_log is not None else None
     return report
+
+
+def _redis_row(scale: ScaleResult) -> FanoutResult:
+    """C's redis row: the scale-out's N = 2 (2 alora serve + 1 worker, PostgreSQL, Redis)."""
+    description = f"{SHAPES['redis'].description} (the scale-out's N = 2)"
+    point = next((p for p in scale.points if p.processes == 2), None)
+    if point is not None and point.fanout is not None:
+        return evolve(point.fanout, description=description, logs=scale.logs)
+    error = (point.error if point is not None else None) or scale.error or "not run"
+    return FanoutResult("redis", description, error=error, logs=scale.logs)
+
+
+def _comparators(express: Express) -> dict[str, Any]:
+    express_text = (
+        express.missing
+        if express.missing
+        else f"Express {express.version} on Node {express.node_version}"
+    )
+    return {
+        "bare": "minimal Litestar app (bench.bare), own uvicorn process, one worker, same "
+        "options as Alora's; same bytes from memory",
+        "inApp": "GET /bench/bare[/<list>] inside Alora's app (its middleware, no auth or DB)",
+        "express": None if express.missing else express_text,
+        "expressMissing": express.missing,
+        "summary": "bare = minimal Litestar (own uvicorn process)"
+        + ("" if express is NO_EXPRESS else f"; {express_text}"),
+    }
 
 
 async def _run_http(
@@ -289,17 +386,24 @@ async def _run_http(
             progress(f"server pid {server.pid} on 127.0.0.1:{server.port} (log {server.log})")
             user = await create_verified_user(server.port, environment.mail_dir)
             environment.bare_json.write_bytes(user.me_body)
-            await _check_bare_matches_me(server.port, user.me_body)
+            await _check_same_body(server.port, BARE_PATH, user.me_body)
             progress(f"user {user.email} signed in; load generator: {generator.name}")
-            throughput = await measure_throughput(
-                generator,
-                server.port,
-                user,
-                duration=args.duration,
-                connections=args.connections,
-                rounds=args.rounds,
-                progress=progress,
-            )
+            async with running_comparators(
+                {"me.json": user.me_body}, NO_EXPRESS, log_dir=environment.root
+            ) as comparators:
+                minimal = comparators.litestar.port
+                progress(f"minimal Litestar on port {minimal}")
+                await _check_same_body(minimal, ME_PATH, user.me_body)
+                throughput = await measure_throughput(
+                    generator,
+                    server.port,
+                    user,
+                    minimal_port=minimal,
+                    duration=args.duration,
+                    connections=args.connections,
+                    rounds=args.rounds,
+                    progress=progress,
+                )
             login_users = await asyncio.gather(
                 *(
                     create_verified_user(server.port, environment.mail_dir)
@@ -324,11 +428,11 @@ def _keep_log(log: Path, destination: Path) -> Path:
     return destination
 
 
-async def _check_bare_matches_me(port: int, me_body: bytes) -> None:
+async def _check_same_body(port: int, path: str, me_body: bytes) -> None:
     async with HttpConnection(port) as http:
-        bare = expect(await http.request("GET", BARE_PATH), 200, "GET /bench/bare")
+        bare = expect(await http.request("GET", path), 200, f"GET {path}")
     if bare.body != me_body:
-        raise HttpError("GET /bench/bare does not return the body of GET /api/v1/auth/me")
+        raise HttpError(f"GET {path} (port {port}) does not return the body of GET {ME_PATH}")
 
 
 def _notes(*, http: bool, fanout: bool) -> list[str]:
@@ -384,9 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render(report))
     output = write_report(report, args.output)
     logs = [report["serverLog"], *(f["logs"] for f in report.get("fanout", {}).get("setups", []))]
+    logs += [report["scale"]["logs"]] if "scale" in report else []
+    logs = list(dict.fromkeys(logs))
     shown = "; logs: " + ", ".join(str(log) for log in logs if log) if any(logs) else ""
     print(f"\nJSON report: {output}{shown}")
     failed = [f["setup"] for f in report.get("fanout", {}).get("setups", []) if f["error"]]
+    scale = report.get("scale")
+    if scale and (scale["error"] or any(p["error"] for p in scale["points"])):
+        failed.append("the scale-out")
     if failed:
         progress(f"error: the fan-out failed for {', '.join(failed)} (see the report)")
         return 1

@@ -1,7 +1,8 @@
-"""The two measurements, each a ratio of two numbers taken in the same run on the same server.
+"""The two measurements, each a ratio of numbers taken in the same run on the same machine.
 
-A. Throughput of ``GET /api/v1/auth/me`` (token check + user read) over that of ``GET
-   /bench/bare`` (the same JSON from memory), measured in alternating rounds.
+A. Throughput of ``GET /api/v1/auth/me`` (token check + user read) over that of the minimal
+   Litestar app returning the same JSON from memory (``bench.bare``), and of ``GET
+   /bench/bare`` (the same JSON inside Alora), measured in alternating rounds.
 B. Latency of ``GET /health`` while clients keep signing in (argon2id in worker threads) over
    its latency when the server is idle: does the event loop stay responsive?
 """
@@ -44,15 +45,31 @@ class EndpointThroughput:
 
 
 @frozen
-class Throughput:
-    real: EndpointThroughput
-    """The application's route."""
-    bare: EndpointThroughput
-    """The same JSON from memory."""
+class Target:
+    """One route to load: ``key`` names it in the report (``alora``, ``inApp``, ``litestar``...)."""
 
-    @property
-    def ratio(self) -> float:
-        return self.real.rps / self.bare.rps if self.bare.rps else float("nan")
+    key: str
+    port: int
+    path: str
+    headers: Mapping[str, str] = field(factory=dict)
+
+
+@frozen
+class Throughput:
+    """Requests/s of several targets serving the same bytes, measured in alternating rounds."""
+
+    results: dict[str, EndpointThroughput]
+    """By target key, in the order given."""
+
+    def rps(self, key: str) -> float | None:
+        result = self.results.get(key)
+        return None if result is None else result.rps
+
+    def ratio(self, key: str, over: str) -> float | None:
+        top, bottom = self.rps(key), self.rps(over)
+        if top is None or bottom is None:
+            return None
+        return top / bottom if bottom else float("nan")
 
 
 async def measure_throughput(
@@ -60,17 +77,20 @@ async def measure_throughput(
     port: int,
     user: BenchUser,
     *,
+    minimal_port: int,
     duration: int,
     connections: int,
     rounds: int,
     progress: Callable[[str], None],
 ) -> Throughput:
-    """``/api/v1/auth/me`` against ``/bench/bare``."""
-    return await measure_pair(
+    """``/api/v1/auth/me`` against ``/bench/bare`` (in-app) and the minimal Litestar app."""
+    return await measure_targets(
         generator,
-        port,
-        (ME_PATH, user.auth_headers),
-        BARE_PATH,
+        [
+            Target("alora", port, ME_PATH, user.auth_headers),
+            Target("inApp", port, BARE_PATH),
+            Target("litestar", minimal_port, ME_PATH),
+        ],
         duration=duration,
         connections=connections,
         rounds=rounds,
@@ -78,32 +98,35 @@ async def measure_throughput(
     )
 
 
-async def measure_pair(
+async def measure_targets(
     generator: LoadGenerator,
-    port: int,
-    real: tuple[str, Mapping[str, str]],
-    bare_path: str,
+    targets: Sequence[Target],
     *,
     duration: int,
     connections: int,
     rounds: int,
     progress: Callable[[str], None],
 ) -> Throughput:
-    """``rounds`` rounds of both routes, alternating which goes first; medians per route."""
-    real_path = real[0]
-    routes: dict[str, Mapping[str, str]] = {real_path: real[1], bare_path: {}}
-    for path, headers in routes.items():
-        await generator.run(port, path, headers, WARMUP_SECONDS, connections)
-    results: dict[str, list[LoadResult]] = {path: [] for path in routes}
+    """``rounds`` rounds over all targets, each round starting one target later; medians.
+
+    Every target gets a short warm-up first. Rotating the order spreads any drift of the
+    machine (other load, CPU frequency) over all targets alike.
+    """
+    for target in targets:
+        await generator.run(target.port, target.path, target.headers, WARMUP_SECONDS, connections)
+    results: dict[str, list[LoadResult]] = {target.key: [] for target in targets}
     for index in range(rounds):
-        order = list(routes) if index % 2 == 0 else list(reversed(routes))
-        for path in order:
-            result = await generator.run(port, path, routes[path], duration, connections)
-            results[path].append(result)
-            progress(f"round {index + 1}/{rounds} {path}: {result.rps:,.0f} req/s")
+        shift = index % len(targets)
+        for target in [*targets[shift:], *targets[:shift]]:
+            result = await generator.run(
+                target.port, target.path, target.headers, duration, connections
+            )
+            results[target.key].append(result)
+            progress(
+                f"round {index + 1}/{rounds} {target.key} {target.path}: {result.rps:,.0f} req/s"
+            )
     return Throughput(
-        EndpointThroughput(real_path, results[real_path]),
-        EndpointThroughput(bare_path, results[bare_path]),
+        {target.key: EndpointThroughput(target.path, results[target.key]) for target in targets}
     )
 
 
