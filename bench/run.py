@@ -440,7 +440,8 @@ def _notes(*, http: bool, fanout: bool) -> list[str]:
     notes = []
     if http:
         notes += [
-            "one uvicorn worker; access log off, log level warning, for both routes alike",
+            "one uvicorn worker; access log off, log level warning, for Alora and the minimal "
+            "Litestar app alike",
             "compare ratios, not absolute numbers: they drift between machines and runs",
         ]
     if fanout:
