@@ -64,6 +64,8 @@ class BookingRate:
     """Refused requests by HTTP status (``0``: the connection failed)."""
     by_port: dict[int, int] = field(factory=dict)
     """Bookings created through each API process."""
+    requests_by_port: dict[int, int] = field(factory=dict)
+    """Requests answered (or failed) by each API process, created or not."""
 
     @property
     def per_second(self) -> float:
@@ -296,6 +298,7 @@ async def book(
     progress(f"marketplace: {len(slots)} open slots; {clients} clients book for {duration} s")
     created = 0
     by_port = dict.fromkeys(ports, 0)
+    requests_by_port = dict.fromkeys(ports, 0)
     refusals: dict[int, int] = {}
     deadline = time.perf_counter() + duration
 
@@ -305,6 +308,7 @@ async def book(
             for professional_id, service_id, start in queue:
                 if time.perf_counter() >= deadline:
                     return
+                requests_by_port[port] += 1
                 try:
                     answer = await http.request(
                         "POST",
@@ -333,7 +337,7 @@ async def book(
     seconds = time.perf_counter() - started
     refused = sum(refusals.values())
     progress(f"marketplace: {created} bookings in {seconds:.1f} s, {refused} refused")
-    return BookingRate(clients, created, refused, seconds, refusals, by_port)
+    return BookingRate(clients, created, refused, seconds, refusals, by_port, requests_by_port)
 
 
 def _booking(professional_id: str, service_id: str, start: str) -> dict[str, Any]:

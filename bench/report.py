@@ -424,10 +424,12 @@ def _scale(result: ScaleResult) -> dict[str, Any]:
                     process.clients
                 )
         if point.bookings is not None and point.bookings.seconds > 0:
+            seconds = point.bookings.seconds
             for port, created in point.bookings.by_port.items():
-                by_port.setdefault(port, {"port": port})["bookingsPerSecond"] = _r(
-                    created / point.bookings.seconds, 1
-                )
+                entry_port = by_port.setdefault(port, {"port": port})
+                entry_port["bookingsPerSecond"] = _r(created / seconds, 1)
+                requests = point.bookings.requests_by_port.get(port, 0)
+                entry_port["requestsPerSecond"] = _r(requests / seconds, 1)
         entry["byProcess"] = list(by_port.values())
         points.append(entry)
     return {
@@ -491,7 +493,8 @@ def _render_scale(scale: dict[str, Any]) -> list[str]:
         )
         per = ", ".join(
             f"port {p['port']}: {p.get('socketsHeld', 0)} sockets, "
-            f"{p.get('bookingsPerSecond', 0):,.1f} bookings/s"
+            f"{p.get('requestsPerSecond', 0):,.1f} requests/s "
+            f"({p.get('bookingsPerSecond', 0):,.1f} bookings/s)"
             for p in point["byProcess"]
         )
         details.append(
