@@ -31,12 +31,19 @@ from typing import Any
 from attrs import field, frozen
 
 from bench.app import BARE_PATH, bare_list_file
-from bench.client import HttpConnection, expect
+from bench.client import HttpConnection, HttpError, expect
 from bench.comparators import Express, running_comparators
 from bench.fanout import Account, seed_accounts, sign_in_all
 from bench.load import LoadGenerator
 from bench.scenarios import Target, Throughput, measure_targets
-from bench.server import Database, Environment, migrate, running_server, throwaway_environment
+from bench.server import (
+    BenchSetupError,
+    Database,
+    Environment,
+    migrate,
+    running_server,
+    throwaway_environment,
+)
 
 SERVICES = 20
 PROFESSIONALS = 20
@@ -78,9 +85,11 @@ class MarketplaceResult:
     database_label: str
     lists: dict[str, Throughput]
     """Empty when the lists were not measured on this database."""
-    bookings: BookingRate
+    bookings: BookingRate | None
+    """None when the run failed (see ``error``)."""
     express_missing: str | None = None
     """Why the Express comparator was not measured (``not measured: ...``)."""
+    error: str | None = None
 
 
 @frozen
@@ -102,6 +111,37 @@ async def run_marketplace(
     progress: Progress,
     express: Express,
     measure_lists: bool = True,
+) -> MarketplaceResult:
+    """One database, from nothing to torn down; a failure is returned in ``error``."""
+    try:
+        return await _run_marketplace(
+            database,
+            generator,
+            postgres_url=postgres_url,
+            duration=duration,
+            connections=connections,
+            rounds=rounds,
+            progress=progress,
+            express=express,
+            measure_lists=measure_lists,
+        )
+    except (BenchSetupError, HttpError, RuntimeError, OSError, TimeoutError) as exc:
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        progress(f"marketplace {database}: failed: {error}")
+        return MarketplaceResult(database, database, {}, None, error=error)
+
+
+async def _run_marketplace(
+    database: Database,
+    generator: LoadGenerator,
+    *,
+    postgres_url: str,
+    duration: int,
+    connections: int,
+    rounds: int,
+    progress: Progress,
+    express: Express,
+    measure_lists: bool,
 ) -> MarketplaceResult:
     async with throwaway_environment(database, postgres_url) as environment:
         progress(f"marketplace: {environment.database_label}; running alora db upgrade")

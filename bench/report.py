@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fanout import ANNOUNCE_PATH, CONNECT_CONCURRENCY, WITHIN_MS, FanoutResult
-from bench.marketplace import MarketplaceResult
+from bench.marketplace import BookingRate, MarketplaceResult
 from bench.scale import ScaleResult
 from bench.scenarios import EndpointThroughput, LoadedLatency, Throughput, percentile
 
@@ -231,7 +231,7 @@ def render(report: dict[str, Any]) -> str:
     if "scale" in report:
         lines += ["", *_render_scale(report["scale"])]
     ports = report.get("ports")
-    if ports:
+    if ports and ports["processes"]:
         lines.append("")
         if ports["onlyGivenPorts"] is None:
             lines.append(f"  ports: {ports['processes']} processes started; not checked (no /proc)")
@@ -374,21 +374,34 @@ def _render_fanout(fanout: dict[str, Any], opts: dict[str, Any]) -> list[str]:
     return lines + details
 
 
+def _bookings(bookings: BookingRate) -> dict[str, Any]:
+    return {
+        "clients": bookings.clients,
+        "created": bookings.created,
+        "refused": bookings.refused,
+        "refusedByStatus": {str(k): n for k, n in sorted(bookings.refusals.items())},
+        "seconds": _r(bookings.seconds, 2),
+        "createdPerSecond": _r(bookings.per_second, 1),
+    }
+
+
 def _marketplace(result: MarketplaceResult) -> dict[str, Any]:
-    bookings = result.bookings
+    if result.bookings is None:
+        return {
+            "database": result.database,
+            "databaseDetail": result.database_label,
+            "error": result.error,
+            "lists": {},
+            "expressMissing": result.express_missing,
+            "bookings": None,
+        }
     return {
         "database": result.database,
         "databaseDetail": result.database_label,
         "lists": {name: _throughput(throughput) for name, throughput in result.lists.items()},
         "expressMissing": result.express_missing,
-        "bookings": {
-            "clients": bookings.clients,
-            "created": bookings.created,
-            "refused": bookings.refused,
-            "refusedByStatus": {str(k): n for k, n in sorted(bookings.refusals.items())},
-            "seconds": _r(bookings.seconds, 2),
-            "createdPerSecond": _r(bookings.per_second, 1),
-        },
+        "error": None,
+        "bookings": _bookings(result.bookings),
     }
 
 
@@ -408,15 +421,7 @@ def _scale(result: ScaleResult) -> dict[str, Any]:
                 "connectFailures": fanout.connect_failures,
             }
         if point.bookings is not None:
-            bookings = point.bookings
-            entry["bookings"] = {
-                "clients": bookings.clients,
-                "created": bookings.created,
-                "refused": bookings.refused,
-                "refusedByStatus": {str(k): n for k, n in sorted(bookings.refusals.items())},
-                "seconds": _r(bookings.seconds, 2),
-                "createdPerSecond": _r(bookings.per_second, 1),
-            }
+            entry["bookings"] = _bookings(point.bookings)
         by_port: dict[int, dict[str, Any]] = {}
         if point.fanout is not None:
             for process in point.fanout.per_process:
@@ -454,6 +459,9 @@ def _render_marketplace(results: list[dict[str, Any]], opts: dict[str, Any]) -> 
             lines += _render_targets(f"{result['database']}: GET /api/v1/{name}", throughput)
         if result["lists"] and result.get("expressMissing"):
             lines.append(f"  Express 5: {result['expressMissing']}")
+        if result["error"]:
+            lines.append(f"  {result['database']}: FAILED: {result['error']}")
+            continue
         bookings = result["bookings"]
         refused = bookings["refusedByStatus"]
         why = f" (by status: {refused})" if refused else ""
@@ -602,8 +610,9 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
     for database, label in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
         result = by_db.get(database)
         measure = f"bookings created/s, 50 clients on distinct slots ({label})"
-        if result is None:
-            rows.append(_goal_row(measure, None, (">=", 300.0)))
+        if result is None or result["error"]:
+            missing = "failed" if result is not None else None
+            rows.append(_goal_row(measure, None, (">=", 300.0), missing=missing))
             continue
         bookings = result["bookings"]
         rows.append(

@@ -494,10 +494,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = "; logs: " + ", ".join(str(log) for log in logs if log) if any(logs) else ""
     print(f"\nJSON report: {output}{shown}")
     failed = [f["setup"] for f in report.get("fanout", {}).get("setups", []) if f["error"]]
+    failed += [f"marketplace {m['database']}" for m in report.get("marketplace", []) if m["error"]]
     scale = report.get("scale")
     if scale and (scale["error"] or any(p["error"] for p in scale["points"])):
         failed.append("the scale-out")
     if failed:
-        progress(f"error: the fan-out failed for {', '.join(failed)} (see the report)")
+        progress(f"error: failed: {', '.join(failed)} (see the report)")
         return 1
     return 0
