@@ -266,10 +266,15 @@ async def run(
     latency: LoadedLatency | None = None
     database_label: str | None = None
     server_log: Path | None = None
+    http_error: str | None = None
     if generator is not None:
-        throughput, latency, database_label, server_log = await _run_http(
-            args, generator, database, postgres_url
-        )
+        try:
+            throughput, latency, database_label, server_log = await _run_http(
+                args, generator, database, postgres_url
+            )
+        except (BenchSetupError, HttpError, RuntimeError, OSError, TimeoutError) as exc:
+            http_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            progress(f"A and B failed: {http_error}")
     marketplace: list[MarketplaceResult] = []
     if args.only in (None, "marketplace"):
         assert market_generator is not None
@@ -345,6 +350,7 @@ async def run(
         notes=_notes(http=generator is not None, fanout=bool(fanout) or scale is not None),
     )
     report["serverLog"] = str(server_log) if server_log is not None else None
+    report["httpError"] = http_error
     return report
 
 
@@ -487,6 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"error: {exc}")
         return 1
     print(render(report))
+    if report["httpError"]:
+        print(f"\nA and B FAILED: {report['httpError']}")
     output = write_report(report, args.output)
     logs = [report["serverLog"], *(f["logs"] for f in report.get("fanout", {}).get("setups", []))]
     logs += [report["scale"]["logs"]] if "scale" in report else []
@@ -494,6 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = "; logs: " + ", ".join(str(log) for log in logs if log) if any(logs) else ""
     print(f"\nJSON report: {output}{shown}")
     failed = [f["setup"] for f in report.get("fanout", {}).get("setups", []) if f["error"]]
+    failed += ["A and B"] if report["httpError"] else []
     failed += [f"marketplace {m['database']}" for m in report.get("marketplace", []) if m["error"]]
     scale = report.get("scale")
     if scale and (scale["error"] or any(p["error"] for p in scale["points"])):
