@@ -30,7 +30,7 @@ from attrs import evolve
 
 from bench.app import BARE_PATH
 from bench.client import HttpConnection, HttpError, expect
-from bench.comparators import Express, prepare_express, running_comparators
+from bench.comparators import DEFAULT_NODE_CACHE, Express, prepare_express, running_comparators
 from bench.fanout import (
     DEFAULT_REDIS_URL,
     MAX_RECIPIENTS_PER_REQUEST,
@@ -256,7 +256,7 @@ async def run(
     redis_from_scale = redis_from_scale and "redis" in setups
     express = NO_EXPRESS
     if args.only in (None, "marketplace"):
-        express = await prepare_express(args.output.parent, progress)
+        express = await prepare_express(DEFAULT_NODE_CACHE, progress)
         progress(
             f"Express comparator: {express.missing}"
             if express.missing
