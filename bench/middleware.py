@@ -1,4 +1,4 @@
-"""E. What each layer around a route costs: CPU per request, in this process, no network.
+"""F. What each layer around a route costs: CPU per request, in this process, no network.
 
 One route returning fixed JSON bytes is called straight through ASGI (no server, no sockets) on
 a minimal Litestar app, then with each layer Alora puts around its routes added one at a time:
@@ -146,7 +146,7 @@ async def measure(requests: int = 5000, rounds: int = 5) -> list[dict[str, Any]]
 
 def report(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "E. CPU per request of each layer around a route (in process, no network; median µs)",
+        "F. CPU per request of each layer around a route (in process, no network; median µs)",
         f"  {'':<52}{'µs':>8}{'added':>9}",
     ]
     for row in rows:

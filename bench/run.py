@@ -8,8 +8,9 @@ throughput against the minimal Litestar app and Express 5 (``bench.comparators``
 SQLite and PostgreSQL. C, the notification fan-out (``bench.fanout``): embedded (one ``alora
 serve``, SQLite) and with Redis (two ``alora serve``, one ``alora worker``, PostgreSQL). E, the
 scale-out (``bench.scale``): fan-out and bookings with N = 1, 2, 4 API processes; its N = 2 is
-C's Redis row when both run. Prints the goals table and the details and writes the JSON report
-(``var/bench/latest.json``).
+C's Redis row when both run. F, the layers (``bench.middleware``): what each layer around a
+route costs per request, in process. Prints the goals table and the details and writes the
+JSON report (``var/bench/latest.json``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from bench.fanout import (
 )
 from bench.load import LoadGenerator, choose_generator
 from bench.marketplace import MarketplaceResult, run_marketplace
+from bench.middleware import measure as measure_layers
+from bench.middleware import report as layers_report
 from bench.report import DEFAULT_OUTPUT, build_report, render, write_report
 from bench.scale import DEFAULT_COUNTS, ScaleResult, run_scale
 from bench.scenarios import LoadedLatency, Throughput, measure_latency, measure_throughput
@@ -59,7 +62,7 @@ from bench.user import ME_PATH, create_verified_user
 
 DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
 REDIS_URL_ENV = "ALORA_BENCH_REDIS_URL"
-PARTS = ("http", "marketplace", "fanout", "scale")
+PARTS = ("http", "marketplace", "fanout", "scale", "layers")
 NO_EXPRESS = Express(None, None, None, None, "not used")
 DATABASES: tuple[Database, ...] = ("sqlite", "postgres")
 
@@ -133,8 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         choices=PARTS,
         help="run one part: http (A and B: throughput and latency ratios), marketplace (D: "
-        "lists and bookings), fanout (C: notification fan-out) or scale (E: N API processes); "
-        "default all",
+        "lists and bookings), fanout (C: notification fan-out), scale (E: N API processes) or "
+        "layers (F: CPU per request of each layer around a route); default all",
     )
     parser.add_argument(
         "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
@@ -351,6 +354,9 @@ async def run(
     )
     report["serverLog"] = str(server_log) if server_log is not None else None
     report["httpError"] = http_error
+    if args.only in (None, "layers"):
+        progress("layers: CPU per request of each layer around a route, in process")
+        report["layers"] = await measure_layers()
     return report
 
 
@@ -493,6 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"error: {exc}")
         return 1
     print(render(report))
+    if "layers" in report:
+        print("\n" + layers_report(report["layers"]))
     if report["httpError"]:
         print(f"\nA and B FAILED: {report['httpError']}")
     output = write_report(report, args.output)
