@@ -298,7 +298,9 @@ async def build(
     closers: list[Callable[[], Awaitable[Any]]] = []
     checks: dict[str, ReadinessCheck] = {}
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url, write_timeout_seconds=settings.database_write_timeout_seconds
+    )
     closers.append(engine.dispose)
     checks["database"] = partial(ping, engine)
 

@@ -39,6 +39,14 @@ VARIABLES: tuple[Variable, ...] = (
         "`postgresql://user:pass@host:5432/db`. Default: SQLite at `$ALORA_VAR_DIR/alora.db`.",
     ),
     Variable(
+        "ALORA_DATABASE_WRITE_TIMEOUT_SECONDS",
+        parse_seconds(0.1, 300),
+        "10",
+        "SQLite: how long a write waits for this process's earlier writes before the request "
+        "gets 503 with `Retry-After` (writers queue in order; other processes' writers are "
+        "waited for up to 5 s more). Not used with PostgreSQL.",
+    ),
+    Variable(
         "ALORA_REDIS_URL",
         parse_text,
         "",

@@ -90,6 +90,7 @@ class Settings:
     workers: int
     var_dir: Path
     database_url: str
+    database_write_timeout_seconds: float
     redis_url: str
     background: str
     worker_concurrency: int
@@ -201,6 +202,7 @@ def load_settings(
         workers=values["ALORA_WORKERS"],
         var_dir=var_dir,
         database_url=database_url,
+        database_write_timeout_seconds=values["ALORA_DATABASE_WRITE_TIMEOUT_SECONDS"],
         redis_url=values["ALORA_REDIS_URL"],
         background=values["ALORA_BACKGROUND"]
         or ("external" if values["ALORA_REDIS_URL"] else "inprocess"),

@@ -4,15 +4,22 @@ Users configure plain URLs (``sqlite:///var/alora.db``, ``postgresql://u:p@host/
 ``async_url`` picks the async driver. ``create_engine`` makes SQLite safe for concurrent
 writers: every transaction starts with ``BEGIN IMMEDIATE`` so writers queue on
 ``busy_timeout`` instead of failing with "database is locked" when two deferred
-transactions try to upgrade to a write lock at the same time. It also replaces SQLite's
+transactions try to upgrade to a write lock at the same time. Inside one process, writers
+queue on a ``WriteGate`` first (an asyncio lock with a bounded wait): SQLite's busy handler
+sleeps and polls, which wastes most of the time a queue of writers could use, while a lock
+hands the database over the moment the previous transaction ends. ``busy_timeout`` still
+orders writers of different processes. It also replaces SQLite's
 ``lower()``, which folds ASCII letters only, with Python's ``str.lower`` (as PostgreSQL and
 the in-memory adapter fold: ``lower('ÁNGELA')`` is ``'ángela'``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +28,25 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from alora_core.shared.errors import Unavailable
+
 __all__ = [
+    "BUSY_REASON",
+    "DEFAULT_WRITE_TIMEOUT_SECONDS",
     "NAMING_CONVENTION",
     "SQLITE_BEGIN_OPTION",
     "SQLITE_PRAGMAS",
     "UNMAPPED",
+    "WriteGate",
     "async_url",
     "create_engine",
+    "database_busy",
     "import_tables",
     "include_name",
     "metadata",
     "ping",
     "safe_url",
+    "write_gate",
 ]
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -69,6 +83,73 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
 # Read-only work may use ``engine.execution_options(sqlite_begin="DEFERRED")`` so it does
 # not queue behind writers; never use DEFERRED for a transaction that reads then writes.
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+BUSY_REASON = "database-busy"
+DEFAULT_WRITE_TIMEOUT_SECONDS = 10.0
+
+
+def database_busy() -> Unavailable:
+    """What a writer that waited too long for SQLite's write lock gets."""
+    return Unavailable(
+        "the database is busy with other changes; try again shortly",
+        retry_after_seconds=1,
+        reason=BUSY_REASON,
+    )
+
+
+class WriteGate:
+    """One write transaction at a time in this process, the others waiting their turn in order
+    for at most ``timeout_seconds`` (then ``Unavailable``, reason ``database-busy``).
+
+    Used on SQLite only, where the database takes one writer at a time anyway. A lock per event
+    loop, so an engine used from several loops (tests) never shares one across them.
+    """
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.timeout_seconds = timeout_seconds
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    async def acquire(self) -> None:
+        lock = self._lock()
+        if not lock.locked():
+            await lock.acquire()
+            return
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                await lock.acquire()
+        except TimeoutError:
+            raise database_busy() from None
+
+    def release(self) -> None:
+        self._lock().release()
+
+    @asynccontextmanager
+    async def holding(self) -> AsyncIterator[None]:
+        await self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+_GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def write_gate(engine: AsyncEngine | None) -> WriteGate | None:
+    """The write gate of an engine ``create_engine`` made for SQLite; None for others."""
+    if engine is None:
+        return None
+    return _GATES.get(engine.sync_engine)
 
 
 def _parse(url: str) -> URL:
@@ -117,14 +198,24 @@ def safe_url(url: str) -> str:
     return _safe(_parse(url))
 
 
-def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    write_timeout_seconds: float = DEFAULT_WRITE_TIMEOUT_SECONDS,
+    **kwargs: Any,
+) -> AsyncEngine:
     """An ``AsyncEngine`` for a plain or async URL, configured for its backend.
 
-    Extra keyword arguments go to ``create_async_engine`` (e.g. ``pool_size``).
+    On SQLite, writers of this process wait for each other at most ``write_timeout_seconds``
+    (``write_gate``). Extra keyword arguments go to ``create_async_engine`` (e.g.
+    ``pool_size``).
     """
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() == "sqlite":
-        return _create_sqlite_engine(parsed, echo=echo, **kwargs)
+        engine = _create_sqlite_engine(parsed, echo=echo, **kwargs)
+        _GATES[engine.sync_engine] = WriteGate(write_timeout_seconds)
+        return engine
     # No pre-ping: it costs a round trip per checkout; connections are recycled instead.
     options: dict[str, Any] = {}
     if "poolclass" not in kwargs:

@@ -1,19 +1,36 @@
 """What a database error means in the domain: ``Conflict`` (a violated constraint, a stale
-version, a serialization failure) or ``Invalid`` (a value the database cannot take)."""
+version, a serialization failure), ``Invalid`` (a value the database cannot take) or
+``Unavailable`` (the database is down, unreachable or, on SQLite, locked beyond the wait)."""
 
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import UniqueConstraint
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from adapters.sqlalchemy.database import metadata
-from alora_core.shared.errors import Conflict, Invalid
+from adapters.sqlalchemy.database import database_busy, metadata
+from alora_core.shared.errors import Conflict, Invalid, Unavailable
 
-__all__ = ["INVALID_DETAIL", "STALE_DETAIL", "conflict_from", "invalid_from"]
+__all__ = [
+    "INVALID_DETAIL",
+    "STALE_DETAIL",
+    "UNREACHABLE_REASON",
+    "conflict_from",
+    "invalid_from",
+    "unavailable_from",
+]
 
 STALE_DETAIL = "the record was changed by someone else; try again"
 INVALID_DETAIL = "a value is not acceptable to the database"
@@ -62,6 +79,59 @@ def invalid_from(exc: BaseException) -> Invalid | None:
     if isinstance(exc, OverflowError) and "SQLite INTEGER" in str(exc):
         return Invalid(INVALID_DETAIL)
     return None
+
+
+UNREACHABLE_REASON = "database-unreachable"
+UNREACHABLE_RETRY_SECONDS = 5
+# SQLSTATEs of a server that is there but cannot serve: class 08 (connection exception), 53
+# (insufficient resources: too many connections ...), 57P01-57P03 (shutting down, starting).
+_OUTAGE_SQLSTATE_CLASSES = ("08", "53", "57P")
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+_SQLITE_UNREACHABLE = ("unable to open database file", "disk I/O error")
+
+
+def unavailable_from(exc: BaseException) -> Unavailable | None:
+    """The ``Unavailable`` a database error means, or None when it means something else.
+
+    SQLite locked by another process beyond ``busy_timeout`` is ``database-busy``; a server
+    that refuses connections, cannot be resolved, drops the connection, is shutting down or
+    has no connection left (and a pool with none free in time) is ``database-unreachable``.
+    """
+    if isinstance(exc, OperationalError) and any(m in str(exc.orig) for m in _SQLITE_BUSY):
+        return database_busy()
+    if isinstance(exc, DBAPIError):
+        state = _sqlstate(exc)
+        if state is not None:
+            return _unreachable() if state.startswith(_OUTAGE_SQLSTATE_CLASSES) else None
+        if (
+            exc.connection_invalidated
+            # A closed connection (asyncpg); SQLite's interface errors are bad parameters.
+            or (isinstance(exc, InterfaceError) and not _from_sqlite(exc))
+            or (
+                isinstance(exc, OperationalError)
+                and any(m in str(exc.orig) for m in _SQLITE_UNREACHABLE)
+            )
+        ):
+            return _unreachable()
+        return None
+    if isinstance(exc, DisconnectionError | PoolTimeoutError | ConnectionError | socket.gaierror):
+        return _unreachable()
+    state = getattr(exc, "sqlstate", None)  # a driver's own error, unwrapped (asyncpg's connect)
+    if isinstance(state, str) and state.startswith(_OUTAGE_SQLSTATE_CLASSES):
+        return _unreachable()
+    return None
+
+
+def _from_sqlite(exc: DBAPIError) -> bool:
+    return type(exc.orig).__module__.startswith("sqlite3")
+
+
+def _unreachable() -> Unavailable:
+    return Unavailable(
+        "the database cannot be reached; try again shortly",
+        retry_after_seconds=UNREACHABLE_RETRY_SECONDS,
+        reason=UNREACHABLE_REASON,
+    )
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from adapters.sqlalchemy.database import metadata
+from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION, metadata, write_gate
 from adapters.sqlalchemy.types import JsonDict, UtcDateTime
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
@@ -204,29 +205,55 @@ class SqlOutboxSource:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._gate = write_gate(engine)
+
+    def _writing(self) -> AbstractAsyncContextManager[None]:
+        return self._gate.holding() if self._gate is not None else nullcontext()
 
     async def take(self, limit: int, now: datetime, redeliver_after: timedelta) -> list[Job]:
         """Up to ``limit`` rows never dispatched, or dispatched longer than ``redeliver_after``
         ago without finishing; they are marked dispatched ``now`` before this returns.
 
-        Concurrent relays skip each other's rows on PostgreSQL (``SKIP LOCKED``); SQLite runs
-        one writer at a time anyway.
+        Concurrent relays skip each other's rows on PostgreSQL (``SKIP LOCKED``). On SQLite the
+        due rows are looked for without the write lock first (most wake-ups find none left),
+        then marked in one statement that takes only those still due, so two relays never
+        take one row.
         """
-        async with AsyncSession(self._engine) as session, session.begin():
-            due = (
-                select(outbox_table.c.id, outbox_table.c.handler, outbox_table.c.payload)
-                .where(
-                    or_(
-                        outbox_table.c.dispatched_at.is_(None),
-                        outbox_table.c.dispatched_at < now - redeliver_after,
-                    )
-                )
-                .order_by(outbox_table.c.id)
-                .limit(limit)
+        due = or_(
+            outbox_table.c.dispatched_at.is_(None),
+            outbox_table.c.dispatched_at < now - redeliver_after,
+        )
+        if self._engine.dialect.name == "postgresql":
+            return await self._take_skipping_locked(due, limit, now)
+        async with self._engine.connect() as connection:
+            await connection.execution_options(**{SQLITE_BEGIN_OPTION: "NONE"})
+            found = await connection.execute(
+                select(outbox_table.c.id).where(due).order_by(outbox_table.c.id).limit(limit)
             )
-            if session.get_bind().dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            rows = (await session.execute(due)).all()
+            ids = list(found.scalars())
+        if not ids:
+            return []
+        async with self._writing(), AsyncSession(self._engine) as session, session.begin():
+            marked = await session.execute(
+                update(outbox_table)
+                .where(outbox_table.c.id.in_(ids), due)
+                .values(dispatched_at=now, dispatch_count=outbox_table.c.dispatch_count + 1)
+                .returning(outbox_table.c.id, outbox_table.c.handler, outbox_table.c.payload)
+            )
+            rows = sorted(marked.all(), key=lambda row: row.id)
+        return [Job(id=row.id, handler=row.handler, event=row.payload) for row in rows]
+
+    async def _take_skipping_locked(self, due: Any, limit: int, now: datetime) -> list[Job]:
+        async with AsyncSession(self._engine) as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(outbox_table.c.id, outbox_table.c.handler, outbox_table.c.payload)
+                    .where(due)
+                    .order_by(outbox_table.c.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
             if not rows:
                 return []
             await session.execute(
@@ -238,7 +265,7 @@ class SqlOutboxSource:
 
     async def release(self, jobs: Sequence[Job]) -> None:
         """Make jobs the queue refused due again at once."""
-        async with AsyncSession(self._engine) as session, session.begin():
+        async with self._writing(), AsyncSession(self._engine) as session, session.begin():
             await session.execute(
                 update(outbox_table)
                 .where(outbox_table.c.id.in_([job.id for job in jobs]))

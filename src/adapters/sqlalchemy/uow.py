@@ -13,6 +13,12 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   and in any query whose autoflush hits it; the changes of the unit of work are then dropped.
   A value the database cannot take (PostgreSQL SQLSTATE class 22: a NUL character, a number
   out of range ...; an integer beyond 64 bits on SQLite) becomes ``Invalid`` the same way.
+- On SQLite, a unit of work that writes waits for the engine's ``WriteGate`` before its
+  transaction's first statement and lets it go when the transaction ends (commit, rollback,
+  close), so this process's writers queue in order instead of polling SQLite's lock; a wait
+  beyond the gate's timeout, like SQLite locked by another process beyond ``busy_timeout``,
+  raises ``Unavailable`` (``database-busy``). A database that cannot be reached raises
+  ``Unavailable`` (``database-unreachable``).
 - On commit, the events recorded by every aggregate the session loaded, added or deleted are
   pulled and written to the outbox in the same transaction, one row per subscribed handler
   (``handlers_of``); after a successful commit they are kept for ``collect_events()``.
@@ -37,10 +43,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.repository import built_repositories, repository
 from adapters.sqlalchemy.audit import SqlAuditLog
-from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION
-from adapters.sqlalchemy.errors import conflict_from, invalid_from
+from adapters.sqlalchemy.database import SQLITE_BEGIN_OPTION, WriteGate, write_gate
+from adapters.sqlalchemy.errors import conflict_from, invalid_from, unavailable_from
 from adapters.sqlalchemy.jobs import SqlJobRecords, outbox_rows, outbox_table
-from alora_core.shared.errors import Conflict
+from alora_core.shared.errors import AloraError, Conflict, Unavailable
 from alora_core.shared.events import DomainEvent, EventRecorder
 
 __all__ = ["SqlUnitOfWork", "TrackingSession", "session_factory"]
@@ -99,6 +105,8 @@ class SqlUnitOfWork:
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
         self._read_only = False
+        self._gate: WriteGate | None = write_gate(sessions.kw.get("bind"))
+        self._holding_gate = False
 
     # -- the UnitOfWork protocol --------------------------------------------------------------
 
@@ -114,7 +122,11 @@ class SqlUnitOfWork:
         if self._read_only:
             # One round trip per statement: no BEGIN and no ROLLBACK, and on SQLite no write
             # lock, so reads never queue behind writers.
-            await self._session.connection(execution_options=self._read_options())
+            try:
+                await self._guard(self._session.connection(execution_options=self._read_options()))
+            except BaseException:
+                await self.__aexit__(None, None, None)
+                raise
         return self
 
     def _read_options(self) -> dict[str, str]:
@@ -132,9 +144,12 @@ class SqlUnitOfWork:
         session, self._session = self._session, None
         self._read_only = False
         self._reset_repositories()
-        if session is not None:
-            _tracking(session).forget()
-            await session.close()  # rolls back whatever was not committed
+        try:
+            if session is not None:
+                _tracking(session).forget()
+                await session.close()  # rolls back whatever was not committed
+        finally:
+            self._let_gate_go()
 
     async def commit(self) -> None:
         if self._read_only:
@@ -147,6 +162,7 @@ class SqlUnitOfWork:
             for event in obj.pull_events()
         ]
         await self._guard(self._write(session, outbox_rows(events, self._handlers_of)))
+        self._let_gate_go()
         self._events.extend(events)
 
     async def _write(self, session: AsyncSession, outbox: list[dict[str, Any]]) -> None:
@@ -184,6 +200,18 @@ class SqlUnitOfWork:
     async def delete(self, obj: object) -> None:
         await self._guard(self.session.delete(obj))
 
+    async def _wait_for_gate(self) -> None:
+        """On SQLite, take this process's turn to write before the transaction begins."""
+        if self._gate is not None and not self._holding_gate and not self._read_only:
+            await self._gate.acquire()
+            self._holding_gate = True
+
+    def _let_gate_go(self) -> None:
+        if self._holding_gate:
+            self._holding_gate = False
+            assert self._gate is not None
+            self._gate.release()
+
     async def get(self, entity: type[T], ident: uuid.UUID, *, for_update: bool = False) -> T | None:
         """The object with this id as this unit of work sees it (added, changed or deleted).
 
@@ -220,12 +248,26 @@ class SqlUnitOfWork:
         the unit of work can go on with fresh reads, as the in-memory one can.
         """
         try:
+            await self._wait_for_gate()
+        except BaseException:
+            _close_unawaited(awaitable)
+            raise
+        try:
             return await awaitable
-        except (DBAPIError, StaleDataError, OverflowError) as exc:
-            error = conflict_from(exc, self.constraint_errors) or invalid_from(exc)
+        except (DBAPIError, StaleDataError, OverflowError, OSError) as exc:
+            error: AloraError | None = (
+                conflict_from(exc, self.constraint_errors)
+                or invalid_from(exc)
+                or unavailable_from(exc)
+            )
             if error is None:
                 raise
-            await self._discard(self.session)
+            try:
+                await self._discard(self.session)
+            except Exception:
+                if not isinstance(error, Unavailable):
+                    raise
+                # The connection is gone with the database: nothing left to roll back.
             raise error from exc
 
     def _reset_repositories(self) -> None:
@@ -237,7 +279,16 @@ class SqlUnitOfWork:
     async def _discard(self, session: AsyncSession) -> None:
         self._reset_repositories()
         _tracking(session).forget()
-        await session.rollback()
+        try:
+            await session.rollback()
+        finally:
+            self._let_gate_go()
+
+
+def _close_unawaited(awaitable: Awaitable[Any]) -> None:
+    close = getattr(awaitable, "close", None)  # a coroutine never started: no warning
+    if close is not None:
+        close()
 
 
 def _tracking(session: AsyncSession) -> TrackingSession:

@@ -84,7 +84,16 @@ class RateLimited(AloraError):
 
 
 class Unavailable(AloraError):
-    """Something Alora depends on failed or cannot be reached (HTTP 503); the cause is logged."""
+    """Something Alora depends on failed, is busy or cannot be reached (HTTP 503, with
+    Retry-After); the cause is logged. ``reason`` says which (``database-busy``,
+    ``database-unreachable``, ``redis-unreachable`` ...), for clients and dashboards."""
 
     code = "unavailable"
     title = "Service unavailable"
+
+    def __init__(
+        self, detail: str, retry_after_seconds: int = 1, reason: str | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = max(1, retry_after_seconds)
+        self.reason = reason

@@ -25,6 +25,7 @@ from litestar.exceptions import (
 from litestar.openapi import ResponseSpec
 from litestar.params import ParameterKwarg
 
+from adapters.outages import unavailable_from
 from alora_core.shared.errors import (
     AloraError,
     Conflict,
@@ -174,6 +175,14 @@ def domain_error_handler(
 
     def handle(request: Request[Any, Any, Any], exc: AloraError) -> Response[bytes]:
         status = next((statuses[c] for c in type(exc).__mro__ if c in statuses), 400)
+        if isinstance(exc, Unavailable):
+            logger.warning(
+                "%s on %s %s: %s",
+                exc.reason or exc.code,
+                request.method,
+                request.scope.get("path"),
+                exc.__cause__ or exc.detail,
+            )
         return domain_problem(request, exc, status)
 
     return handle
@@ -190,7 +199,7 @@ def domain_problem(
         errors = [FieldProblem(field=camel_path(exc.field), message=exc.detail, code=exc.code)]
     elif isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
-    elif isinstance(exc, RateLimited):
+    elif isinstance(exc, RateLimited | Unavailable):
         headers["Retry-After"] = str(exc.retry_after_seconds)
     return problem_response(
         request,
@@ -341,6 +350,15 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     if isinstance(exc, ValueError | RecursionError) and _raised_decoding_body(exc):
         code, title, detail = _MALFORMED_BODY
         return problem_response(request, status=400, code=code, title=title, detail=detail)
+    if (outage := unavailable_from(exc)) is not None:
+        logger.warning(
+            "%s on %s %s: %s",
+            outage.reason or outage.code,
+            request.method,
+            request.scope.get("path"),
+            exc,
+        )
+        return domain_problem(request, outage, 503)
     logger.error(
         "unhandled %s on %s %s",
         type(exc).__name__,
