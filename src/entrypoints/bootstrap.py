@@ -25,6 +25,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.uow import MemoryUnitOfWork
 from adapters.storage.memory import MemoryFileStorage
 from alora_core.identity.ports import PasswordHasher
+from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock, SystemClock
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import Job, JobQueue, JobStats, Subscriptions, run_job
@@ -73,6 +74,8 @@ class Alora:
     storage: FileStorage
     """The object storage (uploaded files' bytes ...)."""
     settings: Settings
+    page_caches: Mapping[str, PageCache[Any]] = field(factory=dict)
+    """The caches of public list pages, by name (``Wiring.page_caches``)."""
     _modules: Sequence[Any] = MODULES
     """The modules it is made of (typed loosely: Litestar's dependency injection reads the
     fields' types, and the modules' callables have none it could read)."""
@@ -264,6 +267,7 @@ def build_in_memory(
         jobs_added=drain,
         storage=wiring.storage,
         settings=settings,
+        page_caches=wiring.page_caches,
         modules=modules,
         closers=wiring.closers,
     )
@@ -415,6 +419,7 @@ async def build(
         jobs_added=on_events,
         storage=storage,
         settings=settings,
+        page_caches=wiring.page_caches,
         modules=modules,
         readiness_checks=checks,
         closers=closers,

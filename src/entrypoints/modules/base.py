@@ -22,6 +22,7 @@ from attrs import field, frozen
 
 from alora_core.identity.ports import PasswordHasher
 from alora_core.reports.queries import SectionCollector
+from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import AloraError
 from alora_core.shared.jobs import ContextSubscriptions
@@ -61,6 +62,9 @@ class Wiring:
     """API processes of this deployment that share nothing but the database and Redis."""
     closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
     """What to close when Alora closes (a module's own connections); bootstrap runs them."""
+    page_caches: dict[str, PageCache[Any]] = field(factory=dict)
+    """The caches of public list pages modules keep, by name (``booking.services`` ...): the
+    HTTP routes of those lists keep their encoded answers in them too."""
     _made: dict[str, Any] = field(factory=dict, alias="_made")
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:

@@ -13,13 +13,16 @@ from alora_core.booking.bookings import notices as booking_notices
 from alora_core.booking.bookings import use_cases as bookings
 from alora_core.booking.bookings.commands import CompleteFinishedBookings, SendBookingReminders
 from alora_core.booking.catalog import use_cases as catalog
+from alora_core.booking.catalog.queries import ServiceView
 from alora_core.booking.favorites import use_cases as favorites
 from alora_core.booking.professionals import use_cases as professionals
+from alora_core.booking.professionals.queries import DirectoryEntry
 from alora_core.booking.reviews import notices as review_notices
 from alora_core.booking.reviews import use_cases as reviews
 from alora_core.booking.search import handlers as search_handlers
 from alora_core.booking.search import use_cases as search
 from alora_core.identity.events import UserDeleted, UserUpdated
+from alora_core.shared.cache import PageCache
 from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.messagebus import CommandHandler
 from entrypoints.modules.base import ContextModule, Wiring
@@ -49,11 +52,20 @@ SETTINGS = SettingsGroup(
 )
 
 
+SERVICES_CACHE = "booking.services"
+PROFESSIONALS_CACHE = "booking.professionals"
+
+
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     clock = wiring.clock
+    services: PageCache[ServiceView] = PageCache(catalog.LIST_CACHE_TTL)
+    directory: PageCache[DirectoryEntry] = PageCache(professionals.DIRECTORY_CACHE_TTL)
+    wiring.page_caches.update({SERVICES_CACHE: services, PROFESSIONALS_CACHE: directory})
     return {
-        **catalog.command_handlers(clock=clock),
-        **professionals.command_handlers(professionals.ProfessionalsDeps(clock=clock)),
+        **catalog.command_handlers(clock=clock, list_cache=services),
+        **professionals.command_handlers(
+            professionals.ProfessionalsDeps(clock=clock, directory_cache=directory)
+        ),
         **bookings.command_handlers(bookings.BookingsDeps(clock=clock)),
         **reviews.command_handlers(reviews.ReviewsDeps(clock=clock)),
         **favorites.command_handlers(favorites.FavoritesDeps(clock=clock)),

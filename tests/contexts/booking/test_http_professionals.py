@@ -587,3 +587,21 @@ async def test_no_professionals_route_answers_500(api: Api) -> None:
                             where,
                             response.text,
                         )
+
+
+async def test_anonymous_directory_pages_are_answered_from_their_bytes_until_a_write(
+    api: Api,
+) -> None:
+    professional_id, token = await professional(api, "pia")
+    first = await api.client.get("/api/v1/professionals?pageSize=5")
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"] == "application/json"
+    assert [item["id"] for item in first.json()["items"]] == [professional_id]
+    again = await api.client.get("/api/v1/professionals?pageSize=5")
+    assert again.content == first.content
+    changed = await api.client.put(
+        f"{ME}/profile", json={**PROFILE, "bio": "Pipes and more"}, headers=bearer(token)
+    )
+    assert changed.status_code == 200, changed.text
+    after = await api.client.get("/api/v1/professionals?pageSize=5")
+    assert after.json()["items"][0]["bio"] == "Pipes and more"

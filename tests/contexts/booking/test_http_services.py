@@ -155,6 +155,29 @@ async def test_a_bad_token_is_401_even_on_public_routes(api: Api) -> None:
     assert_problem(await api.client.get(f"{BASE}/{uuid.uuid4()}", headers=headers), 401)
 
 
+async def test_anonymous_pages_are_answered_from_their_bytes_until_a_write(
+    api: Api, admin: dict[str, str], customer: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await create(api, admin, "Ironing")
+    first = await api.client.get(BASE + "?pageSize=5")
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    signed_in = await api.client.get(BASE + "?pageSize=5", headers=customer)
+    assert first.content == signed_in.content  # the same bytes as the encoded schema
+    handle = api.alora.bus.handle
+
+    async def unreachable(command: Any) -> Any:
+        raise AssertionError(f"{type(command).__name__} went to the bus")
+
+    monkeypatch.setattr(api.alora.bus, "handle", unreachable)
+    again = await api.client.get(BASE + "?pageSize=5")
+    assert (again.status_code, again.content) == (200, first.content)
+    assert_problem(await api.client.get(BASE + "?pageSize=0"), 422, "pageSize")
+    monkeypatch.setattr(api.alora.bus, "handle", handle)
+    await create(api, admin, "Dusting")  # a write through this process clears the pages
+    assert await titles(api, "?pageSize=5") == ["Dusting", "Ironing"]
+
+
 # --- creating -----------------------------------------------------------------------------------
 
 

@@ -212,15 +212,12 @@ async def list_services(
     if cmd.viewer.is_admin:  # administrators always read the database
         async with uow.reading():
             return await uow.services.page(where, request)
-    cache, now = deps.list_cache, deps.clock.now()
-    key = (where, request)
-    page = cache.get(key, now)
-    if page is None:
-        generation = cache.generation
+
+    async def read() -> Page[ServiceView]:
         async with uow.reading():
-            page = await uow.services.page(where, request)
-        cache.put(key, page, generation, now)
-    return page
+            return await uow.services.page(where, request)
+
+    return await deps.list_cache.page((where, request), deps.clock.now(), read)
 
 
 def _category_filter(category: str | None) -> str | None:
@@ -264,8 +261,12 @@ USE_CASES: dict[type, Callable[..., Any]] = {
 
 
 def command_handlers(
-    *, clock: Clock, list_cache_ttl: timedelta = LIST_CACHE_TTL
+    *,
+    clock: Clock,
+    list_cache_ttl: timedelta = LIST_CACHE_TTL,
+    list_cache: PageCache[ServiceView] | None = None,
 ) -> dict[type, Callable[..., Any]]:
-    """Each catalog command bound to its use case, the clock and a list cache of its own."""
-    deps = CatalogDeps(clock=clock, list_cache=PageCache(list_cache_ttl))
+    """Each catalog command bound to its use case, the clock and a list cache (of its own
+    unless ``list_cache`` is given)."""
+    deps = CatalogDeps(clock=clock, list_cache=list_cache or PageCache(list_cache_ttl))
     return {command: partial(use_case, deps=deps) for command, use_case in USE_CASES.items()}

@@ -288,16 +288,15 @@ async def list_professionals(
     request = PageRequest(cmd.page, cmd.page_size)
     viewer = Viewer.of(cmd.viewer)
     anonymous = viewer.user_id is None
-    cache, now = deps.directory_cache, deps.clock.now()
-    if anonymous and (cached := cache.get((where, request), now)) is not None:
-        return cached
-    generation = cache.generation
-    async with uow.reading():
-        page = await uow.professional_directory.page(where, viewer, request)
-    page = evolve(page, items=[_public(entry, viewer) for entry in page.items])
+
+    async def read() -> Page[DirectoryEntry]:
+        async with uow.reading():
+            page = await uow.professional_directory.page(where, viewer, request)
+        return evolve(page, items=[_public(entry, viewer) for entry in page.items])
+
     if anonymous:
-        cache.put((where, request), page, generation, now)
-    return page
+        return await deps.directory_cache.page((where, request), deps.clock.now(), read)
+    return await read()
 
 
 async def get_professional(

@@ -5,7 +5,9 @@ answer 404."""
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, post, put
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -16,7 +18,7 @@ from alora_core.booking.professionals.queries import Sort
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import viewer_of
+from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate, viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.booking.professionals_schemas import (
     AvailabilityRequest,
@@ -42,7 +44,9 @@ from entrypoints.http.booking.professionals_schemas import (
     SlotsTo,
     SortOrder,
 )
+from entrypoints.http.booking.public_pages import anonymous, answer_kept, encoded_page
 from entrypoints.http.params import PageNumber, PageSize, path_id
+from entrypoints.modules.booking import PROFESSIONALS_CACHE
 
 
 class ProfessionalsController(Controller):
@@ -58,11 +62,11 @@ class ProfessionalsController(Controller):
         "appear only when the professional shows them.",
         security=OPTIONAL_BEARER,
         responses=problem_responses(401, 422),
+        before_request=answer_kept(PROFESSIONALS_CACHE),
     )
     async def list_professionals(
         self,
-        optional_principal: NamedDependency[Principal | None],
-        alora: NamedDependency[Alora],
+        request: Request[Any, Any, Any],
         category: CategoryFilter = None,
         service_id: ServiceFilter = None,
         city: CityFilter = None,
@@ -73,21 +77,37 @@ class ProfessionalsController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 20,
     ) -> ProfessionalPage:
-        result = await alora.bus.handle(
-            c.ListProfessionals(
-                viewer=viewer_of(optional_principal),
-                category=category,
-                service_id=service_id,
-                city=city,
-                min_rating=min_rating,
-                max_rate=max_rate,
-                text=q,
-                sort=sort,
-                page=page,
-                page_size=page_size,
-            )
+        # The directory's hot path: the caller is read here rather than through dependencies
+        # (resolved in tasks of their own on every request); anonymous pages are answered as
+        # the bytes kept for them (``public_pages``).
+        alora = app_state_alora(request)
+        is_anonymous = anonymous(request)
+        principal = (
+            None
+            if is_anonymous
+            else await authenticate(request, alora, app_state_settings(request))
         )
-        return ProfessionalPage.of(result)
+
+        async def load() -> ProfessionalPage:
+            result = await alora.bus.handle(
+                c.ListProfessionals(
+                    viewer=viewer_of(principal),
+                    category=category,
+                    service_id=service_id,
+                    city=city,
+                    min_rating=min_rating,
+                    max_rate=max_rate,
+                    text=q,
+                    sort=sort,
+                    page=page,
+                    page_size=page_size,
+                )
+            )
+            return ProfessionalPage.of(result)
+
+        if is_anonymous:
+            return await encoded_page(request, alora, PROFESSIONALS_CACHE, load)  # type: ignore[return-value]
+        return await load()
 
     @get(
         "/me",

@@ -16,6 +16,7 @@ from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate, viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
+from entrypoints.http.booking.public_pages import anonymous, answer_kept, encoded_page
 from entrypoints.http.booking.services_schemas import (
     ActiveFilter,
     BulkServicesRequest,
@@ -29,6 +30,7 @@ from entrypoints.http.booking.services_schemas import (
     ServiceResponse,
 )
 from entrypoints.http.params import PageNumber, PageSize, path_id
+from entrypoints.modules.booking import SERVICES_CACHE
 
 
 class ServicesController(Controller):
@@ -43,6 +45,7 @@ class ServicesController(Controller):
         "also see inactive services and may filter on `active`.",
         security=OPTIONAL_BEARER,
         responses=problem_responses(401, 403, 422),
+        before_request=answer_kept(SERVICES_CACHE),
     )
     async def list_services(
         self,
@@ -54,20 +57,32 @@ class ServicesController(Controller):
         page_size: PageSize = 20,
     ) -> ServicePage:
         # The catalog's hot path: the caller is read here rather than through dependencies,
-        # which Litestar would resolve in tasks of their own on every request.
+        # which Litestar would resolve in tasks of their own on every request; anonymous
+        # pages are answered as the bytes kept for them (``public_pages``).
         alora = app_state_alora(request)
-        principal = await authenticate(request, alora, app_state_settings(request))
-        result = await alora.bus.handle(
-            c.ListServices(
-                viewer=viewer_of(principal),
-                category=category,
-                text=q,
-                active=active,
-                page=page,
-                page_size=page_size,
-            )
+        is_anonymous = anonymous(request)
+        principal = (
+            None
+            if is_anonymous
+            else await authenticate(request, alora, app_state_settings(request))
         )
-        return ServicePage.of(result)
+
+        async def load() -> ServicePage:
+            result = await alora.bus.handle(
+                c.ListServices(
+                    viewer=viewer_of(principal),
+                    category=category,
+                    text=q,
+                    active=active,
+                    page=page,
+                    page_size=page_size,
+                )
+            )
+            return ServicePage.of(result)
+
+        if is_anonymous:
+            return await encoded_page(request, alora, SERVICES_CACHE, load)  # type: ignore[return-value]
+        return await load()
 
     @get(
         "/{service_id:str}",
