@@ -7,7 +7,16 @@ own (``presence:<id>``, ``conversation:<id>`` ...) and say who may subscribe to 
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
+
+
+class Push(NamedTuple):
+    """One message for one topic: ``{"event": event, "data": data}`` to its subscribers."""
+
+    topic: str
+    event: str
+    data: dict[str, Any]
 
 
 class Realtime(Protocol):
@@ -16,6 +25,12 @@ class Realtime(Protocol):
 
         Best effort: a subscriber that is offline misses it and reads the state on reconnect.
         """
+        ...
+
+    async def publish_many(self, pushes: Sequence[Push]) -> None:
+        """``publish`` each of ``pushes``, in order, in as few round trips as the adapter can
+        (one pipeline on Redis). Best effort like ``publish``: one that cannot be sent is
+        logged and the others still go."""
         ...
 
 

@@ -9,6 +9,7 @@ event read back from its JSON message.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from alora_core.shared.commands import Command
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import Subscriptions
 from alora_core.shared.mail import EmailMessage
+from alora_core.shared.realtime import Push
 from alora_core.shared.serialization import event_from_message, event_to_message
 from entrypoints.bootstrap import Alora
 from entrypoints.platform import configured_branding
@@ -42,6 +44,9 @@ class RecordingRealtime:
 
     async def publish(self, topic: str, event: str, data: dict[str, Any]) -> None:
         self.published.append((topic, event, data))
+
+    async def publish_many(self, pushes: Sequence[Push]) -> None:
+        self.published.extend((push.topic, push.event, push.data) for push in pushes)
 
 
 class FlakyMailer(MemoryMailer):
