@@ -1,11 +1,15 @@
-"""Notifications' event handlers: real-time pushes and the email of a notification.
+"""Notifications' reactions to events: real-time pushes, the email of a notification, and the
+delivery of every context's notices.
 
-Each runs as a job inside an open unit of work, which the job runner commits afterwards.
+The email and the notices run as jobs (from the outbox) inside an open unit of work, which the
+job runner commits afterwards. Pushes are not jobs: ``push_after_commit`` sends them from the
+process that committed the events, right after the commit (decision 0017); a push that is lost
+is read on the next listing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -17,10 +21,12 @@ from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.notifications.use_cases import NotificationsDeps, add_notification, email_if_due
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import NotFound
+from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import ContextSubscriptions, EventHandler
 from alora_core.shared.mail import Branding, Mailer
+from alora_core.shared.messagebus import AfterCommit
 from alora_core.shared.notices import NoticeRule
-from alora_core.shared.realtime import Realtime, user_topic
+from alora_core.shared.realtime import Push, Realtime, user_topic
 
 
 def json_time(moment: datetime) -> str:
@@ -51,18 +57,32 @@ def read_json(event: NotificationsRead) -> dict[str, Any]:
     }
 
 
-async def push_created(
-    event: NotificationCreated, uow: NotificationsUnitOfWork, realtime: Realtime
-) -> None:
-    await realtime.publish(
-        user_topic(event.recipient_id), NotificationCreated.name, created_json(event)
-    )
+def pushes_of(events: Sequence[DomainEvent]) -> list[Push]:
+    """What connected users see of ``events``: each new notification, and what was read, on
+    the recipient's topic, in the order of the events."""
+    pushes: list[Push] = []
+    for event in events:
+        if isinstance(event, NotificationCreated):
+            pushes.append(
+                Push(user_topic(event.recipient_id), NotificationCreated.name, created_json(event))
+            )
+        elif isinstance(event, NotificationsRead):
+            pushes.append(
+                Push(user_topic(event.recipient_id), NotificationsRead.name, read_json(event))
+            )
+    return pushes
 
 
-async def push_read(
-    event: NotificationsRead, uow: NotificationsUnitOfWork, realtime: Realtime
-) -> None:
-    await realtime.publish(user_topic(event.recipient_id), NotificationsRead.name, read_json(event))
+def push_after_commit(realtime: Realtime) -> AfterCommit:
+    """The after-commit hook pushing ``pushes_of`` the committed events, all in one
+    ``publish_many``."""
+
+    async def push(events: list[DomainEvent]) -> None:
+        pushes = pushes_of(events)
+        if pushes:
+            await realtime.publish_many(pushes)
+
+    return push
 
 
 async def email(
@@ -75,18 +95,13 @@ async def email(
 def subscribe(
     subscriptions: ContextSubscriptions,
     *,
-    realtime: Realtime,
     mailer: Mailer,
     branding: Branding,
     clock: Clock,
 ) -> None:
+    """The jobs of notifications' own events: the email of a notification that has one (a
+    notification with no email gets no outbox row at all)."""
     deps = NotificationsDeps(clock=clock, mailer=mailer, branding=branding)
-    subscriptions.add(
-        NotificationCreated, "notifications.push_created", partial(push_created, realtime=realtime)
-    )
-    subscriptions.add(
-        NotificationsRead, "notifications.push_read", partial(push_read, realtime=realtime)
-    )
     subscriptions.add(
         NotificationCreated,
         "notifications.email",

@@ -1,5 +1,6 @@
-"""Notifications: stored, pushed in real time, emailed as each user's settings allow. The
-notifications context delivers what every other context wants told (``NoticeRule``s)."""
+"""Notifications: stored, pushed in real time (right after commit, by the committing process),
+emailed as each user's settings allow. The notifications context delivers what every other
+context wants told (``NoticeRule``s)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from alora_core.notifications import handlers
 from alora_core.notifications import use_cases as notifications
 from alora_core.notifications.commands import SendHeldEmails
 from alora_core.shared.jobs import ContextSubscriptions
-from alora_core.shared.messagebus import CommandHandler
+from alora_core.shared.messagebus import AfterCommit, CommandHandler
 from alora_core.shared.notices import NoticeRule
 from entrypoints.modules.base import ContextModule, Wiring
 from entrypoints.scheduler import ScheduledJob
@@ -30,11 +31,14 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
 def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:
     handlers.subscribe(
         subscriptions,
-        realtime=wiring.realtime,
         mailer=wiring.mailer,
         branding=wiring.branding,
         clock=wiring.clock,
     )
+
+
+def _after_commit(wiring: Wiring) -> AfterCommit:
+    return handlers.push_after_commit(wiring.realtime)
 
 
 def _deliver(subscriptions: ContextSubscriptions, rules: list[NoticeRule], wiring: Wiring) -> None:
@@ -54,6 +58,7 @@ MODULE = ContextModule(
     commands=_commands,
     subscribe=_subscribe,
     delivers=_deliver,
+    after_commit=_after_commit,
     jobs=(
         ScheduledJob(
             "held-emails",
