@@ -9,7 +9,7 @@ event read back from its JSON message.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -40,12 +40,20 @@ T = TypeVar("T")
 
 @define
 class RecordingRealtime:
+    """Records what is published; ``calls`` counts the calls, and ``before_publish`` (when set)
+    is awaited with each call's pushes before they are recorded."""
+
     published: list[tuple[str, str, dict[str, Any]]] = field(factory=list)
+    calls: int = 0
+    before_publish: Callable[[list[Push]], Awaitable[None]] | None = None
 
     async def publish(self, topic: str, event: str, data: dict[str, Any]) -> None:
-        self.published.append((topic, event, data))
+        await self.publish_many([Push(topic, event, data)])
 
     async def publish_many(self, pushes: Sequence[Push]) -> None:
+        self.calls += 1
+        if self.before_publish is not None:
+            await self.before_publish(list(pushes))
         self.published.extend((push.topic, push.event, push.data) for push in pushes)
 
 

@@ -18,11 +18,13 @@ from alora_core.notifications.events import (
 )
 from alora_core.notifications.handlers import deliver_notices
 from alora_core.notifications.model import NotificationType
+from alora_core.notifications.use_cases import add_notification
 from alora_core.shared.errors import Invalid, NotFound
 from alora_core.shared.ids import new_id
-from alora_core.shared.jobs import Subscriptions
+from alora_core.shared.jobs import Job, Subscriptions, run_job
 from alora_core.shared.notices import Notice, NoticeRule
-from alora_core.shared.realtime import user_topic
+from alora_core.shared.realtime import Push, user_topic
+from alora_core.shared.serialization import event_to_message
 from contexts.notifications.harness import START, Harness, as_user
 
 # --- notify ---------------------------------------------------------------------------------------
@@ -316,3 +318,94 @@ async def test_notices_of_other_events_become_notifications(n: Harness) -> None:
         occurred_at=START, recipient_id=uuid.uuid4(), notification_id=new_id(), was_unread=False
     )
     await n.run_handler("test.renotify", gone, subscriptions)  # a recipient that is gone: nothing
+
+
+# --- pushes after commit --------------------------------------------------------------------------
+
+
+async def test_a_push_goes_out_after_its_commit(n: Harness) -> None:
+    """When the push is sent, the notification is committed: another unit of work reads it."""
+    ana = await n.add_user("ana")
+    seen: list[bool] = []
+
+    async def committed_already(pushes: list[Push]) -> None:
+        async with n.uow_factory().reading() as uow:
+            for push in pushes:
+                found = await uow.notifications.get(uuid.UUID(push.data["id"]))
+                seen.append(found is not None)
+
+    n.realtime.before_publish = committed_already
+    notification_id = await n.notify(ana)
+    assert seen == [True]
+    assert [(topic, event) for topic, event, _ in n.realtime.published] == [
+        (user_topic(ana), "notification.created")
+    ]
+    # The push is no job: nothing for it in the outbox.
+    [created] = n.new_events()
+    assert isinstance(created, NotificationCreated) and created.notification_id == notification_id
+    assert n.alora.subscriptions.handlers_of(created) == []
+
+
+def _noticing(n: Harness, fail_after_writing: bool) -> Subscriptions:
+    """A subscription storing a notification for each ``notification.deleted`` (the recipient's
+    own), and then failing when ``fail_after_writing``."""
+
+    async def handle(event: NotificationDeleted, uow: Any) -> None:
+        await add_notification(
+            c.Notify(
+                recipient_id=event.recipient_id,
+                type=NotificationType.INFO,
+                title="Something elsewhere",
+                body="",
+            ),
+            uow,
+            n.clock,
+        )
+        if fail_after_writing:
+            raise RuntimeError("the handler fails after its write")
+
+    subscriptions = Subscriptions()
+    notifications = n.alora.units_of_work["notifications"]
+    subscriptions.in_context(notifications).add(NotificationDeleted, "test.notice", handle)
+    return subscriptions
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["commits", "rolls-back"])
+async def test_a_job_pushes_what_it_committed_and_nothing_when_it_rolls_back(
+    n: Harness, fails: bool
+) -> None:
+    """A job (as a worker runs it) pushes after its commit; a job whose transaction rolls
+    back pushes nothing."""
+    ana = await n.add_user("ana")
+    event = NotificationDeleted(
+        occurred_at=START, recipient_id=ana, notification_id=new_id(), was_unread=False
+    )
+    outcome = await run_job(
+        Job(id=new_id(), handler="test.notice", event=event_to_message(event)),
+        attempt=0,
+        max_attempts=1,
+        subscriptions=_noticing(n, fail_after_writing=fails),
+        uow_factory=n.alora.uow_factory,
+        clock=n.clock,
+        committed=n.alora.bus.committed,
+    )
+    if fails:
+        assert outcome == "dead"
+        assert n.realtime.published == []
+        assert await n.unread(ana) == 0
+    else:
+        assert outcome == "done"
+        [(topic, name, data)] = n.realtime.published
+        assert (topic, name, data["title"]) == (
+            user_topic(ana), "notification.created", "Something elsewhere"
+        )  # fmt: skip
+        assert await n.stored(uuid.UUID(data["id"])) is not None
+
+
+async def test_a_command_that_fails_pushes_nothing(n: Harness) -> None:
+    with pytest.raises(NotFound):
+        await n.notify(uuid.uuid4())
+    ana = await n.add_user("ana")
+    with pytest.raises(NotFound):
+        await n.handle(c.MarkRead(actor=as_user(ana), notification_id=uuid.uuid4()))
+    assert n.realtime.published == [] and n.realtime.calls == 0
