@@ -21,7 +21,9 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   ``Unavailable`` (``database-unreachable``).
 - On commit, the events recorded by every aggregate the session loaded, added or deleted are
   pulled and written to the outbox in the same transaction, one row per subscribed handler
-  (``handlers_of``); after a successful commit they are kept for ``collect_events()``.
+  (``handlers_of``); after a successful commit they are kept for ``collect_events()``. Rows a
+  repository writes in bulk (``insert_many``), past the session's objects, bring their events
+  with ``record_events``; they are committed the same way.
 
 Objects stay usable after the ``async with`` block: the session never expires them (no
 ``expire_on_commit``; close and rollback first detach them), so their attributes keep the
@@ -31,11 +33,11 @@ values they had.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar
 
-from sqlalchemy import Executable, Result, Select, event, insert
+from sqlalchemy import Executable, Result, Select, Table, event, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session as OrmSession
@@ -104,6 +106,7 @@ class SqlUnitOfWork:
         self._handlers_of = handlers_of
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
+        self._recorded: list[DomainEvent] = []
         self._read_only = False
         self._gate: WriteGate | None = write_gate(sessions.kw.get("bind"))
         self._holding_gate = False
@@ -118,6 +121,7 @@ class SqlUnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open; use one per task")
         self._session = self._factory()
+        self._recorded = []
         self._reset_repositories()
         if self._read_only:
             # One round trip per statement: no BEGIN and no ROLLBACK, and on SQLite no write
@@ -143,6 +147,7 @@ class SqlUnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         self._read_only = False
+        self._recorded = []
         self._reset_repositories()
         try:
             if session is not None:
@@ -161,7 +166,9 @@ class SqlUnitOfWork:
             if isinstance(obj, EventRecorder)
             for event in obj.pull_events()
         ]
+        events += self._recorded
         await self._guard(self._write(session, outbox_rows(events, self._handlers_of)))
+        self._recorded = []
         self._let_gate_go()
         self._events.extend(events)
 
@@ -196,6 +203,17 @@ class SqlUnitOfWork:
 
     def add(self, obj: object) -> None:
         self.session.add(obj)
+
+    async def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` into ``table`` now, in one statement (no ORM objects); constraint
+        errors as everywhere else."""
+        await self._guard(self.session.execute(insert(table), rows))
+
+    def record_events(self, events: Iterable[DomainEvent]) -> None:
+        """Events of changes written without objects of the session (``insert_many``): the
+        commit writes their outbox rows and hands them to ``collect_events`` like the
+        aggregates' own; a rollback forgets them."""
+        self._recorded.extend(events)
 
     async def delete(self, obj: object) -> None:
         await self._guard(self.session.delete(obj))
@@ -277,6 +295,7 @@ class SqlUnitOfWork:
                 reset()
 
     async def _discard(self, session: AsyncSession) -> None:
+        self._recorded = []
         self._reset_repositories()
         _tracking(session).forget()
         try:

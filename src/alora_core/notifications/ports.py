@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -12,6 +13,11 @@ from alora_core.shared.uow import UnitOfWork
 
 class Notifications(Protocol):
     async def add(self, notification: Notification) -> None: ...
+
+    async def add_many(self, notifications: Sequence[Notification]) -> None:
+        """Add new notifications all at once (one statement in SQL); the events they recorded
+        are committed with them, as ``add``'s are."""
+        ...
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None: ...
 
@@ -47,6 +53,11 @@ class Notifications(Protocol):
 class Recipients(Protocol):
     async def get(self, user_id: uuid.UUID) -> Recipient | None:
         """The user as a recipient; None when there is no such user."""
+        ...
+
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
+        """The users of ``user_ids`` that exist, as recipients by id (a few queries, not one
+        per user)."""
         ...
 
 

@@ -14,11 +14,11 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from alora_core.notifications import commands as c
 from alora_core.notifications.mails import notification_email
-from alora_core.notifications.model import EmailKind, Notification, NotificationType
+from alora_core.notifications.model import EmailKind, Notification, NotificationType, Recipient
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
@@ -75,7 +75,11 @@ async def add_notification(
 
 async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: NotificationsDeps) -> int:
     """Store one notification per existing recipient, in one transaction; returns how many.
-    Audited."""
+    Audited.
+
+    One batch however many recipients: they are read together, and their notifications are
+    added together (their ``NotificationCreated`` events are pushed after commit; with no
+    email, they make no job)."""
     if not cmd.actor.is_admin:
         raise Forbidden("only administrators may do this")
     recipients = list(dict.fromkeys(cmd.recipient_ids))
@@ -94,25 +98,26 @@ async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: Notifica
         )
     )
     async with uow:
-        created = 0
-        for recipient_id in recipients:
-            try:
-                await _add(evolve(checked, recipient_id=recipient_id), uow, deps.clock)
-            except NotFound:
-                continue
-            created += 1
+        found = await uow.recipients.get_many(recipients)
+        now = deps.clock.now()
+        notifications = [
+            _notification(checked, found[recipient_id], now)
+            for recipient_id in recipients
+            if recipient_id in found
+        ]
+        await uow.notifications.add_many(notifications)
         await uow.audit_log.add(
             AuditEntry(
                 actor_id=cmd.actor.require_user_id(),
                 action="notification.announce",
                 target_type="notification",
                 target_id="-",
-                occurred_at=deps.clock.now(),
-                details={"title": checked.title, "recipients": created},
+                occurred_at=now,
+                details={"title": checked.title, "recipients": len(notifications)},
             )
         )
         await uow.commit()
-    return created
+    return len(notifications)
 
 
 @frozen(kw_only=True)
@@ -130,9 +135,15 @@ async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) ->
     recipient = await uow.recipients.get(checked.recipient_id)
     if recipient is None:
         raise NotFound("no such recipient")
-    now = clock.now()
+    notification = _notification(checked, recipient, clock.now())
+    await uow.notifications.add(notification)
+    return notification
+
+
+def _notification(checked: _Checked, recipient: Recipient, now: datetime) -> Notification:
+    """A new notification of ``checked`` for ``recipient`` (``checked.recipient_id`` aside)."""
     kind = checked.email_kind
-    notification = Notification.create(
+    return Notification.create(
         recipient_id=recipient.user_id,
         type=checked.type,
         title=checked.title,
@@ -143,8 +154,6 @@ async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) ->
         email_due_at=None if kind is None else recipient.email_due_at(kind, now),
         now=now,
     )
-    await uow.notifications.add(notification)
-    return notification
 
 
 def _checked(cmd: c.Notify) -> _Checked:

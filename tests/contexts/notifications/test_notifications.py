@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from adapters.sqlalchemy.notifications import repositories as sql_notifications
 from alora_core.notifications import commands as c
 from alora_core.notifications.events import (
     NotificationCreated,
@@ -19,7 +20,8 @@ from alora_core.notifications.events import (
 from alora_core.notifications.handlers import deliver_notices
 from alora_core.notifications.model import NotificationType
 from alora_core.notifications.use_cases import add_notification
-from alora_core.shared.errors import Invalid, NotFound
+from alora_core.shared.actor import Actor, Role
+from alora_core.shared.errors import Forbidden, Invalid, NotFound
 from alora_core.shared.ids import new_id
 from alora_core.shared.jobs import Job, Subscriptions, run_job
 from alora_core.shared.notices import Notice, NoticeRule
@@ -409,3 +411,96 @@ async def test_a_command_that_fails_pushes_nothing(n: Harness) -> None:
     with pytest.raises(NotFound):
         await n.handle(c.MarkRead(actor=as_user(ana), notification_id=uuid.uuid4()))
     assert n.realtime.published == [] and n.realtime.calls == 0
+
+
+# --- announcements --------------------------------------------------------------------------------
+
+ADMIN = Actor(user_id=uuid.UUID(int=1), role=Role.ADMIN)
+
+
+def announcement(*recipients: uuid.UUID, **fields: Any) -> c.Announce:
+    return c.Announce(
+        actor=fields.pop("actor", ADMIN),
+        recipient_ids=list(recipients),
+        type=NotificationType(fields.pop("type", "warning")),
+        title=fields.pop("title", "Maintenance tonight"),
+        body=fields.pop("body", "Offline from 02:00 to 02:30 UTC."),
+        **fields,
+    )
+
+
+async def test_an_announcement_stores_and_pushes_one_notification_per_existing_recipient(
+    n: Harness,
+) -> None:
+    ana, bob, cid = [await n.add_user(name) for name in ("ana", "bob", "cid")]
+    gone = await n.add_user("gone")
+    await n.delete_user(gone)
+    data = {"campaign": "maintenance", "window": [2, 2.5], "nested": {"ok": True}}
+    created = await n.handle(
+        announcement(ana, bob, uuid.uuid4(), ana, gone, cid, link="/status", data=data)
+    )
+    assert created == 3
+
+    events = n.new_events()
+    assert [type(event) for event in events] == [NotificationCreated] * 3
+    assert [e.recipient_id for e in events if isinstance(e, NotificationCreated)] == [ana, bob, cid]
+    # No durable handler for these events: no outbox row, no job per recipient.
+    assert all(n.alora.subscriptions.handlers_of(event) == [] for event in events)
+    # One publish for the whole announcement, one push per recipient.
+    assert n.realtime.calls == 1
+    assert [(topic, name) for topic, name, _ in n.realtime.published] == [
+        (user_topic(ana), "notification.created"),
+        (user_topic(bob), "notification.created"),
+        (user_topic(cid), "notification.created"),
+    ]
+    for user in (ana, bob, cid):
+        [listed] = (await n.page(user)).items
+        assert (listed.type, listed.title, listed.body, listed.link, listed.data) == (
+            NotificationType.WARNING, "Maintenance tonight", "Offline from 02:00 to 02:30 UTC.",
+            "/status", data,
+        )  # fmt: skip
+        assert listed.created_at == START and listed.read_at is None and listed.version == 1
+        assert listed.email_kind is None and listed.email_due_at is None
+        pushed = next(d for topic, _, d in n.realtime.published if topic == user_topic(user))
+        assert pushed["id"] == str(listed.id) and pushed["data"] == data
+        assert await n.unread(user) == 1
+    assert n.mailer.sent == []
+
+    # Stored like any other: read, read all and delete work on them.
+    [anas] = (await n.page(ana)).items
+    read = await n.handle(c.MarkRead(actor=as_user(ana), notification_id=anas.id))
+    assert read.read_at is not None
+    assert await n.handle(c.MarkAllRead(actor=as_user(bob))) == 1
+    [cids] = (await n.page(cid)).items
+    await n.handle(c.DeleteNotification(actor=as_user(cid), notification_id=cids.id))
+    assert await n.unread(ana) == await n.unread(bob) == await n.unread(cid) == 0
+
+
+async def test_an_announcement_reads_recipients_in_chunks(
+    n: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql_notifications, "RECIPIENTS_PER_STATEMENT", 2)
+    users = [await n.add_user(f"user{i}") for i in range(5)]
+    assert await n.handle(announcement(*users, uuid.uuid4())) == 5
+    for user in users:
+        assert await n.unread(user) == 1
+
+
+async def test_an_announcement_to_nobody_who_exists_stores_nothing_and_pushes_nothing(
+    n: Harness,
+) -> None:
+    assert await n.handle(announcement(uuid.uuid4(), uuid.uuid4())) == 0
+    assert n.new_events() == [] and n.realtime.calls == 0
+
+
+async def test_only_administrators_announce_and_bad_announcements_store_nothing(
+    n: Harness,
+) -> None:
+    ana = await n.add_user("ana")
+    with pytest.raises(Forbidden):
+        await n.handle(announcement(ana, actor=as_user(ana)))
+    with pytest.raises(Invalid):
+        await n.handle(announcement())
+    with pytest.raises(Invalid):
+        await n.handle(announcement(ana, title=" "))
+    assert await n.unread(ana) == 0 and n.realtime.published == []

@@ -8,7 +8,7 @@ Memory commits are atomic, so ``get_for_update`` and ``due_emails`` lock nothing
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,10 @@ class MemoryNotifications:
 
     async def add(self, notification: Notification) -> None:
         self._uow.add(TABLE, notification)
+
+    async def add_many(self, notifications: Sequence[Notification]) -> None:
+        for notification in notifications:
+            self._uow.add(TABLE, notification)
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None:
         notification: Notification | None = self._uow.load(TABLE, notification_id)
@@ -89,3 +93,11 @@ class MemoryRecipients:
         if user is None:
             return None
         return recipient_from(user.id, user.email, user.full_name, user.settings)
+
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
+        found = {}
+        for user_id in user_ids:
+            recipient = await self.get(user_id)
+            if recipient is not None:
+                found[user_id] = recipient
+        return found

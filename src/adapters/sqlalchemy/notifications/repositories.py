@@ -4,11 +4,15 @@ A notification belongs to a user and goes with them (``ON DELETE CASCADE``). Lis
 index on ``(recipient_id, id)`` backwards (ids are time-ordered, so that is newest first);
 unread counts and the held-email sweep each have a partial index on just the rows they count.
 Recipients are read from identity's users (adapters may cross contexts).
+
+Many notifications at once (an announcement) are one ``INSERT`` of many rows, not ORM objects
+flushed one by one, and their recipients are read ``RECIPIENTS_PER_STATEMENT`` at a time.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +34,7 @@ from sqlalchemy.orm import Mapper
 
 from adapters.recipients import recipient_from
 from adapters.sqlalchemy.database import metadata
-from adapters.sqlalchemy.identity.tables import user_owner
+from adapters.sqlalchemy.identity.tables import user_owner, users_table
 from adapters.sqlalchemy.mapping import map_versioned
 from adapters.sqlalchemy.types import JsonDict, UtcDateTime, str_enum
 from alora_core.identity.model import User
@@ -85,6 +89,10 @@ notification_mapper: Mapper[Any] = map_versioned(
 )
 
 _n = notifications_table.c
+_COLUMNS = tuple(column.name for column in notifications_table.columns)
+
+RECIPIENTS_PER_STATEMENT = 500
+"""Ids in one ``IN (...)`` when reading many recipients."""
 
 
 def _unread_of(recipient_id: uuid.UUID) -> list[ColumnElement[bool]]:
@@ -97,6 +105,13 @@ class SqlNotifications:
 
     async def add(self, notification: Notification) -> None:
         self._uow.add(notification)
+
+    async def add_many(self, notifications: Sequence[Notification]) -> None:
+        if not notifications:
+            return
+        rows = [{name: getattr(n, name) for name in _COLUMNS} for n in notifications]
+        await self._uow.insert_many(notifications_table, rows)
+        self._uow.record_events(event for n in notifications for event in n.pull_events())
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None:
         return await self._uow.get(Notification, notification_id)
@@ -149,3 +164,15 @@ class SqlRecipients:
         if user is None:
             return None
         return recipient_from(user.id, user.email, user.full_name, user.settings)
+
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
+        ids = list(dict.fromkeys(user_ids))
+        users = users_table.c
+        found: dict[uuid.UUID, Recipient] = {}
+        for start in range(0, len(ids), RECIPIENTS_PER_STATEMENT):
+            statement = select(users.id, users.email, users.full_name, users.settings).where(
+                users.id.in_(ids[start : start + RECIPIENTS_PER_STATEMENT])
+            )
+            for row in await self._uow.execute(statement):
+                found[row.id] = recipient_from(row.id, row.email, row.full_name, row.settings)
+        return found
