@@ -159,6 +159,38 @@ def _first_instant_showing(day: date, wall: time, tz: ZoneInfo, not_before: date
 # --- the aggregate --------------------------------------------------------------------------------
 
 
+@frozen(kw_only=True)
+class NewNotification:
+    """A notification not stored yet, as a plain value. ``Notification.of`` makes the aggregate;
+    ``Notifications.add_many`` stores many at once without one (a fan-out writes rows, not
+    objects). ``created`` is the event that tells of it."""
+
+    recipient_id: uuid.UUID
+    type: NotificationType
+    title: str
+    body: str
+    link: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    email_kind: EmailKind | None = None
+    email_due_at: datetime | None = None
+    id: uuid.UUID = field(factory=new_id)
+
+    def created(self) -> events.NotificationCreated:
+        return events.NotificationCreated(
+            occurred_at=self.created_at,
+            notification_id=self.id,
+            recipient_id=self.recipient_id,
+            type=self.type.value,
+            title=self.title,
+            body=self.body,
+            link=self.link,
+            data=self.data,
+            created_at=self.created_at,
+            email_kind=None if self.email_kind is None else self.email_kind.value,
+        )
+
+
 @define(slots=False, kw_only=True)
 class Notification(EventRecorder):
     recipient_id: uuid.UUID
@@ -190,31 +222,36 @@ class Notification(EventRecorder):
         email_due_at: datetime | None,
         now: datetime,
     ) -> Notification:
-        notification = cls(
-            recipient_id=recipient_id,
-            type=type,
-            title=title,
-            body=body,
-            link=link,
-            data=data,
-            created_at=now,
-            email_kind=email_kind,
-            email_due_at=email_due_at,
-        )
-        notification.record(
-            events.NotificationCreated(
-                occurred_at=now,
-                notification_id=notification.id,
+        return cls.of(
+            NewNotification(
                 recipient_id=recipient_id,
-                type=type.value,
+                type=type,
                 title=title,
                 body=body,
                 link=link,
                 data=data,
                 created_at=now,
-                email_kind=None if email_kind is None else email_kind.value,
+                email_kind=email_kind,
+                email_due_at=email_due_at,
             )
         )
+
+    @classmethod
+    def of(cls, new: NewNotification) -> Notification:
+        """The aggregate of a new notification, having recorded ``new.created()``."""
+        notification = cls(
+            id=new.id,
+            recipient_id=new.recipient_id,
+            type=new.type,
+            title=new.title,
+            body=new.body,
+            link=new.link,
+            data=new.data,
+            created_at=new.created_at,
+            email_kind=new.email_kind,
+            email_due_at=new.email_due_at,
+        )
+        notification.record(new.created())
         return notification
 
     @property

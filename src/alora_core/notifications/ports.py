@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from alora_core.notifications.model import Notification, Recipient
+from alora_core.notifications.model import NewNotification, Notification, Recipient
 from alora_core.shared.uow import UnitOfWork
 
 
 class Notifications(Protocol):
     async def add(self, notification: Notification) -> None: ...
 
-    async def add_many(self, notifications: Sequence[Notification]) -> None:
-        """Add new notifications all at once (one statement in SQL); the events they recorded
-        are committed with them, as ``add``'s are."""
+    async def add_many(self, new: Sequence[NewNotification]) -> None:
+        """Add these new notifications all at once (one statement in SQL, no aggregate per
+        row); their ``created()`` events are committed with them, like an added aggregate's."""
         ...
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None: ...
@@ -55,9 +55,8 @@ class Recipients(Protocol):
         """The user as a recipient; None when there is no such user."""
         ...
 
-    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
-        """The users of ``user_ids`` that exist, as recipients by id (a few queries, not one
-        per user)."""
+    async def existing(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of ``user_ids`` that are users (a few queries, not one per user)."""
         ...
 
 

@@ -18,7 +18,12 @@ from attrs import frozen
 
 from alora_core.notifications import commands as c
 from alora_core.notifications.mails import notification_email
-from alora_core.notifications.model import EmailKind, Notification, NotificationType, Recipient
+from alora_core.notifications.model import (
+    EmailKind,
+    NewNotification,
+    Notification,
+    NotificationType,
+)
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock
@@ -77,9 +82,9 @@ async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: Notifica
     """Store one notification per existing recipient, in one transaction; returns how many.
     Audited.
 
-    One batch however many recipients: they are read together, and their notifications are
-    added together (their ``NotificationCreated`` events are pushed after commit; with no
-    email, they make no job)."""
+    One batch however many recipients: which exist is read together, and their notifications
+    are added together, as rows (their ``NotificationCreated`` events are pushed after commit;
+    never emailed, they make no job)."""
     if not cmd.actor.is_admin:
         raise Forbidden("only administrators may do this")
     recipients = list(dict.fromkeys(cmd.recipient_ids))
@@ -98,12 +103,20 @@ async def announce(cmd: c.Announce, uow: NotificationsUnitOfWork, deps: Notifica
         )
     )
     async with uow:
-        found = await uow.recipients.get_many(recipients)
+        existing = await uow.recipients.existing(recipients)
         now = deps.clock.now()
         notifications = [
-            _notification(checked, found[recipient_id], now)
+            NewNotification(
+                recipient_id=recipient_id,
+                type=checked.type,
+                title=checked.title,
+                body=checked.body,
+                link=checked.link,
+                data=checked.data,
+                created_at=now,
+            )
             for recipient_id in recipients
-            if recipient_id in found
+            if recipient_id in existing
         ]
         await uow.notifications.add_many(notifications)
         await uow.audit_log.add(
@@ -135,15 +148,9 @@ async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) ->
     recipient = await uow.recipients.get(checked.recipient_id)
     if recipient is None:
         raise NotFound("no such recipient")
-    notification = _notification(checked, recipient, clock.now())
-    await uow.notifications.add(notification)
-    return notification
-
-
-def _notification(checked: _Checked, recipient: Recipient, now: datetime) -> Notification:
-    """A new notification of ``checked`` for ``recipient`` (``checked.recipient_id`` aside)."""
+    now = clock.now()
     kind = checked.email_kind
-    return Notification.create(
+    notification = Notification.create(
         recipient_id=recipient.user_id,
         type=checked.type,
         title=checked.title,
@@ -154,6 +161,8 @@ def _notification(checked: _Checked, recipient: Recipient, now: datetime) -> Not
         email_due_at=None if kind is None else recipient.email_due_at(kind, now),
         now=now,
     )
+    await uow.notifications.add(notification)
+    return notification
 
 
 def _checked(cmd: c.Notify) -> _Checked:

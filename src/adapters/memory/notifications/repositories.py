@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from adapters.recipients import recipient_from
 from alora_core.identity.model import User
-from alora_core.notifications.model import Notification, Recipient
+from alora_core.notifications.model import NewNotification, Notification, Recipient
 
 if TYPE_CHECKING:
     from adapters.memory.uow import MemoryUnitOfWork
@@ -29,9 +29,9 @@ class MemoryNotifications:
     async def add(self, notification: Notification) -> None:
         self._uow.add(TABLE, notification)
 
-    async def add_many(self, notifications: Sequence[Notification]) -> None:
-        for notification in notifications:
-            self._uow.add(TABLE, notification)
+    async def add_many(self, new: Sequence[NewNotification]) -> None:
+        for notification in new:
+            self._uow.add(TABLE, Notification.of(notification))
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None:
         notification: Notification | None = self._uow.load(TABLE, notification_id)
@@ -94,10 +94,5 @@ class MemoryRecipients:
             return None
         return recipient_from(user.id, user.email, user.full_name, user.settings)
 
-    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
-        found = {}
-        for user_id in user_ids:
-            recipient = await self.get(user_id)
-            if recipient is not None:
-                found[user_id] = recipient
-        return found
+    async def existing(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        return {user_id for user_id in user_ids if self._uow.load("users", user_id) is not None}

@@ -6,7 +6,7 @@ unread counts and the held-email sweep each have a partial index on just the row
 Recipients are read from identity's users (adapters may cross contexts).
 
 Many notifications at once (an announcement) are one ``INSERT`` of many rows, not ORM objects
-flushed one by one, and their recipients are read ``RECIPIENTS_PER_STATEMENT`` at a time.
+flushed one by one, and which recipients exist is read ``RECIPIENTS_PER_STATEMENT`` at a time.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from adapters.sqlalchemy.types import JsonDict, UtcDateTime, str_enum
 from alora_core.identity.model import User
 from alora_core.notifications.model import (
     EmailKind,
+    NewNotification,
     Notification,
     NotificationType,
     Recipient,
@@ -89,10 +90,9 @@ notification_mapper: Mapper[Any] = map_versioned(
 )
 
 _n = notifications_table.c
-_COLUMNS = tuple(column.name for column in notifications_table.columns)
 
 RECIPIENTS_PER_STATEMENT = 500
-"""Ids in one ``IN (...)`` when reading many recipients."""
+"""Ids in one ``IN (...)`` when checking which of many recipients exist."""
 
 
 def _unread_of(recipient_id: uuid.UUID) -> list[ColumnElement[bool]]:
@@ -106,12 +106,29 @@ class SqlNotifications:
     async def add(self, notification: Notification) -> None:
         self._uow.add(notification)
 
-    async def add_many(self, notifications: Sequence[Notification]) -> None:
-        if not notifications:
+    async def add_many(self, new: Sequence[NewNotification]) -> None:
+        if not new:
             return
-        rows = [{name: getattr(n, name) for name in _COLUMNS} for n in notifications]
+        rows = [
+            {
+                "id": n.id,
+                "recipient_id": n.recipient_id,
+                "type": n.type,
+                "title": n.title,
+                "body": n.body,
+                "link": n.link,
+                "data": n.data,
+                "created_at": n.created_at,
+                "read_at": None,
+                "email_kind": n.email_kind,
+                "email_due_at": n.email_due_at,
+                "emailed_at": None,
+                "version": 1,
+            }
+            for n in new
+        ]
         await self._uow.insert_many(notifications_table, rows)
-        self._uow.record_events(event for n in notifications for event in n.pull_events())
+        self._uow.record_events(n.created() for n in new)
 
     async def get(self, notification_id: uuid.UUID) -> Notification | None:
         return await self._uow.get(Notification, notification_id)
@@ -165,14 +182,11 @@ class SqlRecipients:
             return None
         return recipient_from(user.id, user.email, user.full_name, user.settings)
 
-    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Recipient]:
+    async def existing(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         ids = list(dict.fromkeys(user_ids))
-        users = users_table.c
-        found: dict[uuid.UUID, Recipient] = {}
+        found: set[uuid.UUID] = set()
         for start in range(0, len(ids), RECIPIENTS_PER_STATEMENT):
-            statement = select(users.id, users.email, users.full_name, users.settings).where(
-                users.id.in_(ids[start : start + RECIPIENTS_PER_STATEMENT])
-            )
-            for row in await self._uow.execute(statement):
-                found[row.id] = recipient_from(row.id, row.email, row.full_name, row.settings)
+            chunk = ids[start : start + RECIPIENTS_PER_STATEMENT]
+            statement = select(users_table.c.id).where(users_table.c.id.in_(chunk))
+            found.update((await self._uow.execute(statement)).scalars())
         return found
