@@ -4,6 +4,7 @@ ended by hand (a scheduler that only records what it was asked), so no test wait
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -94,6 +95,7 @@ async def test_flush_sends_what_is_pending_now_and_closes_the_window() -> None:
 async def test_a_failed_publish_is_logged_and_the_next_window_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="alora.realtime")  # whatever the root's level
     pushes, realtime, by_hand = coalescing()
     realtime.fail = True
     pushes.offer("poll:1", "poll.results", {"votes": 1})
