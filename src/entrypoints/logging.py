@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,18 +37,29 @@ _SENSITIVE_KEYS = frozenset(
 )  # fmt: skip
 
 
+LogTokens = tuple[Token[str | None], Token[str | None], Token[list[str | None] | None]]
+
+
+def bind_request(request_id: str) -> LogTokens:
+    """Bind a request (or job) id and a fresh user slot; ``unbind_request`` undoes it."""
+    return request_id_var.set(request_id), user_id_var.set(None), _user_slot_var.set([None])
+
+
+def unbind_request(tokens: LogTokens) -> None:
+    request_token, user_token, slot_token = tokens
+    _user_slot_var.reset(slot_token)
+    user_id_var.reset(user_token)
+    request_id_var.reset(request_token)
+
+
 @contextmanager
 def log_context(request_id: str) -> Iterator[None]:
     """Bind a request (or job) id and a fresh user slot for the code run inside."""
-    request_token = request_id_var.set(request_id)
-    user_token = user_id_var.set(None)
-    slot_token = _user_slot_var.set([None])
+    tokens = bind_request(request_id)
     try:
         yield
     finally:
-        _user_slot_var.reset(slot_token)
-        user_id_var.reset(user_token)
-        request_id_var.reset(request_token)
+        unbind_request(tokens)
 
 
 def set_user_id(user_id: str | None) -> None:

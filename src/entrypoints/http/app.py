@@ -12,6 +12,7 @@ Handlers get ``alora`` and ``settings`` by dependency injection, and the caller 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
@@ -129,6 +130,10 @@ class _Started:
                     self.alora, self.settings, stop=self.alora.stop_event, handle_signals=False
                 )
             )
+        # What start-up made lives as long as the process: out of the collector's sight, full
+        # collections stay short and stop stalling requests.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -9,12 +9,18 @@ the problem handlers like any other error.
 from __future__ import annotations
 
 import re
-import secrets
+from random import getrandbits
 from typing import TYPE_CHECKING
 
 from litestar.enums import ScopeType
 
-from entrypoints.logging import log_context, request_id_var, set_user_id, user_id_var
+from entrypoints.logging import (
+    bind_request,
+    request_id_var,
+    set_user_id,
+    unbind_request,
+    user_id_var,
+)
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,7 +64,7 @@ class RequestContextMiddleware:
         if incoming_id is not None and _SANE_REQUEST_ID.fullmatch(incoming_id):
             request_id = incoming_id.decode("ascii")
         else:
-            request_id = secrets.token_hex(16)
+            request_id = f"{getrandbits(128):032x}"  # an id, not a secret: needs no urandom
 
         added = [
             (b"x-request-id", request_id.encode("ascii")),
@@ -70,5 +76,8 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", ()), *added]
             await send(message)
 
-        with log_context(request_id):
+        tokens = bind_request(request_id)
+        try:
             await self.app(scope, receive, send_with_headers)
+        finally:
+            unbind_request(tokens)
