@@ -28,6 +28,7 @@ from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 from litestar.typing import FieldDefinition
 
 from alora_core.shared.errors import AloraError
+from entrypoints.http.kept_pages import KeptPages, kept_routes
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -109,10 +110,13 @@ def build_litestar(
     )
     _document_responses(app)
     # Litestar runs its own middleware only on matched routes; wrapping the app's outermost
-    # handler puts request ids and security headers on 404s, 405s and CORS preflights too.
-    app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler, trust_forwarded=settings.trust_forwarded
-    )
+    # handler puts request ids and security headers on 404s, 405s and CORS preflights too,
+    # and on the kept public pages answered before routing (``kept_pages``).
+    handler = app.asgi_handler
+    kept = kept_routes(app)
+    if kept:
+        handler = KeptPages(handler, app, kept)
+    app.asgi_handler = RequestContextMiddleware(handler, trust_forwarded=settings.trust_forwarded)
     return app
 
 

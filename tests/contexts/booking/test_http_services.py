@@ -178,6 +178,25 @@ async def test_anonymous_pages_are_answered_from_their_bytes_until_a_write(
     assert await titles(api, "?pageSize=5") == ["Dusting", "Ironing"]
 
 
+async def test_a_kept_page_is_answered_with_the_headers_of_a_fresh_one(
+    api: Api, admin: dict[str, str]
+) -> None:
+    await create(api, admin, "Ironing")
+    fresh = await api.client.get(BASE + "?pageSize=3")
+    kept = await api.client.get(BASE + "?pageSize=3")  # answered before routing
+    assert (kept.status_code, kept.content) == (200, fresh.content)
+
+    def shown(response: Any) -> dict[str, str]:
+        return {k: v for k, v in response.headers.items() if k != "x-request-id"}
+
+    assert shown(kept) == shown(fresh)
+    assert kept.headers["x-request-id"] != fresh.headers["x-request-id"]
+    cross_site = await api.client.get(BASE + "?pageSize=3", headers={"Origin": "https://x.test"})
+    assert (cross_site.status_code, cross_site.content) == (200, fresh.content)
+    with_cookie = await api.client.get(BASE + "?pageSize=3", headers={"Cookie": "alora_access=bad"})
+    assert_problem(with_cookie, 401)  # credentials are never answered from the kept bytes
+
+
 # --- creating -----------------------------------------------------------------------------------
 
 

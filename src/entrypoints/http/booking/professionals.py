@@ -45,6 +45,7 @@ from entrypoints.http.booking.professionals_schemas import (
     SortOrder,
 )
 from entrypoints.http.booking.public_pages import anonymous, answer_kept, encoded_page
+from entrypoints.http.kept_pages import KEPT_PAGE
 from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.modules.booking import PROFESSIONALS_CACHE
 
@@ -63,6 +64,7 @@ class ProfessionalsController(Controller):
         security=OPTIONAL_BEARER,
         responses=problem_responses(401, 422),
         before_request=answer_kept(PROFESSIONALS_CACHE),
+        opt={KEPT_PAGE: PROFESSIONALS_CACHE},
     )
     async def list_professionals(
         self,

@@ -3,10 +3,12 @@
 ``GET /api/v1/services`` and ``GET /api/v1/professionals`` without credentials are the most
 read routes. Their pages are kept, as the encoded JSON, in the list's ``PageCache`` (the one
 the use case keeps its pages in, so the same 2 seconds, clearing and generation apply) under
-the request's path and raw query string. A ``before_request`` hook answers a kept page before
-Litestar parses the query (a raw query string is kept only once its request passed
-validation, so a kept one would pass again); a miss runs the handler, whose concurrent misses
-for one query wait for one load. Decision 16.
+the request's path and raw query string. ``KeptPages`` answers a kept page before routing
+(``kept_pages``; the routes name their cache in ``opt``), and a ``before_request`` hook does
+for the requests it leaves to the app, cross-origin ones, before Litestar parses the query (a
+raw query string is kept only once its request passed validation, so a kept one would pass
+again); a miss runs the handler, whose concurrent misses for one query wait for one load.
+Decision 16.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from litestar.serialization import encode_json
 from alora_core.shared.cache import PageCache
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import ACCESS_COOKIE
+from entrypoints.http.kept_pages import page_key
 
 __all__ = ["JSON", "anonymous", "answer_kept", "encoded_page"]
 
@@ -36,7 +39,7 @@ def anonymous(request: Request[Any, Any, Any]) -> bool:
 
 
 def _key(request: Request[Any, Any, Any]) -> Hashable:
-    return ("http", request.scope["path"], request.scope["query_string"])
+    return page_key(request.scope["path"], request.scope["query_string"])
 
 
 def _cache(alora: Alora | None, name: str) -> PageCache[Any] | None:

@@ -29,6 +29,7 @@ from entrypoints.http.booking.services_schemas import (
     ServiceRequest,
     ServiceResponse,
 )
+from entrypoints.http.kept_pages import KEPT_PAGE
 from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.modules.booking import SERVICES_CACHE
 
@@ -46,6 +47,7 @@ class ServicesController(Controller):
         security=OPTIONAL_BEARER,
         responses=problem_responses(401, 403, 422),
         before_request=answer_kept(SERVICES_CACHE),
+        opt={KEPT_PAGE: SERVICES_CACHE},
     )
     async def list_services(
         self,
