@@ -27,6 +27,7 @@ Rate limit. ``auth_rate_limit`` is a guard for the public auth routes: at most
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -68,9 +69,18 @@ def app_state_settings(connection: ASGIConnection[Any, Any, Any, Any]) -> Settin
 # --- credentials ---------------------------------------------------------------------------------
 
 
+def _authorization(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The ``Authorization`` header, read from the ASGI scope (names are lower case there)
+    without building the request's header mapping."""
+    for name, value in headers:
+        if name == b"authorization":
+            return value.decode("latin-1")
+    return None
+
+
 def _credentials(request: Request[Any, Any, Any]) -> tuple[str | None, bool]:
     """The presented access token (or None) and whether it came from the cookie."""
-    header = request.headers.get("authorization")
+    header = _authorization(request.scope["headers"])
     if header is not None:
         scheme, _, token = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
