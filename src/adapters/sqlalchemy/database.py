@@ -219,7 +219,7 @@ def create_engine(
     # No pre-ping: it costs a round trip per checkout; connections are recycled instead.
     options: dict[str, Any] = {}
     if "poolclass" not in kwargs:
-        options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
+        options.update(pool_size=20, max_overflow=10, pool_recycle=1800)
     options.update(kwargs)
     return create_async_engine(parsed, echo=echo, **options)
 
