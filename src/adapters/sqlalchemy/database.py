@@ -8,7 +8,7 @@ transactions try to upgrade to a write lock at the same time. Inside one process
 queue on a ``WriteGate`` first (an asyncio lock with a bounded wait): SQLite's busy handler
 sleeps and polls, which wastes most of the time a queue of writers could use, while a lock
 hands the database over the moment the previous transaction ends. ``busy_timeout`` still
-orders writers of different processes. It also replaces SQLite's
+queues writers of different processes. It also replaces SQLite's
 ``lower()``, which folds ASCII letters only, with Python's ``str.lower`` (as PostgreSQL and
 the in-memory adapter fold: ``lower('ÁNGELA')`` is ``'ángela'``).
 """

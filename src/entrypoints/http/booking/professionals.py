@@ -18,7 +18,7 @@ from alora_core.booking.professionals.queries import Sort
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate, viewer_of
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
 from entrypoints.http.booking.professionals_schemas import (
     AvailabilityRequest,
@@ -44,7 +44,7 @@ from entrypoints.http.booking.professionals_schemas import (
     SlotsTo,
     SortOrder,
 )
-from entrypoints.http.booking.public_pages import anonymous, answer_kept, encoded_page
+from entrypoints.http.booking.public_pages import answer_kept, public_page
 from entrypoints.http.kept_pages import KEPT_PAGE
 from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.modules.booking import PROFESSIONALS_CACHE
@@ -79,21 +79,10 @@ class ProfessionalsController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 20,
     ) -> ProfessionalPage:
-        # The directory's hot path: the caller is read here rather than through dependencies
-        # (resolved in tasks of their own on every request); anonymous pages are answered as
-        # the bytes kept for them (``public_pages``).
-        alora = app_state_alora(request)
-        is_anonymous = anonymous(request)
-        principal = (
-            None
-            if is_anonymous
-            else await authenticate(request, alora, app_state_settings(request))
-        )
-
-        async def load() -> ProfessionalPage:
+        async def load(alora: Alora, viewer: Actor) -> ProfessionalPage:
             result = await alora.bus.handle(
                 c.ListProfessionals(
-                    viewer=viewer_of(principal),
+                    viewer=viewer,
                     category=category,
                     service_id=service_id,
                     city=city,
@@ -107,9 +96,8 @@ class ProfessionalsController(Controller):
             )
             return ProfessionalPage.of(result)
 
-        if is_anonymous:
-            return await encoded_page(request, alora, PROFESSIONALS_CACHE, load)  # type: ignore[return-value]
-        return await load()
+        found: ProfessionalPage = await public_page(request, PROFESSIONALS_CACHE, load)
+        return found
 
     @get(
         "/me",

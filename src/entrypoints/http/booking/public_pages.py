@@ -19,12 +19,19 @@ from typing import Any
 from litestar import Request, Response
 from litestar.serialization import encode_json
 
+from alora_core.shared.actor import Actor
 from alora_core.shared.cache import PageCache
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import ACCESS_COOKIE
+from entrypoints.http.auth import (
+    ACCESS_COOKIE,
+    app_state_alora,
+    app_state_settings,
+    authenticate,
+    viewer_of,
+)
 from entrypoints.http.kept_pages import page_key
 
-__all__ = ["JSON", "anonymous", "answer_kept", "encoded_page"]
+__all__ = ["JSON", "anonymous", "answer_kept", "encoded_page", "public_page"]
 
 JSON = "application/json"
 BeforeRequest = Callable[[Request[Any, Any, Any]], Awaitable[Response[bytes] | None]]
@@ -76,3 +83,21 @@ async def encoded_page(
     else:
         body = await cache.encode(_key(request), alora.clock.now(), encoded)
     return Response(content=body, media_type=JSON)
+
+
+async def public_page(
+    request: Request[Any, Any, Any],
+    name: str,
+    load: Callable[[Alora, Actor], Awaitable[Any]],
+) -> Any:
+    """A public list's page for this caller: ``load(alora, viewer)`` builds it; an anonymous
+    caller's is answered as the bytes kept in the page cache ``name`` (encoded once).
+
+    The caller is read here rather than through dependencies, which Litestar would resolve in
+    tasks of their own on every request.
+    """
+    alora = app_state_alora(request)
+    if anonymous(request):
+        return await encoded_page(request, alora, name, lambda: load(alora, Actor.anonymous()))
+    principal = await authenticate(request, alora, app_state_settings(request))
+    return await load(alora, viewer_of(principal))

@@ -14,9 +14,9 @@ from alora_core.booking.catalog import commands as c
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.auth import app_state_alora, app_state_settings, authenticate, viewer_of
+from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
-from entrypoints.http.booking.public_pages import anonymous, answer_kept, encoded_page
+from entrypoints.http.booking.public_pages import answer_kept, public_page
 from entrypoints.http.booking.services_schemas import (
     ActiveFilter,
     BulkServicesRequest,
@@ -58,21 +58,10 @@ class ServicesController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 20,
     ) -> ServicePage:
-        # The catalog's hot path: the caller is read here rather than through dependencies,
-        # which Litestar would resolve in tasks of their own on every request; anonymous
-        # pages are answered as the bytes kept for them (``public_pages``).
-        alora = app_state_alora(request)
-        is_anonymous = anonymous(request)
-        principal = (
-            None
-            if is_anonymous
-            else await authenticate(request, alora, app_state_settings(request))
-        )
-
-        async def load() -> ServicePage:
+        async def load(alora: Alora, viewer: Actor) -> ServicePage:
             result = await alora.bus.handle(
                 c.ListServices(
-                    viewer=viewer_of(principal),
+                    viewer=viewer,
                     category=category,
                     text=q,
                     active=active,
@@ -82,9 +71,8 @@ class ServicesController(Controller):
             )
             return ServicePage.of(result)
 
-        if is_anonymous:
-            return await encoded_page(request, alora, SERVICES_CACHE, load)  # type: ignore[return-value]
-        return await load()
+        page_of_services: ServicePage = await public_page(request, SERVICES_CACHE, load)
+        return page_of_services
 
     @get(
         "/{service_id:str}",
