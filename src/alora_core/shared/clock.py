@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 class Clock(Protocol):
@@ -37,3 +38,14 @@ def zone_or_utc(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
         return ZoneInfo("UTC")
+
+
+_NOT_IANA_NAMES = frozenset({"localtime", "Factory"})
+"""Installed beside the zones but not time zones: the host's own setting, and tzdata's
+placeholder for an unset zone."""
+
+
+@cache
+def iana_time_zones() -> frozenset[str]:
+    """The IANA time-zone names this machine knows, read once (a walk over the database)."""
+    return frozenset(available_timezones() - _NOT_IANA_NAMES)

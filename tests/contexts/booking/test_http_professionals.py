@@ -233,6 +233,8 @@ async def test_only_signed_in_professionals_have_a_profile(
     [
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"timezone": "../../etc/passwd"}, "timezone"),
+        ({"timezone": "localtime"}, "timezone"),  # the host's setting, not an IANA zone
+        ({"timezone": "Factory"}, "timezone"),
         ({"hourlyRate": {"amount": -1, "currency": "EUR"}}, "hourlyRate.amount"),
         ({"hourlyRate": {"amount": 12.5, "currency": "EUR"}}, "hourlyRate.amount"),
         ({"hourlyRate": {"amount": "twelve", "currency": "EUR"}}, "hourlyRate.amount"),

@@ -67,7 +67,10 @@ async def test_settings_round_trip_and_validation(alora: Alora) -> None:
         )
 
 
-@pytest.mark.parametrize("timezone", ["Mars/Olympus", "Europe", "utc", "../etc/passwd", "x" * 300])
+@pytest.mark.parametrize(
+    "timezone",
+    ["Mars/Olympus", "Europe", "utc", "../etc/passwd", "x" * 300, "localtime", "Factory"],
+)
 async def test_settings_need_an_iana_time_zone(alora: Alora, timezone: str) -> None:
     await verified_user(alora, "ana")
     me = actor(await login(alora, "ana"))

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import TypeVar
-from zoneinfo import available_timezones
 
 from alora_core.booking.professionals import commands as c
 from alora_core.booking.professionals.availability import (
@@ -23,6 +21,7 @@ from alora_core.booking.professionals.availability import (
     Weekday,
 )
 from alora_core.booking.professionals.model import ServiceArea
+from alora_core.shared.clock import iana_time_zones
 from alora_core.shared.errors import FieldError
 from alora_core.shared.money import Money
 from alora_core.shared.text import has_control_characters
@@ -58,8 +57,6 @@ _CATEGORY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _POSTAL_CODE = re.compile(r"[A-Z0-9](?:[A-Z0-9 -]{0,10}[A-Z0-9])?")
 _HH_MM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 _DAYS = ", ".join(day.value for day in Weekday)
-
-time_zones = cache(available_timezones)
 
 
 class Problems:
@@ -116,7 +113,7 @@ def _labels(
 
 
 def timezone_problem(name: str) -> str | None:
-    if name not in time_zones():
+    if name not in iana_time_zones():
         return "must be an IANA time zone such as Europe/Berlin"
     return None
 

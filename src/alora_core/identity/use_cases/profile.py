@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from alora_core.identity.commands import (
     GetPublicProfile,
@@ -20,6 +18,7 @@ from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.queries import PublicProfile
 from alora_core.identity.use_cases.common import IdentityDeps, load_user
 from alora_core.identity.use_cases.registration import full_name_error
+from alora_core.shared.clock import iana_time_zones
 from alora_core.shared.errors import FieldError, Invalid, NotFound
 
 MAX_BIO_LENGTH = 2000
@@ -27,9 +26,6 @@ MAX_SOCIAL_LINKS = 10
 MAX_ADDRESS_PART = 200
 MAX_URL_LENGTH = 500
 LOCAL_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-# The IANA names of the installed time-zone database, read once (a walk over its files).
-_time_zones = cache(available_timezones)
 
 
 async def update_profile(cmd: UpdateProfile, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
@@ -106,7 +102,7 @@ async def replace_settings(
 
 def _settings_errors(settings: UserSettings) -> list[FieldError]:
     errors = []
-    if settings.timezone not in _time_zones():
+    if settings.timezone not in iana_time_zones():
         errors.append(FieldError("timezone", "must be an IANA time zone such as Europe/Berlin"))
     if not 2 <= len(settings.language) <= 35:
         errors.append(FieldError("language", "must be a language tag such as en or pt-BR"))
