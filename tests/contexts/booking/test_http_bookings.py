@@ -516,3 +516,36 @@ async def test_lists_are_own_only_and_filtered(market: Market) -> None:
         ("?pageSize=1000", "pageSize"),
     ]:
         assert_problem(await market.get(query, market.ana), 422, field)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?from=9999-12-31T00:00:00Z",
+        "?from=9999-12-31T00:00:00-12:00",
+        "?from=9999-12-01T00:00:00Z&to=9999-12-31T23:59:59Z",
+        "?from=0001-01-01T00:00:00Z",
+        "?from=0001-01-01T00:00:00%2B14:00&to=0001-01-02T00:00:00Z",
+        "?to=9999-12-31T00:00:00Z",
+    ],
+)
+async def test_far_dates_get_a_clear_answer_never_a_500(market: Market, query: str) -> None:
+    response = await slots(market, query)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 200:
+        assert response.json()["slots"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?from=9999-12-31T23:59:59-12:00",
+        "?to=0001-01-01T00:00:00%2B14:00",
+        "?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z",
+    ],
+)
+async def test_far_dates_in_the_bookings_list_get_a_clear_answer(
+    market: Market, query: str
+) -> None:
+    response = await market.api.client.get(f"/api/v1/bookings{query}", headers=bearer(market.eve))
+    assert response.status_code in (200, 422), response.text

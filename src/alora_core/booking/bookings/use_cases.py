@@ -37,6 +37,7 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.booking.professionals.model import ProfessionalProfile
 from alora_core.booking.professionals.queries import Viewer
+from alora_core.booking.professionals.validation import RULE_BOUNDS
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.clock import Clock, zone_or_utc
@@ -54,6 +55,8 @@ FURTHEST_START = timedelta(days=3650)
 """No professional's horizon reaches this far; a start beyond it is refused without more."""
 DEFAULT_SLOT_WINDOW = timedelta(days=7)
 MAX_SLOT_WINDOW = timedelta(days=31)
+SLOTS_AHEAD = timedelta(days=RULE_BOUNDS["horizon_days"][1] + 1)
+"""How far ahead ``from`` may ask: past every professional's booking horizon, no slot opens."""
 COMPLETION_BATCH = 100
 MAX_BATCHES = 50
 
@@ -390,6 +393,10 @@ async def list_open_slots(
     their buffers, minimum notice and horizon all applied (``availability.open_slots``)."""
     now = deps.clock.now()
     start_from = now if cmd.start_from is None else _utc(cmd.start_from, "from")
+    if start_from > now + SLOTS_AHEAD:
+        raise Invalid.field(
+            "from", f"must be at most {SLOTS_AHEAD.days} days ahead: no slot opens further ahead"
+        )
     if cmd.start_to is None:
         start_to = start_from + DEFAULT_SLOT_WINDOW
     else:
