@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """The explicit bidirectional embeddings, overrides and isolates (U+202A-U+202E,
 U+2066-U+2069): they make text display in another order than it is stored, so a name or a
