@@ -18,6 +18,7 @@ from typing import Any
 
 from attrs import define, evolve, field
 
+from adapters.fernet_sealer import FernetSealer
 from adapters.memory.jobs import MemoryOutboxSource
 from adapters.memory.mail import MemoryMailer
 from adapters.memory.ratelimit import MemoryRateLimiter
@@ -135,19 +136,23 @@ class _Composed:
     units_of_work: dict[str, UnitOfWorkFactory]
 
 
-HandlersOf = Callable[[DomainEvent], list[str]]
+EVENT_SECRETS_KEY = "event-secrets"
+"""The purpose the key sealing events' secret fields is derived for (``Wiring.secret``)."""
 
 
 def _compose(
     modules: Sequence[ContextModule],
     wiring: Wiring,
     on_events: Callable[[list[DomainEvent]], Awaitable[None]],
-    unit_of_work: Callable[[ContextModule, HandlersOf], UnitOfWorkFactory],
+    unit_of_work: Callable[[ContextModule, Subscriptions], UnitOfWorkFactory],
 ) -> _Composed:
-    """The bus and the subscriptions of ``modules``, each module's with its unit of work."""
-    subscriptions = Subscriptions()
+    """The bus and the subscriptions of ``modules``, each module's with its unit of work.
+
+    The subscriptions seal events' secret fields with a key of their own derived from
+    ``ALORA_SECRET_KEY``: every process of a deployment opens what any of them sealed."""
+    subscriptions = Subscriptions(FernetSealer(wiring.secret(EVENT_SECRETS_KEY)))
     bus = MessageBus(on_events=on_events)
-    units = {module.name: unit_of_work(module, subscriptions.handlers_of) for module in modules}
+    units = {module.name: unit_of_work(module, subscriptions) for module in modules}
     wiring = evolve(
         wiring,
         statistics={
@@ -248,8 +253,11 @@ def build_in_memory(
         modules,
         wiring,
         drain,
-        lambda module, handlers_of: partial(
-            resolve(module.memory_unit_of_work), store, handlers_of
+        lambda module, subscriptions: partial(
+            resolve(module.memory_unit_of_work),
+            store,
+            subscriptions.handlers_of,
+            sealer=subscriptions.sealer,
         ),
     )
     alora = Alora(
@@ -259,7 +267,12 @@ def build_in_memory(
         limiter=wiring.limiter,
         subscriptions=composed.subscriptions,
         relay=relay,
-        uow_factory=partial(MemoryUnitOfWork, store, composed.subscriptions.handlers_of),
+        uow_factory=partial(
+            MemoryUnitOfWork,
+            store,
+            composed.subscriptions.handlers_of,
+            sealer=composed.subscriptions.sealer,
+        ),
         units_of_work=composed.units_of_work,
         max_job_attempts=max_job_attempts,
         realtime=realtime,
@@ -400,8 +413,11 @@ async def build(
         modules,
         wiring,
         on_events,
-        lambda module, handlers_of: partial(
-            resolve(module.sql_unit_of_work), sessions, handlers_of
+        lambda module, subscriptions: partial(
+            resolve(module.sql_unit_of_work),
+            sessions,
+            subscriptions.handlers_of,
+            sealer=subscriptions.sealer,
         ),
     )
     alora = Alora(
@@ -411,7 +427,12 @@ async def build(
         limiter=limiter,
         subscriptions=composed.subscriptions,
         relay=relay,
-        uow_factory=partial(SqlUnitOfWork, sessions, composed.subscriptions.handlers_of),
+        uow_factory=partial(
+            SqlUnitOfWork,
+            sessions,
+            composed.subscriptions.handlers_of,
+            sealer=composed.subscriptions.sealer,
+        ),
         units_of_work=composed.units_of_work,
         max_job_attempts=settings.job_max_attempts,
         realtime=realtime,

@@ -80,6 +80,9 @@ class MemoryJobRecords:
         )
         return ordered[offset : offset + limit], len(ordered)
 
+    async def dead_job(self, dead_job_id: uuid.UUID) -> DeadJob | None:
+        return self._store.dead_jobs.get(dead_job_id)
+
     async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> DeadJob | None:
         dead = self._store.dead_jobs.get(dead_job_id)
         if dead is None:

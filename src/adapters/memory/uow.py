@@ -27,6 +27,7 @@ from adapters.repository import built_repositories, repository
 from alora_core.shared.errors import Conflict
 from alora_core.shared.events import DomainEvent, EventRecorder
 from alora_core.shared.jobs import jobs_for
+from alora_core.shared.secrets import Sealer
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -59,9 +60,11 @@ class MemoryUnitOfWork:
         self,
         store: MemoryStore,
         handlers_of: Callable[[DomainEvent], list[str]] = lambda _event: [],
+        sealer: Sealer | None = None,
     ) -> None:
         self.store = store
         self._handlers_of = handlers_of
+        self._sealer = sealer
         self._before_commit: list[Callable[[], None]] = []
         self._tracked: dict[tuple[str, uuid.UUID], _Tracked] = {}
         self._deleted: set[tuple[str, uuid.UUID]] = set()
@@ -166,7 +169,7 @@ class MemoryUnitOfWork:
             for event in obj.pull_events()
         ]
         self._deleted_objects.clear()
-        add_to_outbox(self.store, jobs_for(events, self._handlers_of))
+        add_to_outbox(self.store, jobs_for(events, self._handlers_of, self._sealer))
         self._events.extend(events)
         for table, row_id in self._deleted:
             self.store.delete(table, row_id)

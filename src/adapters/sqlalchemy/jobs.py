@@ -40,6 +40,7 @@ from adapters.sqlalchemy.types import JsonDict, UtcDateTime
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
 from alora_core.shared.jobs import DeadJob, Job, JobStats, jobs_for
+from alora_core.shared.secrets import Sealer
 
 if TYPE_CHECKING:
     from adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -83,9 +84,12 @@ dead_jobs_table = Table(
 
 
 def outbox_rows(
-    events: Sequence[DomainEvent], handlers_of: Callable[[DomainEvent], list[str]]
+    events: Sequence[DomainEvent],
+    handlers_of: Callable[[DomainEvent], list[str]],
+    sealer: Sealer | None = None,
 ) -> list[dict[str, Any]]:
-    """The outbox rows for ``events``: one per subscribed handler, none for unheard events."""
+    """The outbox rows for ``events``: one per subscribed handler, none for unheard events;
+    secret fields sealed by ``sealer``."""
     return [
         {
             "id": job.id,
@@ -97,7 +101,7 @@ def outbox_rows(
             "dispatched_at": None,
             "dispatch_count": 0,
         }
-        for job, event in jobs_for(events, handlers_of)
+        for job, event in jobs_for(events, handlers_of, sealer)
     ]
 
 
@@ -147,6 +151,13 @@ class SqlJobRecords:
         )
         total = await self._uow.execute(select(func.count()).select_from(dead_jobs_table))
         return [_dead_job(row) for row in rows.mappings()], int(total.scalar_one())
+
+    async def dead_job(self, dead_job_id: uuid.UUID) -> DeadJob | None:
+        rows = await self._uow.execute(
+            select(dead_jobs_table).where(dead_jobs_table.c.id == dead_job_id)
+        )
+        row = rows.mappings().first()
+        return None if row is None else _dead_job(row)
 
     async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> DeadJob | None:
         result = await self._uow.execute(

@@ -21,7 +21,7 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   ``Unavailable`` (``database-unreachable``).
 - On commit, the events recorded by every aggregate the session loaded, added or deleted are
   pulled and written to the outbox in the same transaction, one row per subscribed handler
-  (``handlers_of``); after a successful commit they are kept for ``collect_events()``. Rows a
+  (``handlers_of``), secret fields sealed by ``sealer``; after a successful commit they are kept for ``collect_events()``. Rows a
   repository writes in bulk (``insert_many``), past the session's objects, bring their events
   with ``record_events``; they are committed the same way.
 
@@ -50,6 +50,7 @@ from adapters.sqlalchemy.errors import conflict_from, invalid_from, unavailable_
 from adapters.sqlalchemy.jobs import SqlJobRecords, outbox_rows, outbox_table
 from alora_core.shared.errors import AloraError, Conflict, Unavailable
 from alora_core.shared.events import DomainEvent, EventRecorder
+from alora_core.shared.secrets import Sealer
 
 __all__ = ["SqlUnitOfWork", "TrackingSession", "session_factory"]
 
@@ -101,9 +102,11 @@ class SqlUnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         handlers_of: Callable[[DomainEvent], list[str]] = lambda _event: [],
+        sealer: Sealer | None = None,
     ) -> None:
         self._factory = sessions
         self._handlers_of = handlers_of
+        self._sealer = sealer
         self._session: AsyncSession | None = None
         self._events: list[DomainEvent] = []
         self._recorded: list[DomainEvent] = []
@@ -167,7 +170,7 @@ class SqlUnitOfWork:
             for event in obj.pull_events()
         ]
         events += self._recorded
-        await self._guard(self._write(session, outbox_rows(events, self._handlers_of)))
+        await self._guard(self._write(session, outbox_rows(events, self._handlers_of, self._sealer)))
         self._recorded = []
         self._let_gate_go()
         self._events.extend(events)

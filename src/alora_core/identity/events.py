@@ -9,6 +9,7 @@ from typing import ClassVar
 from attrs import frozen
 
 from alora_core.shared.events import DomainEvent
+from alora_core.shared.secrets import secret
 
 
 @frozen(kw_only=True)
@@ -22,14 +23,15 @@ class UserRegistered(DomainEvent):
 
 @frozen(kw_only=True)
 class CodeIssued(DomainEvent):
-    """A one-time code to email. The code travels only inside this event, never to storage."""
+    """A one-time code to email. Identity stores only its hash; the code itself travels in this
+    event, sealed wherever the event is stored (``shared.secrets``)."""
 
     name: ClassVar[str] = "user.code_issued"
     user_id: uuid.UUID
     email: str
     full_name: str
     purpose: str
-    code: str
+    code: str = secret()
     expires_in_minutes: int
 
 

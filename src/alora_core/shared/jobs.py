@@ -6,6 +6,10 @@ runs each with ``run_job``. Delivery is at-least-once: ``run_job`` claims the jo
 transaction its handler works in (recording that the handler saw the event and removing the
 outbox row), so a job delivered twice runs its handler once. A job that keeps failing is
 buried as a dead job, which an admin can retry.
+
+Secret fields of events (``shared.secrets``) are sealed in the jobs' messages by the
+``Sealer`` the subscriptions carry, opened only to run the handler, and kept out of a failing
+job's error and log lines.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from attrs import frozen
 from alora_core.shared.clock import Clock
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
+from alora_core.shared.secrets import REDACTED, Sealer, redact_text, secret_values
 from alora_core.shared.serialization import event_from_message, event_to_message
 
 logger = logging.getLogger("alora.jobs")
@@ -50,10 +55,12 @@ class Subscriptions:
     """Which handlers react to which events, each in its own context's unit of work.
 
     A context subscribes through ``in_context(its unit of work)``; adding a reaction is then
-    one ``add`` call.
+    one ``add`` call. ``sealer`` seals the secret fields of events in their jobs' messages (and
+    opens them to run the jobs); events with secrets cannot be written without one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sealer: Sealer | None = None) -> None:
+        self.sealer = sealer
         self._by_handler: dict[str, Subscription] = {}
         self._by_event: dict[str, list[str]] = defaultdict(list)
 
@@ -125,20 +132,26 @@ class Job:
 
 
 def jobs_for(
-    events: Sequence[DomainEvent], handlers_of: Callable[[DomainEvent], list[str]]
+    events: Sequence[DomainEvent],
+    handlers_of: Callable[[DomainEvent], list[str]],
+    sealer: Sealer | None = None,
 ) -> list[tuple[Job, DomainEvent]]:
-    """The jobs a unit of work writes to the outbox for ``events``: one per subscribed handler."""
+    """The jobs a unit of work writes to the outbox for ``events``: one per subscribed handler,
+    their secret fields sealed by ``sealer``."""
     jobs: list[tuple[Job, DomainEvent]] = []
     for event in events:
         handlers = handlers_of(event)
         if handlers:
-            message = event_to_message(event)
+            message = event_to_message(event, sealer)
             jobs.extend((Job(id=new_id(), handler=h, event=message), event) for h in handlers)
     return jobs
 
 
 @frozen
 class DeadJob:
+    """A job kept after its last failed attempt. ``event`` is its message as stored (secrets
+    sealed); what administrators are shown has them ``[redacted]`` (``shared.operations``)."""
+
     id: uuid.UUID
     handler: str
     event_name: str
@@ -177,6 +190,10 @@ class JobRecords(Protocol):
         """Dead jobs, newest first, and how many there are."""
         ...
 
+    async def dead_job(self, dead_job_id: uuid.UUID) -> DeadJob | None:
+        """One dead job; None if unknown."""
+        ...
+
     async def resurrect(self, dead_job_id: uuid.UUID, at: datetime) -> DeadJob | None:
         """Put a dead job back into the outbox to be dispatched again; None if unknown."""
         ...
@@ -213,7 +230,7 @@ async def run_job(
     """
     try:
         subscription = subscriptions.get(job.handler)
-        event = event_from_message(job.event)
+        event = event_from_message(job.event, subscriptions.sealer)
     except Exception as exc:
         await _bury(job, f"cannot run this job: {exc!r}", attempt + 1, uow_factory, clock)
         return "dead"
@@ -227,20 +244,49 @@ async def run_job(
         if committed is not None and (events := uow.collect_events()):
             await committed(events)
         return "done"
-    except Exception:
-        error = traceback.format_exc(limit=20)
+    except Exception as exc:
+        failure = _Failure.of(exc, secret_values(event))
+        where = {"handler": job.handler, "event": job.event_name, "attempt": attempt + 1}
         if attempt + 1 < max_attempts:
-            logger.warning(
-                "job failed; it will be retried",
-                extra={"handler": job.handler, "event": job.event_name, "attempt": attempt + 1},
-            )
-            raise
-        logger.exception(
-            "job failed for the last time; kept as dead",
-            extra={"handler": job.handler, "event": job.event_name, "attempt": attempt + 1},
+            logger.warning("job failed; it will be retried", extra=where)
+            if failure.exception is exc:
+                raise
+            raise failure.exception from None
+        logger.error(
+            "job failed for the last time; kept as dead", exc_info=failure.exc_info, extra=where
         )
-        await _bury(job, error, attempt + 1, uow_factory, clock)
+        await _bury(job, failure.text, attempt + 1, uow_factory, clock)
         return "dead"
+
+
+@frozen
+class _Failure:
+    """A job's failure as it may be told: its traceback, with the event's secrets redacted."""
+
+    text: str
+    exception: BaseException
+    """The exception itself, or a ``JobFailed`` with the redacted text when it quoted a secret
+    (the queue that retries the job logs what it is given)."""
+
+    @classmethod
+    def of(cls, exc: BaseException, secrets: list[str]) -> _Failure:
+        told = "".join(traceback.format_exception(exc, limit=20))
+        redacted = redact_text(told, secrets)
+        if redacted == told:
+            return cls(told, exc)
+        return cls(redacted, JobFailed(redacted))
+
+    @property
+    def exc_info(self) -> tuple[type[BaseException], BaseException, Any]:
+        exception = self.exception
+        return type(exception), exception, exception.__traceback__
+
+
+class JobFailed(Exception):
+    """A job's failure whose own text quoted a secret; carries the text with it redacted."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"the job failed (secrets shown as {REDACTED}):\n{text}")
 
 
 async def _bury(
