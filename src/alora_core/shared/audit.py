@@ -1,4 +1,5 @@
-"""The audit log: who did what to which target, and when. Written by admin actions."""
+"""The audit log: who did what to which target, and when. Written by admin actions and reads of
+what only operators may see (dead jobs)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from attrs import define, field
 
 from alora_core.shared.ids import new_id
 from alora_core.shared.pagination import Page, PageRequest
+
+
+SYSTEM_ACTOR_ID = uuid.UUID(int=0)
+"""The ``actor_id`` of what no user does: the command line, run by whoever operates the host."""
 
 
 @define(slots=False, kw_only=True)

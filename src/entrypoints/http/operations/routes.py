@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Forbidden
 from alora_core.shared.jobs import DeadJob
-from alora_core.shared.operations import ListDeadJobs, RetryDeadJob
+from alora_core.shared.operations import GetDeadJob, ListDeadJobs, RetryDeadJob
 from alora_core.shared.pagination import Page
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses, run_checks
@@ -34,9 +34,10 @@ class DeadJobResponse(ResponseSchema):
     event_name: str
     event_id: uuid.UUID
     event: dict[str, Any]
-    """The event as it travels between processes: ``{"name", "data"}``."""
+    """The event as it travels between processes: ``{"name", "data"}``, with its secret fields
+    (one-time codes ...) shown as ``"[redacted]"`` and listed in ``"sealed"``."""
     error: str
-    """The last failure's traceback."""
+    """The last failure's traceback (secrets shown as ``"[redacted]"``)."""
     attempts: int
     died_at: datetime
 
@@ -89,7 +90,8 @@ class OperationsController(Controller):
         "/jobs/dead",
         summary="Dead jobs",
         description="Jobs whose handler failed on every attempt, newest first. Each names the "
-        "handler, the event and the last error.",
+        "handler, the event and the last error; the event's secret fields (one-time codes ...) "
+        'read "[redacted]". Audited: each page read is in the audit log (`job.list_dead`).',
         responses=problem_responses(401, 403, 422),
     )
     async def list_dead_jobs(
@@ -101,6 +103,24 @@ class OperationsController(Controller):
     ) -> DeadJobPage:
         result = await alora.bus.handle(ListDeadJobs(actor=actor, page=page, page_size=page_size))
         return DeadJobPage.of(result)
+
+    @get(
+        "/jobs/dead/{dead_job_id:str}",
+        summary="One dead job",
+        description="A dead job with its event and last error, secret fields read "
+        '"[redacted]". Audited (`job.read_dead`).',
+        responses=problem_responses(401, 403, 404),
+    )
+    async def get_dead_job(
+        self,
+        dead_job_id: DeadJobIdPath,
+        actor: NamedDependency[Actor],
+        alora: NamedDependency[Alora],
+    ) -> DeadJobResponse:
+        dead = await alora.bus.handle(
+            GetDeadJob(actor=actor, dead_job_id=path_id(dead_job_id, "dead job"))
+        )
+        return DeadJobResponse.of(dead)
 
     @post(
         "/jobs/dead/{dead_job_id:str}/retry",
