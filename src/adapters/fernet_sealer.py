@@ -27,6 +27,5 @@ class FernetSealer:
             return self._fernet.decrypt(sealed.encode("ascii")).decode()
         except (InvalidToken, UnicodeError) as exc:
             raise SealBroken(
-                "a sealed value cannot be opened: altered, or sealed with another "
-                "ALORA_SECRET_KEY"
+                "a sealed value cannot be opened: altered, or sealed with another ALORA_SECRET_KEY"
             ) from exc

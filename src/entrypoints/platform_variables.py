@@ -125,7 +125,7 @@ VARIABLES: tuple[Variable, ...] = (
         "ALORA_SECRET_KEY",
         parse_text,
         None,
-        "Secret for signing tokens and hashing codes "
+        "Secret for signing tokens, hashing codes and sealing secrets in stored events "
         "(32+ characters). Development: generated once into `$ALORA_VAR_DIR/secret_key`.",
     ),
     Variable(

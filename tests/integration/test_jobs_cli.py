@@ -1,8 +1,10 @@
-"""``alora jobs list`` and ``alora jobs run NAME`` on a migrated SQLite database."""
+"""``alora jobs list``, ``alora jobs run NAME`` and ``alora jobs dead [ID]`` on a migrated
+SQLite database."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,10 +15,14 @@ from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity.commands import RegisterUser
 from alora_core.identity.model import Role
+from alora_core.shared.audit import SYSTEM_ACTOR_ID, AuditEntry
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.mail import EmailMessage
+from alora_core.shared.pagination import PageRequest
 from entrypoints import bootstrap
 from entrypoints.cli.main import main
 from entrypoints.settings import load_settings
+from support.http import code_from
 
 
 @pytest.fixture
@@ -111,3 +117,85 @@ def test_commands_on_a_database_never_migrated_say_what_to_do(
     monkeypatch.setenv("ALORA_VAR_DIR", str(tmp_path / "var"))
     assert main(command) == 2
     assert "run `alora db upgrade`" in capsys.readouterr().err
+
+
+class RefusingMailer(MemoryMailer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: list[EmailMessage] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        self.refused.append(message)
+        raise RuntimeError(f"550 refused: {message.text}")
+
+
+async def _a_dead_code_email() -> str:
+    """Register a user while the mail server refuses everything; returns the code sent."""
+    mailer = RefusingMailer()
+    alora = await bootstrap.build(
+        load_settings(), hasher=FastPasswordHasher(), mailer=mailer, inline_jobs=True
+    )
+    try:
+        await alora.bus.handle(
+            RegisterUser(
+                full_name="Ana Example",
+                username="ana",
+                email="ana@example.com",
+                phone="+1 415 555 0100",
+                password="correct horse battery",
+                role=Role.CUSTOMER,
+            )
+        )
+    finally:
+        await alora.aclose()
+    [code] = {
+        code_from(m.text) for m in mailer.refused if (m.idempotency_key or "").endswith(".code")
+    }
+    return code
+
+
+async def _audit_log() -> list[AuditEntry]:
+    alora = await bootstrap.build(load_settings())
+    try:
+        async with alora.uow_factory().reading() as uow:
+            return list((await uow.audit_log.list(PageRequest(1, 100))).items)
+    finally:
+        await alora.aclose()
+
+
+def test_jobs_dead_shows_dead_jobs_without_their_secrets_and_audits_each_read(
+    database: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = asyncio.run(_a_dead_code_email())
+
+    assert main(["jobs", "dead"]) == 0
+    listed = capsys.readouterr().out
+    assert code not in listed
+    [line] = [line for line in listed.splitlines() if "identity.code_email" in line]
+    dead_id = line.split()[0]
+    assert "user.code_issued" in line and listed.splitlines()[-1].endswith("2 dead job(s)")
+
+    assert main(["jobs", "dead", dead_id]) == 0
+    shown = capsys.readouterr().out
+    assert code not in shown
+    one = json.loads(shown)
+    assert one["event"]["data"]["code"] == "[redacted]"
+    assert "550 refused" in one["error"]
+
+    entries = asyncio.run(_audit_log())
+    assert {(e.action, e.target_id, e.actor_id) for e in entries} == {
+        ("job.list_dead", "page:1", SYSTEM_ACTOR_ID),
+        ("job.read_dead", dead_id, SYSTEM_ACTOR_ID),
+    }
+
+
+def test_jobs_dead_with_an_unknown_or_malformed_id(
+    database: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unknown = "6f1e0c2a-4b7d-4e55-9a3c-0d2b8e7f4a11"
+    assert main(["jobs", "dead", unknown]) == 2
+    assert f"no dead job {unknown}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["jobs", "dead", "nope"])
+    with pytest.raises(SystemExit):
+        main(["jobs", "dead", "--page", "0"])

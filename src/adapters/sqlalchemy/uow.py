@@ -21,9 +21,10 @@ Behaves like ``adapters.memory.uow.MemoryUnitOfWork``:
   ``Unavailable`` (``database-unreachable``).
 - On commit, the events recorded by every aggregate the session loaded, added or deleted are
   pulled and written to the outbox in the same transaction, one row per subscribed handler
-  (``handlers_of``), secret fields sealed by ``sealer``; after a successful commit they are kept for ``collect_events()``. Rows a
-  repository writes in bulk (``insert_many``), past the session's objects, bring their events
-  with ``record_events``; they are committed the same way.
+  (``handlers_of``), their secret fields sealed by ``sealer``; after a successful commit they
+  are kept for ``collect_events()``. Rows a repository writes in bulk (``insert_many``), past
+  the session's objects, bring their events with ``record_events``; they are committed the
+  same way.
 
 Objects stay usable after the ``async with`` block: the session never expires them (no
 ``expire_on_commit``; close and rollback first detach them), so their attributes keep the
@@ -170,7 +171,9 @@ class SqlUnitOfWork:
             for event in obj.pull_events()
         ]
         events += self._recorded
-        await self._guard(self._write(session, outbox_rows(events, self._handlers_of, self._sealer)))
+        await self._guard(
+            self._write(session, outbox_rows(events, self._handlers_of, self._sealer))
+        )
         self._recorded = []
         self._let_gate_go()
         self._events.extend(events)

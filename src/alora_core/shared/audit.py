@@ -12,7 +12,6 @@ from attrs import define, field
 from alora_core.shared.ids import new_id
 from alora_core.shared.pagination import Page, PageRequest
 
-
 SYSTEM_ACTOR_ID = uuid.UUID(int=0)
 """The ``actor_id`` of what no user does: the command line, run by whoever operates the host."""
 

@@ -32,16 +32,14 @@ def secret() -> Any:
 
 def secret_fields(cls: type) -> tuple[str, ...]:
     """The names of ``cls``'s fields declared with ``secret()``."""
-    attrs_class: type[AttrsInstance] = cls  # type: ignore[assignment]
+    attrs_class: type[AttrsInstance] = cls
     return tuple(a.name for a in fields(attrs_class) if a.metadata.get(_SECRET))
 
 
 def secret_values(value: object) -> list[str]:
     """The clear values of ``value``'s secret fields, as text (empty ones left out)."""
     return [
-        text
-        for name in secret_fields(type(value))
-        if (text := str(getattr(value, name) or ""))
+        text for name in secret_fields(type(value)) if (text := str(getattr(value, name) or ""))
     ]
 
 

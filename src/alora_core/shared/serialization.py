@@ -11,6 +11,7 @@ import enum
 import json
 import uuid
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import date, datetime, time
 from typing import Any
 
@@ -61,10 +62,8 @@ def redacted_message(message: Mapping[str, Any]) -> dict[str, Any]:
     """``message`` for showing (an admin's view of a dead job, the command line): its sealed
     fields, and the fields its event declares secret, read ``[redacted]``."""
     hidden = set(message.get("sealed") or ())
-    try:
+    with suppress(KeyError):  # an event no longer known: what it sealed is listed in "sealed"
         hidden.update(secret_fields(event_type(str(message["name"]))))
-    except KeyError:
-        pass  # an event no longer known: what it sealed is listed in the message
     data = message.get("data")
     if not hidden or not isinstance(data, Mapping):
         return dict(message)

@@ -12,8 +12,9 @@ import pytest
 
 from alora_core.identity.events import UserRegistered, UserUpdated
 from alora_core.shared.jobs import Job
+from alora_core.shared.mail import EmailMessage
 from alora_core.shared.serialization import event_to_message
-from support.http import Api, assert_problem, bearer, open_api
+from support.http import Api, assert_problem, bearer, code_from, open_api
 
 
 @pytest.fixture
@@ -132,3 +133,51 @@ async def test_admin_health_reports_outbox_queues_and_dead_jobs(api: Api) -> Non
     await bury(api)
     degraded = (await api.client.get("/api/v1/admin/health", headers=bearer(token))).json()
     assert (degraded["status"], degraded["deadJobs"]) == ("degraded", 1)
+
+
+async def test_a_dead_code_email_shows_no_code_and_each_read_is_audited(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin_id, token = await api.admin()
+    refused: list[EmailMessage] = []
+
+    async def refuse(message: EmailMessage) -> None:
+        refused.append(message)
+        raise RuntimeError(f"550 refused: {message.text}")
+
+    monkeypatch.setattr(api.mailer, "send", refuse)
+    await api.register("ana")  # its verification code's email fails on every attempt
+    [code] = {code_from(m.text) for m in refused if (m.idempotency_key or "").endswith(".code")}
+
+    listed = await api.client.get("/api/v1/admin/jobs/dead", headers=bearer(token))
+    assert listed.status_code == 200
+    [dead] = [i for i in listed.json()["items"] if i["handler"] == "identity.code_email"]
+    one = await api.client.get(f"/api/v1/admin/jobs/dead/{dead['id']}", headers=bearer(token))
+    assert one.status_code == 200
+    for response, shown in ((listed, dead), (one, one.json())):
+        assert shown["event"]["data"]["code"] == "[redacted]"
+        assert shown["event"]["sealed"] == ["code"]
+        assert "550 refused" in shown["error"]
+        assert code not in response.text
+
+    audit = await api.client.get("/api/v1/admin/audit-log", headers=bearer(token))
+    entries = {(e["action"], e["targetId"]) for e in audit.json()["items"]}
+    assert {("job.list_dead", "page:1"), ("job.read_dead", dead["id"])} <= entries
+    assert all(e["actorId"] == admin_id for e in audit.json()["items"])
+
+
+async def test_one_dead_job_is_for_admins_only_and_unknown_ids_are_404(api: Api) -> None:
+    _, admin = await api.admin()
+    _, customer = await api.user("cid")
+    await bury(api)
+    [dead] = (await api.client.get("/api/v1/admin/jobs/dead", headers=bearer(admin))).json()[
+        "items"
+    ]
+    path = f"/api/v1/admin/jobs/dead/{dead['id']}"
+    assert_problem(await api.client.get(path), 401)
+    assert_problem(await api.client.get(path, headers=bearer(customer)), 403)
+    for unknown in ("nope", str(uuid.uuid4())):
+        missing = await api.client.get(f"/api/v1/admin/jobs/dead/{unknown}", headers=bearer(admin))
+        assert_problem(missing, 404)
+    shown = (await api.client.get(path, headers=bearer(admin))).json()
+    assert (shown["id"], shown["handler"], shown["attempts"]) == (dead["id"], dead["handler"], 5)

@@ -54,7 +54,9 @@ async def stored_dead_jobs(backend: Backend, alora: Alora, store: MemoryStore) -
     if not backend.sql:
         return repr(list(store.dead_jobs.values()))
     async with alora.uow_factory().reading() as uow:
-        rows = await uow.execute(text("SELECT handler, CAST(payload AS TEXT), error FROM dead_jobs"))
+        rows = await uow.execute(
+            text("SELECT handler, CAST(payload AS TEXT), error FROM dead_jobs")
+        )
         return as_text(rows.all())
 
 
@@ -90,7 +92,7 @@ async def test_a_reset_code_is_sealed_in_the_outbox_row(backend: Backend) -> Non
     assert "user.code_issued" in stored
     assert "480317" not in stored
     await alora.relay.drain()
-    [mail] = [m for m in alora.mailer.to(user.email)]  # type: ignore[attr-defined]
+    [mail] = alora.mailer.to(user.email)  # type: ignore[attr-defined]
     assert code_from(mail.text) == "480317"
 
 
@@ -150,4 +152,3 @@ def as_text(rows: Sequence[Row[Any]]) -> str:
 
 def shown_text(dead: DeadJob) -> str:
     return json.dumps({"event": dead.event, "error": dead.error}, default=str)
-
