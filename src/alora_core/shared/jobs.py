@@ -28,7 +28,7 @@ from alora_core.shared.clock import Clock
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
 from alora_core.shared.secrets import REDACTED, Sealer, redact_text, secret_values
-from alora_core.shared.serialization import event_from_message, event_to_message
+from alora_core.shared.serialization import event_from_message, event_to_message, sealed_values
 
 logger = logging.getLogger("alora.jobs")
 
@@ -232,7 +232,10 @@ async def run_job(
         subscription = subscriptions.get(job.handler)
         event = event_from_message(job.event, subscriptions.sealer)
     except Exception as exc:
-        await _bury(job, f"cannot run this job: {exc!r}", attempt + 1, uow_factory, clock)
+        reason = redact_text(
+            f"cannot run this job: {exc!r}", sealed_values(job.event, subscriptions.sealer)
+        )
+        await _bury(job, reason, attempt + 1, uow_factory, clock)
         return "dead"
     try:
         async with subscription.unit_of_work() as uow:

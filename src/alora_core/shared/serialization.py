@@ -58,6 +58,17 @@ def event_from_message(message: Mapping[str, Any], sealer: Sealer | None = None)
     return converter.structure(data, event_type(message["name"]))
 
 
+def sealed_values(message: Mapping[str, Any], sealer: Sealer | None) -> list[str]:
+    """The clear values of ``message``'s sealed fields that ``sealer`` opens, as text: what an
+    error about the message must not quote."""
+    values: list[str] = []
+    for name in message.get("sealed") or ():
+        with suppress(Exception):
+            assert sealer is not None
+            values.append(str(json.loads(sealer.unseal(str(message["data"][name])))))
+    return values
+
+
 def redacted_message(message: Mapping[str, Any]) -> dict[str, Any]:
     """``message`` for showing (an admin's view of a dead job, the command line): its sealed
     fields, and the fields its event declares secret, read ``[redacted]``."""
