@@ -6,6 +6,10 @@ settled offline) and ``seen`` (last time a socket was known alive, epoch ms). On
 ``<prefix>due`` holds when ``sweep`` should look at each user next. Every change is one Lua
 script, so processes racing on one user see a consistent state. Times come from the injected
 clock (epoch milliseconds), not from the Redis server.
+
+``RedisOpenSockets`` keeps each user's open sockets in the order they opened (``<prefix>o:<user>``,
+scored by a per-user counter ``<prefix>n:<user>``) and when each stops counting
+(``<prefix>l:<user>``); the three keys expire with the user's last counted socket.
 """
 
 from __future__ import annotations
@@ -66,6 +70,35 @@ end
 redis.call('HDEL', KEYS[2], 'on')
 redis.call('ZREM', KEYS[3], ARGV[3])
 return seen
+"""
+
+# KEYS: order, live, counter. ARGV: socket id, now, expires, keep.
+# Returns the sockets beyond ``keep``, oldest first (no longer counted).
+_TOUCH_OPEN = """
+local now = tonumber(ARGV[2])
+for _, expired in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+  redis.call('ZREM', KEYS[1], expired)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+local replaced = {}
+if over > 0 then
+  replaced = redis.call('ZRANGE', KEYS[1], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1)
+  for _, socket in ipairs(replaced) do
+    redis.call('ZREM', KEYS[2], socket)
+  end
+end
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+local ttl = math.max(1, tonumber(last[2]) - now)
+for _, key in ipairs(KEYS) do
+  redis.call('PEXPIRE', key, ttl)
+end
+return replaced
 """
 
 _SWEEP_BATCH = 100
@@ -166,3 +199,41 @@ class RedisPresence:
 
     def _keys(self, user_id: uuid.UUID) -> list[str]:
         return [f"{self._prefix}s:{user_id}", f"{self._prefix}u:{user_id}", self._prefix + "due"]
+
+
+class RedisOpenSockets:
+    """The ``OpenSockets`` semantics of the port, in Redis, shared by every API process."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock,
+        *,
+        socket_ttl: timedelta,
+        prefix: str = "alora:sockets:",
+    ) -> None:
+        self._redis = redis
+        self._clock = clock
+        self._socket_ttl_ms = int(socket_ttl.total_seconds() * 1000)
+        self._prefix = prefix
+        self._touch = redis.register_script(_TOUCH_OPEN)
+
+    async def touch(
+        self, user_id: uuid.UUID, socket_id: uuid.UUID, *, keep: int
+    ) -> list[uuid.UUID]:
+        now = _ms(self._clock.now())
+        replaced = await self._touch(
+            keys=self._keys(user_id),
+            args=[str(socket_id), now, now + self._socket_ttl_ms, keep],
+        )
+        return [uuid.UUID(m.decode() if isinstance(m, bytes) else str(m)) for m in replaced]
+
+    async def forget(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        order, live, _ = self._keys(user_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(order, str(socket_id))
+            pipe.zrem(live, str(socket_id))
+            await pipe.execute()
+
+    def _keys(self, user_id: uuid.UUID) -> list[str]:
+        return [f"{self._prefix}{kind}:{user_id}" for kind in ("o", "l", "n")]

@@ -116,6 +116,13 @@ VARIABLES: tuple[Variable, ...] = (
         "Messages a client may send per socket per minute (the socket is closed beyond).",
     ),
     Variable(
+        "ALORA_WS_MAX_SOCKETS_PER_USER",
+        parse_int(1, 1000),
+        "10",
+        "Sockets one user may keep open, over every API process; a new one closes their oldest "
+        "(4409).",
+    ),
+    Variable(
         "ALORA_PRESENCE_GRACE_SECONDS",
         parse_seconds(0, 3600),
         "10",

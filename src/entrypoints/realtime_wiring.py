@@ -2,9 +2,10 @@
 
 ``RealtimeParts`` is what the HTTP gateway and the rest of Alora share in one process: the
 Litestar channels backend (the gateway's channels plugin runs it), the ``Realtime`` port over
-that backend (for publishing from anywhere, workers included) and the presence store.
-With ``redis_url`` every part lives in Redis, so any number of API processes deliver to any
-socket and agree on who is online; without it, all of it is in this process's memory, and the
+that backend (for publishing from anywhere, workers included), the presence store and the
+count of each user's open sockets. With ``redis_url`` every part lives in Redis, so any number
+of API processes deliver to any socket, agree on who is online and cap each user's sockets
+together; without it, all of it is in this process's memory, and the
 channels backend is made when the gateway first asks for it (a program that embeds Alora
 without HTTP never imports Litestar).
 """
@@ -18,9 +19,9 @@ from typing import Any
 from attrs import define, field
 
 from adapters.channels_realtime import ChannelsRealtime
-from adapters.memory.presence import MemoryPresence
+from adapters.memory.presence import MemoryOpenSockets, MemoryPresence
 from alora_core.shared.clock import Clock
-from alora_core.shared.presence import Presence
+from alora_core.shared.presence import OpenSockets, Presence
 from alora_core.shared.realtime import Realtime
 
 SOCKET_TTL_HEARTBEATS = 2.5
@@ -33,6 +34,8 @@ REDIS_CLIENT_NAME = "alora-realtime"
 class RealtimeParts:
     realtime: Realtime
     presence: Presence
+    sockets: OpenSockets
+    """Each user's open sockets, which the gateway caps."""
     _backend: Any = None
     """The Litestar channels backend, once made."""
     _closers: list[Callable[[], Awaitable[Any]]] = field(factory=list)
@@ -60,7 +63,8 @@ def build_realtime(
     presence_grace_seconds: float,
     heartbeat_seconds: float = 30.0,
 ) -> RealtimeParts:
-    """The channels backend, ``Realtime`` adapter and presence store for one process.
+    """The channels backend, ``Realtime`` adapter, presence store and open-socket count for one
+    process.
 
     Nothing connects here (Redis connects on first use), so this may run before an event loop.
     """
@@ -70,18 +74,20 @@ def build_realtime(
         parts = RealtimeParts(
             ChannelsRealtime(lambda: parts._backend),
             MemoryPresence(clock, socket_ttl=socket_ttl, grace=grace),
+            MemoryOpenSockets(clock, socket_ttl=socket_ttl),
         )
         return parts
 
     from adapters.redis_channels import ReconnectingRedisPubSubBackend
     from adapters.redis_client import redis_client
-    from adapters.redis_presence import RedisPresence
+    from adapters.redis_presence import RedisOpenSockets, RedisPresence
 
     redis = redis_client(redis_url, client_name=REDIS_CLIENT_NAME)
     redis_backend = ReconnectingRedisPubSubBackend(redis=redis)
     return RealtimeParts(
         ChannelsRealtime(redis_backend),
         RedisPresence(redis, clock, socket_ttl=socket_ttl, grace=grace),
+        RedisOpenSockets(redis, clock, socket_ttl=socket_ttl),
         backend=redis_backend,
         closers=[redis.aclose],
     )

@@ -102,6 +102,7 @@ class Settings:
     ws_heartbeat_seconds: float
     ws_max_message_bytes: int
     ws_messages_per_minute: int
+    ws_max_sockets_per_user: int
     presence_grace_seconds: float
     secret_key: str
     mail_dir: Path
@@ -215,6 +216,7 @@ def load_settings(
         ws_heartbeat_seconds=values["ALORA_WS_HEARTBEAT_SECONDS"],
         ws_max_message_bytes=values["ALORA_WS_MAX_MESSAGE_BYTES"],
         ws_messages_per_minute=values["ALORA_WS_MESSAGES_PER_MINUTE"],
+        ws_max_sockets_per_user=values["ALORA_WS_MAX_SOCKETS_PER_USER"],
         presence_grace_seconds=values["ALORA_PRESENCE_GRACE_SECONDS"],
         secret_key=secret,
         mail_dir=Path(values["ALORA_MAIL_DIR"] or var_dir / "mail"),

@@ -1,7 +1,9 @@
-"""The Presence contract, run against the memory adapter and Redis (``redis_url``).
+"""The Presence and OpenSockets contracts, run against the memory adapters and Redis
+(``redis_url``).
 
-Time is a ``FixedClock`` shared by the store(s) of a test. ``other`` is a second store on the
-same state, as another API process would have (for memory: the same object).
+Time is a ``FixedClock`` shared by the store(s) of a test. ``other`` and ``other_sockets`` are
+second stores on the same state, as another API process would have (for memory: the same
+objects).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import attrs
 import pytest
 import redis.asyncio
 
-from adapters.memory.presence import MemoryPresence
-from adapters.redis_presence import RedisPresence
+from adapters.memory.presence import MemoryOpenSockets, MemoryPresence
+from adapters.redis_presence import RedisOpenSockets, RedisPresence
 from alora_core.shared.clock import FixedClock
-from alora_core.shared.presence import Presence, PresenceState
+from alora_core.shared.presence import OpenSockets, Presence, PresenceState
 
 TTL = timedelta(seconds=75)
 GRACE = timedelta(seconds=10)
@@ -29,13 +31,16 @@ class Harness:
     presence: Presence
     other: Presence
     clock: FixedClock
+    sockets: OpenSockets
+    other_sockets: OpenSockets
 
 
 @pytest.fixture
 def memory_harness() -> Harness:
     clock = FixedClock()
     presence = MemoryPresence(clock, socket_ttl=TTL, grace=GRACE)
-    return Harness(presence, presence, clock)
+    sockets = MemoryOpenSockets(clock, socket_ttl=TTL)
+    return Harness(presence, presence, clock, sockets, sockets)
 
 
 @pytest.fixture
@@ -47,8 +52,17 @@ async def redis_harness(redis_url: str) -> AsyncIterator[Harness]:
     def store(client: redis.asyncio.Redis) -> RedisPresence:
         return RedisPresence(client, clock, socket_ttl=TTL, grace=GRACE, prefix=prefix)
 
+    def sockets(client: redis.asyncio.Redis) -> RedisOpenSockets:
+        return RedisOpenSockets(client, clock, socket_ttl=TTL, prefix=prefix + "sockets:")
+
     try:
-        yield Harness(store(clients[0]), store(clients[1]), clock)
+        yield Harness(
+            store(clients[0]),
+            store(clients[1]),
+            clock,
+            sockets(clients[0]),
+            sockets(clients[1]),
+        )
     finally:
         keys = [key async for key in clients[0].scan_iter(match=prefix + "*")]
         if keys:
@@ -211,3 +225,64 @@ async def test_processes_settling_at_once_announce_once(harness: Harness) -> Non
     stores = [harness.presence, harness.other] * 3
     results = await asyncio.gather(*(store.settle(user) for store in stores for user in users))
     assert sum(result is not None for result in results) == len(users)
+
+
+# --- open sockets --------------------------------------------------------------------------------
+
+
+async def test_sockets_beyond_the_cap_are_the_oldest_on_any_process(harness: Harness) -> None:
+    user = uuid.uuid4()
+    opened = [uuid.uuid4() for _ in range(5)]
+    assert await harness.sockets.touch(user, opened[0], keep=3) == []
+    assert await harness.other_sockets.touch(user, opened[1], keep=3) == []
+    assert await harness.sockets.touch(user, opened[2], keep=3) == []
+    harness.clock.advance(timedelta(seconds=1))
+    assert await harness.sockets.touch(user, opened[0], keep=3) == []  # a heartbeat keeps its place
+    assert await harness.other_sockets.touch(user, opened[3], keep=3) == [opened[0]]
+    assert await harness.sockets.touch(user, opened[4], keep=3) == [opened[1]]
+    assert await harness.sockets.touch(uuid.uuid4(), uuid.uuid4(), keep=3) == []  # per user
+
+
+async def test_a_closed_socket_no_longer_counts(harness: Harness) -> None:
+    user, first = new_ids()
+    second, third = uuid.uuid4(), uuid.uuid4()
+    await harness.sockets.touch(user, first, keep=2)
+    await harness.sockets.touch(user, second, keep=2)
+    await harness.other_sockets.forget(user, first)
+    await harness.other_sockets.forget(user, uuid.uuid4())  # unknown: nothing happens
+    assert await harness.sockets.touch(user, third, keep=2) == []
+    assert await harness.sockets.touch(user, uuid.uuid4(), keep=2) == [second]
+
+
+async def test_the_sockets_of_a_dead_process_stop_counting(harness: Harness) -> None:
+    user, dead = new_ids()
+    await harness.sockets.touch(user, dead, keep=2)
+    harness.clock.advance(TTL / 2)
+    alive = uuid.uuid4()
+    await harness.other_sockets.touch(user, alive, keep=2)
+    harness.clock.advance(TTL / 2)  # the first was never touched again: it no longer counts
+    assert await harness.other_sockets.touch(user, uuid.uuid4(), keep=2) == []
+    assert await harness.other_sockets.touch(user, uuid.uuid4(), keep=2) == [alive]
+
+
+async def test_a_forgotten_socket_touched_again_counts_as_the_newest(harness: Harness) -> None:
+    user, late = new_ids()
+    await harness.sockets.touch(user, late, keep=2)
+    harness.clock.advance(TTL)  # its process stalled past the TTL
+    other = uuid.uuid4()
+    await harness.sockets.touch(user, other, keep=2)
+    assert await harness.sockets.touch(user, late, keep=2) == []
+    assert await harness.sockets.touch(user, uuid.uuid4(), keep=2) == [other]
+
+
+async def test_open_socket_keys_expire_in_redis(redis_harness: Harness, redis_url: str) -> None:
+    user, socket = new_ids()
+    await redis_harness.sockets.touch(user, socket, keep=2)
+    client = redis.asyncio.Redis.from_url(redis_url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"*sockets:*:{user}")]
+        assert len(keys) == 3
+        for key in keys:
+            assert 0 < await client.pttl(key) <= TTL.total_seconds() * 1000
+    finally:
+        await client.aclose()

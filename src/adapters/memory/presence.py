@@ -1,4 +1,5 @@
-"""Presence in process memory: one API process (the embedded profile), or tests."""
+"""Presence and open sockets in process memory: one API process (the embedded profile), or
+tests."""
 
 from __future__ import annotations
 
@@ -109,3 +110,32 @@ class MemoryPresence:
         came_online = not user.announced_online
         user.announced_online = True
         return came_online
+
+
+class MemoryOpenSockets:
+    """The ``OpenSockets`` semantics of the port, timed by the injected clock."""
+
+    def __init__(self, clock: Clock, *, socket_ttl: timedelta) -> None:
+        self._clock = clock
+        self._socket_ttl = socket_ttl
+        self._users: dict[uuid.UUID, dict[uuid.UUID, datetime]] = {}
+        """User id -> their sockets, oldest first -> when each stops counting."""
+
+    async def touch(
+        self, user_id: uuid.UUID, socket_id: uuid.UUID, *, keep: int
+    ) -> list[uuid.UUID]:
+        now = self._clock.now()
+        sockets = self._users.setdefault(user_id, {})
+        for expired in [s for s, expires in sockets.items() if expires <= now]:
+            del sockets[expired]
+        sockets[socket_id] = now + self._socket_ttl  # a counted socket keeps its place
+        replaced = list(sockets)[: max(0, len(sockets) - keep)]
+        for socket in replaced:
+            del sockets[socket]
+        return replaced
+
+    async def forget(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        sockets = self._users.get(user_id, {})
+        sockets.pop(socket_id, None)
+        if not sockets:
+            self._users.pop(user_id, None)

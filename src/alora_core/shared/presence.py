@@ -8,6 +8,9 @@ Going offline is announced once, after a grace period: when a user's last socket
 user still counts as online for ``grace``; then ``settle`` (called by the gateway after the
 grace period, and by ``sweep`` for sockets that expired without closing) marks them offline and
 tells exactly one caller, across processes, to announce it.
+
+``OpenSockets`` counts each user's sockets in every process, oldest first, so the gateway can
+cap how many one user keeps open.
 """
 
 from __future__ import annotations
@@ -61,6 +64,27 @@ class Presence(Protocol):
 
     async def query(self, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PresenceState]:
         """The presence of each user (users never seen are offline with no ``last_seen``)."""
+        ...
+
+
+class OpenSockets(Protocol):
+    """Each user's open sockets, in every process, in the order they opened.
+
+    A socket stays counted for ``socket_ttl`` after it was last touched (the gateway touches it
+    when it opens and on every heartbeat), so the sockets of a process that died stop counting
+    by themselves.
+    """
+
+    async def touch(
+        self, user_id: uuid.UUID, socket_id: uuid.UUID, *, keep: int
+    ) -> list[uuid.UUID]:
+        """Count a socket for another ``socket_ttl`` (as the user's newest when it was not
+        counted); the user's oldest sockets beyond ``keep``, oldest first, which are no longer
+        counted: the caller closes them."""
+        ...
+
+    async def forget(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        """The socket closed: it no longer counts."""
         ...
 
 

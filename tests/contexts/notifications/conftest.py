@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.memory.presence import MemoryPresence
+from adapters.memory.presence import MemoryOpenSockets, MemoryPresence
 from alora_core.shared.clock import FixedClock
 from contexts.notifications.harness import (
     PUBLIC_URL,
@@ -29,7 +29,9 @@ async def n(backend: Backend) -> Harness:
     alora = await backend.build(
         clock=clock,
         mailer=mailer,
-        realtime=RealtimeParts(realtime, presence),
+        realtime=RealtimeParts(
+            realtime, presence, MemoryOpenSockets(clock, socket_ttl=timedelta(minutes=1))
+        ),
         environ={"ALORA_PUBLIC_URL": PUBLIC_URL},
     )
     return Harness(alora, clock, mailer, realtime, committed_events(alora))
