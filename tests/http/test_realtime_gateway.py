@@ -28,7 +28,7 @@ from alora_core.shared.realtime import user_topic
 from entrypoints.bootstrap import memory_store
 from entrypoints.http.app import create_app
 from entrypoints.http.realtime import RealtimeHub
-from entrypoints.http.realtime import gateway as gateway_module
+from entrypoints.http.realtime import session as session_module
 from entrypoints.migrations import upgrade
 from entrypoints.modules import MODULES, ContextModule
 from entrypoints.modules.base import InboundEvent
@@ -278,7 +278,7 @@ async def test_unsubscribe(gateway: Gateway) -> None:
 async def test_topics_per_socket_are_capped(
     gateway: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gateway_module, "MAX_TOPICS_PER_SOCKET", 2)
+    monkeypatch.setattr(session_module, "MAX_TOPICS_PER_SOCKET", 2)
     users = [(await gateway.user(name))[0] for name in ("ann", "bea", "cid")]
     _, token = await gateway.user("bob")
     async with gateway.connect(token) as ws:

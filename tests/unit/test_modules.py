@@ -20,6 +20,8 @@ GENERIC_FILES = [
     "src/entrypoints/scheduler.py",
     "src/entrypoints/http/problems.py",
     "src/entrypoints/http/realtime/gateway.py",
+    "src/entrypoints/http/realtime/session.py",
+    "src/entrypoints/http/realtime/subscriptions.py",
     "src/entrypoints/http/realtime/hub.py",
     "src/entrypoints/http/realtime/protocol.py",
     "src/entrypoints/settings.py",

@@ -1,7 +1,8 @@
 """The real-time port: push an event to every socket listening on a topic, in any process.
 
 Topics are strings: ``user:<id>`` reaches every socket of one user; other contexts add their
-own (``presence:<id>``, ``conversation:<id>`` ...) and say who may subscribe to them.
+own (``presence:<id>``, ``conversation:<id>`` ...) and say who may subscribe to them; when
+that may have narrowed, they publish ``ACCESS_CHANGED`` on the topic.
 ``Coalescing`` sends a high-rate topic's latest state a few times a second instead of every
 change.
 """
@@ -42,6 +43,13 @@ class Realtime(Protocol):
 
 def user_topic(user_id: uuid.UUID) -> str:
     return f"user:{user_id}"
+
+
+ACCESS_CHANGED = "access.changed"
+"""Published (with empty data) on a topic when who may follow it may have narrowed: a user
+hid their presence, a member left a conversation ... Every socket following the topic, on every
+process, asks the topic's rule again at once and stops following it when refused. Never
+forwarded to clients."""
 
 
 Schedule = Callable[[float, Callable[[], Coroutine[Any, Any, object]]], None]

@@ -4,6 +4,9 @@
 the presence sweeper (users whose sockets expired without closing, e.g. in a process that
 died, are settled offline) and the grace-period timers of users whose last socket closed. At
 shutdown it closes the sockets still open with 1001.
+
+The hub knows the sockets of this process by id; a socket of the same user on another process
+is asked to close through the user's topic (``SOCKETS_REPLACED``).
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin, Subscriber
 
-from alora_core.shared.presence import Presence, PresenceState, presence_topic
-from alora_core.shared.realtime import Realtime
+from alora_core.shared.presence import OpenSockets, Presence, PresenceState, presence_topic
+from alora_core.shared.realtime import Realtime, user_topic
 from entrypoints.http.realtime.protocol import CloseCode
 from entrypoints.modules.base import ContextModule, InboundEvent, TopicPolicy
 from entrypoints.realtime_wiring import RealtimeParts
@@ -33,6 +36,10 @@ SUBSCRIBER_BACKLOG = 1000
 SHUTDOWN_WAIT_SECONDS = 5.0
 
 CloseRequest = Callable[[CloseCode, str], None]
+
+SOCKETS_REPLACED = "sockets.replaced"
+"""On a user's topic, ``{"socketIds": [...]}``: those of the user's sockets close with 4409
+(never forwarded to clients)."""
 
 
 class _ChannelsPlugin(ChannelsPlugin):
@@ -89,6 +96,10 @@ class RealtimeHub:
     def realtime(self) -> Realtime:
         return self.parts.realtime
 
+    @property
+    def sockets(self) -> OpenSockets:
+        return self.parts.sockets
+
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
         async with self.channels:
@@ -114,6 +125,31 @@ class RealtimeHub:
         if not self._sockets:
             self._no_sockets.set()
 
+    async def wait_no_sockets(self) -> None:
+        """Return once no socket is open in this process."""
+        await self._no_sockets.wait()
+
+    @property
+    def replaced_reason(self) -> str:
+        """Why a socket closes with 4409 (the close frame's reason)."""
+        return (
+            f"over {self.settings.ws_max_sockets_per_user} sockets for this user: the oldest closes"
+        )
+
+    async def close_replaced(self, user_id: uuid.UUID, socket_ids: Sequence[uuid.UUID]) -> None:
+        """Close these sockets of the user's (4409), here or on the process that holds them."""
+        elsewhere = []
+        for socket_id in socket_ids:
+            request_close = self._sockets.get(socket_id)
+            if request_close is None:
+                elsewhere.append(str(socket_id))
+            else:
+                request_close(CloseCode.REPLACED, self.replaced_reason)
+        if elsewhere:
+            await self.realtime.publish(
+                user_topic(user_id), SOCKETS_REPLACED, {"socketIds": elsewhere}
+            )
+
     async def _close_sockets(self) -> None:
         for request_close in list(self._sockets.values()):
             request_close(CloseCode.GOING_AWAY, "server shutting down")
@@ -121,6 +157,52 @@ class RealtimeHub:
             await asyncio.wait_for(self._no_sockets.wait(), SHUTDOWN_WAIT_SECONDS)
 
     # --- presence --------------------------------------------------------------------------------
+
+    async def join(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        """A socket opened: count it among the user's (the oldest beyond the cap close) and
+        announce the user online if they were not."""
+        await self._count(user_id, socket_id)
+        try:
+            came_online = await self.presence.connect(user_id, socket_id)
+        except Exception:
+            logger.warning("presence not recorded", exc_info=True)
+            return
+        if came_online:
+            await self.announce(user_id, PresenceState(online=True, last_seen=None))
+
+    async def refresh(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        """A socket's heartbeat: it stays counted and live."""
+        await self._count(user_id, socket_id)
+        try:
+            came_online = await self.presence.refresh(user_id, socket_id)
+        except Exception:
+            logger.warning("presence not refreshed", exc_info=True)
+            return
+        if came_online:
+            await self.announce(user_id, PresenceState(online=True, last_seen=None))
+
+    async def leave(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        """A socket closed: it no longer counts, and its user goes offline after the grace
+        period if it was their last."""
+        try:
+            await self.sockets.forget(user_id, socket_id)
+        except Exception:
+            logger.warning("open socket not forgotten", exc_info=True)
+        try:
+            if await self.presence.disconnect(user_id, socket_id):
+                self.settle_after_grace(user_id)
+        except Exception:
+            logger.warning("presence not updated on disconnect", exc_info=True)
+
+    async def _count(self, user_id: uuid.UUID, socket_id: uuid.UUID) -> None:
+        cap = self.settings.ws_max_sockets_per_user
+        try:
+            replaced = await self.sockets.touch(user_id, socket_id, keep=cap)
+        except Exception:  # Redis is away: no cap rather than no socket
+            logger.warning("open sockets not counted", exc_info=True)
+            return
+        if replaced:
+            await self.close_replaced(user_id, replaced)
 
     async def announce(self, user_id: uuid.UUID, state: PresenceState) -> None:
         last_seen = state.last_seen.isoformat().replace("+00:00", "Z") if state.last_seen else None

@@ -13,7 +13,10 @@ Client to server:
   ``topics``). Topics: ``user:<own id>`` (always subscribed) and ``<kind>:<id>`` for the kinds
   the contexts' modules define, each with its rule of who may follow it (``presence:<user id>``
   for users whose profile the caller may see). At most 100 topics per socket.
-- ``unsubscribe {"topics": [...]}`` -> ``unsubscribed {"topics": [...]}``.
+- ``unsubscribe {"topics": [...]}`` -> ``unsubscribed {"topics": [...]}``. The server also
+  sends ``unsubscribed {"topics": [...], "reason": "topic-forbidden"}`` (no ``id``) when a
+  topic's rule no longer allows the socket to follow it (``access.changed``, see
+  ``session.py``).
 - ``presence.query {"userIds": [...]}`` (1 to 100 ids) -> ``presence.state {"users": {"<id>":
   {"online": bool, "lastSeen": "<ISO 8601>" | null}}}``; users the caller may not see, or that
   do not exist, are left out.
@@ -24,7 +27,8 @@ Client to server:
 
 Server to client: the answers above; ``ready {"userId", "socketId", "heartbeatSeconds",
 "maxMessageBytes", "messagesPerMinute"}`` once the socket is set up; ``ping {}`` every
-heartbeat; ``presence.changed {"userId", "online", "lastSeen"}`` on ``presence:<id>``; and
+heartbeat; ``presence.changed {"userId", "online", "lastSeen"}`` on ``presence:<id>`` (and
+``{"online": false, "lastSeen": null}`` when the user is hidden from the socket); and
 whatever the contexts publish to the user (``notification.created``, ``notification.read`` ...).
 A malformed or unknown message is answered with ``error {"code", "message"}`` (codes
 ``bad-message``, ``unknown-event``, ``invalid``, ``topic-forbidden``, ``too-many-topics``,
@@ -33,6 +37,7 @@ A malformed or unknown message is answered with ``error {"code", "message"}`` (c
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Collection, Mapping
 from enum import IntEnum
@@ -64,8 +69,38 @@ class CloseCode(IntEnum):
     """A cookie-authenticated socket opened from an origin that is not allowed."""
     HEARTBEAT_MISSED = 4408
     """Nothing received in answer to two heartbeat pings."""
+    REPLACED = 4409
+    """The user opened more sockets than ``ALORA_WS_MAX_SOCKETS_PER_USER``: this, their oldest,
+    made room for the newest."""
     RATE_LIMITED = 4429
     """More messages than ``ALORA_WS_MESSAGES_PER_MINUTE``."""
+
+
+@frozen
+class Close:
+    """How the server closes a socket."""
+
+    code: int
+    reason: str
+
+
+class MessageBudget:
+    """A token bucket: a burst of ``per_minute`` messages, refilled at ``per_minute`` a minute."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._capacity = float(per_minute)
+        self._tokens = float(per_minute)
+        self._per_second = per_minute / 60
+        self._updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._per_second)
+        self._updated = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 Ref = str | int | None
