@@ -15,10 +15,13 @@ from alora_core.identity import use_cases as identity
 from alora_core.identity.commands import GetPublicProfile, PurgeEndedSessions, PurgeExpiredCodes
 from alora_core.identity.ports import NoSignedInCache, SignedInCache
 from alora_core.identity.signed_in import forget_changed
+from alora_core.identity.visibility import recheck_presence_followers
 from alora_core.shared.errors import AloraError
+from alora_core.shared.events import DomainEvent
 from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.messagebus import CommandHandler
 from alora_core.shared.ratelimit import Limit
+from alora_core.shared.realtime import Realtime
 from entrypoints.modules.base import ContextModule, Wiring
 from entrypoints.scheduler import ScheduledJob
 from entrypoints.settings import (
@@ -251,6 +254,14 @@ async def _may_see_presence(alora: Alora, actor: Any, user_id: uuid.UUID) -> boo
     return True
 
 
+async def _after_commit(
+    committed: list[DomainEvent], cache: SignedInCache, realtime: Realtime
+) -> None:
+    """Forget the users the commit changed, and recheck who follows their presence."""
+    await forget_changed(committed, cache, realtime)
+    await recheck_presence_followers(committed, realtime)
+
+
 async def _otp_cleanup(alora: Alora, scheduled_for: datetime) -> str:
     deleted = await alora.bus.handle(PurgeExpiredCodes())
     return f"deleted {deleted} expired or used-up one-time code(s)"
@@ -270,7 +281,7 @@ MODULE = ContextModule(
     commands=_commands,
     subscribe=_subscribe,
     after_commit=lambda wiring: partial(
-        forget_changed, cache=_signed_in_cache(wiring), realtime=wiring.realtime
+        _after_commit, cache=_signed_in_cache(wiring), realtime=wiring.realtime
     ),
     notices=lambda wiring: notices.notice_rules(wiring.branding),
     jobs=(
