@@ -1,5 +1,6 @@
 """Two API processes behind one PostgreSQL and one Redis, and a worker: a socket on the first
-receives the notification caused by a request to the second, and presence is shared."""
+receives the notification caused by a request to the second, presence is shared, and so are
+the end of a session, a user's socket cap and who may follow a presence."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import httpx
 import pytest
 import websockets
 
-from alora_core.identity.commands import CreateAdmin
+from alora_core.identity.commands import AdminUpdateUser, CreateAdmin
+from alora_core.shared.actor import Actor, Role
 from entrypoints import bootstrap
 from entrypoints.migrations import upgrade
 from entrypoints.settings import load_settings
@@ -58,18 +60,28 @@ async def deployment(
         ALORA_VAR_DIR=str(tmp_path / "var"),
         ALORA_RELAY_POLL_SECONDS="0.2",
         ALORA_PRESENCE_GRACE_SECONDS="0.5",
+        ALORA_WS_MAX_SOCKETS_PER_USER="2",
         ALORA_LOG_LEVEL="warning",
     )
     settings = load_settings(env, dotenv=None)
     alora = await bootstrap.build(settings)
     try:
-        for username in ("ada", "bob"):
-            await alora.bus.handle(
+        users = {
+            username: await alora.bus.handle(
                 CreateAdmin(
                     full_name=username.title(),
                     username=username,
                     email=f"{username}@example.com",
                     password=PASSWORD,
+                )
+            )
+            for username in ("ada", "bob", "cid", "dee")
+        }
+        admin = Actor(user_id=users["ada"].id, role=Role.ADMIN, email_verified=True)
+        for customer in ("cid", "dee"):  # whom others see (an administrator nobody does)
+            await alora.bus.handle(
+                AdminUpdateUser(
+                    actor=admin, user_id=users[customer].id, changes={"role": "customer"}
                 )
             )
     finally:
@@ -189,3 +201,49 @@ async def test_a_password_change_on_one_process_ends_other_sessions_on_the_other
         assert response.status_code == 204, response.text
         assert await me_status(second, phone["accessToken"]) == 401
         assert await closed_with(socket) == 4401
+
+
+async def test_a_users_sockets_beyond_the_cap_close_oldest_first_on_either_process(
+    deployment: tuple[str, str],
+) -> None:
+    first, second = deployment
+    token = (await login(first, "ada", "Laptop/1.0"))["accessToken"]
+    on_first = first.replace("http", "ws") + "/api/v1/ws?token=" + token
+    on_second = second.replace("http", "ws") + "/api/v1/ws?token=" + token
+    async with websockets.connect(on_first) as oldest:
+        await next_event(oldest, "ready")
+        async with websockets.connect(on_second) as middle:
+            await next_event(middle, "ready")
+            async with websockets.connect(on_second) as newest:
+                await next_event(newest, "ready")
+                assert await closed_with(oldest) == 4409
+                for socket in (middle, newest):
+                    await socket.send(json.dumps({"event": "ping"}))
+                    await next_event(socket, "pong")
+
+
+async def test_a_user_hiding_on_one_process_stops_their_presence_on_the_other(
+    deployment: tuple[str, str],
+) -> None:
+    first, second = deployment
+    cid = await login(second, "cid", "Laptop/1.0")
+    dee = await login(first, "dee", "Laptop/1.0")
+    dee_id = dee["user"]["id"]
+    cid_url = second.replace("http", "ws") + "/api/v1/ws?token=" + cid["accessToken"]
+    async with websockets.connect(cid_url) as cid_socket:
+        await next_event(cid_socket, "ready")
+        await cid_socket.send(
+            json.dumps({"event": "subscribe", "data": {"topics": [f"presence:{dee_id}"]}})
+        )
+        await next_event(cid_socket, "subscribed")
+        async with httpx.AsyncClient(base_url=first) as client:
+            response = await client.put(
+                "/api/v1/users/me/settings",
+                json={"profileVisibility": "private"},
+                headers={"Authorization": f"Bearer {dee['accessToken']}"},
+            )
+        assert response.status_code == 200, response.text
+        hidden = await next_event(cid_socket, "presence.changed")
+        assert hidden == {"userId": dee_id, "online": False, "lastSeen": None}
+        dropped = await next_event(cid_socket, "unsubscribed")
+        assert dropped == {"topics": [f"presence:{dee_id}"], "reason": "topic-forbidden"}
