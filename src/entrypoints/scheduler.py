@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from croniter import croniter
 
+from adapters.outages import OutageLog, unavailable_from
 from alora_core.shared.clock import Clock
 
 if TYPE_CHECKING:
@@ -84,8 +85,11 @@ async def run_scheduled(alora: Alora, name: str, scheduled_for: datetime) -> str
     extra = {"job": name, "scheduled_for": scheduled_for.isoformat()}
     try:
         summary = await job.run(alora, scheduled_for)
-    except Exception:
-        logger.exception("scheduled job failed", extra=extra)
+    except Exception as exc:
+        if (outage := unavailable_from(exc)) is not None:  # no traceback: nothing to debug
+            logger.warning("scheduled job not run: %s", outage.reason, extra=extra)
+        else:
+            logger.exception("scheduled job failed", extra=extra)
         raise
     seconds = time.perf_counter() - started
     logger.info("scheduled job done: %s", summary, extra={**extra, "seconds": round(seconds, 3)})
@@ -118,7 +122,7 @@ class Scheduler:
 
     ``schedules`` maps job names to cron expressions (``settings.cron``); every job needs one.
     Due jobs are dispatched one after the other; a dispatch that raises is logged and the
-    job waits for its next tick.
+    job waits for its next tick (a broker outage once when it starts and once when it ends).
     """
 
     def __init__(
@@ -143,6 +147,7 @@ class Scheduler:
         self._clock = clock
         self._wait = wait
         self._max_sleep = max_sleep_seconds
+        self._outages = OutageLog(logger, "dispatching scheduled jobs")
 
     def upcoming(self, now: datetime) -> list[tuple[str, datetime, str]]:
         """``(name, next fire time, cron)`` of every job, soonest first."""
@@ -180,9 +185,13 @@ class Scheduler:
         extra = {"job": name, "scheduled_for": fire.isoformat()}
         try:
             await self._dispatch(name, fire)
-        except Exception:
-            logger.exception("could not dispatch a scheduled job", extra=extra)
+        except Exception as exc:
+            if self._outages.in_outage or unavailable_from(exc) is not None:
+                self._outages.failed(exc, retry_in=0)
+            else:
+                logger.exception("could not dispatch a scheduled job", extra=extra)
         else:
+            self._outages.succeeded()
             logger.info("scheduled job dispatched", extra=extra)
 
 

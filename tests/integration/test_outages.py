@@ -7,6 +7,7 @@ requested at once through a real server get 201 or 409, nothing else.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import socket
 import sqlite3
@@ -16,9 +17,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy.engine import make_url
 
 from adapters.memory.hasher import FastPasswordHasher
 from alora_core.booking.catalog.commands import CreateService, NewService
@@ -32,6 +35,7 @@ from entrypoints.migrations import upgrade
 from entrypoints.settings import Settings
 from support.builders import add_user, change_user
 from support.http import BASE_URL, PASSWORD, assert_problem, bearer, make_settings
+from support.proxy import CuttableProxy
 from support.realtime import serve
 
 EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -242,3 +246,139 @@ async def test_simultaneous_bookings_on_sqlite_answer_201_or_409(
     assert not unexpected, unexpected
     assert statuses[:40] == [201] * 40
     assert sorted(statuses[40:]) == [201] + [409] * 9
+
+
+# --- out of connections ------------------------------------------------------------------------
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres
+async def test_bookings_beyond_the_servers_connections_answer_503_never_500(
+    fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    await upgrade(fresh_postgres_url)
+    role = f"alora_limited_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(_dsn(fresh_postgres_url))
+    database = make_url(fresh_postgres_url).database
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 2")
+        await admin.execute(f'GRANT ALL ON DATABASE "{database}" TO {role}')
+        await admin.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        await admin.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        limited = make_url(fresh_postgres_url).set(username=role, password=None)
+        settings = make_settings(
+            tmp_path,
+            ALORA_DATABASE_URL=limited.render_as_string(hide_password=False),
+            ALORA_MAIL_DIR=str(tmp_path / "mail"),
+            ALORA_LOG_LEVEL="error",
+            ALORA_AUTH_RATE_PER_MINUTE="100000",
+        )
+        start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+        async with _served(settings) as (alora, client):
+            professional_id, service_id, emails = await _open_market(alora, customers=3)
+            tokens = []
+            for email in emails:
+                login = await client.post(
+                    "/api/v1/auth/login", json={"identifier": email, "password": PASSWORD}
+                )
+                assert login.status_code == 200, login.text
+                tokens.append(login.json()["accessToken"])
+
+            async def book(n: int) -> httpx.Response:
+                return await client.post(
+                    "/api/v1/bookings",
+                    json={
+                        "professionalId": professional_id,
+                        "serviceId": service_id,
+                        "start": (start + timedelta(hours=n)).isoformat(),
+                        "durationMinutes": 60,
+                        "address": "Unter den Linden 1, Berlin",
+                    },
+                    headers=bearer(tokens[n % len(tokens)]),
+                )
+
+            responses = await asyncio.gather(*(book(n) for n in range(30)))
+    finally:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role
+        )
+        await admin.execute(f'REVOKE ALL ON DATABASE "{database}" FROM {role}')
+        await admin.execute(f"DROP OWNED BY {role}")
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
+    statuses = sorted(r.status_code for r in responses)
+    print(statuses)
+    for response in responses:
+        if response.status_code != 201:
+            problem = assert_problem(response, 503)
+            assert problem["reason"] in {"database-busy", "database-unreachable"}, problem
+            assert int(response.headers["retry-after"]) >= 1
+    assert 201 in statuses
+
+
+# --- the database goes down and comes back --------------------------------------------------------
+
+
+@pytest.mark.postgres
+async def test_a_database_that_goes_down_answers_503_and_the_relay_waits_quietly(
+    fresh_postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await upgrade(fresh_postgres_url)
+    server = make_url(fresh_postgres_url)
+    proxy = CuttableProxy(server.host or "127.0.0.1", server.port or 5432)
+    await proxy.start()
+    settings = make_settings(
+        tmp_path,
+        ALORA_DATABASE_URL=server.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False
+        ),
+        ALORA_MAIL_DIR=str(tmp_path / "mail"),
+        ALORA_RELAY_POLL_SECONDS="0.02",
+    )
+    try:
+        async with _served(settings) as (alora, client):
+            assert (await client.get("/api/v1/services")).status_code == 200
+            caplog.clear()
+            with caplog.at_level(logging.INFO):
+                await proxy.stop()
+                for response in (  # (the services list may be served from its cache)
+                    await client.get("/api/v1/professionals"),
+                    await client.post("/api/v1/auth/register", json=_registration("ada")),
+                    await client.post(
+                        "/api/v1/auth/login", json={"identifier": "ada", "password": PASSWORD}
+                    ),
+                ):
+                    _assert_unavailable(response, "database-unreachable")
+                alora.relay.wake()
+                await asyncio.sleep(1.5)  # the relay polls every 0.02 s while the database is up
+                down = [r for r in caplog.records if r.name.startswith("alora.relay")]
+                await proxy.start()
+                registered = await _eventually_registered(client, "bob")
+                assert registered.status_code == 201, registered.text
+                await _eventually(lambda: any((tmp_path / "mail").glob("*.eml")))
+                back = [r for r in caplog.records if r.name.startswith("alora.relay")][len(down) :]
+    finally:
+        await proxy.stop()
+    assert [(r.levelno, r.exc_info) for r in down] == [(logging.WARNING, None)], down
+    assert any(r.levelno == logging.INFO for r in back), back
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def _eventually_registered(client: httpx.AsyncClient, name: str) -> httpx.Response:
+    for _ in range(100):
+        response = await client.post("/api/v1/auth/register", json=_registration(name))
+        if response.status_code != 503:
+            return response
+        await asyncio.sleep(0.1)
+    return response
+
+
+async def _eventually(condition: Any) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never happened")

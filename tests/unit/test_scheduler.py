@@ -143,17 +143,45 @@ async def test_a_failing_dispatch_is_logged_and_the_job_waits_for_its_next_tick(
     async def flaky(name: str, scheduled_for: datetime) -> None:
         calls.append(scheduled_for)
         if len(calls) == 1:
-            raise ConnectionError("broker down")
+            raise ValueError("a bug")
         harness.stop.set()
 
     scheduler = Scheduler(
         jobs("hourly"), {"hourly": "0 * * * *"}, flaky, harness.clock, wait=harness.wait
     )
-    with caplog.at_level(logging.ERROR, logger="alora.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="alora.scheduler"):
         await harness.run(scheduler)
 
     assert calls == [at(1, 13), at(1, 14)]
     assert "could not dispatch" in caplog.text
+    assert caplog.records[0].exc_info is not None  # a bug: its traceback
+
+
+async def test_a_broker_outage_is_logged_once_and_its_end_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    harness = Harness()
+    calls: list[datetime] = []
+
+    async def down_for_three_ticks(name: str, scheduled_for: datetime) -> None:
+        calls.append(scheduled_for)
+        if len(calls) <= 3:
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 6379)")
+        harness.stop.set()
+
+    scheduler = Scheduler(
+        jobs("hourly"), {"hourly": "0 * * * *"}, down_for_three_ticks, harness.clock,
+        wait=harness.wait,
+    )  # fmt: skip
+    with caplog.at_level(logging.DEBUG, logger="alora.scheduler"):
+        await harness.run(scheduler)
+
+    assert len(calls) == 4
+    logged = [
+        (r.levelno, r.exc_info is None) for r in caplog.records if r.levelno >= logging.WARNING
+    ]
+    assert logged == [(logging.WARNING, True)]
+    assert [r.getMessage() for r in caplog.records if "is back" in r.getMessage()] != []
 
 
 async def test_stop_wakes_a_sleeping_scheduler_at_once() -> None:

@@ -2,7 +2,8 @@
 
 It drains the outbox whenever it is woken (a commit in this process, a job finishing, a nudge
 from another process) and otherwise every ``poll_seconds``. A queue that refuses jobs (Redis
-down) leaves them in the outbox; the relay backs off and tries again, so nothing is lost.
+down) leaves them in the outbox; the relay backs off and tries again, so nothing is lost. A
+database or Redis outage is logged once when it starts and once when it ends (``OutageLog``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from adapters.outages import OutageLog
 from alora_core.shared.clock import Clock
 from alora_core.shared.jobs import Job, JobQueue
 
@@ -47,6 +49,7 @@ class Relay:
         self._batch_size = batch_size
         self._woken = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._log = OutageLog(logger, "the relay")
 
     def wake(self) -> None:
         self._woken.set()
@@ -76,14 +79,13 @@ class Relay:
             self._woken.clear()
             try:
                 await self.drain()
-            except Exception:
+            except Exception as exc:
                 failures += 1
                 delay = min(self._poll_seconds * 2**failures, MAX_BACKOFF_SECONDS)
-                logger.warning(
-                    "relay could not hand jobs over; retrying in %.1f s", delay, exc_info=True
-                )
+                self._log.failed(exc, delay)
             else:
                 failures = 0
+                self._log.succeeded()
                 delay = self._poll_seconds
             await _first_of(self._woken, stop, within=delay)
 
