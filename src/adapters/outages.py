@@ -26,8 +26,8 @@ REDIS_RETRY_SECONDS = 5
 
 
 def unavailable_from(exc: BaseException) -> Unavailable | None:
-    """The outage ``exc`` (or an exception it was raised from, or the one exception a group
-    holds) means, or None when it is something else."""
+    """The outage ``exc`` (or an exception it was raised from, or a group whose exceptions
+    are all outages) means, or None when it is something else."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -42,8 +42,10 @@ def unavailable_from(exc: BaseException) -> Unavailable | None:
             )
         if (found := database_unavailable_from(current)) is not None:
             return found
-        if isinstance(current, BaseExceptionGroup) and len(current.exceptions) == 1:
-            current = current.exceptions[0]
+        if isinstance(current, BaseExceptionGroup):
+            # Several failures at once (a task group): an outage if every one of them is.
+            found = [unavailable_from(member) for member in current.exceptions]
+            return found[0] if found and None not in found else None
         else:
             current = current.__cause__ or current.__context__
     return None

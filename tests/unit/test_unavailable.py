@@ -53,6 +53,19 @@ def test_an_outage_behind_another_error_or_in_a_group_is_found() -> None:
     assert found is not None and found.reason == "redis-unreachable"
     group = ExceptionGroup("dependencies", [ConnectionRefusedError(111, "refused")])
     assert unavailable_from(group) is not None
+    # Two requests' dependencies failing at once for the same outage.
+    both = ExceptionGroup("deps", [ConnectionRefusedError(111, "a"), ConnectionResetError(104)])
+    found = unavailable_from(both)
+    assert found is not None and found.reason == "database-unreachable"
+    # An outage beside a bug is the bug's 500.
+    assert unavailable_from(ExceptionGroup("x", [ConnectionRefusedError(), ValueError()])) is None
+
+
+def test_the_servers_connection_limit_is_an_outage() -> None:
+    from asyncpg.exceptions import TooManyConnectionsError
+
+    found = unavailable_from(TooManyConnectionsError("sorry, too many clients already"))
+    assert found is not None and found.reason == "database-unreachable"
 
 
 @pytest.mark.parametrize(
