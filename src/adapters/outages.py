@@ -44,10 +44,9 @@ def unavailable_from(exc: BaseException) -> Unavailable | None:
             return found
         if isinstance(current, BaseExceptionGroup):
             # Several failures at once (a task group): an outage if every one of them is.
-            found = [unavailable_from(member) for member in current.exceptions]
-            return found[0] if found and None not in found else None
-        else:
-            current = current.__cause__ or current.__context__
+            outages = [unavailable_from(member) for member in current.exceptions]
+            return outages[0] if outages and None not in outages else None
+        current = current.__cause__ or current.__context__
     return None
 
 

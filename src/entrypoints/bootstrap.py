@@ -48,7 +48,8 @@ from entrypoints.settings import Settings, SettingsError, load_settings
 from entrypoints.worker.inprocess import InProcessJobQueue
 from entrypoints.worker.relay import Relay
 
-ReadinessCheck = Callable[[], Awaitable[None]]
+ReadinessCheck = Callable[[], Awaitable[str | None]]
+"""None when ready; a note (``never-seen``) reports something that does not fail readiness."""
 UnitOfWorkFactory = Callable[[], Any]
 
 
@@ -389,7 +390,12 @@ async def build(
                 relay.wake()
 
     else:
-        from entrypoints.worker.broker import DramatiqJobQueue, make_broker, nudge_relays
+        from entrypoints.worker.broker import (
+            DramatiqJobQueue,
+            make_broker,
+            nudge_relays,
+            worker_never_seen,
+        )
 
         if redis is None:
             raise SettingsError("ALORA_BACKGROUND=external needs ALORA_REDIS_URL")
@@ -397,6 +403,7 @@ async def build(
         queue = dramatiq_queue = DramatiqJobQueue(broker)
         queue_depths = dramatiq_queue.depths
         checks["broker"] = partial(redis_ping, redis)
+        checks["worker"] = partial(worker_never_seen, redis)
 
         async def on_events(_events: list[DomainEvent]) -> None:
             relay.wake()

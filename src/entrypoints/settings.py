@@ -8,6 +8,7 @@ The platform's variables are in ``platform_variables`` (``VARIABLES``); each con
 
 from __future__ import annotations
 
+import difflib
 import os
 import secrets
 from collections.abc import Iterable, Mapping
@@ -54,8 +55,12 @@ __all__ = [
     "parse_region",
     "parse_seconds",
     "parse_text",
+    "unknown_variables",
     "variables",
 ]
+
+NOT_SETTINGS = ("ALORA_TEST_", "ALORA_REQUIRE_SERVICES")
+"""``ALORA_*`` names that are no settings: the test suite's own."""
 
 
 def cron_variable(job_name: str, cron: str, description: str) -> Variable:
@@ -74,6 +79,21 @@ def variables(modules: Iterable[ContextModule] | None = None) -> list[Variable]:
             found.extend(module.settings.variables)
         found.extend(cron_variable(job.name, job.cron, job.description) for job in module.jobs)
     return found
+
+
+def unknown_variables(
+    environ: Mapping[str, str], modules: Iterable[ContextModule] | None = None
+) -> list[str]:
+    """A warning for each ``ALORA_*`` variable no setting reads, with the closest known name."""
+    known = [var.name for var in variables(modules)]
+    warnings = []
+    for name in sorted(environ):
+        if not name.startswith("ALORA_") or name in known or name.startswith(NOT_SETTINGS):
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else " (see docs/configuration.md)"
+        warnings.append(f"{name} is not an Alora setting and is ignored{hint}")
+    return warnings
 
 
 def _registry() -> list[ContextModule]:

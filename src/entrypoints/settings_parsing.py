@@ -25,20 +25,30 @@ def parse_bool(raw: str) -> bool:
 
 
 def parse_int(low: int, high: int) -> Callable[[str], int]:
+    expected = f"expected a whole number from {low} to {high}"
+
     def parse(raw: str) -> int:
-        value = int(raw.strip())
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(expected) from None
         if not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}")
+            raise ValueError(expected)
         return value
 
     return parse
 
 
 def parse_seconds(low: float, high: float) -> Callable[[str], float]:
+    expected = f"expected a number of seconds from {low:g} to {high:g}"
+
     def parse(raw: str) -> float:
-        value = float(raw.strip())
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(expected) from None
         if not low <= value <= high:
-            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}")
+            raise ValueError(expected)
         return value
 
     return parse

@@ -212,3 +212,32 @@ def test_missing_dotenv_is_fine() -> None:
 
 def test_developer_environment_does_not_leak_into_tests() -> None:
     assert not [name for name in os.environ if name.startswith("ALORA_")]
+
+
+def test_misspelt_variables_are_named_with_the_closest_known_name() -> None:
+    from entrypoints.settings import unknown_variables
+
+    warnings = unknown_variables(
+        {
+            "ALORA_PROT": "9000",
+            "ALORA_DATABSE_URL": "sqlite:///x.db",
+            "ALORA_PORT": "8000",
+            "ALORA_TEST_POSTGRES_URL": "postgresql://test",  # the test suite's own
+            "PATH": "/bin",
+        }
+    )
+    assert warnings == [
+        "ALORA_DATABSE_URL is not an Alora setting and is ignored; did you mean "
+        "ALORA_DATABASE_URL?",
+        "ALORA_PROT is not an Alora setting and is ignored; did you mean ALORA_PORT?",
+    ]
+    assert unknown_variables({"ALORA_ZZZZZZZZZZZZZZZZZZZZZZZZZZ": "1"}) == [
+        "ALORA_ZZZZZZZZZZZZZZZZZZZZZZZZZZ is not an Alora setting and is ignored "
+        "(see docs/configuration.md)"
+    ]
+
+
+@pytest.mark.parametrize(("name", "value"), [("ALORA_PORT", "abc"), ("ALORA_WORKERS", "1.5")])
+def test_a_number_that_is_no_number_says_what_is_expected(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=r"expected a whole number from \d+ to \d+$"):
+        load_settings(environ={name: value}, dotenv=None)

@@ -6,7 +6,8 @@ code. The platform's command modules are in ``COMMAND_MODULES``; a context adds 
 through its module (``ContextModule.cli``).
 
 A ``SettingsError`` (or another ``CommandError``) anywhere in a handler prints
-``error: <message>`` to stderr and exits with status 2, without a traceback.
+``error: <message>`` to stderr and exits with status 2, without a traceback. An ``ALORA_*``
+variable that no setting reads (a misspelt name) is named in a warning first.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from entrypoints.modules import MODULES
 from entrypoints.modules.base import resolve
-from entrypoints.settings import SettingsError, load_settings
+from entrypoints.settings import SettingsError, load_settings, unknown_variables
 
 if TYPE_CHECKING:
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -61,6 +62,9 @@ def serve(args: argparse.Namespace) -> int:
     host: str = settings.host if args.host is None else args.host
     port: int = settings.port if args.port is None else args.port
     workers: int = settings.workers if args.workers is None else args.workers
+    from entrypoints.cli.preflight import check_before_serving
+
+    check_before_serving(settings, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     suffix = " (reloading on changes)" if args.reload else f" with {workers} worker(s)"
     print(f"Alora serving on http://{shown_host}:{port}{suffix}", flush=True)
@@ -214,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    for warning in unknown_variables(os.environ):
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         return handler(args)
     except (SettingsError, CommandError) as exc:

@@ -53,7 +53,7 @@ __all__ = [
     "run_checks",
 ]
 
-ReadinessCheck = Callable[[], Awaitable[None]]
+ReadinessCheck = Callable[[], Awaitable[str | None]]
 ReadinessChecks = Mapping[str, ReadinessCheck] | Callable[[], Mapping[str, ReadinessCheck]]
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]] | AbstractAsyncContextManager[Any]
 
@@ -254,27 +254,31 @@ class Liveness(ResponseSchema):
 class Readiness(ResponseSchema):
     status: str
     checks: dict[str, str]
-    """Check name -> ``ok``, ``failing`` or ``timeout``."""
+    """Check name -> ``ok``, ``failing``, ``timeout``, or a note that does not fail readiness
+    (``worker``: ``never-seen`` while no ``alora worker`` ever started)."""
 
 
 class NotReady(Problem, kw_only=True):
     checks: dict[str, str]
 
 
+_FAILED = frozenset({"failing", "timeout"})
+
+
 async def _run_check(name: str, check: ReadinessCheck) -> str:
     try:
-        await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
+        note = await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
     except TimeoutError:
         logger.warning("readiness check %r timed out", name)
         return "timeout"
     except Exception:
         logger.warning("readiness check %r failed", name, exc_info=True)
         return "failing"
-    return "ok"
+    return note or "ok"
 
 
 async def run_checks(checks: Mapping[str, ReadinessCheck]) -> dict[str, str]:
-    """Every check at once: name -> ``ok``, ``failing`` or ``timeout``."""
+    """Every check at once: name -> ``ok``, ``failing``, ``timeout`` or the check's note."""
     names = list(checks)
     outcomes = await asyncio.gather(*(_run_check(name, checks[name]) for name in names))
     return dict(zip(names, outcomes, strict=True))
@@ -317,7 +321,7 @@ def _health_handlers(readiness_checks: ReadinessChecks) -> list[HTTPRouteHandler
     )
     async def readiness(request: Request[Any, Any, Any]) -> Response[Any]:
         results = await run_checks(current_checks())
-        failing = [name for name, outcome in results.items() if outcome != "ok"]
+        failing = [name for name, outcome in results.items() if outcome in _FAILED]
         if not failing:
             return Response(Readiness(status="ready", checks=results), headers=_NO_STORE)
         problem = NotReady(

@@ -30,6 +30,9 @@ SCHEDULED_QUEUE = "alora-scheduled"
 RUN_JOB_ACTOR = "alora_run_job"
 SCHEDULED_JOB_ACTOR = "alora_scheduled_job"
 NUDGE_CHANNEL = "alora:outbox"
+WORKER_SEEN_KEY = "alora:worker:seen"
+"""When an ``alora worker`` last started (ISO 8601): the API warns while there was never one."""
+NEVER_SEEN = "never-seen"
 """Redis pub/sub channel on which a process that committed events wakes the relays."""
 
 
@@ -119,3 +122,14 @@ async def listen_for_nudges(redis: Any, wake: Any, stop: asyncio.Event) -> None:
             logger.debug("nudge listener lost Redis; retrying", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1)
+
+
+async def mark_worker_seen(redis: Any, now: datetime) -> None:
+    """Record that a worker started, for ``worker_never_seen``."""
+    await redis.set(WORKER_SEEN_KEY, now.isoformat())
+
+
+async def worker_never_seen(redis: Any) -> str | None:
+    """``never-seen`` while no ``alora worker`` ever started on this Redis, else None: a
+    readiness note (jobs wait in the outbox until one runs), not a failure."""
+    return NEVER_SEEN if not await redis.exists(WORKER_SEEN_KEY) else None

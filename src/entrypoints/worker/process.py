@@ -31,6 +31,7 @@ from entrypoints.worker.broker import (
     SCHEDULED_QUEUE,
     listen_for_nudges,
     make_broker,
+    mark_worker_seen,
     worker_middleware,
 )
 
@@ -59,6 +60,7 @@ class _Runtime(Middleware):
             alora = await bootstrap.build(self.settings)
             alora.start_relay()
             redis = _redis(self.settings)
+            await mark_worker_seen(redis, alora.clock.now())
             alora.run_in_background(listen_for_nudges(redis, alora.relay.wake, alora.stop_event))
             self.alora = alora
             self._closing_redis = redis
