@@ -8,6 +8,10 @@ between runs. Arguments after ``--`` go to the session's main command, e.g.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+
 import nox
 
 nox.options.reuse_existing_virtualenvs = True
@@ -21,7 +25,7 @@ def serve(session: nox.Session) -> None:
     """Migrate the configured database to head and run the API."""
     session.install(*QUIET, "-e", ".")
     session.run("alora", "db", "upgrade")
-    session.run("alora", "serve", *session.posargs)
+    _become(session, "alora", "serve", *session.posargs)
 
 
 @nox.session(python=None)
@@ -30,7 +34,22 @@ def demo(session: nox.Session) -> None:
     session.install(*QUIET, "-e", ".")
     session.run("alora", "db", "upgrade")
     session.run("alora", "seed", "demo")
-    session.run("alora", "serve", *session.posargs)
+    _become(session, "alora", "serve", *session.posargs)
+
+
+def _become(session: nox.Session, *command: str) -> None:
+    """Replace this nox process with ``command`` (the session's last one), so that a signal
+    sent to nox (a supervisor's or an IDE's SIGTERM) reaches the server: run as a child, it
+    would be left serving on its port when nox died."""
+    env = {**os.environ, **{k: v for k, v in session.env.items() if v is not None}}
+    env["PATH"] = os.pathsep.join([*(session.bin_paths or []), env.get("PATH", "")])
+    executable = shutil.which(command[0], path=env["PATH"])
+    if executable is None:
+        session.error(f"{command[0]} is not installed in this session")
+    session.log(" ".join(command))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(executable, list(command), env)  # noqa: S606 (the point: no child process)
 
 
 @nox.session(python=None)

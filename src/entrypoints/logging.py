@@ -101,9 +101,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "user_id": getattr(record, "user_id", "-"),
         }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_ATTRS and not key.startswith("_"):
-                payload[key] = "[redacted]" if key.lower() in _SENSITIVE_KEYS else value
+        payload.update(_extras(record))
         if record.exc_info:
             payload["exc_info"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -114,6 +112,36 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = (
     "%(asctime)s %(levelname)-7s %(name)s [req=%(request_id)s user=%(user_id)s] %(message)s"
 )
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    """The record's ``extra`` fields, secrets redacted."""
+    return {
+        key: "[redacted]" if key.lower() in _SENSITIVE_KEYS else value
+        for key, value in record.__dict__.items()
+        if key not in _RESERVED_ATTRS and not key.startswith("_")
+    }
+
+
+class TextFormatter(logging.Formatter):
+    """``TEXT_FORMAT``, then the ``extra`` fields as ``key=value`` (a value with spaces,
+    quotes or structure as JSON), before any traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        fields = " ".join(f"{key}={_text_value(value)}" for key, value in _extras(record).items())
+        return f"{line} {fields}" if fields else line
+
+
+def _text_value(value: Any) -> str:
+    if isinstance(value, str) and value and not any(c in value for c in ' "=\n\t'):
+        return value
+    if isinstance(value, bool | int | float) or value is None:
+        return json.dumps(value)
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def configure_logging(level: str, fmt: str) -> None:
@@ -127,7 +155,7 @@ def configure_logging(level: str, fmt: str) -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     elif fmt == "text":
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(TextFormatter())
     else:
         raise ValueError(f"unknown log format {fmt!r}; expected text or json")
 
