@@ -181,3 +181,48 @@ def test_seed_demo_fills_a_marketplace_once(
     again = asyncio.run(_read_market())
     assert again.counts() == market.counts()
     assert again.pending_jobs == 0
+
+
+async def _someones(username: str) -> tuple[str, bool, str]:
+    alora = await bootstrap.build(load_settings(), mailer=MemoryMailer())
+    try:
+        async with alora.units_of_work["identity"]().reading() as uow:
+            user = await uow.users.find_by_username(username)
+        assert user is not None
+        return user.email, user.email_verified, user.password_hash
+    finally:
+        await alora.aclose()
+
+
+async def _register_someone(username: str) -> None:
+    alora = await bootstrap.build(load_settings(), mailer=MemoryMailer())
+    try:
+        await alora.bus.handle(
+            ic.RegisterUser(
+                full_name="Ada Lovelace",
+                username=username,
+                email="ada@example.com",
+                phone="+1 415 555 0100",
+                password="analytical engine 1843",
+                role=Role.CUSTOMER,
+            )
+        )
+    finally:
+        await alora.aclose()
+
+
+@pytest.mark.usefixtures("var_dir")
+def test_seed_demo_never_takes_over_an_account_someone_else_made(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    asyncio.run(_register_someone("ada"))  # a demo username, taken by a person
+    before = asyncio.run(_someones("ada"))
+    capsys.readouterr()
+
+    assert main(["seed", "demo"]) == 2
+
+    error = capsys.readouterr().err
+    assert error.startswith("error: the demo account(s) ada cannot be made"), error
+    assert "Traceback" not in error
+    assert asyncio.run(_someones("ada")) == before  # not verified, same email and password
+    assert before[1] is False

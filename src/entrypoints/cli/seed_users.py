@@ -10,6 +10,7 @@ from alora_core.identity import commands as c
 from alora_core.shared.actor import Actor, Role
 from alora_core.shared.errors import Conflict
 from entrypoints.bootstrap import Alora
+from entrypoints.cli.main import CommandError
 from entrypoints.cli.seed import DEMO_PASSWORD, Demo
 
 DEMO_USERS = (
@@ -49,7 +50,7 @@ async def _create_users(alora: Alora, mailer: MemoryMailer) -> list[str]:
     except Conflict:
         pass
     for full_name, username, role, phone in DEMO_USERS:
-        email = f"{username}@demo.alora.local"
+        email = demo_email(username)
         try:
             await alora.bus.handle(
                 c.RegisterUser(
@@ -70,16 +71,32 @@ async def _create_users(alora: Alora, mailer: MemoryMailer) -> list[str]:
     return created
 
 
+def demo_email(username: str) -> str:
+    return DEMO_ADMIN[2] if username == DEMO_ADMIN[1] else f"{username}@demo.alora.local"
+
+
 async def _account_ids(alora: Alora) -> dict[str, uuid.UUID]:
-    """The demo accounts' ids by username, the administrator's included."""
+    """The demo accounts' ids by username, the administrator's included.
+
+    A demo account is one with its demo email: an account someone else made with a demo
+    username (or the email or phone number of one) is never used, verified or acted as; the
+    demo then stops, saying which, before it changes anything of theirs."""
     usernames = [DEMO_ADMIN[1], *(username for _, username, _, _ in DEMO_USERS)]
     ids: dict[str, uuid.UUID] = {}
+    taken: list[str] = []
     async with alora.units_of_work["identity"]().reading() as uow:
         for username in usernames:
             user = await uow.users.find_by_username(username)
-            if user is None:
-                raise RuntimeError(f"the demo user {username!r} is missing")
-            ids[username] = user.id
+            if user is None or user.email != demo_email(username):
+                taken.append(username)
+            else:
+                ids[username] = user.id
+    if taken:
+        raise CommandError(
+            f"the demo account(s) {', '.join(taken)} cannot be made: their username, email or "
+            "phone number belongs to another account, which the demo leaves alone; seed an "
+            "empty database (ALORA_DATABASE_URL) instead"
+        )
     return ids
 
 
