@@ -1,5 +1,5 @@
 """Developer and CI tasks: ``nox -s tests``, ``nox -s unit``, ``nox -s lint``, ``nox -s serve``,
-``nox -s demo``, ``nox -s bench``.
+``nox -s demo``, ``nox -s bench``, and ``nox -s alora -- COMMAND`` for the ``alora`` command.
 
 Sessions run in virtualenvs made with the interpreter nox runs on (``python=None``) and reused
 between runs. Arguments after ``--`` go to the session's main command, e.g.
@@ -35,6 +35,13 @@ def demo(session: nox.Session) -> None:
     session.run("alora", "db", "upgrade")
     session.run("alora", "seed", "demo")
     _become(session, "alora", "serve", *session.posargs)
+
+
+@nox.session(python=None)
+def alora(session: nox.Session) -> None:
+    """The ``alora`` command, installed: ``nox -s alora -- users create-admin --email ...``."""
+    session.install(*QUIET, "-e", ".")
+    session.run("alora", *session.posargs)
 
 
 def _become(session: nox.Session, *command: str) -> None:

@@ -5,7 +5,9 @@ One server for the module, set up as ``nox -s demo`` sets it up: ``alora db upgr
 working directory its parent, so the blocks' ``var/mail`` is the server's mailbox. Each block
 runs with ``bash -euo pipefail``, changed only in its port (the blocks say
 ``127.0.0.1:8000``; the test listens on a free one). Lines meant for a second terminal are
-comments in the blocks, so they do not run.
+comments in the blocks, so they do not run. ``nox -s alora -- ...`` in a block runs this
+project's noxfile with nox's ``--no-venv --no-install`` (this interpreter's ``alora``, configured
+as the server is), so the session the docs name is the one that runs.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from attrs import frozen
 
+from adapters.mail import MailboxMailer
+from alora_core.shared.clock import FixedClock
+from alora_core.shared.mail import Branding, compose
 from support.processes import alora_environment, free_port, wait_ready
 
 ROOT = Path(__file__).parents[2]
@@ -92,11 +98,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def run_block(block: str, server: Server) -> list[str]:
     """Run ``block`` as pasted into a shell in ``server.home``; its output lines."""
     script = block.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
+    tools = _nox_shim(server.home / "bin")
     env = alora_environment(
         # `python3` in the blocks: this interpreter's, as in a shell with the virtualenv active.
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        PATH=os.pathsep.join([str(tools), str(Path(sys.executable).parent), os.environ["PATH"]]),
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
+        # nox runs its sessions in the project folder: the server's var/ is given, not relative.
+        ALORA_VAR_DIR=str(server.home / "var"),
     )
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -111,6 +120,19 @@ def run_block(block: str, server: Server) -> list[str]:
         f"\n--- server log\n{server.log.read_text()[-4000:]}"
     )
     return done.stdout.splitlines()
+
+
+def _nox_shim(folder: Path) -> Path:
+    """A ``nox`` on PATH that runs this project's noxfile in this environment."""
+    nox = Path(sys.executable).with_name("nox")
+    assert nox.exists(), "nox is needed (pip install -e '.[test]')"
+    folder.mkdir(exist_ok=True)
+    shim = folder / "nox"
+    shim.write_text(
+        f'#!/bin/sh\nexec "{nox}" --no-venv --no-install -f "{ROOT / "noxfile.py"}" "$@"\n'
+    )
+    shim.chmod(0o755)
+    return folder
 
 
 def documents(lines: list[str]) -> list[dict[str, Any]]:
@@ -137,6 +159,24 @@ def test_the_booking_walkthrough_runs_as_pasted(demo_server: Server) -> None:
 
 
 def test_the_auth_flow_runs_as_pasted(demo_server: Server) -> None:
+    # Someone else's code email, the newest in the mailbox: the block reads Ada's.
+    someone = MailboxMailer(
+        demo_server.home / "var" / "mail",
+        "alora@example.com",
+        clock=FixedClock(datetime(2100, 1, 1, tzinfo=UTC)),
+    )
+    asyncio.run(
+        someone.send(
+            compose(
+                "someone@example.com",
+                Branding(),
+                subject="Verify your email address for Alora",
+                greeting="Hello Someone,",
+                paragraphs=["Your Alora code is 000000. Enter it to verify your email address."],
+                highlight="000000",
+            )
+        )
+    )
     lines = run_block(shell_block("docs/api/identity.md", "The auth flow with curl"), demo_server)
 
     printed = documents(lines)
