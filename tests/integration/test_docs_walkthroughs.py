@@ -49,12 +49,17 @@ class Server:
     log: Path
 
 
+def shell_blocks(page: str, heading: str) -> list[str]:
+    """The ``sh`` blocks of the section ``## heading`` of ``page``."""
+    section = (ROOT / page).read_text().split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```sh\n(.*?)^```", section, re.M | re.S)
+    assert blocks, f"no sh block under {heading!r} in {page}"
+    return blocks
+
+
 def shell_block(page: str, heading: str) -> str:
     """The first ``sh`` block of the section ``## heading`` of ``page``."""
-    section = (ROOT / page).read_text().split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"^```sh\n(.*?)^```", section, re.M | re.S)
-    assert block is not None, f"no sh block under {heading!r} in {page}"
-    return block.group(1)
+    return shell_blocks(page, heading)[0]
 
 
 def alora(*command: str, env: dict[str, str], cwd: Path) -> None:
@@ -95,17 +100,20 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.wait(40)
 
 
-def run_block(block: str, server: Server) -> list[str]:
-    """Run ``block`` as pasted into a shell in ``server.home``; its output lines."""
+def run_block(block: str, server: Server, **variables: str) -> list[str]:
+    """Run ``block`` as pasted into a shell in ``server.home`` (with ``variables`` set); its
+    output lines."""
     script = block.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
-    tools = _nox_shim(server.home / "bin")
+    tools = _tools(server.home / "bin")
+    # As on a fresh clone: no `alora` on PATH (nox runs it), and `python3` this interpreter.
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "alora").exists()]
     env = alora_environment(
-        # `python3` in the blocks: this interpreter's, as in a shell with the virtualenv active.
-        PATH=os.pathsep.join([str(tools), str(Path(sys.executable).parent), os.environ["PATH"]]),
+        PATH=os.pathsep.join([str(tools), *path]),
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
         # nox runs its sessions in the project folder: the server's var/ is given, not relative.
         ALORA_VAR_DIR=str(server.home / "var"),
+        **variables,
     )
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -122,14 +130,19 @@ def run_block(block: str, server: Server) -> list[str]:
     return done.stdout.splitlines()
 
 
-def _nox_shim(folder: Path) -> Path:
-    """A ``nox`` on PATH that runs this project's noxfile in this environment."""
+def _tools(folder: Path) -> Path:
+    """A folder for PATH with ``python3`` (this interpreter) and a ``nox`` that runs this
+    project's noxfile in this environment."""
     nox = Path(sys.executable).with_name("nox")
     assert nox.exists(), "nox is needed (pip install -e '.[test]')"
     folder.mkdir(exist_ok=True)
+    if not (folder / "python3").exists():
+        (folder / "python3").symlink_to(sys.executable)
     shim = folder / "nox"
     shim.write_text(
-        f'#!/bin/sh\nexec "{nox}" --no-venv --no-install -f "{ROOT / "noxfile.py"}" "$@"\n'
+        # Inside the session, this environment's bin folder is first, as the session's would be.
+        f'#!/bin/sh\nPATH="{nox.parent}{os.pathsep}$PATH" exec "{nox}" --no-venv --no-install '
+        f'-f "{ROOT / "noxfile.py"}" "$@"\n'
     )
     shim.chmod(0o755)
     return folder
@@ -193,6 +206,13 @@ def test_the_auth_flow_runs_as_pasted(demo_server: Server) -> None:
         "204",  # logout
         "401",  # the logged-out access token
     ]
+
+
+def test_the_administrator_is_created_as_documented(demo_server: Server) -> None:
+    [block] = shell_blocks("docs/api/identity.md", "The auth flow with curl")[1:]
+    # The password a terminal would ask for, from the variable the command reads.
+    lines = run_block(block, demo_server, ALORA_ADMIN_PASSWORD="a root password 2026")
+    assert lines[-1].startswith("Administrator root <root@example.com> created"), lines
 
 
 def test_the_websocket_client_for_the_second_terminal_is_installed() -> None:
