@@ -280,7 +280,7 @@ class _PortTaken(Exception):
     """The server could not have the port it was given; try another."""
 
 
-_ADDRESS_IN_USE = (b"address already in use", b"EADDRINUSE", b"Errno 98")
+_ADDRESS_IN_USE = (b"address already in use", b"EADDRINUSE", b"Errno 98", b"is already in use")
 
 
 # --- processes ---------------------------------------------------------------------------------
