@@ -186,7 +186,7 @@ class Scheduler:
         try:
             await self._dispatch(name, fire)
         except Exception as exc:
-            if self._outages.in_outage or unavailable_from(exc) is not None:
+            if unavailable_from(exc) is not None:  # the next tick tries again
                 self._outages.failed(exc, retry_in=0)
             else:
                 logger.exception("could not dispatch a scheduled job", extra=extra)

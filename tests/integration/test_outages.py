@@ -310,7 +310,6 @@ async def test_bookings_beyond_the_servers_connections_answer_503_never_500(
         await admin.execute(f"DROP ROLE IF EXISTS {role}")
         await admin.close()
     statuses = sorted(r.status_code for r in responses)
-    print(statuses)
     for response in responses:
         if response.status_code != 201:
             problem = assert_problem(response, 503)

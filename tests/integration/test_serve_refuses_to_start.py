@@ -84,14 +84,15 @@ async def test_a_missing_postgresql_database_says_how_to_create_it(
     postgres_url: str, tmp_path: Path
 ) -> None:
     name = f"alora_missing_{secrets.token_hex(4)}"
-    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    server = make_url(postgres_url)
+    url = server.set(database=name).render_as_string(hide_password=False)
     done = await asyncio.to_thread(
         _alora, "serve", "--port", str(free_port()),
         ALORA_VAR_DIR=str(tmp_path / "var"), ALORA_DATABASE_URL=url,
     )  # fmt: skip
     line = _refused(done)
     assert f'"{name}" does not exist' in line
-    assert f"createdb -h 127.0.0.1 -p 5432 -U postgres {name}" in line or "createdb" in line
+    assert f"`createdb -h {server.host} -p {server.port} -U {server.username} {name}`" in line
     assert "`alora db upgrade`" in line
 
 
