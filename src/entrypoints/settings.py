@@ -55,6 +55,7 @@ __all__ = [
     "parse_region",
     "parse_seconds",
     "parse_text",
+    "settings_source",
     "unknown_variables",
     "variables",
 ]
@@ -174,6 +175,15 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
+def settings_source(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> dict[str, str]:
+    """The variables settings are read from: ``.env``, then the environment, which wins."""
+    source: dict[str, str] = _read_dotenv(dotenv) if dotenv is not None else {}
+    source.update(os.environ if environ is None else environ)
+    return source
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     dotenv: Path | None = Path(".env"),
@@ -182,8 +192,7 @@ def load_settings(
     """Read and validate every ``ALORA_*`` variable of the platform and of ``modules`` (default:
     the registry's); the process environment wins over ``.env``."""
     modules = _registry() if modules is None else list(modules)
-    source: dict[str, str] = _read_dotenv(dotenv) if dotenv is not None else {}
-    source.update(os.environ if environ is None else environ)
+    source = settings_source(environ, dotenv)
 
     values: dict[str, Any] = {}
     for var in variables(modules):

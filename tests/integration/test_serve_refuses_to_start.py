@@ -22,14 +22,15 @@ from support.processes import alora_environment, free_port, start_alora, stop, w
 
 
 def _alora(
-    *command: str, timeout: float = 60, **variables: str
+    *command: str, cwd: Path | None = None, **variables: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "entrypoints.cli.main", *command],
         env=alora_environment(**variables),
+        cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=60,
     )
 
 
@@ -113,6 +114,16 @@ async def test_a_misspelt_variable_is_named_with_the_closest_known_name(
         "warning: ALORA_PROT is not an Alora setting and is ignored; did you mean ALORA_PORT?"
         in done.stderr.splitlines()
     )
+
+
+async def test_a_misspelt_variable_in_the_dotenv_file_is_named_too(
+    migrated_sqlite: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("ALORA_LOG_LEVLE=debug\n")
+    done = await asyncio.to_thread(_alora, "jobs", "list", cwd=tmp_path, **migrated_sqlite)
+    assert done.returncode == 0, done.stderr
+    assert "warning: ALORA_LOG_LEVLE is not an Alora setting" in done.stderr
+    assert "did you mean ALORA_LOG_LEVEL?" in done.stderr
 
 
 @pytest.mark.redis

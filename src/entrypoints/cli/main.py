@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from entrypoints.modules import MODULES
 from entrypoints.modules.base import resolve
-from entrypoints.settings import SettingsError, load_settings, unknown_variables
+from entrypoints.settings import (
+    SettingsError,
+    load_settings,
+    settings_source,
+    unknown_variables,
+)
 
 if TYPE_CHECKING:
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -218,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    for warning in unknown_variables(os.environ):
+    for warning in unknown_variables(settings_source()):
         print(f"warning: {warning}", file=sys.stderr)
     try:
         return handler(args)
