@@ -63,10 +63,6 @@ class OutageLog:
         self._what = what
         self._outage: str | None = None
 
-    @property
-    def in_outage(self) -> bool:
-        return self._outage is not None
-
     def failed(self, exc: BaseException, retry_in: float) -> None:
         outage = unavailable_from(exc)
         if outage is None:

@@ -63,12 +63,12 @@ class CommandError(Exception):
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from entrypoints.cli.preflight import check_before_serving
+
     settings = load_settings()
     host: str = settings.host if args.host is None else args.host
     port: int = settings.port if args.port is None else args.port
     workers: int = settings.workers if args.workers is None else args.workers
-    from entrypoints.cli.preflight import check_before_serving
-
     check_before_serving(settings, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     suffix = " (reloading on changes)" if args.reload else f" with {workers} worker(s)"

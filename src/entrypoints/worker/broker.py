@@ -30,10 +30,10 @@ SCHEDULED_QUEUE = "alora-scheduled"
 RUN_JOB_ACTOR = "alora_run_job"
 SCHEDULED_JOB_ACTOR = "alora_scheduled_job"
 NUDGE_CHANNEL = "alora:outbox"
+"""Redis pub/sub channel on which a process that committed events wakes the relays."""
 WORKER_SEEN_KEY = "alora:worker:seen"
 """When an ``alora worker`` last started (ISO 8601): the API warns while there was never one."""
 NEVER_SEEN = "never-seen"
-"""Redis pub/sub channel on which a process that committed events wakes the relays."""
 
 
 def make_broker(settings: Settings, *, middleware: Sequence[Any] = ()) -> RedisBroker:
