@@ -9,6 +9,7 @@ every context's unit of work extends. ``source`` is the relay's view of the same
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -28,9 +29,12 @@ from adapters.sqlalchemy.uow import SqlUnitOfWork, session_factory
 from alora_core.identity.events import UserUpdated
 from alora_core.identity.model import Role, User
 from alora_core.shared.clock import FixedClock
+from alora_core.shared.errors import Unavailable
 from alora_core.shared.events import EventRecorder
-from alora_core.shared.jobs import Job, Subscriptions, run_job
+from alora_core.shared.jobs import Job, JobDeferred, Subscriptions, run_job
 from entrypoints.bootstrap import memory_store
+from entrypoints.worker import inprocess
+from entrypoints.worker.inprocess import InProcessJobQueue
 from support.backends import Backend
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -226,6 +230,44 @@ async def test_a_failing_job_is_retried_then_buried_and_can_be_resurrected(
     async with uow_factory().reading() as uow:
         stats = await uow.jobs.stats(NOW)
     assert (stats.pending, stats.dead) == (0, 0)
+
+
+async def test_an_outage_defers_a_job_without_spending_an_attempt_or_a_log_line(
+    outbox: Outbox, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(inprocess, "OUTAGE_FIRST_WAIT_SECONDS", 0)
+    await commit_event(outbox, ["a.waiting"])
+    [job] = await take_all(outbox)
+    outage: list[bool] = [True, True, True]
+
+    async def waiting(event: UserUpdated, uow: Any) -> None:
+        if outage and outage.pop():
+            raise RuntimeError("lost the connection") from Unavailable("database away")
+
+    subscriptions = Subscriptions()
+    outbox.subscribe(subscriptions, "a.waiting", waiting)
+    uow_factory = outbox.uow_factory(subscriptions)
+    run = _runner(subscriptions, uow_factory, max_attempts=1)
+    with pytest.raises(JobDeferred):
+        await run(job, 0)  # the last attempt: an outage does not bury the job
+    assert not [r for r in caplog.records if r.name == "alora.jobs"]
+
+    attempts: list[int] = []
+
+    async def counted(job: Job, attempt: int) -> str:
+        attempts.append(attempt)
+        return await run(job, attempt)
+
+    await InProcessJobQueue(counted, concurrency=1, backoff_seconds=0, inline=True).enqueue(
+        [job]
+    )  # two more outages, then the job runs, still as its first attempt
+    assert attempts == [0, 0, 0]
+    async with uow_factory().reading() as uow:
+        stats = await uow.jobs.stats(NOW)
+    assert (stats.pending, stats.dead) == (0, 0)
+    waiting_lines = [r for r in caplog.records if r.name == "alora.worker"]
+    assert [r.levelname for r in waiting_lines] == ["WARNING", "INFO"]  # one outage, its end
 
 
 async def test_a_job_for_an_unknown_handler_is_buried_at_once(outbox: Outbox) -> None:

@@ -5,7 +5,9 @@ transaction as the change. A relay hands those rows to a ``JobQueue`` as ``Job``
 runs each with ``run_job``. Delivery is at-least-once: ``run_job`` claims the job in the
 transaction its handler works in (recording that the handler saw the event and removing the
 outbox row), so a job delivered twice runs its handler once. A job that keeps failing is
-buried as a dead job, which an admin can retry.
+buried as a dead job, which an admin can retry. An outage (``Unavailable``: the database
+or a service it needs is away) is no failure of the job: ``run_job`` raises ``JobDeferred``,
+and the queue runs the job again later without counting an attempt.
 
 Secret fields of events (``shared.secrets``) are sealed in the jobs' messages by the
 ``Sealer`` the subscriptions carry, opened only to run the handler, and kept out of a failing
@@ -25,6 +27,7 @@ from typing import Any, Protocol
 from attrs import frozen
 
 from alora_core.shared.clock import Clock
+from alora_core.shared.errors import Unavailable
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
 from alora_core.shared.secrets import REDACTED, Sealer, redact_text, secret_values
@@ -226,8 +229,28 @@ async def run_job(
     handler's commit made (the bus's after-commit hooks).
 
     A failure raises (for the queue to retry later) until the last attempt, where the job is
-    buried instead. A job for an unknown handler or an unreadable event is buried at once.
+    buried instead. A job for an unknown handler or an unreadable event is buried at once. An
+    outage raises ``JobDeferred``, at any attempt, and logs nothing (the queue tells outages).
     """
+    try:
+        return await _run_job(
+            job, attempt, max_attempts, subscriptions, uow_factory, clock, committed
+        )
+    except Exception as exc:
+        if (outage := _outage_in(exc)) is None:
+            raise
+        raise JobDeferred(outage) from outage
+
+
+async def _run_job(
+    job: Job,
+    attempt: int,
+    max_attempts: int,
+    subscriptions: Subscriptions,
+    uow_factory: Callable[[], Any],
+    clock: Clock,
+    committed: Callable[[list[DomainEvent]], Awaitable[None]] | None,
+) -> str:
     try:
         subscription = subscriptions.get(job.handler)
         event = event_from_message(job.event, subscriptions.sealer)
@@ -248,6 +271,8 @@ async def run_job(
             await committed(events)
         return "done"
     except Exception as exc:
+        if _outage_in(exc) is not None:
+            raise
         failure = _Failure.of(exc, secret_values(event))
         where = {"handler": job.handler, "event": job.event_name, "attempt": attempt + 1}
         if attempt + 1 < max_attempts:
@@ -283,6 +308,27 @@ class _Failure:
     def exc_info(self) -> tuple[type[BaseException], BaseException, Any]:
         exception = self.exception
         return type(exception), exception, exception.__traceback__
+
+
+class JobDeferred(Exception):
+    """A job met an outage: run it again once the service is back, as the same attempt."""
+
+    def __init__(self, outage: Unavailable) -> None:
+        super().__init__(f"the job waits for an outage to end: {outage}")
+        self.outage = outage
+
+
+def _outage_in(exc: BaseException) -> Unavailable | None:
+    """The ``Unavailable`` that ``exc`` is or was raised from (units of work raise it for
+    the database), or None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Unavailable):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class JobFailed(Exception):

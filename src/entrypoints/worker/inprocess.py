@@ -11,14 +11,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from alora_core.shared.jobs import Job
+from adapters.outages import OutageLog
+from alora_core.shared.jobs import Job, JobDeferred
 
 logger = logging.getLogger("alora.worker")
 
 MAX_BACKOFF_SECONDS = 300.0
+OUTAGE_FIRST_WAIT_SECONDS = 1.0
 
 RunJob = Callable[[Job, int], Awaitable[str]]
-"""``run(job, attempt)``: raises to be retried, returns once the job is done or dead."""
+"""``run(job, attempt)``: raises to be retried (``JobDeferred``: as the same attempt, once an
+outage ends), returns once the job is done or dead."""
 
 
 class InProcessJobQueue:
@@ -37,6 +40,7 @@ class InProcessJobQueue:
         self._inline = inline
         self._on_finished = on_finished
         self._tasks: set[asyncio.Task[None]] = set()
+        self._outages = OutageLog(logger, "the in-process worker")
 
     @property
     def in_flight(self) -> int:
@@ -52,17 +56,23 @@ class InProcessJobQueue:
                 task.add_done_callback(self._tasks.discard)
 
     async def _run_until_settled(self, job: Job) -> None:
-        attempt = 0
+        attempt = waits = 0
         while True:
             try:
                 async with self._slots:
                     await self._run(job, attempt)
+            except JobDeferred as deferred:
+                delay = min(OUTAGE_FIRST_WAIT_SECONDS * 2**waits, MAX_BACKOFF_SECONDS)
+                waits += 1
+                self._outages.failed(deferred.outage, delay)
+                await asyncio.sleep(delay)
             except Exception:
                 delay = min(self._backoff_seconds * 2**attempt, MAX_BACKOFF_SECONDS)
                 attempt += 1
                 if not self._inline:
                     await asyncio.sleep(delay)
             else:
+                self._outages.succeeded()
                 if self._on_finished is not None:
                     self._on_finished()
                 return

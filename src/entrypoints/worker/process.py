@@ -22,7 +22,8 @@ import dramatiq
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.middleware import CurrentMessage, Middleware
 
-from alora_core.shared.jobs import Job
+from adapters.outages import OutageLog
+from alora_core.shared.jobs import Job, JobDeferred
 from entrypoints.settings import Settings
 from entrypoints.worker.broker import (
     JOBS_QUEUE,
@@ -101,19 +102,40 @@ def _redis(settings: Settings) -> Any:
     return redis_client(settings.redis_url)
 
 
-def _attempt() -> int:
+def _options() -> dict[str, Any]:
     message = CurrentMessage.get_current_message()
-    return int(message.options.get("retries", 0)) if message is not None else 0
+    return message.options if message is not None else {}
+
+
+def _backoff_ms(backoff_ms: int, times: int) -> int:
+    return int(min(backoff_ms * 2 ** min(times, 30), MAX_BACKOFF_MS))
 
 
 def declare_actors(broker: Any, runtime: _Runtime, settings: Settings) -> None:
     # Plain functions: they read the message's retry count in the worker thread (the current
     # message is not visible from the event loop thread) and run the coroutine there.
 
+    # A job's attempts are counted in its message's options, outages apart: a failure is retried
+    # through dramatiq.Retry (so dramatiq logs no traceback of its own; run_job told it), an
+    # outage (JobDeferred) with its own backoff, logged once by OutageLog, as the same attempt.
+    outages = OutageLog(logger, "the worker")
+
     def run_job_message(job_id: str, handler: str, event: dict[str, Any]) -> None:
         alora = runtime.current()
         job = Job(id=uuid.UUID(job_id), handler=handler, event=event)
-        _loop_thread().run_coroutine(alora.run_job(job, _attempt()))
+        options = _options()
+        attempt = int(options.get("attempts", 0))
+        try:
+            _loop_thread().run_coroutine(alora.run_job(job, attempt))
+        except JobDeferred as deferred:
+            waits = options["outage_waits"] = int(options.get("outage_waits", 0)) + 1
+            delay = _backoff_ms(max(backoff_ms, 1000), waits - 1)
+            outages.failed(deferred.outage, delay / 1000)
+            raise dramatiq.Retry(delay=delay) from None
+        except Exception:
+            options["attempts"] = attempt + 1
+            raise dramatiq.Retry(delay=_backoff_ms(backoff_ms, attempt)) from None
+        outages.succeeded()
         alora.relay.wake()
 
     def run_scheduled_message(name: str, scheduled_for: str) -> None:
@@ -129,11 +151,11 @@ def declare_actors(broker: Any, runtime: _Runtime, settings: Settings) -> None:
         broker=broker,
         actor_name=RUN_JOB_ACTOR,
         queue_name=JOBS_QUEUE,
-        # run_job buries a job at its last attempt instead of raising, so dramatiq's own retry
-        # limit is never the one that ends a job.
-        max_retries=settings.job_max_attempts,
-        min_backoff=backoff_ms,
-        max_backoff=MAX_BACKOFF_MS,
+        # run_job buries a job at its last attempt instead of raising, so dramatiq never ends a
+        # job: only what escaped it (not a Retry) is given up after the configured attempts.
+        retry_when=lambda retries, exc: (
+            isinstance(exc, dramatiq.Retry) or retries < settings.job_max_attempts
+        ),
     )(run_job_message)
     dramatiq.actor(
         broker=broker,
