@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.mail import MemoryMailer
 from alora_core.identity.commands import CreateAdmin
+from alora_core.identity.ports import PasswordHasher
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.mail import EmailMessage
 from entrypoints import bootstrap
@@ -156,9 +157,11 @@ class Api:
         return str(user.id), tokens["accessToken"]
 
 
-async def open_api(tmp_path: Path, **env: str) -> AsyncIterator[Api]:
+async def open_api(
+    tmp_path: Path, *, hasher: PasswordHasher | None = None, **env: str
+) -> AsyncIterator[Api]:
     clock = FixedClock()
-    alora = bootstrap.build_in_memory(clock=clock, hasher=FastPasswordHasher())
+    alora = bootstrap.build_in_memory(clock=clock, hasher=hasher or FastPasswordHasher())
     settings = make_settings(tmp_path, **env)
     app = create_app(settings, alora=alora)
     async with AsyncTestClient(app, base_url=BASE_URL) as client:

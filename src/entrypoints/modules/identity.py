@@ -52,6 +52,8 @@ class IdentitySettings:
     argon2_max_concurrent: int
     login_max_failures: int
     login_window_minutes: int
+    code_max_failures: int
+    code_failure_window_hours: int
     auth_rate_per_minute: int
     admin_password: str
     signed_in_cache_seconds: int
@@ -142,7 +144,8 @@ SETTINGS = SettingsGroup(
             "ALORA_LOGIN_MAX_FAILURES",
             parse_int(1, 1000),
             "5",
-            "Failed logins per IP and per identifier within the window before 429.",
+            "Wrong passwords (sign-in and change-password) per account, per unknown "
+            "identifier, and sign-in failures per IP, within the window before 429.",
             field="login_max_failures",
         ),
         Variable(
@@ -151,6 +154,21 @@ SETTINGS = SettingsGroup(
             "15",
             "Window for failed logins.",
             field="login_window_minutes",
+        ),
+        Variable(
+            "ALORA_CODE_MAX_FAILURES",
+            parse_int(1, 100),
+            "20",
+            "Wrong emailed codes per account and purpose (verification, password reset) within "
+            "the window before 429, however many codes were sent.",
+            field="code_max_failures",
+        ),
+        Variable(
+            "ALORA_CODE_FAILURE_WINDOW_HOURS",
+            parse_int(1, 168),
+            "24",
+            "Window for wrong emailed codes.",
+            field="code_failure_window_hours",
         ),
         Variable(
             "ALORA_AUTH_RATE_PER_MINUTE",
@@ -204,7 +222,13 @@ def _signed_in_cache(wiring: Wiring) -> SignedInCache:
     return cache
 
 
-def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
+def _deps(wiring: Wiring) -> identity.IdentityDeps:
+    """The identity use cases' dependencies, made once per composition."""
+    deps: identity.IdentityDeps = wiring.once("identity.deps", partial(_make_deps, wiring))
+    return deps
+
+
+def _make_deps(wiring: Wiring) -> identity.IdentityDeps:
     from adapters.argon2_hasher import Argon2PasswordHasher
     from adapters.jwt_tokens import JwtTokenIssuer
     from adapters.phones import LibPhoneNumbers
@@ -216,7 +240,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         parallelism=settings.argon2_parallelism,
         max_concurrent=settings.argon2_max_concurrent or None,
     )
-    deps = identity.IdentityDeps(
+    return identity.IdentityDeps(
         clock=wiring.clock,
         hasher=hasher,
         tokens=JwtTokenIssuer(
@@ -236,9 +260,15 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
             login_failures=Limit(
                 settings.login_max_failures, timedelta(minutes=settings.login_window_minutes)
             ),
+            code_failures=Limit(
+                settings.code_max_failures, timedelta(hours=settings.code_failure_window_hours)
+            ),
         ),
     )
-    return identity.command_handlers(deps)
+
+
+def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
+    return identity.command_handlers(_deps(wiring))
 
 
 def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:

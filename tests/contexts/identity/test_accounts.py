@@ -92,12 +92,6 @@ async def test_resend_has_a_cooldown_and_reveals_nothing(alora: Alora) -> None:
     assert await alora.bus.handle(c.ResendVerification(email="nobody@example.com")) is None
 
 
-async def test_verify_twice_is_a_conflict(alora: Alora) -> None:
-    user = await verified_user(alora, "ana")
-    with pytest.raises(Conflict):
-        await alora.bus.handle(c.VerifyEmail(email=user.email, code="123456"))
-
-
 # -- passwords --------------------------------------------------------------------------------
 
 

@@ -35,6 +35,9 @@ class IdentityConfig:
     code_max_attempts: int = 5
     code_resend_cooldown: timedelta = timedelta(seconds=60)
     login_failures: Limit = field(factory=lambda: Limit(5, timedelta(minutes=15)))
+    """Failed passwords per account (per identifier when none matches) and per IP."""
+    code_failures: Limit = field(factory=lambda: Limit(20, timedelta(hours=24)))
+    """Wrong one-time codes per account and purpose, however many codes were issued."""
 
 
 @frozen(kw_only=True)

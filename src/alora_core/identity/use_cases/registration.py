@@ -15,6 +15,7 @@ from alora_core.identity.normalize import (
 )
 from alora_core.identity.passwords import password_errors
 from alora_core.identity.ports import IdentityUnitOfWork
+from alora_core.identity.use_cases.codes import attempt_code, code_budget_of
 from alora_core.identity.use_cases.common import IdentityDeps, code_hash, new_code
 from alora_core.shared.errors import Conflict, FieldError, Invalid
 from alora_core.shared.text import has_control_characters
@@ -107,15 +108,15 @@ async def _new_user(
 
 
 async def verify_email(cmd: VerifyEmail, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
-    now = deps.clock.now()
+    """An address already verified answers like a wrong code: the answer tells nothing about
+    the account (see ``codes``)."""
+    email = normalize_email(cmd.email)
+    budget = await code_budget_of(uow, deps, Purpose.VERIFY_EMAIL, email)
     async with uow:
-        user = await uow.users.find_by_email(normalize_email(cmd.email))
-        if user is None:
-            raise _wrong_code()
-        if user.email_verified:
-            raise Conflict("the email address is already verified")
-        await check_code(uow, deps, user, Purpose.VERIFY_EMAIL, cmd.code)
-        user.verify_email(now)
+        user = await uow.users.find_by_email(email)
+        pending = user if user is not None and not user.email_verified else None
+        user = await attempt_code(uow, deps, pending, Purpose.VERIFY_EMAIL, cmd.code, budget)
+        user.verify_email(deps.clock.now())
         await uow.codes.delete_for(user.id, Purpose.VERIFY_EMAIL)
         await uow.commit()
     return user
@@ -144,27 +145,6 @@ async def issue_code_unless_cooling_down(
     await uow.codes.delete_for(user.id, purpose)
     await _issue_code(uow, deps, user, purpose)
     return True
-
-
-async def check_code(
-    uow: IdentityUnitOfWork, deps: IdentityDeps, user: User, purpose: Purpose, code: str
-) -> None:
-    """Count one attempt against the user's current code; a wrong code is committed, then raised."""
-    stored = await uow.codes.latest(user.id, purpose)
-    if stored is None or stored.exhausted or deps.clock.now() >= stored.expires_at:
-        raise Invalid.field(
-            "code", "the code has expired or was used up; request a new one", "code-expired"
-        )
-    if not stored.attempt(code_hash(deps.config, user.id, purpose, code), deps.clock.now()):
-        await uow.commit()
-        raise _wrong_code(stored.max_attempts - stored.attempts)
-
-
-def _wrong_code(attempts_left: int | None = None) -> Invalid:
-    detail = "the code is wrong or has expired"
-    if attempts_left is not None:
-        detail += f" ({attempts_left} attempts left)" if attempts_left else "; request a new one"
-    return Invalid.field("code", detail, "code-wrong")
 
 
 async def _issue_code(

@@ -24,36 +24,40 @@ from alora_core.identity.normalize import (
 from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.queries import LoginResult, Principal
 from alora_core.identity.use_cases.common import IdentityDeps, new_refresh_token, token_hash
-from alora_core.shared.errors import Conflict, NotFound, RateLimited, Unauthenticated
+from alora_core.identity.use_cases.throttle import (
+    ip_budget,
+    password_budget,
+    refuse_when_spent,
+    spend,
+)
+from alora_core.shared.errors import Conflict, NotFound, Unauthenticated
 from alora_core.shared.text import has_control_characters
 
 MAX_IDENTIFIER_LENGTH = 254
 SESSION_ATTEMPTS = 3
+TOO_MANY_SIGN_INS = "too many failed sign-ins; try again later"
 
 
 async def login(cmd: Login, uow: IdentityUnitOfWork, deps: IdentityDeps) -> LoginResult:
     identifier = cmd.identifier.strip()[:MAX_IDENTIFIER_LENGTH]
-    throttle_keys = (f"login:ip:{cmd.ip}", f"login:id:{identifier.lower()}")
-    limit = deps.config.login_failures
-    for key in throttle_keys:
-        wait = await deps.limiter.retry_after(key, limit)
-        if wait is not None:
-            raise RateLimited("too many failed sign-ins; try again later", wait)
-
+    by_ip = [ip_budget(deps, cmd.ip)] if cmd.ip else []
+    await refuse_when_spent(deps, by_ip, TOO_MANY_SIGN_INS)
     async with uow.reading():
         user = await find_by_identifier(uow, deps, identifier)
+    by_account = password_budget(deps, user, identifier)
+    await refuse_when_spent(deps, [by_account], TOO_MANY_SIGN_INS)
+
     if user is None:
         await deps.hasher.verify_dummy(cmd.password)
         verified = False
     else:
         verified = await deps.hasher.verify(user.password_hash, cmd.password)
     if user is None or not verified:
-        for key in throttle_keys:
-            await deps.limiter.hit(key, limit)
+        await spend(deps, [*by_ip, by_account])
         raise InvalidCredentials("the identifier or the password is wrong")
 
     user.ensure_can_sign_in(deps.config.require_verified_email)
-    await deps.limiter.reset(throttle_keys[1])
+    await deps.limiter.reset(by_account.key)
     result = await _open_session(uow, deps, user, cmd)
     if deps.hasher.needs_rehash(user.password_hash):
         await _rehash(uow, deps, user, cmd.password)

@@ -87,7 +87,13 @@ class AuthController(Controller):
         "/verify-email",
         status_code=200,
         summary="Verify the email address",
-        description="Checks the emailed code; each code allows a few attempts.",
+        description=(
+            "Checks the emailed code; each code allows a few attempts, and each account a "
+            "few wrong codes a day (`ALORA_CODE_MAX_FAILURES`), then 429. A wrong, expired or "
+            "used-up code, an unknown address and an address already verified all answer the "
+            "same 422 (`code-wrong`), so accounts cannot be probed. 409 when a concurrent "
+            "attempt at the same code won; try again."
+        ),
         responses=problem_responses(400, 409, 422, 429),
         guards=RATE_LIMITED,
     )
@@ -224,8 +230,12 @@ class AuthController(Controller):
         "/reset-password",
         status_code=HTTP_204_NO_CONTENT,
         summary="Set a new password with an emailed code",
-        description="Signs the user out of every session. 409 when a concurrent change won; "
-        "try again.",
+        description=(
+            "Signs the user out of every session. The code is checked first, the same way "
+            "for every address: a wrong code answers 422 (`code-wrong`), and the account's "
+            "wrong codes are limited per day (`ALORA_CODE_MAX_FAILURES`, then 429). 409 when "
+            "a concurrent change won; try again."
+        ),
         responses=problem_responses(400, 409, 422, 429),
         guards=RATE_LIMITED,
     )
@@ -240,10 +250,14 @@ class AuthController(Controller):
         "/change-password",
         status_code=HTTP_204_NO_CONTENT,
         summary="Change the password",
-        description="Needs the current password. Signs the user out of every session, this "
-        "one included, and clears the auth cookies.",
+        description=(
+            "Needs the current password. Signs the user out of every session, this one "
+            "included, and clears the auth cookies. Wrong current passwords count against the "
+            "account's sign-in budget (`ALORA_LOGIN_MAX_FAILURES`): then 429 with "
+            "`Retry-After`."
+        ),
         security=BEARER_SECURITY,
-        responses=problem_responses(400, 401, 403, 409, 422),
+        responses=problem_responses(400, 401, 403, 409, 422, 429),
     )
     async def change_password(
         self,
