@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
@@ -71,6 +71,7 @@ class MemoryUnitOfWork:
         self._deleted_objects: list[EventRecorder] = []
         self._on_commit: list[Callable[[], None]] = []
         self._events: list[DomainEvent] = []
+        self._recorded: list[DomainEvent] = []
         self._read_only = False
 
     def reading(self) -> Self:
@@ -142,6 +143,10 @@ class MemoryUnitOfWork:
         """Run ``check`` first thing in commit; it raises to refuse the commit."""
         self._before_commit.append(check)
 
+    def record_events(self, events: Iterable[DomainEvent]) -> None:
+        """Events of no aggregate: committed like the aggregates' own; a rollback forgets them."""
+        self._recorded.extend(events)
+
     def on_commit(self, write: Callable[[], None]) -> None:
         """Run ``write`` against the store when this unit of work commits."""
         self._on_commit.append(write)
@@ -168,6 +173,8 @@ class MemoryUnitOfWork:
             if isinstance(obj, EventRecorder)
             for event in obj.pull_events()
         ]
+        events += self._recorded
+        self._recorded = []
         self._deleted_objects.clear()
         add_to_outbox(self.store, jobs_for(events, self._handlers_of, self._sealer))
         self._events.extend(events)
@@ -203,6 +210,7 @@ class MemoryUnitOfWork:
 
     def _reset(self) -> None:
         self._tracked = {}
+        self._recorded = []
         self._deleted = set()
         self._deleted_objects = []
         self._on_commit = []

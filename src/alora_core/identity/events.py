@@ -36,6 +36,16 @@ class CodeIssued(DomainEvent):
 
 
 @frozen(kw_only=True)
+class CodeRequested(DomainEvent):
+    """A code was asked for at this address (password reset, verification); whether an account
+    is there and due one is the job's to find out, so the request costs the same either way."""
+
+    name: ClassVar[str] = "user.code_requested"
+    email: str
+    purpose: str
+
+
+@frozen(kw_only=True)
 class EmailVerified(DomainEvent):
     name: ClassVar[str] = "user.email_verified"
     user_id: uuid.UUID

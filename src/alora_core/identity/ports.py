@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Protocol
 
@@ -11,6 +11,7 @@ from attrs import frozen
 
 from alora_core.identity.model import Device, OneTimeCode, Purpose, Role, Session, User
 from alora_core.identity.queries import SignedIn
+from alora_core.shared.events import DomainEvent
 from alora_core.shared.pagination import Page, PageRequest
 from alora_core.shared.uow import UnitOfWork
 
@@ -163,6 +164,10 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def devices(self) -> Devices: ...
+
+    def record_events(self, events: Iterable[DomainEvent]) -> None:
+        """Events of no aggregate, committed like the aggregates' own; a rollback forgets them."""
+        ...
 
 
 class PhoneNumbers(Protocol):

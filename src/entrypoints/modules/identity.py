@@ -13,8 +13,10 @@ from attrs import frozen
 from alora_core.identity import handlers, notices
 from alora_core.identity import use_cases as identity
 from alora_core.identity.commands import GetPublicProfile, PurgeEndedSessions, PurgeExpiredCodes
+from alora_core.identity.events import CodeRequested
 from alora_core.identity.ports import NoSignedInCache, SignedInCache
 from alora_core.identity.signed_in import forget_changed
+from alora_core.identity.use_cases.code_requests import issue_requested_code
 from alora_core.identity.visibility import recheck_presence_followers
 from alora_core.shared.errors import AloraError
 from alora_core.shared.events import DomainEvent
@@ -223,7 +225,7 @@ def _signed_in_cache(wiring: Wiring) -> SignedInCache:
 
 
 def _deps(wiring: Wiring) -> identity.IdentityDeps:
-    """The identity use cases' dependencies, made once per composition."""
+    """The identity use cases' dependencies, shared by the commands and the jobs."""
     deps: identity.IdentityDeps = wiring.once("identity.deps", partial(_make_deps, wiring))
     return deps
 
@@ -273,6 +275,11 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
 
 def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:
     handlers.subscribe(subscriptions, mailer=wiring.mailer, branding=wiring.branding)
+    subscriptions.add(
+        CodeRequested,
+        "identity.issue_requested_code",
+        partial(issue_requested_code, deps=_deps(wiring)),
+    )
 
 
 async def _may_see_presence(alora: Alora, actor: Any, user_id: uuid.UUID) -> bool:

@@ -10,6 +10,7 @@ import pytest
 
 from alora_core.identity import commands as c
 from alora_core.identity.errors import InvalidCredentials
+from alora_core.identity.events import CodeRequested
 from alora_core.identity.model import User
 from alora_core.shared.clock import FixedClock
 from alora_core.shared.errors import Invalid, RateLimited
@@ -17,12 +18,14 @@ from entrypoints.bootstrap import Alora
 from support.accounts import (
     PASSWORD,
     actor,
+    code_mails,
     last_code,
     login,
+    make_admin,
     register,
     verified_user,
 )
-from support.backends import Backend
+from support.backends import Backend, committed_events
 from support.hashing import CountingHasher
 
 NEW_PASSWORD = "a brand new secret"
@@ -223,6 +226,24 @@ async def test_a_new_password_naming_the_account_is_refused_only_to_the_code_hol
     )
 
 
+@pytest.mark.parametrize("ask", [c.ForgotPassword, c.ResendVerification])
+async def test_asking_for_a_code_does_the_same_for_known_and_unknown_addresses(
+    backend: Backend, ask: type[c.ForgotPassword] | type[c.ResendVerification]
+) -> None:
+    hasher = CountingHasher()
+    alora = await backend.build(clock=FixedClock(), hasher=hasher)
+    user = await register(alora, "ben")  # not verified yet: due either kind of code
+    advance(alora, timedelta(seconds=61))
+    hasher.taken()
+    events = committed_events(alora)
+    for email in ("Ben@Example.com", "nobody@example.com"):
+        assert await alora.bus.handle(ask(email=email)) is None
+        assert [type(event) for event in events] == [CodeRequested]
+        events.clear()
+        assert hasher.taken() == {}
+    assert len(code_mails(alora, user.email)) == 2  # the registration's, then the one asked for
+
+
 async def test_verifying_a_verified_address_answers_like_a_wrong_code(alora: Alora) -> None:
     verified = await verified_user(alora, "ben")
     pending = await register(alora, "cat")
@@ -234,3 +255,15 @@ async def test_verifying_a_verified_address_answers_like_a_wrong_code(alora: Alo
             )
         answers.append((str(raised.value), raised.value.errors))
     assert answers[0] == answers[1] == answers[2]
+
+
+async def test_the_code_job_sends_nothing_to_suspended_or_verified_accounts(alora: Alora) -> None:
+    admin = await make_admin(alora)
+    suspended = await verified_user(alora, "ben")
+    await alora.bus.handle(c.SuspendUser(actor=admin, user_id=suspended.id, reason="spam"))
+    verified = await verified_user(alora, "cat")
+    advance(alora, timedelta(seconds=61))
+    await alora.bus.handle(c.ForgotPassword(email=suspended.email))
+    await alora.bus.handle(c.ResendVerification(email=verified.email))
+    assert len(code_mails(alora, suspended.email)) == 1  # the registration's only
+    assert len(code_mails(alora, verified.email)) == 1

@@ -1,16 +1,23 @@
-"""Checking emailed one-time codes so that no answer tells whether an account exists.
+"""Asking for and checking emailed one-time codes so that no answer tells whether an account
+exists.
 
-Every way a code can fail (wrong, expired, used up, none issued, no such account, an address
-already verified) is the same 422 ``code-wrong``, after the same steps: the account's budget of
-wrong codes is checked, the code's hash computed and its row read (a row no one has, for an
-unknown account), the budget spent and the attempt committed.
+Asking for a code (forgot-password, resend-verification) records a ``CodeRequested`` event,
+whoever the address belongs to, and answers; the job ``issue_requested_code`` issues the code
+when the address's account is due one. Both kinds of address cost the request the same.
+
+Checking a code: every way it can fail (wrong, expired, used up, none issued, no such account,
+an address already verified) is the same 422 ``code-wrong``, after the same steps: the account's
+budget of wrong codes is checked, the code's hash computed and its row read (a row no one has,
+for an unknown account), the budget spent and the attempt committed.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from alora_core.identity.events import CodeRequested
 from alora_core.identity.model import Purpose, User
+from alora_core.identity.normalize import normalize_email
 from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.use_cases.common import IdentityDeps, code_hash
 from alora_core.identity.use_cases.throttle import (
@@ -23,6 +30,18 @@ from alora_core.shared.errors import Invalid
 
 NO_ONE = uuid.UUID(int=0)
 TOO_MANY_WRONG_CODES = "too many wrong codes; try again later"
+
+
+async def request_code(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, email: str, purpose: Purpose
+) -> None:
+    """Record the request, whoever the address belongs to; ``issue_requested_code`` follows."""
+    event = CodeRequested(
+        occurred_at=deps.clock.now(), email=normalize_email(email), purpose=purpose.value
+    )
+    async with uow:
+        uow.record_events([event])
+        await uow.commit()
 
 
 def wrong_code() -> Invalid:

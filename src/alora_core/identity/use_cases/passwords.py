@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from attrs import evolve
 
 from alora_core.identity import events
@@ -13,23 +11,16 @@ from alora_core.identity.model import Purpose, RevokeReason
 from alora_core.identity.normalize import normalize_email
 from alora_core.identity.passwords import password_errors
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.codes import attempt_code, code_budget_of
+from alora_core.identity.use_cases.codes import attempt_code, code_budget_of, request_code
 from alora_core.identity.use_cases.common import IdentityDeps, load_user
-from alora_core.identity.use_cases.registration import issue_code_unless_cooling_down
 from alora_core.identity.use_cases.sessions import revoke_all_sessions
 from alora_core.identity.use_cases.throttle import password_budget, refuse_when_spent, spend
 from alora_core.shared.errors import Conflict, FieldError, Invalid
 
 
 async def forgot_password(cmd: ForgotPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:
-    """Emails a reset code when the account exists; answers the same either way."""
-    async with uow:
-        user = await uow.users.find_by_email(normalize_email(cmd.email))
-        if user is None or user.suspended:
-            return
-        if await issue_code_unless_cooling_down(uow, deps, user, Purpose.RESET_PASSWORD):
-            with suppress(Conflict):  # a concurrent request sent one: the answer is the same
-                await uow.commit()
+    """Emails a reset code when the account exists; the same work and answer either way."""
+    await request_code(uow, deps, cmd.email, Purpose.RESET_PASSWORD)
 
 
 async def reset_password(cmd: ResetPassword, uow: IdentityUnitOfWork, deps: IdentityDeps) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from alora_core.identity import events
 from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerification, VerifyEmail
 from alora_core.identity.model import OneTimeCode, Purpose, Role, User
@@ -15,7 +13,7 @@ from alora_core.identity.normalize import (
 )
 from alora_core.identity.passwords import password_errors
 from alora_core.identity.ports import IdentityUnitOfWork
-from alora_core.identity.use_cases.codes import attempt_code, code_budget_of
+from alora_core.identity.use_cases.codes import attempt_code, code_budget_of, request_code
 from alora_core.identity.use_cases.common import IdentityDeps, code_hash, new_code
 from alora_core.shared.errors import Conflict, FieldError, Invalid
 from alora_core.shared.text import has_control_characters
@@ -125,14 +123,9 @@ async def verify_email(cmd: VerifyEmail, uow: IdentityUnitOfWork, deps: Identity
 async def resend_verification(
     cmd: ResendVerification, uow: IdentityUnitOfWork, deps: IdentityDeps
 ) -> None:
-    """Sends a new code when one is due; says nothing either way, so accounts cannot be probed."""
-    async with uow:
-        user = await uow.users.find_by_email(normalize_email(cmd.email))
-        if user is None or user.email_verified or user.suspended:
-            return
-        if await issue_code_unless_cooling_down(uow, deps, user, Purpose.VERIFY_EMAIL):
-            with suppress(Conflict):  # a concurrent request sent one: the answer is the same
-                await uow.commit()
+    """Sends a new code when one is due; the same work and answer either way, so accounts
+    cannot be probed."""
+    await request_code(uow, deps, cmd.email, Purpose.VERIFY_EMAIL)
 
 
 async def issue_code_unless_cooling_down(

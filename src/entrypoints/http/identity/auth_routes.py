@@ -214,7 +214,10 @@ class AuthController(Controller):
         "/forgot-password",
         status_code=HTTP_202_ACCEPTED,
         summary="Email a password-reset code",
-        description="Always 202, whether or not the address belongs to an account.",
+        description=(
+            "Always 202, after the same work, whether or not the address belongs to an "
+            "account; the code is issued and emailed in the background."
+        ),
         responses=problem_responses(400, 422, 429),
         guards=RATE_LIMITED,
     )
