@@ -18,8 +18,11 @@ them off cross-site POST/PUT/PATCH/DELETE in current browsers; as a second line,
 request authenticated by a cookie (no ``Authorization`` header) must also carry either an
 ``X-Requested-With`` header (a cross-site page cannot add one without a CORS preflight, which
 only ``ALORA_CORS_ORIGINS`` pass) or an ``Origin`` header naming this host, the public URL or one
-of ``ALORA_CORS_ORIGINS``. Otherwise it is refused with 403. Requests with a bearer header are
-not affected: a browser never adds that header on its own.
+of ``ALORA_CORS_ORIGINS``. Otherwise it is refused with 403 (``reason``: ``cross-site``).
+Requests with a bearer header are not affected: a browser never adds that header on its own.
+The public auth routes (sign-up, sign-in, refresh ...) apply the same rule to any request that
+carries cookies or an ``Origin`` (``same_site_browser``): a page of another site cannot sign
+a browser in as someone else (login CSRF). Apps, which send neither, are not affected.
 
 Rate limit. ``auth_rate_limit`` is a guard for the public auth routes: at most
 ``ALORA_AUTH_RATE_PER_MINUTE`` requests per client IP per minute, then 429 with ``Retry-After``.
@@ -102,19 +105,36 @@ def origin_allowed(origin: str, host: str | None, settings: Settings) -> bool:
     return origin.rstrip("/").lower() in allowed
 
 
-def check_cookie_csrf(request: Request[Any, Any, Any], settings: Settings) -> None:
+class CrossSite(Forbidden):
+    """A browser request that may come from a page of another site (HTTP 403)."""
+
+    reason = "cross-site"
+
+
+def check_cookie_csrf(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> None:
     """Refuse an unsafe, cookie-authenticated request that may come from another site."""
-    if request.method.upper() not in UNSAFE_METHODS:
+    if str(connection.scope.get("method", "")).upper() not in UNSAFE_METHODS:
         return
-    if request.headers.get("x-requested-with"):
+    headers = connection.headers
+    if headers.get("x-requested-with"):
         return
-    origin = request.headers.get("origin")
-    if origin and origin_allowed(origin, request.headers.get("host"), settings):
+    origin = headers.get("origin")
+    if origin and origin_allowed(origin, headers.get("host"), settings):
         return
-    raise Forbidden(
-        "a request authenticated by cookie must send an X-Requested-With header "
+    raise CrossSite(
+        "a browser request with cookies or an Origin must send an X-Requested-With header "
         "or come from an allowed Origin"
     )
+
+
+async def same_site_browser(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard of the public auth routes: a request carrying cookies or an ``Origin`` is a
+    browser's, and must pass ``check_cookie_csrf`` (403 ``cross-site``); apps send neither."""
+    headers = connection.headers
+    if "cookie" in headers or "origin" in headers:
+        check_cookie_csrf(connection, app_state_settings(connection))
 
 
 async def authenticate(

@@ -29,6 +29,7 @@ from litestar.typing import FieldDefinition
 
 from alora_core.shared.errors import AloraError
 from entrypoints.http.kept_pages import KeptPages, kept_routes
+from entrypoints.http.media_types import json_only, takes_json_body
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -87,8 +88,9 @@ def build_litestar(
     current mapping: ``/health/ready`` calls it on every request, so the checks may come from
     something built at start-up, after this app.
 
-    Every route's OpenAPI entry gets problem responses for 500, for 400/422 when it takes input
-    and for 413 when it takes a body; a handler's own ``responses=`` win over these defaults.
+    Every route's OpenAPI entry gets problem responses for 500, for 400/422 when it takes input,
+    for 413 when it takes a body and for 415 when that body is JSON (``media_types``); a
+    handler's own ``responses=`` win over these defaults.
     A success status that carries no body (204, 304) is documented without content, a body the
     handler defaults (``data: JSONBody[X | None] = None``) as optional, and a request schema
     that rejects unknown fields with ``additionalProperties: false``. ``problem_statuses``: the
@@ -97,6 +99,7 @@ def build_litestar(
     app = Litestar(
         route_handlers=[*route_handlers, *_health_handlers(readiness_checks)],
         dependencies=dependencies,
+        guards=[json_only],
         on_startup=on_startup,
         on_shutdown=on_shutdown,
         lifespan=lifespan,
@@ -181,6 +184,7 @@ def _document_responses(app: Litestar) -> None:
             # Litestar documents its own 400 for any route with path parameters: replace it too.
             takes_input = bool(route.path_parameters) or _takes_input(handler)
             statuses = [*([400] if takes_input else []), *([413] if takes_body else [])]
+            statuses += [415] if takes_json_body(handler) else []
             statuses += [*([422] if takes_input else []), 500]
             defaults = problem_responses(*statuses)
             if handler.status_code in _NO_BODY_STATUSES:

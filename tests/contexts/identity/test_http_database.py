@@ -148,7 +148,7 @@ async def test_main_flow_on_the_real_wiring(settings: Settings) -> None:
             assert login.status_code == 200, login.text
             tokens = login.json()
             assert tokens["user"]["id"] == user["id"]
-        client.cookies.clear()
+            client.cookies.clear()
 
         me = await client.get("/api/v1/auth/me", headers=bearer(tokens["accessToken"]))
         assert me.status_code == 200
@@ -175,6 +175,7 @@ async def test_main_flow_on_the_real_wiring(settings: Settings) -> None:
             "/api/v1/auth/refresh", json={"refreshToken": tokens["refreshToken"]}
         )
         assert refreshed.status_code == 200, refreshed.text
+        client.cookies.clear()
         new = refreshed.json()
         reused = await client.post(
             "/api/v1/auth/refresh", json={"refreshToken": tokens["refreshToken"]}

@@ -20,6 +20,7 @@ from entrypoints.http.auth import (
     cleared_auth_cookies,
     provide_principal,
     refresh_token_from,
+    same_site_browser,
 )
 from entrypoints.http.base import BEARER_SECURITY, problem_responses
 from entrypoints.http.client import client_ip, user_agent
@@ -40,8 +41,9 @@ from entrypoints.http.identity.schemas import (
 from entrypoints.http.params import path_id
 from entrypoints.settings import Settings
 
-RATE_LIMITED = [auth_rate_limit]
-"""Guards of the public auth routes: rate-limited per client IP (``ALORA_AUTH_RATE_PER_MINUTE``)."""
+PUBLIC_GUARDS = [auth_rate_limit, same_site_browser]
+"""Guards of the public auth routes: rate-limited per client IP (``ALORA_AUTH_RATE_PER_MINUTE``),
+and a browser's request must come from an allowed site (403 ``cross-site``, no login CSRF)."""
 
 
 def _tokens(result: LoginResult, settings: Settings) -> Response[TokenResponse]:
@@ -65,8 +67,8 @@ class AuthController(Controller):
             "Registers a customer or a professional and emails a 6-digit code to verify the "
             "email address. Email, username and phone must be unused (409 names the field)."
         ),
-        responses=problem_responses(400, 409, 422, 429),
-        guards=RATE_LIMITED,
+        responses=problem_responses(400, 403, 409, 422, 429),
+        guards=PUBLIC_GUARDS,
     )
     async def register(
         self, data: JSONBody[RegisterRequest], alora: NamedDependency[Alora]
@@ -94,8 +96,8 @@ class AuthController(Controller):
             "same 422 (`code-wrong`), so accounts cannot be probed. 409 when a concurrent "
             "attempt at the same code won; try again."
         ),
-        responses=problem_responses(400, 409, 422, 429),
-        guards=RATE_LIMITED,
+        responses=problem_responses(400, 403, 409, 422, 429),
+        guards=PUBLIC_GUARDS,
     )
     async def verify_email(
         self, data: JSONBody[VerifyEmailRequest], alora: NamedDependency[Alora]
@@ -111,8 +113,8 @@ class AuthController(Controller):
             "Always 202, whether or not the address belongs to an unverified account, so "
             "accounts cannot be probed. Codes are sent at most once a minute."
         ),
-        responses=problem_responses(400, 422, 429),
-        guards=RATE_LIMITED,
+        responses=problem_responses(400, 403, 422, 429),
+        guards=PUBLIC_GUARDS,
     )
     async def resend_verification(
         self, data: JSONBody[EmailRequest], alora: NamedDependency[Alora]
@@ -133,7 +135,7 @@ class AuthController(Controller):
             "concurrent sign-ins of the account kept clashing (try again)."
         ),
         responses=problem_responses(400, 401, 403, 409, 422, 429),
-        guards=RATE_LIMITED,
+        guards=PUBLIC_GUARDS,
     )
     async def login(
         self,
@@ -162,7 +164,7 @@ class AuthController(Controller):
             "revokes the whole session (401)."
         ),
         responses=problem_responses(400, 401, 403, 422, 429),
-        guards=RATE_LIMITED,
+        guards=PUBLIC_GUARDS,
     )
     async def refresh(
         self,
@@ -218,8 +220,8 @@ class AuthController(Controller):
             "Always 202, after the same work, whether or not the address belongs to an "
             "account; the code is issued and emailed in the background."
         ),
-        responses=problem_responses(400, 422, 429),
-        guards=RATE_LIMITED,
+        responses=problem_responses(400, 403, 422, 429),
+        guards=PUBLIC_GUARDS,
     )
     async def forgot_password(
         self, data: JSONBody[EmailRequest], alora: NamedDependency[Alora]
@@ -239,8 +241,8 @@ class AuthController(Controller):
             "wrong codes are limited per day (`ALORA_CODE_MAX_FAILURES`, then 429). 409 when "
             "a concurrent change won; try again."
         ),
-        responses=problem_responses(400, 409, 422, 429),
-        guards=RATE_LIMITED,
+        responses=problem_responses(400, 403, 409, 422, 429),
+        guards=PUBLIC_GUARDS,
     )
     async def reset_password(
         self, data: JSONBody[ResetPasswordRequest], alora: NamedDependency[Alora]
