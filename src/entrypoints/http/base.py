@@ -30,7 +30,7 @@ from litestar.typing import FieldDefinition
 from alora_core.shared.errors import AloraError
 from entrypoints.http.kept_pages import KeptPages, kept_routes
 from entrypoints.http.media_types import json_only, takes_json_body
-from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.middleware import RequestContextMiddleware, private_handlers
 from entrypoints.http.problems import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_BASE,
@@ -119,7 +119,9 @@ def build_litestar(
     kept = kept_routes(app)
     if kept:
         handler = KeptPages(handler, app, kept)
-    app.asgi_handler = RequestContextMiddleware(handler, trust_forwarded=settings.trust_forwarded)
+    app.asgi_handler = RequestContextMiddleware(
+        handler, trust_forwarded=settings.trust_forwarded, private_handlers=private_handlers(app)
+    )
     return app
 
 
