@@ -37,6 +37,8 @@ from alora_core.shared.errors import (
     Unauthenticated,
     Unavailable,
 )
+from entrypoints.http.dates import MESSAGE as DATES_MESSAGE
+from entrypoints.http.dates import OUT_OF_RANGE
 from entrypoints.http.schemas import FieldProblem, Problem
 from entrypoints.logging import request_id_var
 
@@ -220,6 +222,8 @@ _UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(?P<name>.*)`")
 _WRONG_TYPE = re.compile(r"Expected `[^`]+`, got `[^`]+`")
 _MISSING_PARAM = re.compile(r"Missing required (?:\w+ )?parameter '(?P<name>[^']+)'")
 _CAUSE_BODY_PATH = re.compile(r" - at `\$\.data(?P<path>[.\[][^`]*)?`$")
+_FIELD_RULE = re.compile(r"`(?P<name>[A-Za-z0-9_]+)` (?P<message>.+)")
+"""A request schema's own check (``ValueError("`field` message")``, as ``dates`` raises)."""
 _TYPE_WORDS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
@@ -271,6 +275,9 @@ def _message_problem(path: str, message: str) -> FieldProblem:
         return FieldProblem(
             field=_join(path, match["name"]), message="is not a known field", code="unknown-field"
         )
+    if match := _FIELD_RULE.fullmatch(message):
+        code = OUT_OF_RANGE if match["message"] == DATES_MESSAGE else "invalid"
+        return FieldProblem(field=_join(path, match["name"]), message=match["message"], code=code)
     code = "type" if _WRONG_TYPE.fullmatch(message) else "invalid"
     return FieldProblem(field=path, message=_humanize(message), code=code)
 

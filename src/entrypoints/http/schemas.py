@@ -10,10 +10,15 @@ from typing import Any
 import msgspec
 
 from alora_core.shared.pagination import Page
+from entrypoints.http.dates import check_dates
 
 
 class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
-    """Base of every request body: camelCase JSON, unknown fields rejected (422)."""
+    """Base of every request body: camelCase JSON, unknown fields rejected (422), dates in
+    the years ``dates`` allows (422 naming the field)."""
+
+    def __post_init__(self) -> None:
+        check_dates(self, self.__struct_fields__, self.__struct_encode_fields__)
 
 
 class ResponseSchema(msgspec.Struct, rename="camel", kw_only=True):

@@ -29,6 +29,7 @@ from entrypoints.http.booking.bookings_schemas import (
     StartTo,
     StatusFilter,
 )
+from entrypoints.http.dates import bounded
 from entrypoints.http.params import PageNumber, PageSize, path_id
 
 _REFUSED = (
@@ -97,8 +98,8 @@ class BookingsController(Controller):
                 actor=actor,
                 role=role,
                 status=status,
-                start_from=start_from,
-                start_to=start_to,
+                start_from=bounded(start_from, "from"),
+                start_to=bounded(start_to, "to"),
                 page=page,
                 page_size=page_size,
             )

@@ -45,6 +45,7 @@ from entrypoints.http.booking.professionals_schemas import (
     SortOrder,
 )
 from entrypoints.http.booking.public_pages import answer_kept, public_page
+from entrypoints.http.dates import bounded
 from entrypoints.http.kept_pages import KEPT_PAGE
 from entrypoints.http.params import PageNumber, PageSize, path_id
 from entrypoints.modules.booking import PROFESSIONALS_CACHE
@@ -237,8 +238,8 @@ class ProfessionalsController(Controller):
             ListOpenSlots(
                 professional_id=path_id(professional_id, "professional"),
                 viewer=viewer_of(optional_principal),
-                start_from=start_from,
-                start_to=start_to,
+                start_from=bounded(start_from, "from"),
+                start_to=bounded(start_to, "to"),
                 service_id=service_id,
                 duration_minutes=duration_minutes,
             )
