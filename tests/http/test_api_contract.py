@@ -263,9 +263,13 @@ ODD_BODIES: list[Any] = [
     b'{"email": "\\ud800@x.y", "password": "\\udfff", "fullName": "\\ud83d"}',
     b'{"refreshToken": "a", "refreshToken": "b"}',
     {"timezone": "../../etc/passwd", "language": "\x00\x00"},
+    {"start": "9999-12-31T23:59:59-23:59", "date": "0001-01-01", "at": "0001-01-01T00:00:00+23:59"},
 ]
 ODD_IDS = ["x", "-1", str(uuid.uuid4()), "%F0%9F%92%A9"]
-ODD_QUERY = "?page=abc&pageSize=-5&role=x&userId=%00&q=%00&action=" + "x" * 200
+ODD_QUERY = (
+    "?page=abc&pageSize=-5&role=x&userId=%00&q=%00&action=" + "x" * 200
+    + "&from=0001-01-01T00:00:00%2B23:59&to=9999-12-31T23:59:59-23:59&since=9999-12-31"
+)  # fmt: skip
 
 
 def assert_documented(operation: dict[str, Any], response: httpx.Response, where: Any) -> None:
