@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from support.http import Api, assert_problem, bearer, open_api
@@ -107,26 +108,49 @@ def _far_cases() -> list[Any]:
     return cases
 
 
-@pytest.mark.parametrize(("key", "value"), _far_cases())
-async def test_far_dates_are_422_naming_the_field(
-    api: Api, key: tuple[str, str, str, str], value: str
-) -> None:
+@pytest.fixture
+async def tokens(api: Api) -> tuple[str, str]:
+    """A customer's and a professional's access tokens."""
     _, customer = await api.user("cora")
     _, professional = await api.user("pete", role="professional")
+    return customer, professional
+
+
+async def send(
+    api: Api, tokens: tuple[str, str], key: tuple[str, str, str, str], value: str
+) -> httpx.Response:
+    """The input ``key`` set to ``value``, sent by the customer (the professional for their own
+    routes), with the rest of the request well formed."""
+    customer, professional = tokens
     method, path, _, field = key
     url = path.replace("{professional_id}", ANY_ID).replace("{booking_id}", ANY_ID)
     token = professional if "/professionals/me" in path else customer
     body = DATE_INPUTS[key]
     if body is None:
-        response = await api.client.request(
+        return await api.client.request(
             method.upper(), url, params={field: value}, headers=bearer(token)
         )
-    else:
-        response = await api.client.request(
-            method.upper(), url, json=body(value), headers=bearer(token)
-        )
-    problem = assert_problem(response, 422, field)
-    assert problem["errors"][0]["message"], problem
+    return await api.client.request(method.upper(), url, json=body(value), headers=bearer(token))
+
+
+@pytest.mark.parametrize(("key", "value"), _far_cases())
+async def test_far_dates_are_422_naming_the_field(
+    api: Api, tokens: tuple[str, str], key: tuple[str, str, str, str], value: str
+) -> None:
+    problem = assert_problem(await send(api, tokens, key, value), 422, key[3])
+    assert problem["errors"][0]["code"] == "out-of-range", problem
+
+
+EDGES = ["1970-01-01T00:00:00+23:59", "2199-12-31T23:59:59-23:59", "2199-12-31T23:59:59+23:59"]
+
+
+@pytest.mark.parametrize("key", list(DATE_INPUTS), ids=" ".join)
+async def test_the_bounds_with_any_offset_answer_without_a_500(
+    api: Api, tokens: tuple[str, str], key: tuple[str, str, str, str]
+) -> None:
+    for value in ["1970-01-01", "2199-12-31"] if key[3] == "date" else EDGES:
+        response = await send(api, tokens, key, value)
+        assert response.status_code < 500, (value, response.text)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from entrypoints.http.dates import check_dates
 
 class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
     """Base of every request body: camelCase JSON, unknown fields rejected (422), dates in
-    the years ``dates`` allows (422 naming the field)."""
+    the years ``dates`` allows (422 naming the field; a subclass's own ``__post_init__``
+    calls this one)."""
 
     def __post_init__(self) -> None:
         check_dates(self, self.__struct_fields__, self.__struct_encode_fields__)
