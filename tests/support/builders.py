@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from alora_core.files.model import StoredFile
 from alora_core.identity.model import Role, User, UserSettings
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.pagination import PageRequest
@@ -48,6 +49,34 @@ async def add_user(
         await uow.users.add(user)
         await uow.commit()
     return user
+
+
+async def add_file(
+    alora: Alora,
+    owner_id: uuid.UUID,
+    content_type: str = "image/png",
+    *,
+    public: bool = True,
+    file_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """The metadata of a file ``owner_id`` uploaded (no bytes in the storage)."""
+    now = alora.clock.now()
+    stored = StoredFile(
+        id=file_id or uuid.uuid4(),
+        owner_id=owner_id,
+        content_type=content_type,
+        size=10,
+        sha256="0" * 64,
+        filename="upload",
+        public=public,
+        storage_key=f"{owner_id}/{uuid.uuid4()}",
+        created_at=now,
+        updated_at=now,
+    )
+    async with alora.units_of_work["files"]() as uow:
+        await uow.files.add(stored)
+        await uow.commit()
+    return stored.id
 
 
 async def change_user(alora: Alora, user_id: uuid.UUID, change: Callable[[User], None]) -> None:

@@ -177,7 +177,7 @@ class TeamMember:
     role: str
     bio: str = ""
     photo_file_id: uuid.UUID | None = None
-    """A file uploaded through the files API (its id is kept as given)."""
+    """An image uploaded through the files API (``use_cases.about`` checks whose)."""
 
 
 @frozen(kw_only=True)

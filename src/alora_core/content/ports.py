@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Protocol
 
 from alora_core.content.model import (
@@ -70,6 +71,16 @@ class AdminEmails(Protocol):
         ...
 
 
+class OwnImages(Protocol):
+    """The uploaded files the about page may show (the files context's, read here)."""
+
+    async def images_of(
+        self, owner_id: uuid.UUID, file_ids: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Those of ``file_ids`` that name an image uploaded by ``owner_id``."""
+        ...
+
+
 class ContentUnitOfWork(UnitOfWork, Protocol):
     @property
     def faqs(self) -> Faqs: ...
@@ -85,3 +96,6 @@ class ContentUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def admins(self) -> AdminEmails: ...
+
+    @property
+    def own_images(self) -> OwnImages: ...

@@ -152,6 +152,16 @@ class Devices(Protocol):
     async def count(self, user_id: uuid.UUID) -> int: ...
 
 
+class OwnImages(Protocol):
+    """The uploaded files a profile may show (the files context's, read here)."""
+
+    async def images_of(
+        self, owner_id: uuid.UUID, file_ids: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Those of ``file_ids`` that name an image uploaded by ``owner_id``."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     @property
     def users(self) -> Users: ...
@@ -168,6 +178,9 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
     def record_events(self, events: Iterable[DomainEvent]) -> None:
         """Events of no aggregate, committed like the aggregates' own; a rollback forgets them."""
         ...
+
+    @property
+    def own_images(self) -> OwnImages: ...
 
 
 class PhoneNumbers(Protocol):

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from support.builders import add_file
 from support.http import Api, assert_problem, bearer, open_api
 
 FAQS = "/api/v1/faqs"
@@ -65,7 +66,8 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
 
 @pytest.fixture
 async def admin(api: Api) -> dict[str, str]:
-    _, token = await api.admin()
+    admin_id, token = await api.admin()
+    await add_file(api.alora, uuid.UUID(admin_id), file_id=uuid.UUID(PHOTO))
     return bearer(token)
 
 
@@ -536,6 +538,8 @@ async def test_about_page_writes_are_for_administrators(
         ({"teamMembers": [{"name": "A"}]}, "teamMembers[0].role"),
         ({"teamMembers": [{"name": "A", "role": "B", "photoFileId": "x"}]},
          "teamMembers[0].photoFileId"),
+        ({"teamMembers": [{"name": "A", "role": "B", "photoFileId": str(uuid.uuid4())}]},
+         "teamMembers[0].photoFileId"),  # no image the administrator uploaded
         ({"teamMembers": [{"name": "A", "role": "B", "age": 3}]}, "teamMembers[0].age"),
         ({"contactEmail": "not-an-email"}, "contactEmail"),
         ({"contactPhone": "12"}, "contactPhone"),

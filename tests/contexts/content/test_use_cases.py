@@ -38,7 +38,7 @@ from alora_core.shared.events import DomainEvent
 from alora_core.shared.serialization import event_from_message, event_to_message
 from entrypoints.bootstrap import Alora
 from support.backends import Backend, committed_events
-from support.builders import add_user, audit_entries, delete_user
+from support.builders import add_file, add_user, audit_entries, delete_user
 
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 IP = "203.0.113.7"
@@ -123,6 +123,7 @@ async def h(backend: Backend) -> Harness:
     mailer = MemoryMailer()
     alora = await backend.build(clock=clock, mailer=mailer, environ=LIMITS)
     admin = await add_user(alora, "root", Role.ADMIN)
+    await add_file(alora, admin.id, file_id=PHOTO)
     return Harness(alora, clock, mailer, committed_events(alora), admin.id)
 
 
@@ -662,6 +663,37 @@ async def test_the_store_itself_refuses_a_second_about_page(h: Harness) -> None:
         with pytest.raises(Conflict):
             await uow.commit()
     assert (await h.handle(c.GetAboutPage())).title == "About Alora"
+
+
+async def test_a_team_photo_is_an_image_the_editing_administrator_uploaded(h: Harness) -> None:
+    ann = await h.add_user("ann")
+    refused = {
+        "another user's private PDF": await add_file(h.alora, ann, "application/pdf", public=False),
+        "another user's image": await add_file(h.alora, ann),
+        "the administrator's own PDF": await add_file(h.alora, h.admin_id, "application/pdf"),
+        "no file at all": uuid.uuid4(),
+    }
+    for case, file_id in refused.items():
+        members = (ABOUT.team_members[0], evolve(ABOUT.team_members[1], photo_file_id=file_id))
+        with pytest.raises(Invalid) as raised:
+            await initialize(h, evolve(ABOUT, team_members=members))
+        assert [(e.field, e.code) for e in raised.value.errors] == [
+            ("team_members[1].photo_file_id", "unknown-file")
+        ], case
+    await initialize(h)
+
+    # A photo the page shows already stays, whoever edits; a new one is the editor's own.
+    editor = Actor(user_id=await h.add_user("editor", Role.ADMIN), role=Role.ADMIN)
+    update = c.UpdateAboutPage(actor=editor, changes={"title": "About us"})
+    assert (await h.handle(update)).team_members[0].photo_file_id == PHOTO
+    theirs = evolve(ABOUT.team_members[1], photo_file_id=await add_file(h.alora, h.admin_id))
+    members = (ABOUT.team_members[0], theirs)
+    with pytest.raises(Invalid):
+        await h.handle(c.UpdateAboutPage(actor=editor, changes={"team_members": members}))
+    own = evolve(theirs, photo_file_id=await add_file(h.alora, editor.require_user_id()))
+    members = (ABOUT.team_members[0], own)
+    page = await h.handle(c.UpdateAboutPage(actor=editor, changes={"team_members": members}))
+    assert [m.photo_file_id for m in page.team_members] == [PHOTO, own.photo_file_id]
 
 
 async def test_replacing_the_about_page_checks_the_version(h: Harness) -> None:

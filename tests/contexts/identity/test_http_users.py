@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support.builders import add_file
 from support.http import Api, assert_problem, bearer, open_api
 
 
@@ -21,8 +22,8 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
 
 
 async def test_patch_me_changes_only_the_fields_present(api: Api) -> None:
-    _, token = await api.user("ann")
-    avatar = str(uuid.uuid4())
+    ann, token = await api.user("ann")
+    avatar = str(await add_file(api.alora, uuid.UUID(ann["id"])))
     first = await api.client.patch(
         "/api/v1/users/me",
         json={
@@ -68,6 +69,24 @@ async def test_patch_me_changes_only_the_fields_present(api: Api) -> None:
     assert me.status_code == 200
     assert me.json()["bio"] == "Retired"
     assert me.json() == (await api.client.get("/api/v1/auth/me", headers=bearer(token))).json()
+
+
+async def test_the_avatar_must_be_an_image_of_ones_own(api: Api) -> None:
+    ann, token = await api.user("ann")
+    ben, _ = await api.user("ben")
+    bens_pdf = await add_file(api.alora, uuid.UUID(ben["id"]), "application/pdf", public=False)
+    own_pdf = await add_file(api.alora, uuid.UUID(ann["id"]), "application/pdf")
+    answers = []
+    for file_id in (bens_pdf, own_pdf, uuid.uuid4()):
+        response = await api.client.patch(
+            "/api/v1/users/me", json={"avatarFileId": str(file_id)}, headers=bearer(token)
+        )
+        body = assert_problem(response, 422, "avatarFileId")
+        answers.append((body["detail"], body["errors"]))
+    assert answers[0] == answers[1] == answers[2]  # another's file is told as an unknown one
+    assert answers[0][1][0]["code"] == "unknown-file"
+    me = await api.client.get("/api/v1/users/me", headers=bearer(token))
+    assert me.json()["avatarFileId"] is None
 
 
 @pytest.mark.parametrize(

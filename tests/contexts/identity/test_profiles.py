@@ -13,6 +13,7 @@ from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Invalid, NotFound
 from entrypoints.bootstrap import Alora
 from support.accounts import actor, login, make_admin, verified_user
+from support.builders import add_file
 
 
 async def test_profile_update_changes_only_given_fields(alora: Alora) -> None:
@@ -50,6 +51,32 @@ async def test_profile_update_refuses_bad_or_server_owned_fields(alora: Alora, c
     me = actor(await login(alora, "ana"))
     with pytest.raises(Invalid):
         await alora.bus.handle(c.UpdateProfile(actor=me, changes=changes))
+
+
+async def test_the_avatar_is_an_image_of_ones_own(alora: Alora) -> None:
+    ana = await verified_user(alora, "ana")
+    ben = await verified_user(alora, "ben")
+    me = actor(await login(alora, "ana"))
+    refused = {
+        "another user's private PDF": await add_file(
+            alora, ben.id, "application/pdf", public=False
+        ),
+        "another user's image": await add_file(alora, ben.id),
+        "one's own PDF": await add_file(alora, ana.id, "application/pdf"),
+        "no file at all": uuid.uuid4(),
+    }
+    for case, file_id in refused.items():
+        with pytest.raises(Invalid) as raised:
+            await alora.bus.handle(c.UpdateProfile(actor=me, changes={"avatar_file_id": file_id}))
+        assert [(e.field, e.code) for e in raised.value.errors] == [
+            ("avatar_file_id", "unknown-file")
+        ], case
+
+    image = await add_file(alora, ana.id, public=False)
+    user = await alora.bus.handle(c.UpdateProfile(actor=me, changes={"avatar_file_id": image}))
+    assert user.avatar_file_id == image
+    cleared = await alora.bus.handle(c.UpdateProfile(actor=me, changes={"avatar_file_id": None}))
+    assert cleared.avatar_file_id is None
 
 
 async def test_settings_round_trip_and_validation(alora: Alora) -> None:

@@ -11,6 +11,7 @@ from adapters.memory.content.repositories import (
     MemoryFeedback,
 )
 from adapters.memory.content.statistics import MemoryContentStatistics
+from adapters.memory.files.readers import MemoryOwnImages
 from adapters.memory.identity.readers import MemoryAdminEmails
 from adapters.memory.store import Reference, TableSpec
 from adapters.memory.uow import MemoryUnitOfWork
@@ -35,6 +36,7 @@ class MemoryContentUnitOfWork(MemoryUnitOfWork):
     contact_messages = repository(MemoryContactMessages)
     about = repository(MemoryAboutPages)
     admins = repository(MemoryAdminEmails)
+    own_images = repository(MemoryOwnImages)
     statistics = repository(MemoryContentStatistics)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.memory.files.readers import MemoryOwnImages
 from adapters.memory.identity.repositories import (
     REFRESH_TOKENS,
     MemoryCodes,
@@ -36,6 +37,7 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
     codes = repository(MemoryCodes)
     devices = repository(MemoryDevices)
     statistics = repository(MemoryUserStatistics)
+    own_images = repository(MemoryOwnImages)
 
     @classmethod
     def register(cls, store: MemoryStore) -> None:

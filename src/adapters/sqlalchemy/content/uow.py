@@ -12,6 +12,7 @@ from adapters.sqlalchemy.content.repositories import (
     SqlFeedback,
 )
 from adapters.sqlalchemy.content.statistics import SqlContentStatistics
+from adapters.sqlalchemy.files.readers import SqlOwnImages
 from adapters.sqlalchemy.identity.readers import SqlAdminEmails
 from adapters.sqlalchemy.uow import SqlUnitOfWork
 
@@ -25,6 +26,7 @@ class SqlContentUnitOfWork(SqlUnitOfWork):
     contact_messages = repository(SqlContactMessages)
     about = repository(SqlAboutPages)
     admins = repository(SqlAdminEmails)
+    own_images = repository(SqlOwnImages)
     statistics = repository(SqlContentStatistics)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from adapters.repository import repository
+from adapters.sqlalchemy.files.readers import SqlOwnImages
 from adapters.sqlalchemy.identity.repositories import SqlCodes, SqlDevices, SqlSessions, SqlUsers
 from adapters.sqlalchemy.identity.statistics import SqlUserStatistics
 from adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -20,6 +21,7 @@ class SqlIdentityUnitOfWork(SqlUnitOfWork):
     codes = repository(SqlCodes)
     devices = repository(SqlDevices)
     statistics = repository(SqlUserStatistics)
+    own_images = repository(SqlOwnImages)
 
 
 if TYPE_CHECKING:

@@ -35,6 +35,7 @@ async def initialize_about_page(
     async with uow:
         if await uow.about.get() is not None:
             raise exists
+        await _check_photos(uow, cmd.actor, content, None)
         page = AboutPage.initialize(content, cmd.actor.require_user_id(), deps.clock.now())
         await uow.about.add(page)
         await audit(uow, deps, cmd.actor, "about.initialize", ("about", page.id))
@@ -43,6 +44,31 @@ async def initialize_about_page(
         except Conflict:
             raise exists from None
     return page
+
+
+async def _check_photos(
+    uow: ContentUnitOfWork, actor: Actor, content: AboutContent, page: AboutPage | None
+) -> None:
+    """A team member's new photo is an image the editing administrator uploaded (anyone else's
+    file is refused like an unknown one); photos the page shows already stay as they are."""
+    shown = {member.photo_file_id for member in page.team_members} if page else set()
+    new = [
+        (index, member.photo_file_id)
+        for index, member in enumerate(content.team_members)
+        if member.photo_file_id is not None and member.photo_file_id not in shown
+    ]
+    if not new:
+        return
+    images = await uow.own_images.images_of(actor.require_user_id(), {i for _, i in new})
+    errors = [
+        FieldError(
+            f"team_members[{index}].photo_file_id", "is not an image you uploaded", "unknown-file"
+        )
+        for index, file_id in new
+        if file_id not in images
+    ]
+    if errors:
+        raise Invalid("the about page has invalid fields", errors)
 
 
 async def _about_to_change(uow: ContentUnitOfWork, version: int | None) -> AboutPage:
@@ -64,6 +90,7 @@ async def _replace(
     actor: Actor,
     action: str,
 ) -> AboutPage:
+    await _check_photos(uow, actor, content, page)
     version = page.version
     before = page.content()
     if page.replace(content, actor.require_user_id(), deps.clock.now()):

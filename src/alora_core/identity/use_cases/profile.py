@@ -30,11 +30,28 @@ LOCAL_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 async def update_profile(cmd: UpdateProfile, uow: IdentityUnitOfWork, deps: IdentityDeps) -> User:
     changes = validate_profile_changes(cmd.changes)
+    user_id = cmd.actor.require_user_id()
     async with uow:
-        user = await load_user(uow, cmd.actor.require_user_id())
+        await _check_avatar(uow, user_id, changes.get("avatar_file_id"))
+        user = await load_user(uow, user_id)
         user.update_profile(deps.clock.now(), **changes)
         await uow.commit()
     return user
+
+
+async def _check_avatar(
+    uow: IdentityUnitOfWork, user_id: uuid.UUID, avatar_file_id: uuid.UUID | None
+) -> None:
+    """An avatar is an image its user uploaded; anyone else's file is refused like an unknown
+    one, so the answer tells nothing about other people's files."""
+    if avatar_file_id is None or avatar_file_id in await uow.own_images.images_of(
+        user_id, [avatar_file_id]
+    ):
+        return
+    raise Invalid(
+        "the profile has invalid fields",
+        [FieldError("avatar_file_id", "is not an image you uploaded", "unknown-file")],
+    )
 
 
 def validate_profile_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -287,7 +287,11 @@ class TeamMemberSchema(RequestSchema):
     role: Annotated[str, text(r.MAX_ROLE, examples=["Founder"])]
     bio: Annotated[str, text(r.MAX_BIO)] = ""
     photo_file_id: Annotated[
-        uuid.UUID | None, Meta(description="A file uploaded with `POST /api/v1/files`.")
+        uuid.UUID | None,
+        Meta(
+            description="An image the editing administrator uploaded with `POST "
+            "/api/v1/files`, or one the page shows already."
+        ),
     ] = None
 
     def to_domain(self) -> TeamMember:

@@ -43,7 +43,9 @@ class UsersController(Controller):
         "/me",
         summary="Update the signed-in user's profile",
         description="Only the fields present in the body change; `avatarFileId` and "
-        "`address` may be `null` to clear them. 409 when a concurrent change won; try again.",
+        "`address` may be `null` to clear them. `avatarFileId` is an image the user uploaded: "
+        "anyone else's file, a PDF or an unknown id is the same 422 (`unknown-file`). 409 when "
+        "a concurrent change won; try again.",
         security=BEARER_SECURITY,
         responses=problem_responses(400, 401, 403, 409, 422),
     )
