@@ -8,14 +8,14 @@ each module that keeps its own migrations (``ContextModule.migrations``).
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from adapters.sqlalchemy import migrate
 from adapters.sqlalchemy.migrate import Schema
 from entrypoints.modules import MODULES, ContextModule
 
-__all__ = ["heads", "revision", "schema", "upgrade", "upgrade_sync"]
+__all__ = ["heads", "reached", "revision", "schema", "upgrade", "upgrade_sync"]
 
 
 def schema(modules: Sequence[ContextModule] = MODULES) -> Schema:
@@ -46,6 +46,10 @@ def upgrade_sync(url: str, revision: str = "heads") -> tuple[str, ...]:
 
 def heads() -> set[str]:
     return migrate.heads(schema())
+
+
+def reached(current: Iterable[str]) -> set[str]:
+    return migrate.reached(schema(), current)
 
 
 async def revision(url: str, message: str, context: str | None) -> list[Path]:

@@ -17,6 +17,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from adapters.look_alikes import IcuLookAlikes
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.phones import LibPhoneNumbers
 from alora_core.identity import commands as c
@@ -24,6 +25,7 @@ from alora_core.identity.normalize import (
     IdentifierKind,
     detect_identifier,
     email_error,
+    fold,
     normalize_email,
     normalize_username,
     username_error,
@@ -70,6 +72,62 @@ def test_invalid_usernames_are_named(raw: str) -> None:
         ch in string.ascii_lowercase + string.digits + "_." for ch in normalized
     )
     assert (username_error(normalized) is None) == valid
+
+
+def fullwidth(text: str) -> str:
+    """``text`` with its printable ASCII characters written fullwidth (U+FF01-U+FF5E)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@given(emails)
+def test_fullwidth_and_upper_case_emails_are_the_same_email(email: str) -> None:
+    assert normalize_email(fullwidth(email.upper())) == normalize_email(email) == email.lower()
+
+
+@given(usernames)
+def test_fullwidth_usernames_are_the_same_username(username: str) -> None:
+    assert normalize_username(fullwidth(username.upper())) == username
+
+
+@given(st.text(max_size=30))
+def test_folding_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+LOOK_ALIKES = IcuLookAlikes()
+# Cyrillic letters that look like Latin ones (a, c, e, o, p, x, y, komi de).
+CYRILLIC_LIKE_LATIN = dict(
+    zip("aceopxyd", "\u0430\u0441\u0435\u043e\u0440\u0445\u0443\u0501", strict=True)
+)
+latin_words = st.text(alphabet="aceopxyd", min_size=2, max_size=20)
+
+
+@given(latin_words)
+def test_a_word_in_cyrillic_look_alikes_has_the_latin_words_skeleton(word: str) -> None:
+    cyrillic = "".join(CYRILLIC_LIKE_LATIN[ch] for ch in word)
+    assert not LOOK_ALIKES.mixes_scripts(cyrillic) and not LOOK_ALIKES.mixes_scripts(word)
+    assert LOOK_ALIKES.skeleton(cyrillic) == LOOK_ALIKES.skeleton(word)
+
+
+@given(latin_words, st.data())
+def test_one_cyrillic_look_alike_in_a_latin_word_mixes_scripts(
+    word: str, data: st.DataObject
+) -> None:
+    at = data.draw(st.integers(0, len(word) - 1))
+    mixed = word[:at] + CYRILLIC_LIKE_LATIN[word[at]] + word[at + 1 :]
+    assert LOOK_ALIKES.mixes_scripts(mixed)
+    assert LOOK_ALIKES.skeleton(mixed) == LOOK_ALIKES.skeleton(word)
+
+
+def test_scripts_written_together_are_no_mix() -> None:
+    for text in (
+        "jos\u00e9",
+        "\u5c71\u7530taro",
+        "o'brien+news",
+        "\u03b5\u03bb\u03bb\u03ac\u03b4\u03b1",
+    ):
+        assert not LOOK_ALIKES.mixes_scripts(text), text
+    assert LOOK_ALIKES.mixes_scripts("\u03b5\u03bb\u03bb\u03ac\u03b4\u03b1x")  # Greek and Latin
 
 
 @given(emails)

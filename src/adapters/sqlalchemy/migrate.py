@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from alembic import command
+from alembic import util as alembic_util
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -30,7 +31,15 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 PLATFORM_VERSIONS = MIGRATIONS_DIR / "versions"
 FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 
-__all__ = ["Schema", "alembic_config", "heads", "migration_engine", "revision", "upgrade"]
+__all__ = [
+    "Schema",
+    "alembic_config",
+    "heads",
+    "migration_engine",
+    "reached",
+    "revision",
+    "upgrade",
+]
 
 
 @frozen
@@ -58,6 +67,22 @@ def heads(schema: Schema) -> set[str]:
     """The heads of the migrations: a fully migrated database has run each of them (it records
     fewer when a branch's first revision depends on the platform's head)."""
     return set(ScriptDirectory.from_config(alembic_config(schema)).get_heads())
+
+
+def reached(schema: Schema, current: Iterable[str]) -> set[str]:
+    """The revisions a database at ``current`` (what ``upgrade`` returns) has run: those, and
+    every one they follow or depend on. It is fully migrated when they include every head."""
+    script = ScriptDirectory.from_config(alembic_config(schema))
+    found: set[str] = set()
+    waiting = list(current)
+    while waiting:
+        revision = script.get_revision(waiting.pop())
+        if revision is None or revision.revision in found:
+            continue
+        found.add(revision.revision)
+        waiting += alembic_util.to_tuple(revision.down_revision, default=())
+        waiting += alembic_util.to_tuple(revision.dependencies, default=())
+    return found
 
 
 def migration_engine(url: str) -> AsyncEngine:

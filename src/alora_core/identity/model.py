@@ -100,6 +100,12 @@ class User(EventRecorder):
     settings: UserSettings = field(factory=UserSettings)
     updated_at: datetime | None = None
     last_login_at: datetime | None = None
+    email_skeleton: str | None = None
+    """What the email looks like (``LookAlikes.skeleton``), unique among users so that an
+    address only looking like a registered one is taken too. None on an account that looked
+    like an older one when skeletons began to be kept."""
+    username_skeleton: str | None = None
+    """What the username looks like, unique among users the same way."""
     version: int = 1
 
     @property

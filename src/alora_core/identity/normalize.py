@@ -1,9 +1,16 @@
-"""Normalizing and recognizing what people type: emails, usernames, phones, login identifiers."""
+"""Normalizing and recognizing what people type: emails, usernames, phones, login identifiers.
+
+Emails and usernames are compared in one form: NFKC and case-folded, so ``ada`` written with
+a fullwidth a (U+FF41) is ``ada``. What still only looks like another identifier (a Cyrillic
+a, U+0430, for the Latin one) is caught through the ``LookAlikes`` port: an identifier may not
+mix scripts, and two accounts may not share a skeleton (Unicode TS #39).
+"""
 
 from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 
 from alora_core.shared.errors import FieldError
 from alora_core.shared.text import has_control_characters
@@ -20,12 +27,22 @@ class IdentifierKind(enum.StrEnum):
     USERNAME = "username"
 
 
+def fold(text: str) -> str:
+    """``text`` in the form identifiers are compared in: compatibility-composed (NFKC) and
+    case-folded, then composed again (folding can undo a composition)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
 def normalize_email(raw: str) -> str:
-    return raw.strip().lower()
+    return fold(raw).strip()
 
 
 def normalize_username(raw: str) -> str:
-    return raw.strip().lower()
+    return fold(raw).strip()
+
+
+def email_local_part(email: str) -> str:
+    return email.rpartition("@")[0]
 
 
 def email_error(email: str) -> FieldError | None:
@@ -47,6 +64,14 @@ def username_error(username: str) -> FieldError | None:
             "invalid-username",
         )
     return None
+
+
+def mixed_script_error(field: str) -> FieldError:
+    return FieldError(
+        field,
+        "must not mix letters of scripts that look alike, such as Latin and Cyrillic",
+        "mixed-script",
+    )
 
 
 def detect_identifier(raw: str) -> IdentifierKind:

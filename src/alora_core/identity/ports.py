@@ -77,6 +77,12 @@ class Users(Protocol):
 
     async def find_by_phone(self, phone: str) -> User | None: ...
 
+    async def find_by_email_skeleton(self, skeleton: str) -> User | None:
+        """The user whose email looks like one with this skeleton (``LookAlikes``)."""
+        ...
+
+    async def find_by_username_skeleton(self, skeleton: str) -> User | None: ...
+
     async def find_by_any(self, value: str) -> User | None:
         """The user whose email, username or phone equals ``value``."""
         ...
@@ -181,6 +187,21 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def own_images(self) -> OwnImages: ...
+
+
+class LookAlikes(Protocol):
+    """Identifiers that only look like others (Unicode TS #39), for text already folded
+    (``normalize.fold``)."""
+
+    def skeleton(self, text: str) -> str:
+        """What ``text`` looks like: identifiers that can be mistaken for each other (``ada``
+        in Cyrillic letters and in Latin ones, ``rn`` and ``m``) have the same skeleton."""
+        ...
+
+    def mixes_scripts(self, text: str) -> bool:
+        """Whether ``text`` mixes scripts that are not written together (Latin with Cyrillic or
+        Greek, say; Latin with Han and Kana is fine): TS #39's highly restrictive level."""
+        ...
 
 
 class PhoneNumbers(Protocol):

@@ -64,7 +64,7 @@ async def check_database(url: str) -> None:
     from sqlalchemy.pool import NullPool
 
     from adapters.sqlalchemy.database import create_engine, safe_url
-    from entrypoints.migrations import heads
+    from entrypoints.migrations import heads, reached
 
     engine = create_engine(url, poolclass=NullPool)
     try:
@@ -80,7 +80,7 @@ async def check_database(url: str) -> None:
         raise CommandError(
             f"the database {safe_url(url)} is empty (never migrated): run `alora db upgrade`"
         )
-    if not heads() <= current:
+    if not heads() <= reached(current):  # a branch's head stands for what it depends on
         raise CommandError(NOT_MIGRATED)
 
 

@@ -233,6 +233,7 @@ def _deps(wiring: Wiring) -> identity.IdentityDeps:
 def _make_deps(wiring: Wiring) -> identity.IdentityDeps:
     from adapters.argon2_hasher import Argon2PasswordHasher
     from adapters.jwt_tokens import JwtTokenIssuer
+    from adapters.look_alikes import IcuLookAlikes
     from adapters.phones import LibPhoneNumbers
 
     settings = wiring.settings.of(IdentitySettings)
@@ -252,6 +253,7 @@ def _make_deps(wiring: Wiring) -> identity.IdentityDeps:
             timedelta(minutes=settings.access_token_minutes),
         ),
         phones=LibPhoneNumbers(settings.default_phone_region),
+        look_alikes=IcuLookAlikes(),
         limiter=wiring.limiter,
         signed_in=_signed_in_cache(wiring),
         config=identity.IdentityConfig(
@@ -314,6 +316,7 @@ MODULE = ContextModule(
     sql_unit_of_work="adapters.sqlalchemy.identity.uow:SqlIdentityUnitOfWork",
     memory_unit_of_work="adapters.memory.identity.uow:MemoryIdentityUnitOfWork",
     tables=("adapters.sqlalchemy.identity.tables",),
+    migrations="adapters.sqlalchemy.identity.migrations",
     settings=SETTINGS,
     commands=_commands,
     subscribe=_subscribe,

@@ -42,6 +42,12 @@ class MemoryUsers:
     async def find_by_phone(self, phone: str) -> User | None:
         return next(self._uow.scan("users", lambda u: u.phone == phone), None)
 
+    async def find_by_email_skeleton(self, skeleton: str) -> User | None:
+        return next(self._uow.scan("users", lambda u: u.email_skeleton == skeleton), None)
+
+    async def find_by_username_skeleton(self, skeleton: str) -> User | None:
+        return next(self._uow.scan("users", lambda u: u.username_skeleton == skeleton), None)
+
     async def find_by_any(self, value: str) -> User | None:
         return next(
             self._uow.scan("users", lambda u: value in (u.email, u.username, u.phone)), None

@@ -26,7 +26,10 @@ _OF_USER = (Reference("user_id", "users"),)
 
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
     tables = (
-        TableSpec("users", unique=("email", "username", "phone")),
+        TableSpec(
+            "users",
+            unique=("email", "username", "phone", "email_skeleton", "username_skeleton"),
+        ),
         TableSpec("sessions", references=_OF_USER),
         TableSpec("codes", references=_OF_USER),
         TableSpec("devices", references=_OF_USER),

@@ -76,6 +76,12 @@ class SqlUsers:
     async def find_by_phone(self, phone: str) -> User | None:
         return await self._first(_users.phone == phone)
 
+    async def find_by_email_skeleton(self, skeleton: str) -> User | None:
+        return await self._first(_users.email_skeleton == skeleton)
+
+    async def find_by_username_skeleton(self, skeleton: str) -> User | None:
+        return await self._first(_users.username_skeleton == skeleton)
+
     async def find_by_any(self, value: str) -> User | None:
         return await self._first(
             or_(_users.email == value, _users.username == value, _users.phone == value)

@@ -62,7 +62,11 @@ users_table = Table(
     Column("settings", JsonOf(UserSettings), nullable=False),
     Column("updated_at", UtcDateTime, nullable=True),
     Column("last_login_at", UtcDateTime, nullable=True),
+    Column("email_skeleton", String, nullable=True),
+    Column("username_skeleton", String, nullable=True),
     Column("version", Integer, nullable=False),
+    Index("ix_users_email_skeleton", "email_skeleton", unique=True),
+    Index("ix_users_username_skeleton", "username_skeleton", unique=True),
 )
 
 sessions_table = Table(

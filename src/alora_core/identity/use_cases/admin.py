@@ -17,15 +17,15 @@ from alora_core.identity.commands import (
     UnsuspendUser,
 )
 from alora_core.identity.model import Purpose, RevokeReason, Role, Session, User
-from alora_core.identity.normalize import (
-    email_error,
-    normalize_email,
-    normalize_username,
-    username_error,
-)
+from alora_core.identity.normalize import normalize_email, normalize_username
 from alora_core.identity.ports import IdentityUnitOfWork
 from alora_core.identity.use_cases.common import IdentityDeps, load_user, require_admin
-from alora_core.identity.use_cases.registration import _ensure_unique, full_name_error
+from alora_core.identity.use_cases.registration import (
+    commit_identifiers,
+    ensure_unique,
+    full_name_error,
+    identifier_error,
+)
 from alora_core.identity.use_cases.sessions import revoke_all_sessions
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
@@ -62,15 +62,25 @@ async def admin_update_user(
     now = deps.clock.now()
     async with uow:
         user = await load_user(uow, cmd.user_id)
-        await _ensure_unique(
+        email = changes.get("email") if changes.get("email") != user.email else None
+        username = changes.get("username") if changes.get("username") != user.username else None
+        looks = {
+            f"{name}_skeleton": deps.look_alikes.skeleton(value)
+            for name, value in (("email", email), ("username", username))
+            if value is not None
+        }
+        await ensure_unique(
             uow,
-            email=changes.get("email") if changes.get("email") != user.email else None,
-            username=changes.get("username") if changes.get("username") != user.username else None,
+            email=email,
+            username=username,
             phone=changes.get("phone") if changes.get("phone") != user.phone else None,
+            email_skeleton=looks.get("email_skeleton"),
+            username_skeleton=looks.get("username_skeleton"),
+            renamed=user.id,
         )
-        for name in ("full_name", "username", "email", "phone"):
-            if name in changes:
-                setattr(user, name, changes[name])
+        for name, value in (changes | looks).items():
+            if name in ("full_name", "username", "email", "phone", *looks):
+                setattr(user, name, value)
         if "email_verified" in changes:
             user.email_verified_at = now if changes["email_verified"] else None
             await uow.codes.delete_for(user.id, Purpose.VERIFY_EMAIL)
@@ -78,7 +88,7 @@ async def admin_update_user(
             user.change_role(changes["role"], now)
         user.record_changes(sorted(set(changes) - {"role"}), now)
         await _audit(uow, cmd.actor, "user.update", user, now, fields=sorted(changes))
-        await uow.commit()
+        await commit_identifiers(uow)
     return user
 
 
@@ -91,10 +101,10 @@ def _validate_admin_changes(changes: Mapping[str, Any], deps: IdentityDeps) -> d
             errors.append(full_name_error(clean[name]))
         elif name == "username":
             clean[name] = normalize_username(value)
-            errors.append(username_error(clean[name]))
+            errors.append(identifier_error(deps, name, clean[name]))
         elif name == "email":
             clean[name] = normalize_email(value)
-            errors.append(email_error(clean[name]))
+            errors.append(identifier_error(deps, name, clean[name]))
         elif name == "phone":
             clean[name] = deps.phones.to_e164(value) if value else None
             if value and clean[name] is None:

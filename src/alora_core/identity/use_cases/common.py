@@ -13,6 +13,7 @@ from attrs import field, frozen
 from alora_core.identity.model import Purpose, User
 from alora_core.identity.ports import (
     IdentityUnitOfWork,
+    LookAlikes,
     NoSignedInCache,
     PasswordHasher,
     PhoneNumbers,
@@ -46,6 +47,7 @@ class IdentityDeps:
     hasher: PasswordHasher
     tokens: TokenIssuer
     phones: PhoneNumbers
+    look_alikes: LookAlikes
     limiter: RateLimiter
     config: IdentityConfig
     signed_in: SignedInCache = field(factory=NoSignedInCache)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+
 from alora_core.identity import events
 from alora_core.identity.commands import CreateAdmin, RegisterUser, ResendVerification, VerifyEmail
 from alora_core.identity.model import OneTimeCode, Purpose, Role, User
 from alora_core.identity.normalize import (
     email_error,
+    email_local_part,
+    mixed_script_error,
     normalize_email,
     normalize_username,
     username_error,
@@ -35,7 +40,7 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
     username = normalize_username(cmd.username)
     full_name = cmd.full_name.strip()
     phone = deps.phones.to_e164(cmd.phone)
-    errors = _account_errors(full_name, username, email, cmd.password)
+    errors = _account_errors(deps, full_name, username, email, cmd.password)
     if phone is None:
         errors.append(FieldError("phone", "must be a valid phone number", "invalid-phone"))
     if cmd.role not in SELF_SERVICE_ROLES:
@@ -56,7 +61,7 @@ async def register_user(cmd: RegisterUser, uow: IdentityUnitOfWork, deps: Identi
     async with uow:
         await uow.users.add(user)
         await _issue_code(uow, deps, user, Purpose.VERIFY_EMAIL)
-        await uow.commit()
+        await commit_identifiers(uow)
     return user
 
 
@@ -65,20 +70,39 @@ async def create_admin(cmd: CreateAdmin, uow: IdentityUnitOfWork, deps: Identity
     email = normalize_email(cmd.email)
     username = normalize_username(cmd.username)
     full_name = cmd.full_name.strip() or username
-    errors = _account_errors(full_name, username, email, cmd.password)
+    errors = _account_errors(deps, full_name, username, email, cmd.password)
     if errors:
         raise Invalid("the administrator has invalid fields", errors)
     user = await _new_user(uow, deps, full_name, username, email, None, cmd.password, Role.ADMIN)
     user.email_verified_at = user.created_at
     async with uow:
         await uow.users.add(user)
-        await uow.commit()
+        await commit_identifiers(uow)
     return user
 
 
-def _account_errors(full_name: str, username: str, email: str, password: str) -> list[FieldError]:
-    checks = (full_name_error(full_name), username_error(username), email_error(email))
+def _account_errors(
+    deps: IdentityDeps, full_name: str, username: str, email: str, password: str
+) -> list[FieldError]:
+    checks = (
+        full_name_error(full_name),
+        identifier_error(deps, "username", username),
+        identifier_error(deps, "email", email),
+    )
     return [error for error in checks if error] + password_errors(password, email, username)
+
+
+def identifier_error(deps: IdentityDeps, field: str, value: str) -> FieldError | None:
+    """What is wrong with a normalized username or email: mixed scripts in the username or
+    the email's local part (a look-alike of another name), else its shape."""
+    if field == "username":
+        if deps.look_alikes.mixes_scripts(value):
+            return mixed_script_error(field)
+        return username_error(value)
+    error = email_error(value)
+    if error is None and deps.look_alikes.mixes_scripts(email_local_part(value)):
+        return mixed_script_error(field)
+    return error
 
 
 async def _new_user(
@@ -92,8 +116,17 @@ async def _new_user(
     role: Role,
 ) -> User:
     """A user not yet stored, after an early uniqueness check; hashing runs outside any txn."""
+    email_skeleton = deps.look_alikes.skeleton(email)
+    username_skeleton = deps.look_alikes.skeleton(username)
     async with uow.reading():
-        await _ensure_unique(uow, email=email, username=username, phone=phone)
+        await ensure_unique(
+            uow,
+            email=email,
+            username=username,
+            phone=phone,
+            email_skeleton=email_skeleton,
+            username_skeleton=username_skeleton,
+        )
     return User(
         full_name=full_name,
         username=username,
@@ -102,6 +135,8 @@ async def _new_user(
         password_hash=await deps.hasher.hash(password),
         role=role,
         created_at=deps.clock.now(),
+        email_skeleton=email_skeleton,
+        username_skeleton=username_skeleton,
     )
 
 
@@ -169,13 +204,46 @@ async def _issue_code(
     )
 
 
-async def _ensure_unique(
-    uow: IdentityUnitOfWork, *, email: str | None, username: str | None, phone: str | None
+async def ensure_unique(
+    uow: IdentityUnitOfWork,
+    *,
+    email: str | None,
+    username: str | None,
+    phone: str | None,
+    email_skeleton: str | None = None,
+    username_skeleton: str | None = None,
+    renamed: uuid.UUID | None = None,
 ) -> None:
-    """A friendly early 409; the database's unique constraints still decide races."""
-    if email and await uow.users.find_by_email(email):
+    """A friendly early 409; the database's unique constraints still decide races. An
+    identifier that only looks like a registered one is taken like the same one (except by
+    the ``renamed`` user themself)."""
+    users = uow.users
+
+    async def taken(find: Callable[[str], Awaitable[User | None]], value: str | None) -> bool:
+        found = await find(value) if value else None
+        return found is not None and found.id != renamed
+
+    if await taken(users.find_by_email, email) or await taken(
+        users.find_by_email_skeleton, email_skeleton
+    ):
         raise Conflict("an account with this email already exists", field="email")
-    if username and await uow.users.find_by_username(username):
+    if await taken(users.find_by_username, username) or await taken(
+        users.find_by_username_skeleton, username_skeleton
+    ):
         raise Conflict("this username is taken", field="username")
-    if phone and await uow.users.find_by_phone(phone):
+    if await taken(users.find_by_phone, phone):
         raise Conflict("an account with this phone number already exists", field="phone")
+
+
+async def commit_identifiers(uow: IdentityUnitOfWork) -> None:
+    """Commit a user's new identifiers. A look-alike that won a race against the early check
+    loses on its skeleton's unique column, told as the identifier's own: "email is already in
+    use", not the column's name."""
+    try:
+        await uow.commit()
+    except Conflict as conflict:
+        field = conflict.field or ""
+        if not field.endswith("_skeleton"):
+            raise
+        identifier = field.removesuffix("_skeleton")
+        raise Conflict(f"{identifier} is already in use", field=identifier) from None

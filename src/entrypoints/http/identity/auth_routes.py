@@ -65,7 +65,10 @@ class AuthController(Controller):
         summary="Create an account",
         description=(
             "Registers a customer or a professional and emails a 6-digit code to verify the "
-            "email address. Email, username and phone must be unused (409 names the field)."
+            "email address. Email, username and phone must be unused, the email and username "
+            "not even in a form that only looks alike (fullwidth letters, Cyrillic for Latin: "
+            "409 names the field); a username or an email's local part that mixes scripts is "
+            "a 422 `mixed-script`."
         ),
         responses=problem_responses(400, 403, 409, 422, 429),
         guards=PUBLIC_GUARDS,
