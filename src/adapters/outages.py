@@ -16,7 +16,6 @@ import logging
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from adapters.sqlalchemy.errors import unavailable_from as database_unavailable_from
 from alora_core.shared.errors import Unavailable
 
 __all__ = ["REDIS_REASON", "OutageLog", "unavailable_from"]
@@ -28,6 +27,9 @@ REDIS_RETRY_SECONDS = 5
 def unavailable_from(exc: BaseException) -> Unavailable | None:
     """The outage ``exc`` (or an exception it was raised from, or a group whose exceptions
     are all outages) means, or None when it is something else."""
+    # Imported here: the in-memory composition (no SQLAlchemy) uses OutageLog too.
+    from adapters.sqlalchemy.errors import unavailable_from as database_unavailable_from
+
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
