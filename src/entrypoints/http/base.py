@@ -7,6 +7,7 @@ Problem-details errors, request ids and security headers, CORS, the body size li
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -21,7 +22,14 @@ from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, Operation, RequestBody, Schema, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+    SecurityScheme,
+)
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
@@ -107,7 +115,7 @@ def build_litestar(
         cors_config=_cors_config(settings.cors_origins),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=_openapi_config(),
-        plugins=[_ClosedStructSchemaPlugin()],
+        plugins=[_StructSchemaPlugin()],
         logging_config=None,  # configure_logging owns the process's logging
         debug=False,
     )
@@ -196,31 +204,43 @@ def _document_responses(app: Litestar) -> None:
                     None, description=HTTPStatus(handler.status_code).description
                 )
             handler.responses = {**defaults, **(handler.responses or {})}
+            if handler.operation_class is not Operation:
+                continue
             body = handler.parsed_fn_signature.parameters.get("data")
-            if body is not None and body.has_default and handler.operation_class is Operation:
-                handler.operation_class = _OptionalBodyOperation
+            optional_body = body is not None and body.has_default
+            handler.operation_class = _OptionalBodyOperation if optional_body else _Operation
 
 
 @dataclass
-class _OptionalBodyOperation(Operation):
+class _Operation(Operation):
+    """An operation without a security requirement says so (``security: []``): it is public,
+    not left to a document-wide default (clients and linters read the difference)."""
+
+    def __post_init__(self) -> None:
+        if self.security is None:
+            self.security = []
+
+
+@dataclass
+class _OptionalBodyOperation(_Operation):
     """Litestar marks every request body required; this one may be left out."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if isinstance(self.request_body, RequestBody):
             self.request_body.required = False
 
 
-class _ClosedStructSchemaPlugin(OpenAPISchemaPlugin):
-    """``additionalProperties: false`` for msgspec structs that reject unknown fields (422).
+class _StructSchemaPlugin(OpenAPISchemaPlugin):
+    """Finishes the schema Litestar's own plugin builds for a msgspec struct.
 
-    Litestar's own struct plugin builds the schema; it leaves ``forbid_unknown_fields`` out.
+    ``additionalProperties: false`` for structs that reject unknown fields (422), which
+    Litestar leaves out; and a field that may be left out (``X | UnsetType``) is documented
+    as ``X``, not as a ``oneOf`` of that one schema (which generators and linters flag).
     """
 
     def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
-        if field_definition.is_union or not field_definition.is_subclass_of(msgspec.Struct):
-            return False
-        config = getattr(field_definition.type_, "__struct_config__", None)
-        return bool(getattr(config, "forbid_unknown_fields", False))
+        return not field_definition.is_union and field_definition.is_subclass_of(msgspec.Struct)
 
     def to_openapi_schema(
         self, field_definition: FieldDefinition, schema_creator: SchemaCreator
@@ -231,8 +251,23 @@ class _ClosedStructSchemaPlugin(OpenAPISchemaPlugin):
             if plugin is not self and schema_creator.plugin_supports_field(plugin, field_definition)
         )
         schema = builder.to_openapi_schema(field_definition, schema_creator)
-        schema.additional_properties = False
+        config = getattr(field_definition.type_, "__struct_config__", None)
+        if getattr(config, "forbid_unknown_fields", False):
+            schema.additional_properties = False
+        for name, field in (schema.properties or {}).items():
+            if isinstance(field, Schema) and field.one_of and len(field.one_of) == 1:
+                schema.properties[name] = _merged(field)  # type: ignore[index]
         return schema
+
+
+def _merged(field: Schema) -> Schema | Reference:
+    """``{oneOf: [X], description: ...}`` as ``X`` with the outer schema's annotations."""
+    (only,) = field.one_of or ()
+    if isinstance(only, Reference):
+        return only if field == Schema(one_of=[only]) else field
+    outer = {key: value for key, value in vars(field).items() if value is not None}
+    del outer["one_of"]
+    return dataclasses.replace(only, **outer)
 
 
 def _takes_input(handler: HTTPRouteHandler) -> bool:

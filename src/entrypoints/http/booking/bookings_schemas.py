@@ -18,6 +18,7 @@ from alora_core.booking.professionals.availability import (
     MIN_DURATION_MINUTES,
 )
 from alora_core.shared.pagination import Page
+from entrypoints.http.booking.professionals_schemas import MoneyResponse
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 BookingIdPath = Annotated[
@@ -91,11 +92,6 @@ class RescheduleRequest(RequestSchema):
     start: AwareTime
 
 
-class MoneyResponse(ResponseSchema):
-    amount: Annotated[int, Meta(description="In minor units (cents).")]
-    currency: Annotated[str, Meta(examples=["EUR"])]
-
-
 class StatusChangeResponse(ResponseSchema):
     at: datetime
     actor_id: Annotated[uuid.UUID | None, Meta(description="Null when the system acted.")]
@@ -162,7 +158,7 @@ class BookingResponse(ResponseSchema):
             duration_minutes=int(booking.duration.total_seconds()) // 60,
             address=booking.address,
             notes=booking.notes,
-            price=None if price is None else MoneyResponse(price.amount, price.currency),
+            price=MoneyResponse.of(price),
             cancelled_late=booking.cancelled_late,
             created_at=utc(booking.created_at),
             updated_at=utc(booking.updated_at),

@@ -101,8 +101,10 @@ SearchText = Annotated[
 SortOrder = Annotated[
     Sort,
     QueryParameter(
+        schema_component_key="DirectorySort",
+        schema_extra={"title": "DirectorySort"},
         description="`rating`: best average first (no reviews last); `rate`: cheapest first "
-        "(no rate last); `newest`: newest profile first."
+        "(no rate last); `newest`: newest profile first.",
     ),
 ]
 
@@ -287,7 +289,7 @@ class ExceptionRequest(RequestSchema):
 
 class MoneyResponse(ResponseSchema):
     amount: Annotated[int, Meta(description="In minor units (cents).")]
-    currency: str
+    currency: Annotated[str, Meta(examples=["EUR"])]
 
     @classmethod
     def of(cls, money: Money | None) -> MoneyResponse | None:

@@ -92,6 +92,8 @@ MaxRate = Annotated[
 SortOrder = Annotated[
     Sort,
     QueryParameter(
+        schema_component_key="SearchSort",
+        schema_extra={"title": "SearchSort"},
         description="`relevance`: best match first (by name without `q`); `rate`: lowest "
         "hourly rate first; `rating`: best average rating first, then most reviews. What "
         "has no rate or rating comes last; ties go by relevance, then name.",
