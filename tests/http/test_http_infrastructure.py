@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -602,6 +603,27 @@ def test_openapi_document(client: TestClient[Litestar]) -> None:
     assert ready["tags"] == ["health"] and ready["summary"]
     assert "503" in ready["responses"]
     assert client.get("/schema").status_code == 200
+
+
+def test_schema_explorer_loads_nothing_from_another_host(client: TestClient[Litestar]) -> None:
+    """``/schema`` works offline: the page and every file it loads come from this app."""
+    page = client.get("/schema")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    assert urls, html
+    assert not re.search(r"(?:https?:)?//[\w.-]+", " ".join(urls)), urls
+    assert not re.search(r"""url\(\s*["']?(?:https?:)?//|@import""", html), "a stylesheet URL"
+    expected_types = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
+    for url in urls:
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        suffix = url[url.rfind(".") :]
+        assert expected_types[suffix] in asset.headers["content-type"], url
+    assert {url.rsplit("/", 1)[-1] for url in urls} >= {
+        "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"
+    }  # fmt: skip
 
 
 def test_camel_path() -> None:

@@ -21,7 +21,6 @@ from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import (
     Components,
     Operation,
@@ -45,6 +44,7 @@ from entrypoints.http.problems import (
     exception_handlers,
     problem_responses,
 )
+from entrypoints.http.schema_ui import SCHEMA_PATH, schema_assets_router, schema_render_plugins
 from entrypoints.http.schemas import Problem, ResponseSchema
 from entrypoints.logging import request_id_var
 from entrypoints.settings import Settings
@@ -105,7 +105,11 @@ def build_litestar(
     HTTP statuses of the contexts' own errors.
     """
     app = Litestar(
-        route_handlers=[*route_handlers, *_health_handlers(readiness_checks)],
+        route_handlers=[
+            *route_handlers,
+            *_health_handlers(readiness_checks),
+            schema_assets_router(),
+        ],
         dependencies=dependencies,
         guards=[json_only],
         on_startup=on_startup,
@@ -170,8 +174,8 @@ def _openapi_config() -> OpenAPIConfig:
             f"(`{PROBLEM_MEDIA_TYPE}`) whose `type` starts with `{PROBLEM_TYPE_BASE}` and that "
             "carry the `requestId` also sent as the `X-Request-ID` header."
         ),
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        path=SCHEMA_PATH,
+        render_plugins=schema_render_plugins(),
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(
