@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from entrypoints.http.reasons import documented_reasons
 from support.http import PASSWORD, Api, assert_problem, bearer, open_api
 
 
@@ -192,11 +193,13 @@ async def test_openapi_describes_every_route(api: Api) -> None:
         if path.startswith("/api/v1/")
         for method, operation in item.items()
     }
+    schemas = doc["components"]["schemas"]
     identity = ("/api/v1/auth", "/api/v1/users", "/api/v1/admin/users", "/api/v1/admin/sessions")
     assert len([path for _, path in operations if path.startswith(identity)]) == 25
     for (method, path), operation in operations.items():
         where = f"{method.upper()} {path}"
         assert operation.get("summary"), where
+        assert operation.get("description"), where
         assert operation.get("tags") and operation["tags"][0] in TAGS, where
         assert "500" in operation["responses"], where
         success = [code for code in operation["responses"] if code.startswith("2")]
@@ -205,14 +208,16 @@ async def test_openapi_describes_every_route(api: Api) -> None:
         assert errors, where
         for code in errors:
             assert "application/problem+json" in operation["responses"][code]["content"], where
+        for code in errors:  # every 4xx lists the reasons its problems carry
+            assert documented_reasons(operation["responses"][code]["description"]), (where, code)
         if (method, path) in OPEN_ROUTES:
             assert "429" in operation["responses"], where
-            assert not operation.get("security"), where
+            assert operation["security"] == [], where
         elif (method, path) in OPTIONAL_TOKEN_ROUTES:
             assert operation.get("security") == [{}, {"BearerToken": []}], where
             assert "401" in operation["responses"], where
         elif (method, path) in PUBLIC_ROUTES:
-            assert not operation.get("security"), where
+            assert operation["security"] == [], where
         else:
             assert operation.get("security") == [{"BearerToken": []}], where
             assert "401" in operation["responses"], where
@@ -226,6 +231,7 @@ async def test_openapi_describes_every_route(api: Api) -> None:
         if "requestBody" in operation:
             if "application/json" in operation["requestBody"]["content"]:
                 assert "415" in operation["responses"], where  # a body of another media type
+            assert request_examples(operation, schemas), where
             # Only the suspension reason and the refresh token (cookie instead) may be left out.
             optional = path.endswith(("/suspend", "/refresh"))
             assert operation["requestBody"]["required"] is not optional, where
@@ -238,7 +244,6 @@ async def test_openapi_describes_every_route(api: Api) -> None:
     for method, path in NO_INPUT:
         responses = doc["paths"][path][method]["responses"]
         assert not {"400", "413", "422"} & set(responses), (method, path)
-    schemas = doc["components"]["schemas"]
     for name, schema in schemas.items():
         if name.endswith("Request") or name in {"AddressSchema", "SettingsSchema"}:
             assert schema["additionalProperties"] is False, name  # unknown fields are 422
@@ -246,6 +251,40 @@ async def test_openapi_describes_every_route(api: Api) -> None:
     assert set(schemas["TokenResponse"]["required"]) >= {
         "accessToken", "refreshToken", "expiresIn", "user"
     }  # fmt: skip
+
+
+def request_examples(operation: dict[str, Any], schemas: dict[str, Any]) -> list[Any]:
+    """The examples of an operation's request body: its media types' or their schemas'."""
+    found: list[Any] = []
+    for media in operation["requestBody"]["content"].values():
+        found += media.get("examples", {}).values()
+        schema = media.get("schema", {})
+        for option in [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]:
+            if "$ref" in option:
+                option = schemas[option["$ref"].rsplit("/", 1)[-1]]
+            found += option.get("examples", [])
+    return found
+
+
+async def test_4xx_responses_list_the_reasons_of_the_domain_errors(api: Api) -> None:
+    paths = (await api.client.get("/schema/openapi.json")).json()["paths"]
+
+    def reasons(method: str, path: str, status: str) -> list[str]:
+        return documented_reasons(paths[path][method]["responses"][status]["description"])
+
+    refusals = ["too_soon", "beyond_horizon", "outside_hours", "taken"]
+    assert set(reasons("post", "/api/v1/bookings", "409")) == {"conflict", *refusals}
+    reschedule = reasons("post", "/api/v1/bookings/{booking_id}/reschedule", "409")
+    assert set(reschedule) == {"conflict", "invalid_transition", *refusals}
+    complete = reasons("post", "/api/v1/bookings/{booking_id}/complete", "409")
+    assert {"invalid_transition", "not_started"} <= set(complete)
+    assert "invalid-credentials" in reasons("post", "/api/v1/auth/login", "401")
+    assert "account-suspended" in reasons("post", "/api/v1/auth/login", "403")
+    assert "invalid-credentials" in reasons("post", "/api/v1/auth/change-password", "401")
+    assert "about-page-missing" in reasons("get", "/api/v1/about", "404")
+    assert "stale-version" in reasons("put", "/api/v1/admin/about", "409")
+    assert reasons("post", "/api/v1/auth/login", "400") == ["bad-request", "malformed-body"]
+    assert reasons("get", "/api/v1/bookings/{booking_id}", "404") == ["not-found"]
 
 
 # --- no input makes a 500 ----------------------------------------------------------------------
@@ -273,7 +312,8 @@ ODD_QUERY = (
 
 
 def assert_documented(operation: dict[str, Any], response: httpx.Response, where: Any) -> None:
-    """No 500; the status is one the operation documents, with the documented content type."""
+    """No 500; the status is one the operation documents, with the documented content type,
+    and a problem's reason is one the response lists."""
     status = str(response.status_code)
     assert response.status_code < 500, (where, response.text)
     assert status in operation["responses"], (where, response.text)
@@ -283,6 +323,11 @@ def assert_documented(operation: dict[str, Any], response: httpx.Response, where
         assert content_type in documented, (where, content_type)
     else:
         assert not response.content and not content_type, (where, response.text)
+    if content_type == "application/problem+json" and status.startswith("4"):
+        problem = response.json()
+        reason = problem.get("reason") or problem["type"].rsplit("/", 1)[-1]
+        listed = documented_reasons(operation["responses"][status]["description"])
+        assert reason in listed, (where, reason, listed)
 
 
 async def test_no_route_answers_500(api: Api) -> None:

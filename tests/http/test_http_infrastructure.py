@@ -30,9 +30,10 @@ from alora_core.shared.errors import (
     Unauthenticated,
 )
 from entrypoints.http import base
-from entrypoints.http.base import ReadinessChecks, build_litestar, problem_responses
+from entrypoints.http.base import ReadinessChecks, build_litestar, problem_responses, raises
 from entrypoints.http.client import client_ip, user_agent
 from entrypoints.http.problems import PROBLEM_TYPE_BASE, camel_path
+from entrypoints.http.reasons import documented_reasons
 from entrypoints.http.schemas import RequestSchema, ResponseSchema
 from entrypoints.logging import ContextFilter, configure_logging, log_context, set_user_id
 from entrypoints.settings import Settings, load_settings
@@ -603,6 +604,61 @@ def test_openapi_document(client: TestClient[Litestar]) -> None:
     assert ready["tags"] == ["health"] and ready["summary"]
     assert "503" in ready["responses"]
     assert client.get("/schema").status_code == 200
+
+
+class _Counted(RequestSchema):
+    example = {"count": "three"}
+    count: int
+
+
+class _Moment(RequestSchema):
+    example = {"at": "noon"}
+    at: str
+
+
+class _Refused(Conflict):
+    reasons = {"too_late": "the moment has passed", "too_early": "the moment has not come"}
+
+
+def test_a_request_example_that_does_not_fit_its_body_fails_the_document(tmp_path: Path) -> None:
+    @post("/api/v1/counts", summary="Count", description="Counts.")
+    async def count(data: JSONBody[_Counted]) -> None:
+        return None
+
+    app = build_litestar(
+        make_settings(tmp_path), route_handlers=[count], readiness_checks={"database": ok_check}
+    )
+    with pytest.raises(ValueError, match=r"_Counted\.example is not a valid body"):
+        app.openapi_schema  # noqa: B018
+
+
+def test_4xx_descriptions_list_the_reasons_of_the_errors_a_route_raises(tmp_path: Path) -> None:
+    @post("/api/v1/moments", responses=problem_responses(409), opt=raises(_Refused))
+    async def moment(data: JSONBody[_Moment]) -> None:
+        return None
+
+    app = build_litestar(
+        make_settings(tmp_path), route_handlers=[moment], readiness_checks={"database": ok_check}
+    )
+    responses = app.openapi_schema.to_schema()["paths"]["/api/v1/moments"]["post"]["responses"]
+    assert documented_reasons(responses["409"]["description"]) == [
+        "conflict", "too_late", "too_early"
+    ]  # fmt: skip
+    assert documented_reasons(responses["400"]["description"]) == [
+        "bad-request", "malformed-body"
+    ]  # fmt: skip
+    assert documented_reasons(responses["422"]["description"]) == ["invalid"]
+
+    @post("/api/v1/moments", responses=problem_responses(422), opt=raises(_Refused))
+    async def undocumented(data: JSONBody[_Moment]) -> None:
+        return None
+
+    with pytest.raises(ValueError, match=r"_Refused \(409\) but does not document 409"):
+        build_litestar(
+            make_settings(tmp_path),
+            route_handlers=[undocumented],
+            readiness_checks={"database": ok_check},
+        )
 
 
 def test_schema_explorer_loads_nothing_from_another_host(client: TestClient[Litestar]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from attrs import frozen
 
 
@@ -19,6 +22,9 @@ class AloraError(Exception):
 
     code = "error"
     title = "Error"
+    reasons: ClassVar[Mapping[str, str]] = {}
+    """The stable ``reason`` codes this error's instances carry (code -> meaning), for the API
+    documentation; empty for errors that carry none (clients tell them by ``code``)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)

@@ -41,9 +41,11 @@ from entrypoints.http.middleware import RequestContextMiddleware, private_handle
 from entrypoints.http.problems import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_BASE,
+    SHARED_STATUSES,
     exception_handlers,
     problem_responses,
 )
+from entrypoints.http.reasons import describe_reasons, raises
 from entrypoints.http.schema_ui import SCHEMA_PATH, schema_assets_router, schema_render_plugins
 from entrypoints.http.schemas import Problem, ResponseSchema
 from entrypoints.logging import request_id_var
@@ -59,6 +61,7 @@ __all__ = [
     "ReadinessChecks",
     "build_litestar",
     "problem_responses",
+    "raises",
     "run_checks",
 ]
 
@@ -99,6 +102,8 @@ def build_litestar(
     Every route's OpenAPI entry gets problem responses for 500, for 400/422 when it takes input,
     for 413 when it takes a body and for 415 when that body is JSON (``media_types``); a
     handler's own ``responses=`` win over these defaults.
+    Each 4xx response lists the reasons its problems carry, with those of the domain errors a
+    route names in ``opt=raises(...)`` (``entrypoints.http.reasons``).
     A success status that carries no body (204, 304) is documented without content, a body the
     handler defaults (``data: JSONBody[X | None] = None``) as optional, and a request schema
     that rejects unknown fields with ``additionalProperties: false``. ``problem_statuses``: the
@@ -123,7 +128,7 @@ def build_litestar(
         logging_config=None,  # configure_logging owns the process's logging
         debug=False,
     )
-    _document_responses(app)
+    _document_responses(app, {**SHARED_STATUSES, **(problem_statuses or {})})
     # Litestar runs its own middleware only on matched routes; wrapping the app's outermost
     # handler puts request ids and security headers on 404s, 405s and CORS preflights too,
     # and on the kept public pages answered before routing (``kept_pages``).
@@ -189,7 +194,7 @@ def _openapi_config() -> OpenAPIConfig:
     )
 
 
-def _document_responses(app: Litestar) -> None:
+def _document_responses(app: Litestar, error_statuses: Mapping[type[AloraError], int]) -> None:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -207,7 +212,10 @@ def _document_responses(app: Litestar) -> None:
                 defaults[handler.status_code] = ResponseSpec(
                     None, description=HTTPStatus(handler.status_code).description
                 )
-            handler.responses = {**defaults, **(handler.responses or {})}
+            responses = {**defaults, **(handler.responses or {})}
+            handler.responses = describe_reasons(
+                handler, responses, error_statuses, takes_body=takes_body
+            )
             if handler.operation_class is not Operation:
                 continue
             body = handler.parsed_fn_signature.parameters.get("data")
@@ -239,7 +247,8 @@ class _StructSchemaPlugin(OpenAPISchemaPlugin):
     """Finishes the schema Litestar's own plugin builds for a msgspec struct.
 
     ``additionalProperties: false`` for structs that reject unknown fields (422), which
-    Litestar leaves out; and a field that may be left out (``X | UnsetType``) is documented
+    Litestar leaves out; the struct's ``example`` (``RequestSchema.example``), checked by
+    decoding it; and a field that may be left out (``X | UnsetType``) is documented
     as ``X``, not as a ``oneOf`` of that one schema (which generators and linters flag).
     """
 
@@ -255,13 +264,25 @@ class _StructSchemaPlugin(OpenAPISchemaPlugin):
             if plugin is not self and schema_creator.plugin_supports_field(plugin, field_definition)
         )
         schema = builder.to_openapi_schema(field_definition, schema_creator)
-        config = getattr(field_definition.type_, "__struct_config__", None)
+        struct = field_definition.type_
+        config = getattr(struct, "__struct_config__", None)
         if getattr(config, "forbid_unknown_fields", False):
             schema.additional_properties = False
+        if example := getattr(struct, "example", None):
+            schema.examples = [_checked_example(struct, example)]
         for name, field in (schema.properties or {}).items():
             if isinstance(field, Schema) and field.one_of and len(field.one_of) == 1:
                 schema.properties[name] = _merged(field)  # type: ignore[index]
         return schema
+
+
+def _checked_example(struct: type[msgspec.Struct], example: Any) -> Any:
+    """``example``, once it has decoded into ``struct`` as a request body would."""
+    try:
+        msgspec.json.decode(msgspec.json.encode(example), type=struct)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"{struct.__name__}.example is not a valid body: {exc}") from exc
+    return example
 
 
 def _merged(field: Schema) -> Schema | Reference:

@@ -46,9 +46,11 @@ if TYPE_CHECKING:
     from litestar.types import ExceptionHandlersMap
 
 __all__ = [
+    "MALFORMED_BODY_CODE",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_TYPE_BASE",
     "camel_path",
+    "error_status",
     "exception_handlers",
     "problem_response",
     "problem_responses",
@@ -87,7 +89,8 @@ SHARED_STATUSES: dict[type[AloraError], int] = {
     Unavailable: 503,
 }
 
-_MALFORMED_BODY = ("malformed-body", "Malformed request body", "The request body must be JSON.")
+MALFORMED_BODY_CODE = "malformed-body"
+_MALFORMED_BODY = (MALFORMED_BODY_CODE, "Malformed request body", "The request body must be JSON.")
 _MISSING_BODY_DETAIL = "A JSON request body is required."
 
 
@@ -169,6 +172,11 @@ def _field_problem(error: FieldError) -> FieldProblem:
     return FieldProblem(field=camel_path(error.field), message=error.message, code=error.code)
 
 
+def error_status(error: type[AloraError], statuses: Mapping[type[AloraError], int]) -> int:
+    """The HTTP status of ``error``: its own in ``statuses``, else its nearest base's; 400."""
+    return next((statuses[c] for c in error.__mro__ if c in statuses), 400)
+
+
 def domain_error_handler(
     statuses: Mapping[type[AloraError], int],
 ) -> Callable[[Request[Any, Any, Any], AloraError], Response[bytes]]:
@@ -176,7 +184,7 @@ def domain_error_handler(
     that have none of their own) to its HTTP status; 400 for others."""
 
     def handle(request: Request[Any, Any, Any], exc: AloraError) -> Response[bytes]:
-        status = next((statuses[c] for c in type(exc).__mro__ if c in statuses), 400)
+        status = error_status(type(exc), statuses)
         if isinstance(exc, Unavailable):
             logger.warning(
                 "%s on %s %s: %s",

@@ -5,7 +5,8 @@ Python attributes stay snake_case; JSON (and the OpenAPI schema) is camelCase.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -20,6 +21,10 @@ class RequestSchema(msgspec.Struct, rename="camel", forbid_unknown_fields=True, 
 
     def __post_init__(self) -> None:
         check_dates(self, self.__struct_fields__, self.__struct_encode_fields__)
+
+    example: ClassVar[Mapping[str, Any]] = {}
+    """A realistic body, as JSON, shown in the OpenAPI document (the schema's ``examples``).
+    Every request body has one; it must decode into the struct, or the document is not built."""
 
 
 class ResponseSchema(msgspec.Struct, rename="camel", kw_only=True):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from alora_core.booking.professionals.availability import Refusal
 from alora_core.shared.errors import Conflict, Forbidden, NotFound
 
@@ -17,6 +20,8 @@ class NotAllowed(Forbidden):
 class TransitionRefused(Conflict):
     """The booking's status does not allow the change."""
 
+    reasons = {"invalid_transition": "the booking's status does not allow this change"}
+
     def __init__(self, detail: str, status: object) -> None:
         super().__init__(detail)
         self.reason = "invalid_transition"
@@ -26,6 +31,8 @@ class TransitionRefused(Conflict):
 class TooEarlyToComplete(Conflict):
     """Completing a booking before its start."""
 
+    reasons = {"not_started": "the booking has not started yet"}
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.reason = "not_started"
@@ -34,6 +41,8 @@ class TooEarlyToComplete(Conflict):
 class SlotUnavailable(Conflict):
     """The requested start cannot be booked now; ``reason`` says why (``too_soon``,
     ``beyond_horizon``, ``outside_hours`` or ``taken``)."""
+
+    reasons: ClassVar[Mapping[str, str]]
 
     def __init__(self, refusal: Refusal) -> None:
         super().__init__(_DETAILS[refusal])
@@ -51,3 +60,4 @@ _DETAILS = {
     Refusal.OUTSIDE_HOURS: "the professional does not work at that time",
     Refusal.TAKEN: "the time is taken by another booking",
 }
+SlotUnavailable.reasons = {refusal.value: _DETAILS[refusal] for refusal in Refusal}

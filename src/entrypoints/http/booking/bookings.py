@@ -14,9 +14,14 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from alora_core.booking.bookings import commands as c
+from alora_core.booking.bookings.errors import (
+    SlotUnavailable,
+    TooEarlyToComplete,
+    TransitionRefused,
+)
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
-from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.base import BEARER_SECURITY, problem_responses, raises
 from entrypoints.http.booking.bookings_schemas import (
     BookingIdPath,
     BookingPage,
@@ -55,6 +60,7 @@ class BookingsController(Controller):
         f"(see `GET /api/v1/professionals/{{id}}/slots`). The booking starts `pending`. "
         f"{_REFUSED} The professional is notified (`booking.requested`).",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(SlotUnavailable),
     )
     async def request_booking(
         self,
@@ -109,6 +115,9 @@ class BookingsController(Controller):
     @get(
         "/{booking_id:str}",
         summary="A booking, with its status history",
+        description="For its customer, its professional and administrators; anyone else gets 404, "
+        "as for an unknown booking. `history` lists every status change, oldest "
+        "first.",
         responses=problem_responses(401, 404),
     )
     async def get_booking(
@@ -128,6 +137,7 @@ class BookingsController(Controller):
         summary="Confirm a pending booking",
         description="By the professional (or an administrator). The customer is notified.",
         responses=problem_responses(401, 403, 404, 409),
+        opt=raises(TransitionRefused),
     )
     async def confirm(
         self,
@@ -147,6 +157,7 @@ class BookingsController(Controller):
         description="By the professional (or an administrator), with a reason the customer "
         "is told.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(TransitionRefused),
     )
     async def reject(
         self,
@@ -172,6 +183,7 @@ class BookingsController(Controller):
         "than 24 hours before the start is allowed and recorded as late (`cancelledLate`). "
         "The professional is notified.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(TransitionRefused),
     )
     async def cancel(
         self,
@@ -197,6 +209,7 @@ class BookingsController(Controller):
         "with `reason: not_started`). Confirmed bookings are also completed automatically "
         "once their end is `ALORA_BOOKING_COMPLETION_GRACE_MINUTES` past.",
         responses=problem_responses(401, 403, 404, 409),
+        opt=raises(TransitionRefused, TooEarlyToComplete),
     )
     async def complete(
         self,
@@ -219,6 +232,7 @@ class BookingsController(Controller):
         "step. The booking goes back to `pending` unless the professional moved it. The "
         "other party is notified.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(SlotUnavailable, TransitionRefused),
     )
     async def reschedule(
         self,

@@ -18,6 +18,7 @@ from alora_core.booking.professionals.availability import (
     MIN_DURATION_MINUTES,
 )
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.booking.professionals_schemas import MoneyResponse
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
@@ -66,6 +67,7 @@ def utc(moment: datetime) -> datetime:
 
 
 class BookingRequest(RequestSchema):
+    example = examples.BOOKING
     professional_id: uuid.UUID
     service_id: uuid.UUID
     start: AwareTime
@@ -85,10 +87,12 @@ class BookingRequest(RequestSchema):
 
 
 class ReasonRequest(RequestSchema):
+    example = examples.REASON
     reason: Annotated[str, Meta(min_length=1, max_length=MAX_REASON)]
 
 
 class RescheduleRequest(RequestSchema):
+    example = examples.RESCHEDULE
     start: AwareTime
 
 

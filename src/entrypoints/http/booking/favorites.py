@@ -51,6 +51,8 @@ class FavoritesController(Controller):
     @get(
         "/{professional_id:str}",
         summary="Whether the signed-in user keeps a professional",
+        description="`kept` is true while the professional is among the user's favorites (also "
+        "while the directory hides them).",
         responses=problem_responses(401, 404),
     )
     async def is_favorite(

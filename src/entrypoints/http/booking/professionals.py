@@ -175,6 +175,8 @@ class ProfessionalsController(Controller):
         "/me/exceptions/{exception_id:str}",
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a date exception",
+        description="The signed-in professional's own exception (a day off or extra hours); the "
+        "weekly hours apply again that day.",
         security=BEARER_SECURITY,
         responses=problem_responses(401, 403, 404, 409),
     )

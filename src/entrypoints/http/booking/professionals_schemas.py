@@ -37,6 +37,7 @@ from alora_core.booking.professionals.validation import RATE_CURRENCY, format_mi
 from alora_core.shared.actor import Actor
 from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -171,6 +172,7 @@ class ServiceAreaRequest(RequestSchema):
 class ProfileRequest(RequestSchema):
     """The whole offer: fields left out are emptied."""
 
+    example = examples.PROFILE
     timezone: _Zone
     categories: Annotated[
         list[_Text],
@@ -243,6 +245,7 @@ class RulesRequest(RequestSchema):
 class AvailabilityRequest(RequestSchema):
     """The weekly hours and the booking rules; date exceptions stay as they are."""
 
+    example = examples.AVAILABILITY
     timezone: _Zone
     weekly: Annotated[list[DayRequest], Meta(max_length=100, description="Each day once.")] = []
     rules: RulesRequest | None = None
@@ -269,6 +272,7 @@ class ExceptionRequest(RequestSchema):
     """`off` without slots: the whole day off; `off` with slots: those hours off; `extra`:
     working these hours too."""
 
+    example = examples.EXCEPTION
     date: Annotated[dt.date, Meta(description="A local date, today or later.")]
     kind: ExceptionKind
     slots: Annotated[list[HoursRequest], Meta(max_length=1000)] = []

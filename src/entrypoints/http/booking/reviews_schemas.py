@@ -12,6 +12,7 @@ from msgspec import UNSET, Meta, UnsetType
 from alora_core.booking.reviews.model import MAX_COMMENT, MAX_RATING, MAX_REPLY, MIN_RATING
 from alora_core.booking.reviews.queries import ReviewView
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 ReviewIdPath = Annotated[
@@ -65,6 +66,7 @@ ReplyText = Annotated[
 
 
 class ReviewRequest(RequestSchema):
+    example = examples.REVIEW
     rating: Rating
     comment: Comment = ""
 
@@ -72,6 +74,7 @@ class ReviewRequest(RequestSchema):
 class ReviewChangeRequest(RequestSchema):
     """Only the fields present change."""
 
+    example = examples.REVIEW_CHANGE
     rating: Rating | UnsetType = UNSET
     comment: Comment | UnsetType = UNSET
 
@@ -84,6 +87,7 @@ class ReviewChangeRequest(RequestSchema):
 
 
 class ReplyRequest(RequestSchema):
+    example = examples.REPLY
     text: ReplyText
 
 

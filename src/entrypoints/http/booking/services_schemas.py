@@ -19,6 +19,7 @@ from alora_core.booking.catalog.commands import MAX_BULK, NewService
 from alora_core.booking.catalog.model import Service
 from alora_core.booking.catalog.queries import ServiceView
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 ServiceIdPath = Annotated[
@@ -83,6 +84,7 @@ Color = Annotated[str, _COLOR]
 
 
 class ServiceRequest(RequestSchema):
+    example = examples.SERVICE
     title: Title
     category: Category
     description: Description = ""
@@ -102,6 +104,7 @@ class ServiceRequest(RequestSchema):
 
 
 class BulkServicesRequest(RequestSchema):
+    example = examples.BULK_SERVICES
     items: Annotated[
         list[ServiceRequest],
         Meta(
@@ -115,6 +118,7 @@ class BulkServicesRequest(RequestSchema):
 class ServiceChangesRequest(RequestSchema):
     """Only the fields present change; `icon` and `color` may be null to clear them."""
 
+    example = examples.SERVICE_CHANGES
     version: Annotated[
         int,
         Meta(

@@ -17,12 +17,13 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UnsetType
 
 from alora_core.content import commands as c
+from alora_core.content.errors import AboutPageExists, AboutPageMissing, StaleVersion
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from alora_core.shared.errors import Unauthenticated
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import viewer_of
-from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
+from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses, raises
 from entrypoints.http.client import client_ip
 from entrypoints.http.content.schemas import (
     AboutRequest,
@@ -232,6 +233,7 @@ class SubmissionsController(Controller):
         summary="The about page",
         description="404 until an administrator initializes it.",
         responses=problem_responses(404),
+        opt=raises(AboutPageMissing),
     )
     async def get_about(self, alora: NamedDependency[Alora]) -> AboutResponse:
         return AboutResponse.of(await alora.bus.handle(c.GetAboutPage()))
@@ -269,6 +271,7 @@ class FeedbackAdminController(Controller):
     @get(
         "/{feedback_id:str}",
         summary="One piece of feedback",
+        description="Administrators only: the feedback with its status and who sent it.",
         responses=problem_responses(401, 403, 404),
     )
     async def get_feedback(
@@ -355,6 +358,7 @@ class ContactAdminController(Controller):
     @get(
         "/{message_id:str}",
         summary="One contact message",
+        description="Administrators only: the message with its status and the team's note.",
         responses=problem_responses(401, 403, 404),
     )
     async def get_message(
@@ -422,6 +426,7 @@ class AboutAdminController(Controller):
         "then). Audited.",
         status_code=HTTP_201_CREATED,
         responses=problem_responses(400, 401, 403, 409, 422),
+        opt=raises(AboutPageExists),
     )
     async def initialize(
         self,
@@ -438,6 +443,7 @@ class AboutAdminController(Controller):
         description="The whole page, with the `version` it replaces (as last read): 409 when "
         "the page has changed since. 404 until the page is initialized. Audited.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(AboutPageMissing, StaleVersion),
     )
     async def replace(
         self,
@@ -456,6 +462,7 @@ class AboutAdminController(Controller):
         description="Only the fields present change. With `version`, 409 when the page has "
         "changed since. 404 until the page is initialized. Audited.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
+        opt=raises(AboutPageMissing, StaleVersion),
     )
     async def update(
         self,

@@ -27,6 +27,7 @@ from alora_core.content.model import (
     TeamMember,
 )
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.identity.schemas import NO_NUL, text
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
@@ -123,6 +124,7 @@ class FaqList(ResponseSchema):
 
 
 class CreateFaqRequest(RequestSchema):
+    example = examples.CREATE_FAQ
     type: FaqType
     question: Question
     answer: Answer
@@ -133,6 +135,7 @@ class CreateFaqRequest(RequestSchema):
 class UpdateFaqRequest(RequestSchema):
     """Only the fields present change."""
 
+    example = examples.UPDATE_FAQ
     type: FaqType | UnsetType = UNSET
     question: Question | UnsetType = UNSET
     answer: Answer | UnsetType = UNSET
@@ -158,6 +161,7 @@ class SubmittedResponse(ResponseSchema):
 
 
 class FeedbackRequest(RequestSchema):
+    example = examples.FEEDBACK
     rating: Rating
     subject: Subject
     message: Message
@@ -204,10 +208,12 @@ class FeedbackPage(PageTotals):
 
 
 class FeedbackStatusRequest(RequestSchema):
+    example = examples.FEEDBACK_STATUS
     status: FeedbackStatus
 
 
 class ContactRequest(RequestSchema):
+    example = examples.CONTACT
     name: Name
     email: Email
     subject: Subject
@@ -258,6 +264,7 @@ class ContactMessagePage(PageTotals):
 class HandleContactRequest(RequestSchema):
     """A status, a note or both."""
 
+    example = examples.HANDLE_CONTACT
     status: ContactStatus | UnsetType = UNSET
     note: Note | UnsetType = UNSET
 
@@ -312,6 +319,7 @@ TeamMembers = Annotated[list[TeamMemberSchema], Meta(max_length=r.MAX_TEAM)]
 class AboutRequest(RequestSchema):
     """The whole page; a field left out takes its default (empty)."""
 
+    example = examples.ABOUT
     title: Title
     description: AboutText = ""
     mission: AboutText = ""
@@ -339,6 +347,7 @@ class AboutRequest(RequestSchema):
 
 
 class ReplaceAboutRequest(AboutRequest, kw_only=True):
+    example = examples.REPLACE_ABOUT
     version: Annotated[
         int, Meta(ge=1, description="The version this replaces, as last read (else 409).")
     ]
@@ -347,6 +356,7 @@ class ReplaceAboutRequest(AboutRequest, kw_only=True):
 class UpdateAboutRequest(RequestSchema):
     """Only the fields present change; with ``version``, only while the page is at it."""
 
+    example = examples.UPDATE_ABOUT
     title: Title | UnsetType = UNSET
     description: AboutText | UnsetType = UNSET
     mission: AboutText | UnsetType = UNSET

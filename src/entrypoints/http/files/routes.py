@@ -35,13 +35,14 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from alora_core.files import commands as c
+from alora_core.files.errors import FileTooLarge, UnsupportedFileType
 from alora_core.files.model import ACCEPTED_TYPES, StoredFile
 from alora_core.identity.use_cases import Principal
 from alora_core.shared.actor import Actor
 from alora_core.shared.storage import Content
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import viewer_of
-from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.base import BEARER_SECURITY, problem_responses, raises
 from entrypoints.http.files.multipart import FORM_ALLOWANCE, UploadForm, read_upload
 from entrypoints.http.files.schemas import FileIdPath, FileResponse
 from entrypoints.http.params import path_id
@@ -82,6 +83,7 @@ class _UploadOperation(Operation):
                     "(cleaned)."
                 ),
             },
+            examples=[{"public": True, "file": "(the bytes of kitchen.jpg)"}],
         )
         self.request_body = RequestBody(
             content={RequestEncodingType.MULTI_PART.value: OpenAPIMediaType(schema=form)},
@@ -129,6 +131,7 @@ class FilesController(Controller):
         request_max_body_size=UPLOAD_BODY_CEILING,
         operation_class=_UploadOperation,
         responses=problem_responses(*_UPLOAD_ERRORS),
+        opt=raises(FileTooLarge, UnsupportedFileType),
     )
     async def upload(
         self,
@@ -229,6 +232,7 @@ class FilesController(Controller):
         request_max_body_size=UPLOAD_BODY_CEILING,
         operation_class=_UploadOperation,
         responses=problem_responses(*_UPLOAD_ERRORS, 404, 409),
+        opt=raises(FileTooLarge, UnsupportedFileType),
     )
     async def replace(
         self,

@@ -80,6 +80,7 @@ class AdminController(Controller):
     @get(
         "/users/{user_id:str}",
         summary="One user, as administrators see it",
+        description="Administrators only: every field, with the suspension and verification state.",
         responses=problem_responses(401, 403, 404),
     )
     async def get_user(
@@ -144,6 +145,8 @@ class AdminController(Controller):
         "/users/{user_id:str}/unsuspend",
         status_code=200,
         summary="Lift a user's suspension",
+        description="Administrators only; the user may sign in again (their old sessions stay "
+        "ended). 409 when the user is not suspended. Audited.",
         responses=problem_responses(401, 403, 404, 409),
     )
     async def unsuspend_user(

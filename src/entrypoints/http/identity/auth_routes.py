@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 from msgspec import UNSET
 
 from alora_core.identity import commands as c
+from alora_core.identity.errors import AccountSuspended, InvalidCredentials
 from alora_core.identity.use_cases import LoginResult
 from alora_core.shared.actor import Actor, Role
 from entrypoints.bootstrap import Alora
@@ -22,7 +23,7 @@ from entrypoints.http.auth import (
     refresh_token_from,
     same_site_browser,
 )
-from entrypoints.http.base import BEARER_SECURITY, problem_responses
+from entrypoints.http.base import BEARER_SECURITY, problem_responses, raises
 from entrypoints.http.client import client_ip, user_agent
 from entrypoints.http.identity.params import SessionIdPath
 from entrypoints.http.identity.schemas import (
@@ -138,6 +139,7 @@ class AuthController(Controller):
             "concurrent sign-ins of the account kept clashing (try again)."
         ),
         responses=problem_responses(400, 401, 403, 409, 422, 429),
+        opt=raises(InvalidCredentials, AccountSuspended),
         guards=PUBLIC_GUARDS,
     )
     async def login(
@@ -208,6 +210,8 @@ class AuthController(Controller):
     @get(
         "/me",
         summary="The signed-in user",
+        description="The account of the access token's user (as `GET /api/v1/users/me`), read on "
+        "every call: a suspended or signed-out session answers 401.",
         security=BEARER_SECURITY,
         responses=problem_responses(401),
     )
@@ -266,6 +270,7 @@ class AuthController(Controller):
         ),
         security=BEARER_SECURITY,
         responses=problem_responses(400, 401, 403, 409, 422, 429),
+        opt=raises(InvalidCredentials),
     )
     async def change_password(
         self,

@@ -18,6 +18,7 @@ from alora_core.identity.model import Address, Role, Session, Theme, User, UserS
 from alora_core.identity.use_cases import LoginResult, PublicProfile
 from alora_core.shared.audit import AuditEntry
 from alora_core.shared.pagination import Page
+from entrypoints.http import examples
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 NO_NUL = "^[^\x00]*$"
@@ -102,6 +103,7 @@ _DEFAULTS = UserSettings()
 class SettingsSchema(RequestSchema):
     """A user's preferences. PUT replaces them all: an absent field takes its default."""
 
+    example = examples.SETTINGS
     email_notifications: bool = _DEFAULTS.email_notifications
     push_notifications: bool = _DEFAULTS.push_notifications
     sms_notifications: bool = _DEFAULTS.sms_notifications
@@ -130,6 +132,7 @@ class SettingsSchema(RequestSchema):
 
 
 class RegisterRequest(RequestSchema):
+    example = examples.REGISTER
     full_name: FullName
     username: Username
     email: Email
@@ -139,15 +142,18 @@ class RegisterRequest(RequestSchema):
 
 
 class VerifyEmailRequest(RequestSchema):
+    example = examples.VERIFY_EMAIL
     email: Email
     code: Code
 
 
 class EmailRequest(RequestSchema):
+    example = examples.EMAIL
     email: Email
 
 
 class LoginRequest(RequestSchema):
+    example = examples.LOGIN
     identifier: Identifier
     password: Password
 
@@ -155,16 +161,19 @@ class LoginRequest(RequestSchema):
 class RefreshRequest(RequestSchema):
     """The refresh token; leave it out to use the ``alora_refresh`` cookie instead."""
 
+    example = examples.REFRESH
     refresh_token: RefreshToken | UnsetType = UNSET
 
 
 class ResetPasswordRequest(RequestSchema):
+    example = examples.RESET_PASSWORD
     email: Email
     code: Code
     new_password: Password
 
 
 class ChangePasswordRequest(RequestSchema):
+    example = examples.CHANGE_PASSWORD
     current_password: Password
     new_password: Password
 
@@ -176,6 +185,7 @@ def _present(struct: Any, names: tuple[str, ...]) -> dict[str, Any]:
 class UpdateProfileRequest(RequestSchema):
     """Only the fields present change; ``null`` clears the avatar or the address."""
 
+    example = examples.UPDATE_PROFILE
     full_name: FullName | UnsetType = UNSET
     bio: Bio | UnsetType = UNSET
     avatar_file_id: uuid.UUID | UnsetType | None = UNSET
@@ -194,6 +204,7 @@ class UpdateProfileRequest(RequestSchema):
 class AdminUpdateUserRequest(RequestSchema):
     """Only the fields present change; ``phone: null`` removes the phone number."""
 
+    example = examples.ADMIN_UPDATE_USER
     full_name: FullName | UnsetType = UNSET
     username: Username | UnsetType = UNSET
     email: Email | UnsetType = UNSET
@@ -206,6 +217,7 @@ class AdminUpdateUserRequest(RequestSchema):
 
 
 class SuspendRequest(RequestSchema):
+    example = examples.SUSPEND
     reason: Reason = ""
 
 

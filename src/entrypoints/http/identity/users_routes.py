@@ -61,6 +61,8 @@ class UsersController(Controller):
     @get(
         "/me/settings",
         summary="The signed-in user's settings",
+        description="Notification, privacy and display preferences, with the defaults for any the "
+        "user never set.",
         security=BEARER_SECURITY,
         responses=problem_responses(401),
     )

@@ -57,6 +57,8 @@ class NotificationsController(Controller):
     @get(
         "/unread-count",
         summary="How many of the signed-in user's notifications are unread",
+        description="For a badge: the count only, cheap to poll (the WebSocket also pushes new "
+        "notifications).",
         responses=problem_responses(401),
     )
     async def unread_count(
@@ -105,6 +107,8 @@ class NotificationsController(Controller):
         "/{notification_id:str}",
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a notification",
+        description="The signed-in user's own notification; another user's answers 404, as an "
+        "unknown one does.",
         responses=problem_responses(401, 403, 404, 409),
     )
     async def delete_notification(

@@ -13,6 +13,7 @@ from msgspec import Meta
 from alora_core.notifications.commands import MAX_ANNOUNCEMENT_RECIPIENTS
 from alora_core.notifications.model import Notification, NotificationType
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
+from entrypoints.http import examples
 from entrypoints.http.schemas import RequestSchema, ResponseSchema
 
 NotificationIdPath = Annotated[
@@ -90,6 +91,7 @@ class ReadAllResponse(ResponseSchema):
 
 
 class AnnouncementRequest(RequestSchema):
+    example = examples.ANNOUNCEMENT
     recipient_ids: Annotated[
         list[uuid.UUID],
         Meta(
