@@ -288,8 +288,9 @@ def _checked_example(struct: type[msgspec.Struct], example: Any) -> Any:
 def _merged(field: Schema) -> Schema | Reference:
     """``{oneOf: [X], description: ...}`` as ``X`` with the outer schema's annotations."""
     (only,) = field.one_of or ()
-    if isinstance(only, Reference):
-        return only if field == Schema(one_of=[only]) else field
+    if isinstance(only, Reference):  # the same object: Litestar rewrites its path later
+        only.description = field.description or only.description
+        return only
     outer = {key: value for key, value in vars(field).items() if value is not None}
     del outer["one_of"]
     return dataclasses.replace(only, **outer)

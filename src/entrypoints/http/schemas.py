@@ -76,5 +76,6 @@ class Problem(ResponseSchema):
     errors: list[FieldProblem] | msgspec.UnsetType = msgspec.UNSET
     """Present for invalid input (422) and for a conflict on a named field (409)."""
     reason: str | msgspec.UnsetType = msgspec.UNSET
-    """Present on conflicts (409) that say why in a stable code, e.g. ``taken`` for a booking
-    time another booking holds."""
+    """Present on problems that say why in a stable code beyond their ``type``, e.g. ``taken``
+    for a booking time another booking holds. Each 4xx response of the OpenAPI document lists
+    the reasons it may carry."""
