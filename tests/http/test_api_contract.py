@@ -201,6 +201,8 @@ async def test_openapi_describes_every_route(api: Api) -> None:
         assert operation.get("summary"), where
         assert operation.get("description"), where
         assert operation.get("tags") and operation["tags"][0] in TAGS, where
+        # Generated clients name their functions after it: ``bookingsRequestBooking``.
+        assert re.fullmatch(operation["tags"][0] + r"(?:[A-Z][a-z]*)+", operation["operationId"])
         assert "500" in operation["responses"], where
         success = [code for code in operation["responses"] if code.startswith("2")]
         assert len(success) == 1, where

@@ -161,10 +161,10 @@ async def test_generated_python_client_registers_signs_in_and_books(
     professional = await market.professional("pia")
     transport = httpx.ASGITransport(app=market.client.app)
     models = _module(python_client, "models")
-    auth = "api.auth.api_v1_auth_"
+    auth = "api.auth.auth_"
     public = python_client.Client(base_url=BASE_URL, httpx_args={"transport": transport})
 
-    register = _module(python_client, auth + "register_register")
+    register = _module(python_client, auth + "register")
     created = await register.asyncio_detailed(
         client=public,
         body=models.RegisterRequest(
@@ -179,7 +179,7 @@ async def test_generated_python_client_registers_signs_in_and_books(
     assert created.status_code == 201, created.content
     assert isinstance(created.parsed, models.UserResponse)
 
-    verify = _module(python_client, auth + "verify_email_verify_email")
+    verify = _module(python_client, auth + "verify_email")
     verified = await verify.asyncio_detailed(
         client=public,
         body=models.VerifyEmailRequest(
@@ -188,7 +188,7 @@ async def test_generated_python_client_registers_signs_in_and_books(
     )
     assert verified.status_code == 200, verified.content
 
-    login = _module(python_client, auth + "login_login")
+    login = _module(python_client, auth + "login")
     tokens = await login.asyncio(
         client=public, body=models.LoginRequest(identifier="cleo", password=PASSWORD)
     )
@@ -197,7 +197,7 @@ async def test_generated_python_client_registers_signs_in_and_books(
     signed_in = python_client.AuthenticatedClient(
         base_url=BASE_URL, token=tokens.access_token, httpx_args={"transport": transport}
     )
-    book = _module(python_client, "api.bookings.api_v1_bookings_request_booking")
+    book = _module(python_client, "api.bookings.bookings_request_booking")
     start = market.api.clock.now() + timedelta(hours=2)
     booked = await book.asyncio_detailed(
         client=signed_in,

@@ -181,6 +181,7 @@ def _openapi_config() -> OpenAPIConfig:
         ),
         path=SCHEMA_PATH,
         render_plugins=schema_render_plugins(),
+        operation_id_creator=_operation_id,
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(
@@ -192,6 +193,14 @@ def _openapi_config() -> OpenAPIConfig:
             }
         ),
     )
+
+
+def _operation_id(handler: HTTPRouteHandler, method: Any, path: Any) -> str:
+    """``bookingsRequestBooking``: the first tag, then the handler's name, in camelCase; the
+    names generated clients give their functions. Litestar refuses a duplicate."""
+    tags = handler.resolve_tags()
+    words = [*tags[:1], *handler.handler_name.split("_")]
+    return words[0].lower() + "".join(word.capitalize() for word in words[1:])
 
 
 def _document_responses(app: Litestar, error_statuses: Mapping[type[AloraError], int]) -> None:

@@ -428,7 +428,7 @@ class AboutAdminController(Controller):
         responses=problem_responses(400, 401, 403, 409, 422),
         opt=raises(AboutPageExists),
     )
-    async def initialize(
+    async def initialize_about(
         self,
         data: JSONBody[AboutRequest],
         actor: NamedDependency[Actor],
@@ -445,7 +445,7 @@ class AboutAdminController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 422),
         opt=raises(AboutPageMissing, StaleVersion),
     )
-    async def replace(
+    async def replace_about(
         self,
         data: JSONBody[ReplaceAboutRequest],
         actor: NamedDependency[Actor],
@@ -464,7 +464,7 @@ class AboutAdminController(Controller):
         responses=problem_responses(400, 401, 403, 404, 409, 422),
         opt=raises(AboutPageMissing, StaleVersion),
     )
-    async def update(
+    async def update_about(
         self,
         data: JSONBody[UpdateAboutRequest],
         actor: NamedDependency[Actor],
