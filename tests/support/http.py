@@ -23,6 +23,7 @@ from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
+from support.contract import reason_checker
 
 UNKNOWN_ID = "6f1e0c2a-4b7d-4e55-9a3c-0d2b8e7f4a11"
 """A well-formed id no record has (fixed, so parametrized test ids are the same in every run)."""
@@ -165,4 +166,5 @@ async def open_api(
     settings = make_settings(tmp_path, **env)
     app = create_app(settings, alora=alora)
     async with AsyncTestClient(app, base_url=BASE_URL) as client:
+        client.event_hooks["response"].append(reason_checker(app))
         yield Api(client=client, alora=alora, clock=clock, settings=settings)
