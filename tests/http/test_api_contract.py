@@ -290,6 +290,29 @@ async def test_4xx_responses_list_the_reasons_of_the_domain_errors(api: Api) -> 
     assert "stale-version" in reasons("put", "/api/v1/admin/about", "409")
     assert reasons("post", "/api/v1/auth/login", "400") == ["bad-request", "malformed-body"]
     assert reasons("get", "/api/v1/bookings/{booking_id}", "404") == ["not-found"]
+    assert "cross-site" in reasons("post", "/api/v1/auth/login", "403")
+    assert "cross-site" in reasons("post", "/api/v1/contact", "403")
+
+
+async def test_a_cross_site_cookie_request_answers_a_documented_403(api: Api) -> None:
+    """Public routes that read an optional token refuse a cross-site browser's cookie too."""
+    await api.user("cleo")
+    signed_in = await api.client.post(
+        "/api/v1/auth/login", json={"identifier": "cleo", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200  # the auth cookies are set on the client
+    message = {
+        "name": "Cleo",
+        "email": "cleo@example.com",
+        "subject": "Hello",
+        "message": "A question.",
+    }
+    response = await api.client.post(
+        "/api/v1/contact", json=message, headers={"Origin": "https://elsewhere.example"}
+    )
+    assert assert_problem(response, 403)["reason"] == "cross-site"
+    doc = (await api.client.get("/schema/openapi.json")).json()
+    assert_documented(doc["paths"]["/api/v1/contact"]["post"], response, "POST /api/v1/contact")
 
 
 # --- no input makes a 500 ----------------------------------------------------------------------

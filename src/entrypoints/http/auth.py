@@ -39,7 +39,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
-from litestar.handlers import BaseRouteHandler
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
 from alora_core.identity.commands import Authenticate
 from alora_core.identity.use_cases import LoginResult, Principal
@@ -109,6 +109,18 @@ class CrossSite(Forbidden):
     """A browser request that may come from a page of another site (HTTP 403)."""
 
     reason = "cross-site"
+    reasons = {
+        reason: "a browser's request (with cookies or an `Origin`) came from another site: "
+        "send `X-Requested-With`, or call from an allowed origin"
+    }
+
+
+def checks_cross_site(handler: HTTPRouteHandler, methods: Iterable[str]) -> bool:
+    """Whether the route may refuse a request as ``CrossSite``: a public auth route guarded by
+    ``same_site_browser``, or an unsafe method of a route that reads the caller's token."""
+    if same_site_browser in handler.resolve_guards():
+        return True
+    return bool(UNSAFE_METHODS & set(methods)) and bool(handler.resolve_security())
 
 
 def check_cookie_csrf(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> None:

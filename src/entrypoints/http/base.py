@@ -35,6 +35,7 @@ from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 from litestar.typing import FieldDefinition
 
 from alora_core.shared.errors import AloraError
+from entrypoints.http.auth import CrossSite, checks_cross_site
 from entrypoints.http.kept_pages import KeptPages, kept_routes
 from entrypoints.http.media_types import json_only, takes_json_body
 from entrypoints.http.middleware import RequestContextMiddleware, private_handlers
@@ -222,8 +223,9 @@ def _document_responses(app: Litestar, error_statuses: Mapping[type[AloraError],
                     None, description=HTTPStatus(handler.status_code).description
                 )
             responses = {**defaults, **(handler.responses or {})}
+            implied = [CrossSite] if checks_cross_site(handler, handler.http_methods) else []
             handler.responses = describe_reasons(
-                handler, responses, error_statuses, takes_body=takes_body
+                handler, responses, error_statuses, takes_body=takes_body, implied=implied
             )
             if handler.operation_class is not Operation:
                 continue

@@ -95,9 +95,11 @@ def describe_reasons(
     statuses: Mapping[type[AloraError], int],
     *,
     takes_body: bool,
+    implied: Iterable[type[AloraError]] = (),
 ) -> dict[int, ResponseSpec]:
-    """``responses`` with the reasons listed in each 4xx's description."""
-    errors: tuple[type[AloraError], ...] = handler.opt.get(RAISES, ())
+    """``responses`` with the reasons listed in each 4xx's description. ``implied``: errors
+    the route answers through the app's own machinery (a guard, the credentials check)."""
+    errors = (*handler.opt.get(RAISES, ()), *implied)
     for error in errors:
         if (status := error_status(error, statuses)) not in responses:
             raise ValueError(

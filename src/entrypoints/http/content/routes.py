@@ -174,7 +174,7 @@ class SubmissionsController(Controller):
         "`ALORA_FEEDBACK_RATE_PER_HOUR` (5) an hour, then 429 with `Retry-After`.",
         security=OPTIONAL_BEARER,
         status_code=HTTP_201_CREATED,
-        responses=problem_responses(400, 401, 409, 422, 429),
+        responses=problem_responses(400, 401, 403, 409, 422, 429),
     )
     async def submit_feedback(
         self,
@@ -205,7 +205,7 @@ class SubmissionsController(Controller):
         "an hour, then 429 with `Retry-After`.",
         security=OPTIONAL_BEARER,
         status_code=HTTP_201_CREATED,
-        responses=problem_responses(400, 401, 409, 422, 429),
+        responses=problem_responses(400, 401, 403, 409, 422, 429),
     )
     async def send_contact_message(
         self,
