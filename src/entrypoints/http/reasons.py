@@ -3,7 +3,8 @@
 A problem's reason is its ``reason`` field when it has one (``taken``), else the last part of
 its ``type`` (``not-found``). Every documented 4xx lists the status's own reason (the one the
 framework answers, ``status_problem``), ``malformed-body`` on a 400 of a route that takes a
-body, and the reasons of the domain errors the route names with ``opt=raises(...)``: an error's
+body, and the reasons of the domain errors the route names with ``opt=raises(...)`` or answers
+through the app's own machinery (``implied``: ``CrossSite``): an error's
 ``reasons`` (``AloraError.reasons``), or its ``code`` when that is its own. Each error goes
 under the status the exception handler answers it with (``error_status``, the same mapping),
 and a route naming an error whose status it does not document is refused when the app is
