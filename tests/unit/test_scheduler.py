@@ -235,6 +235,7 @@ def test_schedules_come_from_settings_and_may_be_overridden() -> None:
         "outbox-health",
         "held-emails",
         "booking-completion",
+        "booking-expiry",
         "booking-reminders",
     }
     assert upcoming["booking-completion"] == (at(1, 12, 15), "*/15 * * * *")

@@ -11,7 +11,13 @@ from attrs import frozen
 
 from alora_core.booking.bookings import notices as booking_notices
 from alora_core.booking.bookings import use_cases as bookings
-from alora_core.booking.bookings.commands import CompleteFinishedBookings, SendBookingReminders
+from alora_core.booking.bookings.commands import (
+    CompleteFinishedBookings,
+    ExpireUnansweredBookings,
+    SendBookingReminders,
+)
+from alora_core.booking.bookings.deps import BookingsDeps
+from alora_core.booking.bookings.pending import PendingCaps
 from alora_core.booking.catalog import use_cases as catalog
 from alora_core.booking.catalog.queries import ServiceView
 from alora_core.booking.favorites import use_cases as favorites
@@ -36,6 +42,9 @@ if TYPE_CHECKING:
 @frozen(kw_only=True)
 class BookingSettings:
     completion_grace_minutes: int
+    max_pending_per_customer: int
+    max_pending_per_professional: int
+    pending_expiry_hours: int
 
 
 SETTINGS = SettingsGroup(
@@ -48,6 +57,31 @@ SETTINGS = SettingsGroup(
             "Confirmed bookings are completed automatically this long after their end.",
             field="completion_grace_minutes",
         ),
+        Variable(
+            "ALORA_BOOKING_MAX_PENDING_PER_CUSTOMER",
+            parse_int(1, 1000),
+            "10",
+            "Pending booking requests one customer may hold at once, with all professionals "
+            "together (409 `too_many_pending` beyond).",
+            field="max_pending_per_customer",
+        ),
+        Variable(
+            "ALORA_BOOKING_MAX_PENDING_PER_PROFESSIONAL",
+            parse_int(1, 1000),
+            "3",
+            "Pending booking requests one customer may hold at once with any one professional "
+            "(409 `too_many_pending_with_professional` beyond).",
+            field="max_pending_per_professional",
+        ),
+        Variable(
+            "ALORA_BOOKING_PENDING_EXPIRY_HOURS",
+            parse_int(1, 720),
+            "48",
+            "A pending booking the professional has not answered this long after its request "
+            "(or its last move) expires and frees its time; one whose start comes first "
+            "expires then.",
+            field="pending_expiry_hours",
+        ),
     ),
 )
 
@@ -58,6 +92,11 @@ PROFESSIONALS_CACHE = "booking.professionals"
 
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     clock = wiring.clock
+    limits = wiring.settings.of(BookingSettings)
+    caps = PendingCaps(
+        overall=limits.max_pending_per_customer,
+        with_professional=limits.max_pending_per_professional,
+    )
     services: PageCache[ServiceView] = PageCache(catalog.LIST_CACHE_TTL)
     directory: PageCache[DirectoryEntry] = PageCache(professionals.DIRECTORY_CACHE_TTL)
     wiring.page_caches.update({SERVICES_CACHE: services, PROFESSIONALS_CACHE: directory})
@@ -66,7 +105,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         **professionals.command_handlers(
             professionals.ProfessionalsDeps(clock=clock, directory_cache=directory)
         ),
-        **bookings.command_handlers(bookings.BookingsDeps(clock=clock)),
+        **bookings.command_handlers(BookingsDeps(clock=clock, pending_caps=caps)),
         **reviews.command_handlers(reviews.ReviewsDeps(clock=clock)),
         **favorites.command_handlers(favorites.FavoritesDeps(clock=clock)),
         **search.command_handlers(),
@@ -95,6 +134,13 @@ async def _booking_completion(alora: Alora, scheduled_for: datetime) -> str:
     return f"completed {completed} booking(s) that ended more than {command.grace} ago"
 
 
+async def _booking_expiry(alora: Alora, scheduled_for: datetime) -> str:
+    hours = alora.settings.of(BookingSettings).pending_expiry_hours
+    command = ExpireUnansweredBookings(unanswered_for=timedelta(hours=hours))
+    expired = await alora.bus.handle(command)
+    return f"expired {expired} pending booking(s) unanswered for {command.unanswered_for}"
+
+
 async def _booking_reminders(alora: Alora, scheduled_for: datetime) -> str:
     sent = await alora.bus.handle(SendBookingReminders())
     return f"sent {sent} booking reminder(s)"
@@ -112,6 +158,7 @@ MODULE = ContextModule(
         "adapters.sqlalchemy.booking.favorites",
         "adapters.sqlalchemy.booking.search",
     ),
+    migrations="adapters.sqlalchemy.booking.migrations",
     settings=SETTINGS,
     commands=_commands,
     subscribe=_subscribe,
@@ -122,6 +169,13 @@ MODULE = ContextModule(
             "Complete confirmed bookings whose end is more than the grace period past.",
             _booking_completion,
             "*/15 * * * *",
+        ),
+        ScheduledJob(
+            "booking-expiry",
+            "Expire pending bookings left unanswered too long or whose start came, freeing "
+            "their time.",
+            _booking_expiry,
+            "*/5 * * * *",
         ),
         ScheduledJob(
             "booking-reminders",

@@ -1,11 +1,6 @@
 """Bookings' use cases, on every backend (memory, SQLite, PostgreSQL).
 
-The ``b`` fixture composes Alora on the test's backend with a ``FixedClock``; events committed
-by the bus are collected.
-
-The professional ``pro`` works Monday to Friday, 09:00-17:00 in Berlin (08:00-16:00 UTC in
-January), with a 2-hour notice, a 60-day horizon and one-hour slots. The clock starts on
-Monday 2030-01-14 at 07:30 UTC.
+The ``b`` fixture is the bookings harness (``bookings_harness``) on the test's backend.
 """
 
 from __future__ import annotations
@@ -13,10 +8,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from attrs import define, evolve
 
 from alora_core.booking.bookings import commands as c
 from alora_core.booking.bookings import events
@@ -28,175 +22,24 @@ from alora_core.booking.bookings.errors import (
     TransitionRefused,
 )
 from alora_core.booking.bookings.model import Booking, BookingStatus, Party
-from alora_core.booking.catalog.model import Service
 from alora_core.booking.professionals.availability import (
     BookingRules,
     DayHours,
     TimeRange,
     Weekday,
 )
-from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
 from alora_core.identity.model import Role, Visibility
 from alora_core.shared.actor import Actor
-from alora_core.shared.clock import FixedClock
-from alora_core.shared.commands import Command
 from alora_core.shared.errors import Conflict, Forbidden, Invalid, NotFound
-from alora_core.shared.events import DomainEvent
 from alora_core.shared.money import Money
-from entrypoints.bootstrap import Alora
-from support.backends import Backend, committed_events
-from support.builders import add_user, change_user, delete_user
-
-NOW = datetime(2030, 1, 14, 7, 30, tzinfo=UTC)  # Monday, 08:30 in Berlin
-TUESDAY_9 = datetime(2030, 1, 15, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
-HOUR = timedelta(hours=1)
-T = TypeVar("T")
-WORKDAYS = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY)
-
-
-@define
-class Harness:
-    alora: Alora
-    clock: FixedClock
-    committed: list[DomainEvent]
-    default_service: uuid.UUID | None = None
-    """The service ``pro`` offers, made by the fixture."""
-
-    @property
-    def service_id(self) -> uuid.UUID:
-        assert self.default_service is not None
-        return self.default_service
-
-    def uow_factory(self) -> Any:
-        return self.alora.units_of_work["booking"]()
-
-    async def handle(self, command: Command[T]) -> T:
-        return await self.alora.bus.handle(command)
-
-    async def add_user(self, name: str, role: Role = Role.CUSTOMER, **settings: Any) -> Actor:
-        user = await add_user(self.alora, name, role, verified=True, unique=True, **settings)
-        return Actor(user_id=user.id, role=role, email_verified=True)
-
-    async def add_service(self, title: str = "Plumbing", *, active: bool = True) -> uuid.UUID:
-        service = Service.create(
-            {"title": f"{title} {uuid.uuid4().hex[:6]}", "category": "home", "active": active},
-            self.clock.now(),
-        )
-        async with self.uow_factory() as uow:
-            await uow.services.add(service)
-            await uow.commit()
-        return service.id
-
-    async def add_professional(
-        self,
-        name: str = "pro",
-        *,
-        services: tuple[uuid.UUID, ...] | None = None,
-        rate: Money | None = Money(6000, "EUR"),
-        buffer_minutes: int = 0,
-        slot_minutes: int = 60,
-        timezone: str = "Europe/Berlin",
-        **settings: Any,
-    ) -> Actor:
-        pro = await self.add_user(name, Role.PROFESSIONAL, timezone=timezone, **settings)
-        assert pro.user_id is not None
-        now = self.clock.now()
-        profile = ProfessionalProfile.create(
-            professional_id=pro.user_id,
-            offer=Offer(
-                service_ids=services if services is not None else (self.service_id,),
-                hourly_rate=rate,
-            ),
-            timezone=timezone,
-            name=PersonName(full_name=name.title(), username=name),
-            now=now,
-        )
-        profile.set_hours(
-            timezone=timezone,
-            weekly=[DayHours(day, (TimeRange(9 * 60, 17 * 60),)) for day in WORKDAYS],
-            rules=BookingRules(buffer_minutes=buffer_minutes, slot_minutes=slot_minutes),
-            now=now,
-        )
-        async with self.uow_factory() as uow:
-            await uow.professionals.add(profile)
-            await uow.commit()
-        return pro
-
-    async def book(
-        self,
-        customer: Actor,
-        pro: Actor,
-        start: datetime = TUESDAY_9,
-        minutes: int = 60,
-        **fields: Any,
-    ) -> Booking:
-        assert pro.user_id is not None
-        command = c.RequestBooking(
-            actor=evolve(customer, email_verified=fields.pop("verified", True)),
-            professional_id=fields.pop("professional_id", pro.user_id),
-            service_id=fields.pop("service_id", None) or self.service_id,
-            start=start,
-            duration_minutes=minutes,
-            address=fields.pop("address", "1 Main Street, Berlin"),
-            notes=fields.pop("notes", ""),
-        )
-        booking: Booking = await self.handle(command)
-        return booking
-
-    async def get(self, actor: Actor, booking: Booking) -> Booking:
-        found: Booking = await self.handle(c.GetBooking(actor=actor, booking_id=booking.id))
-        return found
-
-    async def confirm(self, actor: Actor, booking: Booking) -> Booking:
-        done: Booking = await self.handle(c.ConfirmBooking(actor=actor, booking_id=booking.id))
-        return done
-
-    async def reject(self, actor: Actor, booking: Booking, reason: str = "fully booked") -> Booking:
-        done: Booking = await self.handle(
-            c.RejectBooking(actor=actor, booking_id=booking.id, reason=reason)
-        )
-        return done
-
-    async def cancel(
-        self, actor: Actor, booking: Booking, reason: str = "plans changed"
-    ) -> Booking:
-        done: Booking = await self.handle(
-            c.CancelBooking(actor=actor, booking_id=booking.id, reason=reason)
-        )
-        return done
-
-    async def complete(self, actor: Actor, booking: Booking) -> Booking:
-        done: Booking = await self.handle(c.CompleteBooking(actor=actor, booking_id=booking.id))
-        return done
-
-    async def reschedule(self, actor: Actor, booking: Booking, start: datetime) -> Booking:
-        done: Booking = await self.handle(
-            c.RescheduleBooking(actor=actor, booking_id=booking.id, start=start)
-        )
-        return done
-
-    async def listed(self, actor: Actor, **query: Any) -> list[uuid.UUID]:
-        page = await self.handle(c.ListBookings(actor=actor, **query))
-        return [booking.id for booking in page.items]
-
-    def events_of(self, kind: type[DomainEvent]) -> list[Any]:
-        return [event for event in self.committed if isinstance(event, kind)]
-
-    async def audit_actions(self) -> list[str]:
-        async with self.uow_factory() as uow:
-            from alora_core.shared.pagination import PageRequest
-
-            page = await uow.audit_log.list(PageRequest(1, 100))
-            return [entry.action for entry in page.items]
+from contexts.booking.bookings_harness import HOUR, NOW, TUESDAY_9, Harness, open_bookings
+from support.backends import Backend
+from support.builders import change_user, delete_user
 
 
 @pytest.fixture
 async def b(backend: Backend) -> Harness:
-    clock = FixedClock(NOW)
-    alora = await backend.build(clock=clock)
-    harness = Harness(alora, clock, committed_events(alora))
-    harness.default_service = await harness.add_service()
-    return harness
+    return await open_bookings(backend)
 
 
 @pytest.fixture
@@ -454,6 +297,7 @@ async def test_every_offered_slot_can_be_booked(b: Harness, people: tuple[Actor,
     for slot in (await slots(b, pro, **window)).slots:
         booking = await b.book(ana, pro, slot.start)
         assert (booking.start, booking.end) == (slot.start, slot.end)
+        await b.confirm(pro, booking)  # within ana's cap of pending requests
     assert (await slots(b, pro, **window)).slots == []
 
 
@@ -808,14 +652,14 @@ async def test_completion_works_through_many_batches(b: Harness) -> None:
             made += 1
         start += HOUR
     b.clock.advance(timedelta(days=30))
-    from alora_core.booking.bookings import use_cases
+    from alora_core.booking.bookings import jobs
 
-    original = use_cases.COMPLETION_BATCH
-    use_cases.COMPLETION_BATCH = 2
+    original = jobs.COMPLETION_BATCH
+    jobs.COMPLETION_BATCH = 2
     try:
         assert await b.handle(c.CompleteFinishedBookings()) == 5
     finally:
-        use_cases.COMPLETION_BATCH = original
+        jobs.COMPLETION_BATCH = original
     statuses = {x.status for x in (await b.handle(c.ListBookings(actor=ana))).items}
     assert statuses == {BookingStatus.COMPLETED}
 

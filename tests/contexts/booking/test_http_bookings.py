@@ -26,6 +26,7 @@ from alora_core.booking.professionals.availability import (
 )
 from alora_core.booking.professionals.model import Offer, PersonName, ProfessionalProfile
 from alora_core.shared.money import Money
+from entrypoints.scheduler import run_scheduled
 from support.http import Api, assert_problem, bearer, open_api
 
 BASE = "/api/v1/bookings"
@@ -51,6 +52,7 @@ class Market:
     """Another customer."""
     mallory: str
     """Another professional."""
+    mallory_id: str
     admin: str
 
     async def advance(self, delta: timedelta) -> None:
@@ -130,6 +132,7 @@ async def market(tmp_path: Path) -> AsyncIterator[Market]:
             paul_id=paul["id"],
             eve=eve,
             mallory=mallory_token,
+            mallory_id=mallory["id"],
             admin=admin,
         )
 
@@ -327,6 +330,83 @@ async def test_a_taken_time_is_409_taken(market: Market) -> None:
     await market.book()
     response = await market.api.client.post(BASE, json=market.request(), headers=bearer(market.eve))
     assert assert_problem(response, 409)["reason"] == "taken"
+
+
+# --- pending requests: caps and expiry ----------------------------------------------------------
+
+PENDING_REASONS = ("too_many_pending", "too_many_pending_with_professional")
+
+
+def hour_after_nine(hours: int) -> str:
+    return f"2030-01-15T{8 + hours:02d}:00:00Z"
+
+
+async def test_too_many_pending_requests_are_409_with_the_reason(market: Market) -> None:
+    for hours in range(3):  # the default cap with one professional
+        await market.book(start=hour_after_nine(hours))
+    fourth = market.request(start=hour_after_nine(3))
+    response = await market.api.client.post(BASE, json=fourth, headers=bearer(market.ana))
+    body = assert_problem(response, 409)
+    assert body["reason"] == "too_many_pending_with_professional"
+    assert "waiting for an answer" in body["detail"]
+    await market.book(market.eve, start=hour_after_nine(3))  # another customer may
+    # Ten waiting requests with four professionals are the most one customer holds.
+    others = [(await market.api.user(f"pro{i}", role="professional"))[0] for i in range(3)]
+    for other in others:
+        await make_professional(market.api, other["id"], uuid.UUID(market.service_id))
+    for index in range(7):
+        professional = [market.mallory_id, *(o["id"] for o in others)][index % 4]
+        await market.book(professionalId=professional, start=hour_after_nine(index // 4))
+    response = await market.api.client.post(
+        BASE,
+        json=market.request(professionalId=others[-1]["id"], start=hour_after_nine(5)),
+        headers=bearer(market.ana),
+    )
+    assert assert_problem(response, 409)["reason"] == "too_many_pending"
+
+
+async def test_the_pending_reasons_are_in_the_openapi_errors(market: Market) -> None:
+    doc = (await market.api.client.get("/schema/openapi.json")).json()
+    for method, path in (("post", BASE), ("post", BASE + "/{booking_id}/reschedule")):
+        conflict = doc["paths"][path][method]["responses"]["409"]
+        assert all(f"`{reason}`" in conflict["description"] for reason in PENDING_REASONS)
+        assert "application/problem+json" in conflict["content"]
+    assert "expired" in doc["components"]["schemas"]["BookingStatus"]["enum"]
+
+
+async def test_an_unanswered_request_expires_and_its_customer_is_told(market: Market) -> None:
+    booking = await market.book(start="2030-01-22T08:00:00Z")
+    await market.advance(timedelta(hours=48))
+    summary = await run_scheduled(market.api.alora, "booking-expiry", market.api.clock.now())
+    assert summary.startswith("expired 1 ")
+    body = (await market.get(f"/{booking['id']}", market.ana)).json()
+    assert body["status"] == "expired"
+    assert body["history"][-1] | {"at": None} == {
+        "at": None,
+        "actorId": None,
+        "party": "system",
+        "action": "expire",
+        "fromStatus": "pending",
+        "toStatus": "expired",
+        "reason": "unanswered",
+        "late": False,
+        "previousStart": None,
+    }
+    [told] = await notifications(market, market.ana)
+    assert (told["title"], told["type"]) == ("Your booking request expired", "warning")
+    assert told["data"] == {
+        "kind": "booking.expired",
+        "bookingId": booking["id"],
+        "start": "2030-01-22T08:00:00+00:00",
+        "end": "2030-01-22T09:00:00+00:00",
+    }
+    assert "did not answer in time" in told["body"]
+    kinds = [n["data"]["kind"] for n in await notifications(market, market.paul)]
+    assert kinds == ["booking.requested"]  # the professional, who let it lapse, is not told
+    listed = await market.get("?status=expired", market.ana)
+    assert [item["id"] for item in listed.json()["items"]] == [booking["id"]]
+    refused = await market.post(f"/{booking['id']}/confirm", market.paul)
+    assert assert_problem(refused, 409)["reason"] == "invalid_transition"
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from alora_core.booking.bookings.model import (
     Action,
     Booking,
     BookingStatus,
+    ExpiryReason,
     Party,
     StatusChange,
 )
@@ -37,12 +38,13 @@ PROFESSIONAL = uuid.UUID(int=2)
 ADMIN = uuid.UUID(int=3)
 STRANGER = uuid.UUID(int=4)
 
-P, C, R, X, D = (
+P, C, R, X, D, E = (
     BookingStatus.PENDING,
     BookingStatus.CONFIRMED,
     BookingStatus.REJECTED,
     BookingStatus.CANCELLED,
     BookingStatus.COMPLETED,
+    BookingStatus.EXPIRED,
 )
 # Written out from the rules, not read from the model's table.
 ALLOWED = {
@@ -51,6 +53,7 @@ ALLOWED = {
     (P, X): {"customer", "admin"},
     (C, D): {"professional", "admin", "system"},
     (C, X): {"customer", "admin"},
+    (P, E): {"system", "admin"},
 }
 ACTORS = {
     "customer": Actor(user_id=CUSTOMER, role=Role.CUSTOMER),
@@ -59,12 +62,19 @@ ACTORS = {
     "system": Actor.system(),
     "stranger": Actor(user_id=STRANGER, role=Role.CUSTOMER),
 }
-TARGET = {Action.CONFIRM: C, Action.REJECT: R, Action.CANCEL: X, Action.COMPLETE: D}
+TARGET = {
+    Action.CONFIRM: C,
+    Action.REJECT: R,
+    Action.CANCEL: X,
+    Action.COMPLETE: D,
+    Action.EXPIRE: E,
+}
 EVENT = {
     C: events.BookingConfirmed,
     R: events.BookingRejected,
     X: events.BookingCancelled,
     D: events.BookingCompleted,
+    E: events.BookingExpired,
 }
 
 
@@ -94,6 +104,8 @@ def act(booking: Booking, action: Action, actor: Actor, now: datetime) -> None:
         booking.reject(actor, now, "busy")
     elif action is Action.CANCEL:
         booking.cancel(actor, now, "plans changed")
+    elif action is Action.EXPIRE:
+        booking.expire(actor, now, ExpiryReason.UNANSWERED)
     else:
         booking.complete(actor, now)
 
@@ -172,7 +184,7 @@ def test_any_sequence_of_changes_stays_on_the_graph(path: list[tuple[Action, str
     assert len(steps) <= 2
 
 
-@pytest.mark.parametrize("status", [R, X, D])
+@pytest.mark.parametrize("status", [R, X, D, E])
 @pytest.mark.parametrize("who", ["customer", "professional", "admin"])
 def test_only_held_bookings_can_be_rescheduled(status: BookingStatus, who: str) -> None:
     booking = booking_in(status)

@@ -326,7 +326,8 @@ async def test_the_statistics_count_users_bookings_reviews_and_content(alora: Al
     assert users.users_total == 4
     bookings = stats.section(BookingFigures)
     assert bookings.bookings_by_status == {
-        "pending": 1, "confirmed": 0, "rejected": 0, "cancelled": 1, "completed": 1
+        "pending": 1, "confirmed": 0, "rejected": 0, "cancelled": 1, "completed": 1,
+        "expired": 0,
     }  # fmt: skip
     assert len(bookings.bookings_per_day) == 30
     assert bookings.bookings_per_day[0].day == date(2029, 12, 22)
@@ -363,7 +364,7 @@ async def test_statistics_of_an_empty_platform(alora: Alora) -> None:
     bookings = stats.section(BookingFigures)
     assert stats.section(UserFigures).users_total == 0 and bookings.bookings_total == 0
     assert set(bookings.bookings_by_status) == {
-        "pending", "confirmed", "rejected", "cancelled", "completed"
+        "pending", "confirmed", "rejected", "cancelled", "completed", "expired"
     }  # fmt: skip
     assert bookings.average_rating is None and stats.recent_activity == []
     assert all(entry.count == 0 for entry in bookings.bookings_per_day)

@@ -1,8 +1,9 @@
 """Bookings and booking reminders in memory, through a ``MemoryUnitOfWork``.
 
-Mirrors ``adapters.sqlalchemy.booking.bookings``. The no-overlap rule is checked first thing
-in commit, against the committed bookings: memory commits have no ``await`` inside, so the
-check and the write are one atomic step, as the database's constraint makes them.
+Mirrors ``adapters.sqlalchemy.booking.bookings``. The no-overlap rule and the caps on a
+customer's pending requests are checked first thing in commit, against the committed bookings:
+memory commits have no ``await`` inside, so the check and the write are one atomic step, as
+the database's constraint and the customer's row lock make them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from alora_core.booking.bookings.errors import SlotUnavailable
 from alora_core.booking.bookings.model import Booking, BookingReminder, BookingStatus
+from alora_core.booking.bookings.pending import PendingCaps, pending_refusal
 from alora_core.booking.bookings.ports import BookingFilter, ReminderCandidate
 from alora_core.booking.professionals.availability import Interval
 from alora_core.identity.model import User
@@ -79,6 +81,43 @@ class MemoryBookings:
             TABLE, lambda b: b.status is BookingStatus.CONFIRMED and b.end < ended_before
         )
         return sorted(due, key=lambda b: (b.end, b.id))[:limit]
+
+    async def check_pending_caps(
+        self,
+        customer_id: uuid.UUID,
+        professional_id: uuid.UUID,
+        caps: PendingCaps,
+        *,
+        excluding: uuid.UUID | None = None,
+    ) -> None:
+        def counted(bookings: Collection[Booking]) -> tuple[int, int]:
+            pending = [
+                b
+                for b in bookings
+                if b.customer_id == customer_id
+                and b.status is BookingStatus.PENDING
+                and b.id != excluding
+            ]
+            return len(pending), sum(b.professional_id == professional_id for b in pending)
+
+        def check(bookings: Collection[Booking]) -> None:
+            if (refusal := pending_refusal(caps, *counted(bookings))) is not None:
+                raise refusal
+
+        check(list(self._uow.scan(TABLE, lambda b: b.customer_id == customer_id)))
+        self._uow.before_commit(lambda: check(list(self._uow.store.rows(TABLE).values())))
+
+    async def unanswered(
+        self, requested_before: datetime, now: datetime, limit: int
+    ) -> list[Booking]:
+        due = self._uow.scan(
+            TABLE,
+            lambda b: (
+                b.status is BookingStatus.PENDING
+                and (b.updated_at <= requested_before or b.start <= now)
+            ),
+        )
+        return sorted(due, key=lambda b: (b.updated_at, b.id))[:limit]
 
 
 class MemoryBusyTimes:

@@ -14,6 +14,11 @@ No overlaps: two pending or confirmed bookings of one professional never share a
 
 A booking keeps its status history in a JSON column: lists read it with the row, in one query.
 Reminders are unique per (booking, recipient, day): a second one fails the commit.
+
+Caps on a customer's pending requests: the requests of one customer are counted after taking
+their ``users`` row lock (``FOR NO KEY UPDATE``, which foreign key checks do not wait for) on
+PostgreSQL: a second request of the same customer waits there until the first commits, then
+counts it (read committed). SQLite's serialized writers count inside the writing transaction.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     Uuid,
+    case,
     func,
     or_,
     select,
@@ -57,6 +63,7 @@ from alora_core.booking.bookings.model import (
     BookingStatus,
     StatusChange,
 )
+from alora_core.booking.bookings.pending import PendingCaps, pending_refusal
 from alora_core.booking.bookings.ports import BookingFilter, ReminderCandidate
 from alora_core.booking.professionals.availability import Interval
 from alora_core.identity.model import UserSettings
@@ -77,6 +84,7 @@ __all__ = [
 
 NO_OVERLAP = "ex_bookings_no_overlap"
 HELD = "status IN ('pending', 'confirmed')"
+PENDING = "status = 'pending'"
 STATUSES = ", ".join(f"'{status.value}'" for status in BookingStatus)
 
 bookings_table = Table(
@@ -103,6 +111,13 @@ bookings_table = Table(
     Index("ix_bookings_professional_id_start_at", "professional_id", "start_at"),
     Index("ix_bookings_customer_id_start_at", "customer_id", "start_at"),
     Index("ix_bookings_start_at", "start_at"),
+    Index(
+        "ix_bookings_pending_customer_id",
+        "customer_id",
+        "professional_id",
+        postgresql_where=text(PENDING),
+        sqlite_where=text(PENDING),
+    ),
     Index(
         "ix_bookings_service_id_held",
         "service_id",
@@ -203,6 +218,46 @@ class SqlBookings:
             select(Booking)
             .where(_b.status == BookingStatus.CONFIRMED, _b.end_at < ended_before)
             .order_by(_b.end_at, _b.id)
+            .limit(limit)
+        )
+        return await self._uow.scalars(statement)
+
+    async def check_pending_caps(
+        self,
+        customer_id: uuid.UUID,
+        professional_id: uuid.UUID,
+        caps: PendingCaps,
+        *,
+        excluding: uuid.UUID | None = None,
+    ) -> None:
+        _u = users_table.c
+        if self._uow.dialect_name == "postgresql":
+            customer_lock = (
+                select(_u.id).where(_u.id == customer_id).with_for_update(key_share=True)
+            )
+            await self._uow.execute(customer_lock)
+        of_professional = case((_b.professional_id == professional_id, 1))
+        counts = select(
+            func.count().label("overall"), func.count(of_professional).label("with_professional")
+        ).where(_b.customer_id == customer_id, _b.status == BookingStatus.PENDING)
+        if excluding is not None:
+            counts = counts.where(_b.id != excluding)
+        with self._uow.session.no_autoflush:
+            found = (await self._uow.execute(counts)).mappings().one()
+        refusal = pending_refusal(caps, found["overall"], found["with_professional"])
+        if refusal is not None:
+            raise refusal
+
+    async def unanswered(
+        self, requested_before: datetime, now: datetime, limit: int
+    ) -> list[Booking]:
+        statement = (
+            select(Booking)
+            .where(
+                _b.status == BookingStatus.PENDING,
+                or_(_b.updated_at <= requested_before, _b.start_at <= now),
+            )
+            .order_by(_b.updated_at, _b.id)
             .limit(limit)
         )
         return await self._uow.scalars(statement)

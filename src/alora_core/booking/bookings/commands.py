@@ -115,6 +115,14 @@ class CompleteFinishedBookings(Command[int]):
 
 
 @frozen(kw_only=True)
+class ExpireUnansweredBookings(Command[int]):
+    """Expire the pending bookings the professional did not answer within ``unanswered_for``
+    of their request (or last move), and those whose start came first (a job)."""
+
+    unanswered_for: timedelta = timedelta(hours=48)
+
+
+@frozen(kw_only=True)
 class SendBookingReminders(Command[int]):
     """Remind each party of their confirmed bookings of the day once their local 09:00 has
     come (a job, run every few minutes; each reminder goes once)."""

@@ -38,6 +38,29 @@ class TooEarlyToComplete(Conflict):
         self.reason = "not_started"
 
 
+class PendingLimitReached(Conflict):
+    """The customer holds as many pending requests as allowed: overall
+    (``too_many_pending``) or with this professional (``too_many_pending_with_professional``).
+    It passes when the professional answers, the customer cancels, or a request expires."""
+
+    OVERALL = "too_many_pending"
+    WITH_PROFESSIONAL = "too_many_pending_with_professional"
+    reasons = {
+        OVERALL: "the customer has as many requests waiting for an answer as allowed",
+        WITH_PROFESSIONAL: "the customer has as many requests waiting for this professional's "
+        "answer as allowed",
+    }
+
+    def __init__(self, reason: str, cap: int) -> None:
+        whose = "" if reason == self.OVERALL else " with this professional"
+        super().__init__(
+            f"you have {cap} booking request(s) waiting for an answer{whose}, the most "
+            "allowed; wait for an answer or cancel one first"
+        )
+        self.reason = reason
+        self.cap = cap
+
+
 class SlotUnavailable(Conflict):
     """The requested start cannot be booked now; ``reason`` says why (``too_soon``,
     ``beyond_horizon``, ``outside_hours`` or ``taken``)."""

@@ -94,6 +94,23 @@ class BookingCompleted(DomainEvent):
 
 
 @frozen(kw_only=True)
+class BookingExpired(DomainEvent):
+    """A pending booking lapsed unanswered (the expiry job); its time is free again."""
+
+    name: ClassVar[str] = "booking.expired"
+    booking_id: uuid.UUID
+    customer_id: uuid.UUID
+    professional_id: uuid.UUID
+    service_id: uuid.UUID
+    start: datetime
+    end: datetime
+    actor_id: uuid.UUID | None
+    """Always None: the system expires bookings."""
+    reason: str
+    """``unanswered`` (not answered in time) or ``start_passed`` (its start came first)."""
+
+
+@frozen(kw_only=True)
 class BookingReminderDue(DomainEvent):
     """One party of a confirmed booking is reminded of it on its day (once per day)."""
 
@@ -116,4 +133,5 @@ BookingEvent = (
     | BookingCancelled
     | BookingRescheduled
     | BookingCompleted
+    | BookingExpired
 )

@@ -11,6 +11,7 @@ Who may move a booking where::
     pending   -> cancelled   customer
     confirmed -> completed   professional (not before the start), or the completion job
     confirmed -> cancelled   customer
+    pending   -> expired     the expiry job (unanswered too long, or its start came)
 
 An administrator may make any of these moves; nothing else is ever allowed.
 """
@@ -46,6 +47,8 @@ class BookingStatus(enum.StrEnum):
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
+    EXPIRED = "expired"
+    """Pending until the expiry job found it unanswered for too long, or its start passed."""
 
     @property
     def holds_time(self) -> bool:
@@ -63,7 +66,7 @@ class Party(enum.StrEnum):
     PROFESSIONAL = "professional"
     ADMIN = "admin"
     SYSTEM = "system"
-    """A scheduled job (automatic completion); no user acts."""
+    """A scheduled job (automatic completion, expiry); no user acts."""
 
 
 class Action(enum.StrEnum):
@@ -72,6 +75,7 @@ class Action(enum.StrEnum):
     REJECT = "reject"
     CANCEL = "cancel"
     COMPLETE = "complete"
+    EXPIRE = "expire"
     RESCHEDULE = "reschedule"
 
 
@@ -83,6 +87,7 @@ TRANSITIONS: dict[tuple[BookingStatus, BookingStatus], frozenset[Party]] = {
         {Party.PROFESSIONAL, Party.SYSTEM}
     ),
     (BookingStatus.CONFIRMED, BookingStatus.CANCELLED): frozenset({Party.CUSTOMER}),
+    (BookingStatus.PENDING, BookingStatus.EXPIRED): frozenset({Party.SYSTEM}),
 }
 """Every allowed status change and who may make it besides an administrator."""
 
@@ -91,6 +96,7 @@ TARGET_OF: dict[Action, BookingStatus] = {
     Action.REJECT: BookingStatus.REJECTED,
     Action.CANCEL: BookingStatus.CANCELLED,
     Action.COMPLETE: BookingStatus.COMPLETED,
+    Action.EXPIRE: BookingStatus.EXPIRED,
 }
 
 
@@ -110,6 +116,15 @@ def may_act(party: Party, action: Action) -> bool:
         return party is Party.CUSTOMER
     target = TARGET_OF[action]
     return any(party in parties for (_, to), parties in TRANSITIONS.items() if to is target)
+
+
+class ExpiryReason(enum.StrEnum):
+    """Why a pending booking expired (the ``reason`` of its history entry and event)."""
+
+    UNANSWERED = "unanswered"
+    """The professional did not answer in time."""
+    START_PASSED = "start_passed"
+    """Its start came before an answer."""
 
 
 @frozen(kw_only=True)
@@ -253,6 +268,10 @@ class Booking(EventRecorder):
     def complete(self, actor: Actor, now: datetime) -> None:
         self._move(Action.COMPLETE, actor, now, None)
 
+    def expire(self, actor: Actor, now: datetime, why: ExpiryReason) -> None:
+        """The request lapsed (the expiry job's move); its time is free again."""
+        self._move(Action.EXPIRE, actor, now, why.value)
+
     def _move(self, action: Action, actor: Actor, now: datetime, reason: str | None) -> None:
         party = self.party_for(actor, action)
         target = TARGET_OF[action]
@@ -291,6 +310,8 @@ class Booking(EventRecorder):
             self.record(events.BookingRejected(**facts, reason=reason or ""))
         elif target is BookingStatus.CANCELLED:
             self.record(events.BookingCancelled(**facts, reason=reason or "", late=late))
+        elif target is BookingStatus.EXPIRED:
+            self.record(events.BookingExpired(**facts, reason=reason or ""))
         else:
             self.record(events.BookingCompleted(**facts))
 

@@ -1,6 +1,7 @@
 """What a booking's parties are told: each change to the party who did not make it (both, when
-an administrator or the system made it), in-app and by email as their booking setting allows;
-and each party's reminder on the day. The notifications context delivers them."""
+an administrator or the system made it; an expired request to its customer only), in-app and
+by email as their booking setting allows; and each party's reminder on the day. The
+notifications context delivers them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ BOOKING_NOTICES: dict[type[events.BookingEvent], tuple[NotificationType, str, st
     events.BookingCancelled: (WARNING, "Your booking was cancelled", "Booking cancelled"),
     events.BookingRescheduled: (INFO, "Your booking was moved", "A booking was moved"),
     events.BookingCompleted: (SUCCESS, "Your booking is complete", "Booking completed"),
+    events.BookingExpired: (WARNING, "Your booking request expired", "A booking request expired"),
+}
+UNTOLD = {(events.BookingRequested, "customer"), (events.BookingExpired, "professional")}
+"""The customer makes every request; an expired request is the customer's news (the
+professional, who did not answer it, sees it in their list)."""
+EXPIRY_LINES = {
+    "unanswered": "The professional did not answer in time, so the time is free again.",
+    "start_passed": "Its start came before the professional answered.",
 }
 
 
@@ -53,6 +62,9 @@ def booking_notice(event: events.BookingEvent, party: str) -> Notice:
         lines.append(f"Reason: {event.reason}")
     if isinstance(event, events.BookingCancelled) and event.late:
         lines.append("It was cancelled less than 24 hours before the start.")
+    if isinstance(event, events.BookingExpired):
+        lines.append(EXPIRY_LINES.get(event.reason, "It was not answered in time."))
+        lines.append("You can book another time, or another professional.")
     if isinstance(event, events.BookingCompleted) and to_customer:
         lines.append("How did it go? You can now review the work.")
     return Notice(
@@ -89,8 +101,8 @@ def notice_rules() -> list[NoticeRule]:
         )
         for event_type in BOOKING_NOTICES
         for party in ("customer", "professional")
-        if not (event_type is events.BookingRequested and party == "customer")
-    ]  # the customer makes every request
+        if (event_type, party) not in UNTOLD
+    ]
     rules.append(
         NoticeRule(events.BookingReminderDue, "notifications.booking_reminder", booking_reminder)
     )

@@ -10,6 +10,7 @@ from typing import Protocol
 from attrs import frozen
 
 from alora_core.booking.bookings.model import Booking, BookingReminder, BookingStatus
+from alora_core.booking.bookings.pending import PendingCaps
 from alora_core.booking.catalog.ports import Services
 from alora_core.booking.professionals.availability import Interval
 from alora_core.booking.professionals.ports import Profiles
@@ -51,6 +52,27 @@ class Bookings(Protocol):
 
     async def finished(self, ended_before: datetime, limit: int) -> list[Booking]:
         """Confirmed bookings whose end is before ``ended_before``, oldest end first."""
+        ...
+
+    async def check_pending_caps(
+        self,
+        customer_id: uuid.UUID,
+        professional_id: uuid.UUID,
+        caps: PendingCaps,
+        *,
+        excluding: uuid.UUID | None = None,
+    ) -> None:
+        """``PendingLimitReached`` (``pending.pending_refusal``) when the customer already
+        holds ``caps`` pending bookings (but ``excluding``), overall or with the professional;
+        called before the transaction writes one more. Two transactions of one customer never
+        both pass it on the same count: the check holds until commit."""
+        ...
+
+    async def unanswered(
+        self, requested_before: datetime, now: datetime, limit: int
+    ) -> list[Booking]:
+        """Pending bookings last changed (requested or moved) at or before
+        ``requested_before``, or starting at or before ``now``; oldest change first."""
         ...
 
 

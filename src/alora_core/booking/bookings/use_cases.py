@@ -1,5 +1,5 @@
-"""Bookings' use cases: request, move through the status machine, reschedule, read, and the
-two jobs (automatic completion, daily reminders).
+"""Bookings' use cases: request, move through the status machine, reschedule and read (the
+jobs are in ``jobs``).
 
 Two writers racing on one booking both load version ``v``; the second commit finds it stale
 (``Conflict``), runs again on the fresh booking and gets the precise answer (the status no
@@ -15,17 +15,11 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from attrs import frozen
-
 from alora_core.booking.bookings import commands as c
+from alora_core.booking.bookings.deps import BookingsDeps
 from alora_core.booking.bookings.errors import BookingNotFound, SlotUnavailable, TransitionRefused
-from alora_core.booking.bookings.model import (
-    Action,
-    Booking,
-    BookingReminder,
-    Party,
-    price_for,
-)
+from alora_core.booking.bookings.jobs import JOB_USE_CASES
+from alora_core.booking.bookings.model import Action, Booking, BookingStatus, Party, price_for
 from alora_core.booking.bookings.ports import BookingFilter, BookingsUnitOfWork
 from alora_core.booking.bookings.queries import OpenSlots
 from alora_core.booking.professionals.availability import (
@@ -40,8 +34,7 @@ from alora_core.booking.professionals.queries import Viewer
 from alora_core.booking.professionals.validation import RULE_BOUNDS
 from alora_core.shared.actor import Actor
 from alora_core.shared.audit import AuditEntry
-from alora_core.shared.clock import Clock, zone_or_utc
-from alora_core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from alora_core.shared.errors import FieldError, Forbidden, Invalid, NotFound
 from alora_core.shared.pagination import Page, PageRequest
 from alora_core.shared.retry import retrying_on_stale
 from alora_core.shared.text import has_control_characters
@@ -57,15 +50,6 @@ DEFAULT_SLOT_WINDOW = timedelta(days=7)
 MAX_SLOT_WINDOW = timedelta(days=31)
 SLOTS_AHEAD = timedelta(days=RULE_BOUNDS["horizon_days"][1] + 1)
 """How far ahead ``from`` may ask: past every professional's booking horizon, no slot opens."""
-COMPLETION_BATCH = 100
-MAX_BATCHES = 50
-
-
-@frozen(kw_only=True)
-class BookingsDeps:
-    clock: Clock
-    reminder_hour: int = 9
-    """Reminders go from this hour of the recipient's day on."""
 
 
 # --- checking input ---------------------------------------------------------------------------
@@ -175,7 +159,8 @@ async def _audit_if_admin(
 async def request_booking(
     cmd: c.RequestBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
 ) -> Booking:
-    """Book a professional's time for a service: ``pending`` until the professional answers."""
+    """Book a professional's time for a service: ``pending`` until the professional answers,
+    within the customer's caps on pending requests (``pending``)."""
     customer_id = cmd.actor.user_id
     if customer_id is None:
         raise Forbidden("only a user may book")
@@ -205,6 +190,7 @@ async def request_booking(
                 raise NotFound("no such service")
             if not service.active or service.id not in profile.service_ids:
                 raise Invalid.field("service_id", "the professional does not offer this service")
+            await uow.bookings.check_pending_caps(customer_id, profile.id, deps.pending_caps)
             now = deps.clock.now()
             buffer = timedelta(minutes=profile.schedule.rules.buffer_minutes)
             await _check_bookable(
@@ -311,19 +297,27 @@ async def reschedule_booking(
     cmd: c.RescheduleBooking, uow: BookingsUnitOfWork, deps: BookingsDeps
 ) -> Booking:
     """Move a pending or confirmed booking to ``start`` (same duration), checked like a new
-    booking against every other booking; one UPDATE releases the old time and takes the new."""
+    booking against every other booking; one UPDATE releases the old time and takes the new.
+    A customer's move of a confirmed booking makes it a request again: within their caps."""
     start = _utc(cmd.start, "start")
 
     async def attempt() -> Booking:
         async with uow:
             booking = await _visible(uow, cmd.actor, cmd.booking_id)
-            booking.party_for(cmd.actor, Action.RESCHEDULE)
+            party = booking.party_for(cmd.actor, Action.RESCHEDULE)
             if not booking.held:
                 raise TransitionRefused(
                     f"a {booking.status.value} booking cannot be rescheduled", booking.status
                 )
             if start == booking.start:
                 raise Invalid.field("start", "is the booking's start already")
+            if party is Party.CUSTOMER and booking.status is BookingStatus.CONFIRMED:
+                await uow.bookings.check_pending_caps(
+                    booking.customer_id,
+                    booking.professional_id,
+                    deps.pending_caps,
+                    excluding=booking.id,
+                )
             profile = await uow.professionals.get(booking.professional_id)
             if profile is None:
                 raise NotFound("no such professional")
@@ -421,72 +415,6 @@ async def list_open_slots(
     return OpenSlots(timezone=schedule.timezone, slots=slots)
 
 
-# --- jobs ------------------------------------------------------------------------------------
-
-
-async def complete_finished_bookings(
-    cmd: c.CompleteFinishedBookings, uow: BookingsUnitOfWork, deps: BookingsDeps
-) -> int:
-    """Complete every confirmed booking that ended more than the grace period ago, a batch
-    per transaction; how many. A batch that loses a race (a booking cancelled meanwhile, a
-    second run) is read again."""
-    completed = 0
-    for _ in range(MAX_BATCHES):
-        async with uow:
-            now = deps.clock.now()
-            due = await uow.bookings.finished(now - cmd.grace, COMPLETION_BATCH)
-            if not due:
-                break
-            for booking in due:
-                booking.complete(Actor.system(), now)
-            try:
-                await uow.commit()
-            except Conflict:
-                continue
-        completed += len(due)
-        if len(due) < COMPLETION_BATCH:
-            break
-    return completed
-
-
-async def send_booking_reminders(
-    cmd: c.SendBookingReminders, uow: BookingsUnitOfWork, deps: BookingsDeps
-) -> int:
-    """Remind each party (who wants reminders) of their confirmed bookings that start later
-    today in their time zone, once their clock shows ``reminder_hour``; how many reminders
-    went. Each (booking, recipient, day) is reminded once, however often this runs."""
-
-    async def attempt() -> int:
-        async with uow:
-            now = deps.clock.now()
-            # Today, in any zone, ends within 26 hours (UTC+14, a DST day of 25 hours).
-            candidates = await uow.booking_reminders.candidates(now, now + timedelta(hours=26))
-            sent = await uow.booking_reminders.sent({c.booking.id for c in candidates})
-            reminders = 0
-            for candidate in candidates:
-                zone = zone_or_utc(candidate.timezone)
-                local_now = now.astimezone(zone)
-                day = local_now.date()
-                if local_now.hour < deps.reminder_hour:
-                    continue
-                if candidate.booking.start.astimezone(zone).date() != day:
-                    continue
-                key = (candidate.booking.id, candidate.recipient_id, day)
-                if key in sent:
-                    continue
-                sent.add(key)
-                reminder = BookingReminder.send(
-                    candidate.booking, candidate.recipient_id, day, candidate.timezone, now
-                )
-                await uow.booking_reminders.add(reminder)
-                reminders += 1
-            if reminders:
-                await uow.commit()
-        return reminders
-
-    return await retrying_on_stale(attempt)
-
-
 # --- wiring ------------------------------------------------------------------------------------
 
 USE_CASES: dict[type, Callable[..., Any]] = {
@@ -499,8 +427,7 @@ USE_CASES: dict[type, Callable[..., Any]] = {
     c.GetBooking: get_booking,
     c.ListBookings: list_bookings,
     c.ListOpenSlots: list_open_slots,
-    c.CompleteFinishedBookings: complete_finished_bookings,
-    c.SendBookingReminders: send_booking_reminders,
+    **JOB_USE_CASES,
 }
 
 

@@ -2,8 +2,10 @@
 
 Only the booking's customer, its professional and administrators see a booking; for anyone
 else every route answers 404, as for a booking that does not exist. A refused time answers 409
-with ``reason`` (``too_soon``, ``beyond_horizon``, ``outside_hours`` or ``taken``); a status
-that does not allow the change answers 409 with ``reason: invalid_transition``.
+with ``reason`` (``too_soon``, ``beyond_horizon``, ``outside_hours`` or ``taken``); a customer
+holding too many pending requests 409 with ``too_many_pending`` or
+``too_many_pending_with_professional``; a status that does not allow the change answers 409
+with ``reason: invalid_transition``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from alora_core.booking.bookings import commands as c
 from alora_core.booking.bookings.errors import (
+    PendingLimitReached,
     SlotUnavailable,
     TooEarlyToComplete,
     TransitionRefused,
@@ -45,6 +48,20 @@ _REFUSED = (
 )
 
 
+_TOO_MANY = (
+    "409 with `reason: too_many_pending` when the customer already has as many requests "
+    "waiting for an answer as allowed (`ALORA_BOOKING_MAX_PENDING_PER_CUSTOMER`, by default "
+    "10), or `too_many_pending_with_professional` with this professional "
+    "(`ALORA_BOOKING_MAX_PENDING_PER_PROFESSIONAL`, by default 3); a place frees when the "
+    "professional answers, the customer cancels, or a request expires."
+)
+_EXPIRY = (
+    "A request the professional has not answered within `ALORA_BOOKING_PENDING_EXPIRY_HOURS` "
+    "(by default 48), or whose start comes first, becomes `expired` and frees its time; the "
+    "customer is notified (`booking.expired`)."
+)
+
+
 class BookingsController(Controller):
     path = "/api/v1/bookings"
     tags = ["bookings"]
@@ -58,9 +75,10 @@ class BookingsController(Controller):
         "(not their own time). The service must be active and offered by the professional; "
         "the start must be one of the professional's open slots for `durationMinutes` "
         f"(see `GET /api/v1/professionals/{{id}}/slots`). The booking starts `pending`. "
-        f"{_REFUSED} The professional is notified (`booking.requested`).",
+        f"{_TOO_MANY} {_REFUSED} The professional is notified (`booking.requested`). "
+        f"{_EXPIRY}",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
-        opt=raises(SlotUnavailable),
+        opt=raises(SlotUnavailable, PendingLimitReached),
     )
     async def request_booking(
         self,
@@ -229,10 +247,12 @@ class BookingsController(Controller):
         description="By the customer, the professional or an administrator; pending and "
         "confirmed bookings only. The duration is kept and the new start is checked like a "
         f"new booking's. {_REFUSED} The old time is released and the new one taken in one "
-        "step. The booking goes back to `pending` unless the professional moved it. The "
-        "other party is notified.",
+        "step. The booking goes back to `pending` unless the professional moved it; a "
+        "customer moving a confirmed booking makes it a request again, within their caps "
+        "(409 `too_many_pending` or `too_many_pending_with_professional`). The other party "
+        "is notified.",
         responses=problem_responses(400, 401, 403, 404, 409, 422),
-        opt=raises(SlotUnavailable, TransitionRefused),
+        opt=raises(SlotUnavailable, TransitionRefused, PendingLimitReached),
     )
     async def reschedule(
         self,
