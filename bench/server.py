@@ -37,9 +37,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 
-# Settings of the bench server. Auth rate limits are raised so that they never answer 429.
+# Settings of the bench server. Auth rate limits are raised so that they never answer 429, and
+# the caps on a customer's pending bookings so that a bench customer's bookings are never 409.
 BENCH_SETTINGS: dict[str, str] = {
     "ALORA_ENV": "development",
+    "ALORA_BOOKING_MAX_PENDING_PER_CUSTOMER": "1000",
+    "ALORA_BOOKING_MAX_PENDING_PER_PROFESSIONAL": "1000",
     "ALORA_AUTH_RATE_PER_MINUTE": "100000",
     "ALORA_LOGIN_MAX_FAILURES": "1000",
     "ALORA_ACCESS_TOKEN_MINUTES": "120",

@@ -54,7 +54,7 @@ CATCH_UP = timedelta(minutes=30)
 SLOT_WINDOW = timedelta(days=7)
 """Where a booking's start is looked for: this long from its day."""
 ADMIN = "admin"
-STATUS_ORDER = tuple(BookingStatus)  # pending, confirmed, rejected, cancelled, completed
+STATUS_ORDER = tuple(BookingStatus)  # pending, confirmed, rejected, cancelled, completed ...
 
 SERVICES = (
     cc.NewService(
@@ -338,7 +338,9 @@ async def seed_market(demo: Demo) -> list[str]:
     ahead = [await seeder.follow(visit, await seeder.book(visit)) for visit in AHEAD]
     made = [*past, *under_way, *ahead]
     statuses = Counter(booking.status for booking in made)
-    by_status = ", ".join(f"{status.value} {statuses[status]}" for status in STATUS_ORDER)
+    by_status = ", ".join(
+        f"{status.value} {statuses[status]}" for status in STATUS_ORDER if statuses[status]
+    )
     zones = " and ".join(dict.fromkeys(pro.timezone for pro in PROS))
     summary = (
         f"{len(SERVICES)} services, {len(PROS)} professionals ({zones}), "
