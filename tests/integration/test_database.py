@@ -449,5 +449,5 @@ async def test_a_revision_for_a_context_without_migrations_of_its_own_is_refused
     sqlite_url: str,
 ) -> None:
     await upgrade(sqlite_url)
-    with pytest.raises(LookupError, match="'booking' keeps no migrations of its own"):
-        await context_revision(sqlite_url, "tags", "booking")
+    with pytest.raises(LookupError, match="'content' keeps no migrations of its own"):
+        await context_revision(sqlite_url, "tags", "content")
