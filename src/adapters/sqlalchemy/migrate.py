@@ -85,6 +85,14 @@ def reached(schema: Schema, current: Iterable[str]) -> set[str]:
     return found
 
 
+def _outermost_heads(schema: Schema) -> set[str]:
+    """The heads no other head follows or depends on: what a new branch depends on. Naming a
+    head another one already stands for too would make Alembic remove its version row twice."""
+    found = heads(schema)
+    under = {below for head in found for below in reached(schema, [head]) - {head}}
+    return found - under
+
+
 def migration_engine(url: str) -> AsyncEngine:
     engine = create_engine(url, poolclass=pool.NullPool)
     if engine.dialect.name == "sqlite":
@@ -147,7 +155,7 @@ async def revision(url: str, schema: Schema, message: str, branch: str | None) -
             "head": "base",
             "branch_label": branch,
             "version_path": str(schema.branches[branch]),
-            "depends_on": sorted(script.get_heads()) or None,
+            "depends_on": sorted(_outermost_heads(schema)) or None,
         }
     if importlib.util.find_spec("ruff") is not None:  # a developer's environment
         _format_with_ruff(config)
