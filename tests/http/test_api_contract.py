@@ -278,6 +278,7 @@ async def test_4xx_responses_list_the_reasons_of_the_domain_errors(api: Api) -> 
         return documented_reasons(paths[path][method]["responses"][status]["description"])
 
     refusals = ["too_soon", "beyond_horizon", "outside_hours", "taken"]
+    refusals += ["too_many_pending", "too_many_pending_with_professional"]
     assert set(reasons("post", "/api/v1/bookings", "409")) == {"conflict", *refusals}
     reschedule = reasons("post", "/api/v1/bookings/{booking_id}/reschedule", "409")
     assert set(reschedule) == {"conflict", "invalid_transition", *refusals}
