@@ -29,7 +29,7 @@ from adapters.sqlalchemy.uow import SqlUnitOfWork, session_factory
 from alora_core.identity.events import UserUpdated
 from alora_core.identity.model import Role, User
 from alora_core.shared.clock import FixedClock
-from alora_core.shared.errors import Unavailable
+from alora_core.shared.errors import DatabaseUnavailable
 from alora_core.shared.events import EventRecorder
 from alora_core.shared.jobs import Job, JobDeferred, Subscriptions, run_job
 from entrypoints.bootstrap import memory_store
@@ -243,7 +243,7 @@ async def test_an_outage_defers_a_job_without_spending_an_attempt_or_a_log_line(
 
     async def waiting(event: UserUpdated, uow: Any) -> None:
         if outage and outage.pop():
-            raise RuntimeError("lost the connection") from Unavailable("database away")
+            raise RuntimeError("lost the connection") from DatabaseUnavailable("database away")
 
     subscriptions = Subscriptions()
     outbox.subscribe(subscriptions, "a.waiting", waiting)

@@ -50,6 +50,7 @@ def test_jobs_list_shows_every_job_with_the_schedule_in_effect(
         "outbox-health",
         "held-emails",
         "booking-completion",
+        "booking-expiry",
         "booking-reminders",
     }
     assert "30 2 * * *" in rows["session-cleanup"]
@@ -96,7 +97,7 @@ def test_jobs_run_an_unknown_job_names_the_jobs(
     assert "no job 'nope'" in error
     assert (  # in the registry's order of the modules that declare them
         "outbox-health, otp-cleanup, session-cleanup, held-emails, activity-report, "
-        "booking-completion, booking-reminders"
+        "booking-completion, booking-expiry, booking-reminders"
     ) in error
 
 

@@ -211,6 +211,7 @@ async def test_simultaneous_bookings_on_sqlite_answer_201_or_409(
         ALORA_DATABASE_URL=sqlite_settings.database_url,
         ALORA_MAIL_DIR=str(sqlite_settings.mail_dir),
         ALORA_LOG_LEVEL="error",
+        ALORA_BOOKING_MAX_PENDING_PER_PROFESSIONAL="10",  # each customer asks for 5 or 6 hours
     )
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     async with _served(settings) as (alora, client):

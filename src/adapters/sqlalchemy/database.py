@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from alora_core.shared.errors import Unavailable
+from alora_core.shared.errors import DatabaseUnavailable
 
 __all__ = [
     "BUSY_REASON",
@@ -89,9 +89,9 @@ BUSY_REASON = "database-busy"
 DEFAULT_WRITE_TIMEOUT_SECONDS = 10.0
 
 
-def database_busy() -> Unavailable:
+def database_busy() -> DatabaseUnavailable:
     """What a writer that waited too long for SQLite's write lock gets."""
-    return Unavailable(
+    return DatabaseUnavailable(
         "the database is busy with other changes; try again shortly",
         retry_after_seconds=1,
         reason=BUSY_REASON,

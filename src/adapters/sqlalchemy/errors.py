@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sqlalchemy.database import database_busy, metadata
-from alora_core.shared.errors import Conflict, Invalid, Unavailable
+from alora_core.shared.errors import Conflict, DatabaseUnavailable, Invalid, Unavailable
 
 __all__ = [
     "INVALID_DETAIL",
@@ -126,8 +126,8 @@ def _from_sqlite(exc: DBAPIError) -> bool:
     return type(exc.orig).__module__.startswith("sqlite3")
 
 
-def _unreachable() -> Unavailable:
-    return Unavailable(
+def _unreachable() -> DatabaseUnavailable:
+    return DatabaseUnavailable(
         "the database cannot be reached; try again shortly",
         retry_after_seconds=UNREACHABLE_RETRY_SECONDS,
         reason=UNREACHABLE_REASON,

@@ -103,3 +103,8 @@ class Unavailable(AloraError):
         super().__init__(detail)
         self.retry_after_seconds = max(1, retry_after_seconds)
         self.reason = reason
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database itself is busy or cannot be reached: where commands, events and jobs are
+    kept, so background work waits for it rather than failing (``shared.jobs``)."""

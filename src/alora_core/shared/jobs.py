@@ -5,9 +5,10 @@ transaction as the change. A relay hands those rows to a ``JobQueue`` as ``Job``
 runs each with ``run_job``. Delivery is at-least-once: ``run_job`` claims the job in the
 transaction its handler works in (recording that the handler saw the event and removing the
 outbox row), so a job delivered twice runs its handler once. A job that keeps failing is
-buried as a dead job, which an admin can retry. An outage (``Unavailable``: the database
-or a service it needs is away) is no failure of the job: ``run_job`` raises ``JobDeferred``,
-and the queue runs the job again later without counting an attempt.
+buried as a dead job, which an admin can retry. A database outage (``DatabaseUnavailable``,
+where even a failure could not be recorded) is no failure of the job: ``run_job`` raises
+``JobDeferred``, and the queue runs the job again later without counting an attempt. Other
+services' outages (file storage, mail) are failures like any other.
 
 Secret fields of events (``shared.secrets``) are sealed in the jobs' messages by the
 ``Sealer`` the subscriptions carry, opened only to run the handler, and kept out of a failing
@@ -27,7 +28,7 @@ from typing import Any, Protocol
 from attrs import frozen
 
 from alora_core.shared.clock import Clock
-from alora_core.shared.errors import Unavailable
+from alora_core.shared.errors import DatabaseUnavailable
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.ids import new_id
 from alora_core.shared.secrets import REDACTED, Sealer, redact_text, secret_values
@@ -229,8 +230,9 @@ async def run_job(
     handler's commit made (the bus's after-commit hooks).
 
     A failure raises (for the queue to retry later) until the last attempt, where the job is
-    buried instead. A job for an unknown handler or an unreadable event is buried at once. An
-    outage raises ``JobDeferred``, at any attempt, and logs nothing (the queue tells outages).
+    buried instead. A job for an unknown handler or an unreadable event is buried at once. A
+    database outage raises ``JobDeferred``, at any attempt, and logs nothing (the queue tells
+    outages).
     """
     try:
         return await _run_job(
@@ -311,20 +313,19 @@ class _Failure:
 
 
 class JobDeferred(Exception):
-    """A job met an outage: run it again once the service is back, as the same attempt."""
+    """A job met a database outage: run it again once it is back, as the same attempt."""
 
-    def __init__(self, outage: Unavailable) -> None:
+    def __init__(self, outage: DatabaseUnavailable) -> None:
         super().__init__(f"the job waits for an outage to end: {outage}")
         self.outage = outage
 
 
-def _outage_in(exc: BaseException) -> Unavailable | None:
-    """The ``Unavailable`` that ``exc`` is or was raised from (units of work raise it for
-    the database), or None."""
+def _outage_in(exc: BaseException) -> DatabaseUnavailable | None:
+    """The database outage that ``exc`` is or was raised from, or None."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, Unavailable):
+        if isinstance(current, DatabaseUnavailable):
             return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
