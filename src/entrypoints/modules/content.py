@@ -71,5 +71,5 @@ MODULE = ContextModule(
     subscribe=_subscribe,
     routes="entrypoints.http.content:ROUTE_HANDLERS",
     statistics="entrypoints.http.content.statistics:SHAPE",
-    seed="entrypoints.cli.seed_market:seed_content",
+    seed="entrypoints.cli.seed_content:seed_content",
 )
