@@ -20,29 +20,33 @@ from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.auth import viewer_of
 from entrypoints.http.base import BEARER_SECURITY, OPTIONAL_BEARER, problem_responses
-from entrypoints.http.booking.professionals_schemas import (
+from entrypoints.http.booking.availability_schemas import (
     AvailabilityRequest,
     AvailabilityResponse,
+    ExceptionRequest,
+    ExceptionResponse,
+    SlotsResponse,
+)
+from entrypoints.http.booking.professionals_params import (
     CategoryFilter,
     CityFilter,
     ExceptionIdPath,
-    ExceptionRequest,
-    ExceptionResponse,
     MaxRate,
     MinRating,
-    OwnProfileResponse,
     ProfessionalIdPath,
-    ProfessionalPage,
-    ProfessionalResponse,
-    ProfileRequest,
     SearchText,
     ServiceFilter,
     SlotsDuration,
     SlotsFrom,
-    SlotsResponse,
     SlotsService,
     SlotsTo,
     SortOrder,
+)
+from entrypoints.http.booking.professionals_schemas import (
+    OwnProfileResponse,
+    ProfessionalPage,
+    ProfessionalResponse,
+    ProfileRequest,
 )
 from entrypoints.http.booking.public_pages import answer_kept, public_page
 from entrypoints.http.dates import bounded
