@@ -1,11 +1,11 @@
 """Content over HTTP: FAQ, feedback, contact messages and the about page."""
 
-from entrypoints.http.content.routes import (
-    AboutAdminController,
+from entrypoints.http.content.about_admin import AboutAdminController
+from entrypoints.http.content.faqs import FaqController
+from entrypoints.http.content.submissions import SubmissionsController
+from entrypoints.http.content.submissions_admin import (
     ContactAdminController,
-    FaqController,
     FeedbackAdminController,
-    SubmissionsController,
 )
 
 ROUTE_HANDLERS = [
