@@ -4,7 +4,8 @@ HTTP, CLI, worker and tests all get their message bus from here, so there is one
 ``build(settings)`` wires the configured database, mail and rate-limit store;
 ``build_in_memory()`` wires everything in memory, for tests and for programs that embed Alora.
 Both loop over the registry of context modules (``entrypoints.modules``): each module's
-commands are routed with a unit of work of its own context, and its handlers run in one.
+commands are routed with a unit of work of its own context, and its handlers run in one
+(``entrypoints.composition``); ``entrypoints.jobs_wiring`` hands their jobs on.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from attrs import define, evolve, field
+from attrs import define, field
 
-from adapters.fernet_sealer import FernetSealer
 from adapters.memory.jobs import MemoryOutboxSource
 from adapters.memory.mail import MemoryMailer
 from adapters.memory.ratelimit import MemoryRateLimiter
@@ -29,12 +28,13 @@ from alora_core.identity.ports import PasswordHasher
 from alora_core.shared.cache import PageCache
 from alora_core.shared.clock import Clock, SystemClock
 from alora_core.shared.events import DomainEvent
-from alora_core.shared.jobs import Job, JobQueue, JobStats, Subscriptions, run_job
+from alora_core.shared.jobs import Job, JobStats, Subscriptions, run_job
 from alora_core.shared.mail import Mailer
 from alora_core.shared.messagebus import MessageBus
 from alora_core.shared.ratelimit import RateLimiter
-from alora_core.shared.statistics import Section, StatisticsWindow
 from alora_core.shared.storage import FileStorage
+from entrypoints import jobs_wiring
+from entrypoints.composition import UnitOfWorkFactory, compose
 from entrypoints.modules import MODULES
 from entrypoints.modules.base import ContextModule, Wiring, resolve
 from entrypoints.platform import (
@@ -44,13 +44,11 @@ from entrypoints.platform import (
     redis_ping,
 )
 from entrypoints.realtime_wiring import RealtimeParts, build_realtime
-from entrypoints.settings import Settings, SettingsError, load_settings
-from entrypoints.worker.inprocess import InProcessJobQueue
+from entrypoints.settings import Settings, load_settings
 from entrypoints.worker.relay import Relay
 
 ReadinessCheck = Callable[[], Awaitable[str | None]]
 """None when ready; a note (``never-seen``) reports something that does not fail readiness."""
-UnitOfWorkFactory = Callable[[], Any]
 
 
 @define
@@ -130,57 +128,6 @@ class Alora:
         self._closers.clear()
 
 
-@define
-class _Composed:
-    bus: MessageBus
-    subscriptions: Subscriptions
-    units_of_work: dict[str, UnitOfWorkFactory]
-
-
-EVENT_SECRETS_KEY = "event-secrets"
-"""The purpose the key sealing events' secret fields is derived for (``Wiring.secret``)."""
-
-
-def _compose(
-    modules: Sequence[ContextModule],
-    wiring: Wiring,
-    on_events: Callable[[list[DomainEvent]], Awaitable[None]],
-    unit_of_work: Callable[[ContextModule, Subscriptions], UnitOfWorkFactory],
-) -> _Composed:
-    """The bus and the subscriptions of ``modules``, each module's with its unit of work.
-
-    The subscriptions seal events' secret fields with a key of their own derived from
-    ``ALORA_SECRET_KEY``: every process of a deployment opens what any of them sealed."""
-    subscriptions = Subscriptions(FernetSealer(wiring.secret(EVENT_SECRETS_KEY)))
-    bus = MessageBus(on_events=on_events)
-    units = {module.name: unit_of_work(module, subscriptions) for module in modules}
-    wiring = evolve(
-        wiring,
-        statistics={
-            module.name: partial(_count_section, units[module.name])
-            for module in modules
-            if module.statistics is not None
-        },
-    )
-    notices = [rule for module in modules if module.notices for rule in module.notices(wiring)]
-    for module in modules:
-        bus.register(module.commands(wiring), units[module.name])
-        in_context = subscriptions.in_context(units[module.name])
-        if module.subscribe is not None:
-            module.subscribe(in_context, wiring)
-        if module.delivers is not None:
-            module.delivers(in_context, notices, wiring)
-        if module.after_commit is not None:
-            bus.after_commit(module.after_commit(wiring))
-    return _Composed(bus, subscriptions, units)
-
-
-async def _count_section(unit_of_work: UnitOfWorkFactory, window: StatisticsWindow) -> Section:
-    async with unit_of_work().reading() as uow:
-        section: Section = await uow.statistics.collect(window)
-        return section
-
-
 def memory_store(modules: Sequence[ContextModule] = MODULES) -> MemoryStore:
     """An empty in-memory store with every module's tables."""
     store = MemoryStore()
@@ -234,26 +181,11 @@ def build_in_memory(
         assert alora is not None
         return await alora.run_job(job, attempt)
 
-    queue = InProcessJobQueue(run, concurrency=1, backoff_seconds=0, inline=True)
-
-    async def queue_depths() -> dict[str, int]:
-        return {"in-process": queue.in_flight}
-
-    relay = Relay(
-        MemoryOutboxSource(store),
-        queue,
-        clock,
-        poll_seconds=0.5,
-        redeliver_after=timedelta(minutes=10),
-    )
-
-    async def drain(_events: list[DomainEvent]) -> None:
-        await relay.drain()
-
-    composed = _compose(
+    jobs = jobs_wiring.inline(MemoryOutboxSource(store), run, clock)
+    composed = compose(
         modules,
         wiring,
-        drain,
+        jobs.jobs_added,
         lambda module, subscriptions: partial(
             resolve(module.memory_unit_of_work),
             store,
@@ -267,7 +199,7 @@ def build_in_memory(
         mailer=wiring.mailer,
         limiter=wiring.limiter,
         subscriptions=composed.subscriptions,
-        relay=relay,
+        relay=jobs.relay,
         uow_factory=partial(
             MemoryUnitOfWork,
             store,
@@ -277,8 +209,8 @@ def build_in_memory(
         units_of_work=composed.units_of_work,
         max_job_attempts=max_job_attempts,
         realtime=realtime,
-        queue_depths=queue_depths,
-        jobs_added=drain,
+        queue_depths=jobs.queue_depths,
+        jobs_added=jobs.jobs_added,
         storage=wiring.storage,
         settings=settings,
         page_caches=wiring.page_caches,
@@ -366,60 +298,20 @@ async def build(
         assert alora is not None
         return await alora.run_job(job, attempt)
 
-    queue: JobQueue
-    on_events: Callable[[list[DomainEvent]], Awaitable[None]]
-    if inline_jobs or settings.background == "inprocess":
-        in_process = InProcessJobQueue(
-            run,
-            concurrency=settings.worker_concurrency,
-            backoff_seconds=settings.job_backoff_seconds,
-            inline=inline_jobs,
-            on_finished=lambda: relay.wake(),
-        )
-        closers.append(partial(in_process.close, settings.shutdown_timeout_seconds))
-        checks["broker"] = _always_ready
-        queue = in_process
-
-        async def queue_depths() -> dict[str, int]:
-            return {"in-process": in_process.in_flight}
-
-        async def on_events(_events: list[DomainEvent]) -> None:
-            if inline_jobs:
-                await relay.drain()
-            else:
-                relay.wake()
-
-    else:
-        from entrypoints.worker.broker import (
-            DramatiqJobQueue,
-            make_broker,
-            nudge_relays,
-            worker_never_seen,
-        )
-
-        if redis is None:
-            raise SettingsError("ALORA_BACKGROUND=external needs ALORA_REDIS_URL")
-        broker = make_broker(settings)
-        queue = dramatiq_queue = DramatiqJobQueue(broker)
-        queue_depths = dramatiq_queue.depths
-        checks["broker"] = partial(redis_ping, redis)
-        checks["worker"] = partial(worker_never_seen, redis)
-
-        async def on_events(_events: list[DomainEvent]) -> None:
-            relay.wake()
-            await nudge_relays(redis)
-
-    relay = Relay(
+    jobs = jobs_wiring.configured(
+        settings,
         SqlOutboxSource(engine),
-        queue,
+        run,
         clock,
-        poll_seconds=settings.relay_poll_seconds,
-        redeliver_after=timedelta(seconds=settings.outbox_redeliver_seconds),
+        inline=inline_jobs,
+        redis=redis,
+        closers=closers,
+        checks=checks,
     )
-    composed = _compose(
+    composed = compose(
         modules,
         wiring,
-        on_events,
+        jobs.jobs_added,
         lambda module, subscriptions: partial(
             resolve(module.sql_unit_of_work),
             sessions,
@@ -433,7 +325,7 @@ async def build(
         mailer=wiring.mailer,
         limiter=limiter,
         subscriptions=composed.subscriptions,
-        relay=relay,
+        relay=jobs.relay,
         uow_factory=partial(
             SqlUnitOfWork,
             sessions,
@@ -443,8 +335,8 @@ async def build(
         units_of_work=composed.units_of_work,
         max_job_attempts=settings.job_max_attempts,
         realtime=realtime,
-        queue_depths=queue_depths,
-        jobs_added=on_events,
+        queue_depths=jobs.queue_depths,
+        jobs_added=jobs.jobs_added,
         storage=storage,
         settings=settings,
         page_caches=wiring.page_caches,
@@ -453,10 +345,6 @@ async def build(
         closers=closers,
     )
     return alora
-
-
-async def _always_ready() -> None:
-    return None
 
 
 __all__ = ["Alora", "ReadinessCheck", "build", "build_in_memory", "memory_store"]

@@ -16,6 +16,8 @@ ROOT = Path(__file__).parents[2]
 
 GENERIC_FILES = [
     "src/entrypoints/bootstrap.py",
+    "src/entrypoints/composition.py",
+    "src/entrypoints/jobs_wiring.py",
     "src/entrypoints/http/app.py",
     "src/entrypoints/scheduler.py",
     "src/entrypoints/http/problems.py",
