@@ -16,6 +16,7 @@ import pytest
 from litestar import Litestar, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from alora_core.identity.errors import InvalidCredentials
@@ -32,6 +33,7 @@ from alora_core.shared.errors import (
 from entrypoints.http import base
 from entrypoints.http.base import ReadinessChecks, build_litestar, problem_responses, raises
 from entrypoints.http.client import client_ip, user_agent
+from entrypoints.http.media_types import json_only, takes_json_body
 from entrypoints.http.problems import PROBLEM_TYPE_BASE, camel_path
 from entrypoints.http.reasons import documented_reasons
 from entrypoints.http.schemas import RequestSchema, ResponseSchema
@@ -687,3 +689,15 @@ def test_camel_path() -> None:
     assert camel_path("items[0].unit_price") == "items[0].unitPrice"
     assert camel_path("address_line_1") == "addressLine1"
     assert camel_path("email") == "email"
+
+
+def test_only_routes_that_read_a_json_body_run_the_json_guard(tmp_path: Path) -> None:
+    # Litestar calls every guard with a copy of the handler on each request: routes without a
+    # JSON body must not pay for this one.
+    app = make_app(tmp_path)
+    handlers = [
+        h for route in app.routes if isinstance(route, HTTPRoute) for h in route.route_handlers
+    ]
+    guarded = {h.handler_name for h in handlers if json_only in h.resolve_guards()}
+    reads_json = {h.handler_name for h in handlers if takes_json_body(h)}
+    assert reads_json and guarded == reads_json

@@ -117,7 +117,6 @@ def build_litestar(
             schema_assets_router(),
         ],
         dependencies=dependencies,
-        guards=[json_only],
         on_startup=on_startup,
         on_shutdown=on_shutdown,
         lifespan=lifespan,
@@ -213,7 +212,12 @@ def _document_responses(app: Litestar, error_statuses: Mapping[type[AloraError],
             # Litestar documents its own 400 for any route with path parameters: replace it too.
             takes_input = bool(route.path_parameters) or _takes_input(handler)
             statuses = [*([400] if takes_input else []), *([413] if takes_body else [])]
-            statuses += [415] if takes_json_body(handler) else []
+            if takes_json_body(handler):
+                # The JSON routes alone run this guard: Litestar calls each guard with a copy of
+                # the handler on every request. Guards are resolved when a route registers, so
+                # it joins the resolved list.
+                handler.resolve_guards().append(json_only)
+                statuses += [415]
             statuses += [*([422] if takes_input else []), 500]
             defaults = problem_responses(*statuses)
             if handler.status_code in _NO_BODY_STATUSES:

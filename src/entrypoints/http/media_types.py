@@ -7,9 +7,10 @@ cookies, or sign the browser in as someone else (login CSRF). ``application/json
 ``+json`` type such as ``application/merge-patch+json``, needs a preflight, which only
 ``ALORA_CORS_ORIGINS`` pass. JSON is UTF-8 (RFC 8259): another ``charset`` is a 415 too.
 
-``json_only`` is an app-wide guard; it looks at routes whose handler takes a JSON ``data``
-body, and only when a body is sent: routes whose body may be left out still answer a
-request without one. Upload routes read their multipart form themselves and take no ``data``.
+``json_only`` guards the routes whose handler takes a JSON ``data`` body (``base`` adds it to
+them alone), and checks only when a body is sent: routes whose body may be left out still
+answer a request without one. Upload routes read their multipart form themselves and take
+no ``data``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.enums import RequestEncodingType, ScopeType
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import BodyKwarg
@@ -66,8 +67,6 @@ async def json_only(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """Guard: a body sent to a JSON route must be declared as JSON, else 415."""
-    if connection.scope["type"] != ScopeType.HTTP or not takes_json_body(handler):
-        return
     sent, content_type = _has_body(connection.scope["headers"])
     if sent and not (content_type and is_json(content_type)):
         raise ClientException(
