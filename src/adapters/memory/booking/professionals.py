@@ -9,7 +9,7 @@ the reviews part's, changed by relative updates that may land between our read a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
@@ -65,27 +65,6 @@ class MemoryProfessionals:
                 profile.rating_total = stored.rating_total
 
         return keep
-
-
-class MemoryGalleryFiles:
-    """Reads the files part's ``files`` table (rows with ``owner_id`` and ``content_type``)."""
-
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self._uow = uow
-
-    async def images_of(self, owner_id: uuid.UUID, file_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        if "files" not in self._uow.store.tables:
-            return set()
-        found = set()
-        for file_id in file_ids:
-            stored = self._uow.load("files", file_id)
-            if (
-                stored is not None
-                and stored.owner_id == owner_id
-                and str(stored.content_type).startswith("image/")
-            ):
-                found.add(file_id)
-        return found
 
 
 class MemoryProfessionalDirectory:

@@ -13,7 +13,6 @@ from adapters.memory.booking.bookings import (
 )
 from adapters.memory.booking.favorites import MemoryFavorites
 from adapters.memory.booking.professionals import (
-    MemoryGalleryFiles,
     MemoryProfessionalDirectory,
     MemoryProfessionals,
 )
@@ -21,6 +20,7 @@ from adapters.memory.booking.reviews import MemoryReviews
 from adapters.memory.booking.search import MemorySearchIndex
 from adapters.memory.booking.services import MemoryServices
 from adapters.memory.booking.statistics import MemoryBookingStatistics
+from adapters.memory.files.readers import MemoryOwnImages
 from adapters.memory.store import Reference, TableSpec
 from adapters.memory.uow import MemoryUnitOfWork
 from adapters.repository import repository
@@ -68,7 +68,7 @@ class MemoryBookingUnitOfWork(MemoryUnitOfWork):
     services = repository(MemoryServices)
     professionals = repository(MemoryProfessionals)
     professional_directory = repository(MemoryProfessionalDirectory)
-    gallery_files = repository(MemoryGalleryFiles)
+    gallery_files = repository(MemoryOwnImages)
     bookings = repository(MemoryBookings)
     busy_times = repository(MemoryBusyTimes)
     booking_reminders = repository(MemoryBookingReminders)

@@ -31,13 +31,11 @@ from sqlalchemy import (
     Uuid,
     and_,
     case,
-    column,
     exists,
     func,
     literal,
     or_,
     select,
-    table,
     text,
     type_coerce,
 )
@@ -66,14 +64,11 @@ from alora_core.shared.money import Money
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from sqlalchemy.engine import Row
 
     from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = [
-    "SqlGalleryFiles",
     "SqlProfessionalDirectory",
     "SqlProfessionals",
     "professional_profiles_table",
@@ -143,29 +138,6 @@ class SqlProfessionals:
 
     async def get(self, professional_id: uuid.UUID) -> ProfessionalProfile | None:
         return await self._uow.get(ProfessionalProfile, professional_id)
-
-
-# --- the gallery's files ----------------------------------------------------------------------
-
-# The files part owns this table; only its pinned columns are read here.
-_files = table(
-    "files", column("id", Uuid), column("owner_id", Uuid), column("content_type", String)
-)
-
-
-class SqlGalleryFiles:
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
-
-    async def images_of(self, owner_id: uuid.UUID, file_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        if not file_ids:
-            return set()
-        statement = select(_files.c.id).where(
-            _files.c.id.in_(list(file_ids)),
-            _files.c.owner_id == owner_id,
-            _files.c.content_type.startswith("image/", autoescape=True),
-        )
-        return set(await self._uow.scalars(statement))
 
 
 # --- the directory ------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from adapters.sqlalchemy.booking.bookings import (
 )
 from adapters.sqlalchemy.booking.favorites import SqlFavorites
 from adapters.sqlalchemy.booking.professionals import (
-    SqlGalleryFiles,
     SqlProfessionalDirectory,
     SqlProfessionals,
 )
@@ -23,6 +22,7 @@ from adapters.sqlalchemy.booking.reviews import SqlReviews
 from adapters.sqlalchemy.booking.search import SqlSearchIndex
 from adapters.sqlalchemy.booking.services import SqlServices
 from adapters.sqlalchemy.booking.statistics import SqlBookingStatistics
+from adapters.sqlalchemy.files.readers import SqlOwnImages
 from adapters.sqlalchemy.uow import SqlUnitOfWork
 from alora_core.booking.bookings.errors import SlotUnavailable
 
@@ -41,7 +41,7 @@ class SqlBookingUnitOfWork(SqlUnitOfWork):
     services = repository(SqlServices)
     professionals = repository(SqlProfessionals)
     professional_directory = repository(SqlProfessionalDirectory)
-    gallery_files = repository(SqlGalleryFiles)
+    gallery_files = repository(SqlOwnImages)
     bookings = repository(SqlBookings)
     busy_times = repository(SqlBusyTimes)
     booking_reminders = repository(SqlBookingReminders)
