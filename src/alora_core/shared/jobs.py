@@ -235,25 +235,6 @@ async def run_job(
     outages).
     """
     try:
-        return await _run_job(
-            job, attempt, max_attempts, subscriptions, uow_factory, clock, committed
-        )
-    except Exception as exc:
-        if (outage := _outage_in(exc)) is None:
-            raise
-        raise JobDeferred(outage) from outage
-
-
-async def _run_job(
-    job: Job,
-    attempt: int,
-    max_attempts: int,
-    subscriptions: Subscriptions,
-    uow_factory: Callable[[], Any],
-    clock: Clock,
-    committed: Callable[[list[DomainEvent]], Awaitable[None]] | None,
-) -> str:
-    try:
         subscription = subscriptions.get(job.handler)
         event = event_from_message(job.event, subscriptions.sealer)
     except Exception as exc:
@@ -273,8 +254,8 @@ async def _run_job(
             await committed(events)
         return "done"
     except Exception as exc:
-        if _outage_in(exc) is not None:
-            raise
+        if (outage := _outage_in(exc)) is not None:
+            raise JobDeferred(outage) from exc
         failure = _Failure.of(exc, secret_values(event))
         where = {"handler": job.handler, "event": job.event_name, "attempt": attempt + 1}
         if attempt + 1 < max_attempts:
@@ -342,6 +323,11 @@ class JobFailed(Exception):
 async def _bury(
     job: Job, error: str, attempts: int, uow_factory: Callable[[], Any], clock: Clock
 ) -> None:
-    async with uow_factory() as uow:
-        await uow.jobs.bury(job, error[-8000:], attempts, clock.now())
-        await uow.commit()
+    try:
+        async with uow_factory() as uow:
+            await uow.jobs.bury(job, error[-8000:], attempts, clock.now())
+            await uow.commit()
+    except Exception as exc:
+        if (outage := _outage_in(exc)) is None:
+            raise
+        raise JobDeferred(outage) from exc
