@@ -51,6 +51,7 @@ class UserSettings:
     show_email: bool = False
     show_phone: bool = False
     allow_direct_messages: bool = True
+    show_read_receipts: bool = True
     theme: Theme = Theme.SYSTEM
     language: str = "en"
     timezone: str = "UTC"

@@ -136,6 +136,7 @@ SETTINGS: dict[str, Any] = {
     "showEmail": False,
     "showPhone": False,
     "allowDirectMessages": True,
+    "showReadReceipts": True,
     "theme": "dark",
     "language": "en",
     "timezone": "Europe/Berlin",

@@ -19,6 +19,7 @@ REGISTRY: tuple[str, ...] = (
     "files",
     "content",
     "booking",
+    "messaging",
 )
 
 

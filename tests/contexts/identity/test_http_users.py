@@ -135,6 +135,7 @@ DEFAULT_SETTINGS = {
     "showEmail": False,
     "showPhone": False,
     "allowDirectMessages": True,
+    "showReadReceipts": True,
     "theme": "system",
     "language": "en",
     "timezone": "UTC",

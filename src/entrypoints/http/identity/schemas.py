@@ -114,6 +114,7 @@ class SettingsSchema(RequestSchema):
     show_email: bool = _DEFAULTS.show_email
     show_phone: bool = _DEFAULTS.show_phone
     allow_direct_messages: bool = _DEFAULTS.allow_direct_messages
+    show_read_receipts: bool = _DEFAULTS.show_read_receipts
     theme: Theme = _DEFAULTS.theme
     language: Language = _DEFAULTS.language
     timezone: TimeZone = _DEFAULTS.timezone

@@ -1,0 +1,144 @@
+"""Messaging: connections, blocks, conversations (direct, group, a booking's), messages, read
+state, typing and presence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import frozen
+
+from alora_core.shared.messagebus import CommandHandler
+from entrypoints.modules.base import ContextModule, Wiring
+from entrypoints.settings import SettingsGroup, Variable, parse_int
+
+
+@frozen(kw_only=True)
+class MessagingSettings:
+    max_open_requests: int
+    requests_per_day: int
+    request_resend_after_days: int
+    request_expiry_days: int
+    max_group_members: int
+    groups_per_day: int
+    new_direct_per_day: int
+    messages_per_minute: int
+    edit_window_minutes: int
+    booking_chat_open_hours: int
+    events_kept_days: int
+
+
+def _int(name: str, low: int, high: int, default: str, text: str, field: str) -> Variable:
+    return Variable(name, parse_int(low, high), default, text, field=field)
+
+
+SETTINGS = SettingsGroup(
+    MessagingSettings,
+    (
+        _int(
+            "ALORA_MESSAGING_MAX_OPEN_REQUESTS",
+            1,
+            10_000,
+            "50",
+            "Connection requests one user may have waiting for an answer at once (409 "
+            "`too-many-open-requests` beyond).",
+            "max_open_requests",
+        ),
+        _int(
+            "ALORA_MESSAGING_REQUESTS_PER_DAY",
+            1,
+            10_000,
+            "100",
+            "Connection requests one user may send in 24 hours (429 beyond).",
+            "requests_per_day",
+        ),
+        _int(
+            "ALORA_MESSAGING_REQUEST_RESEND_AFTER_DAYS",
+            0,
+            3650,
+            "30",
+            "Days after a rejection before the same user may ask the same person again.",
+            "request_resend_after_days",
+        ),
+        _int(
+            "ALORA_MESSAGING_REQUEST_EXPIRY_DAYS",
+            1,
+            3650,
+            "30",
+            "An unanswered connection request expires this many days after it was sent.",
+            "request_expiry_days",
+        ),
+        _int(
+            "ALORA_MESSAGING_MAX_GROUP_MEMBERS",
+            2,
+            10_000,
+            "100",
+            "Members one group conversation may have, its owner included.",
+            "max_group_members",
+        ),
+        _int(
+            "ALORA_MESSAGING_GROUPS_PER_DAY",
+            1,
+            10_000,
+            "20",
+            "Group conversations one user may create in 24 hours (429 beyond).",
+            "groups_per_day",
+        ),
+        _int(
+            "ALORA_MESSAGING_NEW_DIRECT_PER_DAY",
+            1,
+            10_000,
+            "50",
+            "Direct conversations one user may open in 24 hours with people who are neither "
+            "connections nor booking counterparts (429 beyond).",
+            "new_direct_per_day",
+        ),
+        _int(
+            "ALORA_MESSAGING_MESSAGES_PER_MINUTE",
+            1,
+            100_000,
+            "120",
+            "Messages one user may send per minute, over all conversations (429 beyond).",
+            "messages_per_minute",
+        ),
+        _int(
+            "ALORA_MESSAGING_EDIT_WINDOW_MINUTES",
+            0,
+            10_080,
+            "15",
+            "How long after sending its sender may edit a message (0: never).",
+            "edit_window_minutes",
+        ),
+        _int(
+            "ALORA_MESSAGING_BOOKING_CHAT_OPEN_HOURS",
+            0,
+            8760,
+            "72",
+            "How long a booking's conversation stays writable once the booking is closed "
+            "(rejected, cancelled, expired or completed); read-only after.",
+            "booking_chat_open_hours",
+        ),
+        _int(
+            "ALORA_MESSAGING_EVENTS_KEPT_DAYS",
+            1,
+            365,
+            "30",
+            "Days a conversation's events are kept for clients catching up after a disconnect; "
+            "a client further behind fetches afresh (410 `resync-required`).",
+            "events_kept_days",
+        ),
+    ),
+)
+
+
+def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
+    return {}
+
+
+MODULE = ContextModule(
+    name="messaging",
+    sql_unit_of_work="adapters.sqlalchemy.messaging.uow:SqlMessagingUnitOfWork",
+    memory_unit_of_work="adapters.memory.messaging.uow:MemoryMessagingUnitOfWork",
+    settings=SETTINGS,
+    commands=_commands,
+    routes="entrypoints.http.messaging:ROUTE_HANDLERS",
+)
