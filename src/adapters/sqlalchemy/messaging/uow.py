@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from adapters.repository import repository
+from adapters.sqlalchemy.messaging.conversations import (
+    SqlConversations,
+    SqlEventLog,
+    SqlMembers,
+    SqlMessageEdits,
+    SqlMessageReports,
+    SqlMessages,
+)
 from adapters.sqlalchemy.messaging.people import SqlPeople
 from adapters.sqlalchemy.uow import SqlUnitOfWork
 
@@ -14,6 +22,12 @@ if TYPE_CHECKING:
 
 class SqlMessagingUnitOfWork(SqlUnitOfWork):
     people = repository(SqlPeople)
+    conversations = repository(SqlConversations)
+    members = repository(SqlMembers)
+    messages = repository(SqlMessages)
+    message_edits = repository(SqlMessageEdits)
+    event_log = repository(SqlEventLog)
+    reports = repository(SqlMessageReports)
 
 
 if TYPE_CHECKING:
