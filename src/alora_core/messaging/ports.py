@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from alora_core.messaging.connections.ports import Relationships
 from alora_core.messaging.conversations.ports import (
     Conversations,
     EventLog,
@@ -43,3 +44,8 @@ class MessagingUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def reports(self) -> MessageReports: ...
+
+    @property
+    def relationships(self) -> Relationships:
+        """Who is connected with and who blocked whom (the connections part)."""
+        ...

@@ -4,12 +4,21 @@ state, typing and presence."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from alora_core.messaging.connections import notices as connection_notices
+from alora_core.messaging.connections import use_cases as connections
+from alora_core.messaging.connections.commands import ExpireConnectionRequests
 from alora_core.shared.messagebus import CommandHandler
 from entrypoints.modules.base import ContextModule, Wiring
+from entrypoints.scheduler import ScheduledJob
 from entrypoints.settings import SettingsGroup, Variable, parse_int
+
+if TYPE_CHECKING:
+    from entrypoints.bootstrap import Alora
 
 
 @frozen(kw_only=True)
@@ -131,16 +140,43 @@ SETTINGS = SettingsGroup(
 
 
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
-    return {}
+    limits = wiring.settings.of(MessagingSettings)
+    caps = connections.RequestCaps(
+        max_open=limits.max_open_requests,
+        per_day=limits.requests_per_day,
+        resend_after=timedelta(days=limits.request_resend_after_days),
+    )
+    return {
+        **connections.command_handlers(connections.ConnectionsDeps(clock=wiring.clock, caps=caps)),
+    }
+
+
+async def _connection_request_expiry(alora: Alora, scheduled_for: datetime) -> str:
+    days = alora.settings.of(MessagingSettings).request_expiry_days
+    command = ExpireConnectionRequests(older_than=timedelta(days=days))
+    expired = await alora.bus.handle(command)
+    return f"expired {expired} connection request(s) unanswered for {command.older_than}"
 
 
 MODULE = ContextModule(
     name="messaging",
     sql_unit_of_work="adapters.sqlalchemy.messaging.uow:SqlMessagingUnitOfWork",
     memory_unit_of_work="adapters.memory.messaging.uow:MemoryMessagingUnitOfWork",
-    tables=("adapters.sqlalchemy.messaging.conversation_tables",),
+    tables=(
+        "adapters.sqlalchemy.messaging.conversation_tables",
+        "adapters.sqlalchemy.messaging.connections",
+    ),
     migrations="adapters.sqlalchemy.messaging.migrations",
     settings=SETTINGS,
     commands=_commands,
+    notices=lambda wiring: connection_notices.notice_rules(),
+    jobs=(
+        ScheduledJob(
+            "connection-request-expiry",
+            "Expire connection requests left unanswered too long.",
+            _connection_request_expiry,
+            "17 * * * *",
+        ),
+    ),
     routes="entrypoints.http.messaging:ROUTE_HANDLERS",
 )

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.memory.messaging.connections import (
+    MemoryBlocks,
+    MemoryConnectionRequests,
+    MemoryConnections,
+    MemoryRelationships,
+)
 from adapters.memory.messaging.conversations import (
     CONVERSATIONS,
     EDITS,
@@ -24,6 +30,7 @@ from adapters.memory.uow import MemoryUnitOfWork
 from adapters.repository import repository
 
 if TYPE_CHECKING:
+    from alora_core.messaging.connections.ports import ConnectionsUnitOfWork
     from alora_core.messaging.ports import MessagingUnitOfWork
 
 
@@ -52,6 +59,25 @@ class MemoryMessagingUnitOfWork(MemoryUnitOfWork):
                 Reference("reporter_id", "users"),
             ),
         ),
+        TableSpec(
+            "connection_requests",
+            unique=("open_pair",),
+            references=(Reference("sender_id", "users"), Reference("recipient_id", "users")),
+        ),
+        TableSpec(
+            "connections",
+            unique=("pair",),
+            references=(
+                Reference("user_low", "users"),
+                Reference("user_high", "users"),
+                Reference("requested_by", "users"),
+            ),
+        ),
+        TableSpec(
+            "blocks",
+            unique=("pair",),
+            references=(Reference("blocker_id", "users"), Reference("blocked_id", "users")),
+        ),
     )
 
     people = repository(MemoryPeople)
@@ -61,9 +87,15 @@ class MemoryMessagingUnitOfWork(MemoryUnitOfWork):
     message_edits = repository(MemoryMessageEdits)
     event_log = repository(MemoryEventLog)
     reports = repository(MemoryMessageReports)
+    relationships = repository(MemoryRelationships)
+    connection_requests = repository(MemoryConnectionRequests)
+    connections = repository(MemoryConnections)
+    blocks = repository(MemoryBlocks)
 
 
 if TYPE_CHECKING:
 
-    def _conforms(uow: MemoryMessagingUnitOfWork) -> MessagingUnitOfWork:
-        return uow
+    def _conforms(
+        uow: MemoryMessagingUnitOfWork,
+    ) -> tuple[MessagingUnitOfWork, ConnectionsUnitOfWork]:
+        return uow, uow

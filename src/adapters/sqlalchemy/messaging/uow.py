@@ -1,10 +1,18 @@
-"""Messaging's unit of work in SQL."""
+"""Messaging's unit of work in SQL. A second pending connection request of a pair (the partial
+unique index) is a bare ``Conflict``: the use case runs again and finds the other request."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from adapters.repository import repository
+from adapters.sqlalchemy.messaging.connections import (
+    OPEN_PAIR,
+    SqlBlocks,
+    SqlConnectionRequests,
+    SqlConnections,
+    SqlRelationships,
+)
 from adapters.sqlalchemy.messaging.conversations import (
     SqlConversations,
     SqlEventLog,
@@ -15,12 +23,20 @@ from adapters.sqlalchemy.messaging.conversations import (
 )
 from adapters.sqlalchemy.messaging.people import SqlPeople
 from adapters.sqlalchemy.uow import SqlUnitOfWork
+from alora_core.shared.errors import Conflict
 
 if TYPE_CHECKING:
+    from alora_core.messaging.connections.ports import ConnectionsUnitOfWork
     from alora_core.messaging.ports import MessagingUnitOfWork
 
 
+def _request_made_meanwhile() -> Conflict:
+    return Conflict("a connection request between these users was made meanwhile; try again")
+
+
 class SqlMessagingUnitOfWork(SqlUnitOfWork):
+    constraint_errors = {OPEN_PAIR: _request_made_meanwhile}
+
     people = repository(SqlPeople)
     conversations = repository(SqlConversations)
     members = repository(SqlMembers)
@@ -28,9 +44,13 @@ class SqlMessagingUnitOfWork(SqlUnitOfWork):
     message_edits = repository(SqlMessageEdits)
     event_log = repository(SqlEventLog)
     reports = repository(SqlMessageReports)
+    relationships = repository(SqlRelationships)
+    connection_requests = repository(SqlConnectionRequests)
+    connections = repository(SqlConnections)
+    blocks = repository(SqlBlocks)
 
 
 if TYPE_CHECKING:
 
-    def _conforms(uow: SqlMessagingUnitOfWork) -> MessagingUnitOfWork:
-        return uow
+    def _conforms(uow: SqlMessagingUnitOfWork) -> tuple[MessagingUnitOfWork, ConnectionsUnitOfWork]:
+        return uow, uow

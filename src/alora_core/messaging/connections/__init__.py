@@ -1,0 +1,1 @@
+"""Connections: requests between users, the connections they make, and blocks."""
