@@ -175,3 +175,7 @@ ANNOUNCEMENT: dict[str, Any] = {
     "body": "Alora is unavailable from 02:00 to 02:30 UTC.",
     "link": "https://alora.example/status",
 }
+CONNECTION_REQUEST: dict[str, Any] = {
+    "userId": USER_ID,
+    "message": "Hi! We met at the trade fair; let's keep in touch.",
+}

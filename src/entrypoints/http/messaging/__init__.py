@@ -2,6 +2,8 @@
 
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from entrypoints.http.messaging import connections
+
+ROUTE_HANDLERS: list[Any] = [*connections.ROUTE_HANDLERS]
 
 __all__ = ["ROUTE_HANDLERS"]
