@@ -89,14 +89,14 @@ class MemoryConnectionRequests:
                     and r.recipient_id == recipient_id
                     and r.status is RequestStatus.REJECTED
                     and r.answered_at is not None
-                    and r.answered_at >= since
+                    and r.answered_at > since
                 )
             )
         )
 
     async def sender_counts(self, sender_id: uuid.UUID, since: datetime) -> SenderCounts:
         sent = self._scan(lambda r: r.sender_id == sender_id)
-        recent = [r.created_at for r in sent if r.created_at >= since]
+        recent = [r.created_at for r in sent if r.created_at > since]
         return SenderCounts(
             pending=sum(r.status is RequestStatus.PENDING for r in sent),
             sent_since=len(recent),

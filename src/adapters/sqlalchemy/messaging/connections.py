@@ -188,14 +188,14 @@ class SqlConnectionRequests:
                 _r.sender_id == sender_id,
                 _r.recipient_id == recipient_id,
                 _r.status == RequestStatus.REJECTED,
-                _r.answered_at >= since,
+                _r.answered_at > since,
             )
             .limit(1)
         )
         return await self._uow.scalar(statement) is not None
 
     async def sender_counts(self, sender_id: uuid.UUID, since: datetime) -> SenderCounts:
-        recent = _r.created_at >= since
+        recent = _r.created_at > since
         statement = select(
             func.count().filter(_r.status == RequestStatus.PENDING).label("pending"),
             func.count().filter(recent).label("sent_since"),

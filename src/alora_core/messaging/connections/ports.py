@@ -51,7 +51,7 @@ class SenderCounts:
     pending: int
     """The sender's requests waiting for an answer."""
     sent_since: int
-    """The sender's requests made since the moment asked about."""
+    """The sender's requests made after the moment asked about."""
     first_since: datetime | None
     """The oldest of those."""
 
@@ -79,7 +79,7 @@ class ConnectionRequests(Protocol):
     async def rejected_since(
         self, sender_id: uuid.UUID, recipient_id: uuid.UUID, since: datetime
     ) -> bool:
-        """Whether the recipient rejected a request of the sender's at or after ``since``."""
+        """Whether the recipient rejected a request of the sender's after ``since``."""
         ...
 
     async def sender_counts(self, sender_id: uuid.UUID, since: datetime) -> SenderCounts: ...
