@@ -42,7 +42,9 @@ class Social:
     async def handle(self, command: Any) -> Any:
         return await self.alora.bus.handle(command)
 
-    async def ask(self, sender: uuid.UUID, recipient: uuid.UUID, message: str | None = None) -> RequestView:
+    async def ask(
+        self, sender: uuid.UUID, recipient: uuid.UUID, message: str | None = None
+    ) -> RequestView:
         view: RequestView = await self.handle(
             c.SendConnectionRequest(actor=as_user(sender), user_id=recipient, message=message)
         )
