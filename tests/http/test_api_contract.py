@@ -180,6 +180,8 @@ TAGS = {
     "search",
     "content",
     "files",
+    "connections",
+    "blocks",
 }
 
 
@@ -226,6 +228,7 @@ async def test_openapi_describes_every_route(api: Api) -> None:
         if method in {"post", "put", "patch"} and success[0] != "204" and "suspend" not in path:
             bodiless = (
                 "/logout", "/unsuspend", "/read", "/read-all", "/retry", "/confirm", "/complete",
+                "{request_id}/accept", "{request_id}/reject", "{request_id}/withdraw",
             )  # fmt: skip
             assert "requestBody" in operation or path.endswith(bodiless), where
         if success[0] == "204":  # no body, no content type (schemathesis: ST104/ST109)

@@ -237,6 +237,7 @@ def test_schedules_come_from_settings_and_may_be_overridden() -> None:
         "booking-completion",
         "booking-expiry",
         "booking-reminders",
+        "connection-request-expiry",
     }
     assert upcoming["booking-completion"] == (at(1, 12, 15), "*/15 * * * *")
     assert upcoming["otp-cleanup"] == (at(1, 12, 15), "*/15 * * * *")
@@ -245,6 +246,7 @@ def test_schedules_come_from_settings_and_may_be_overridden() -> None:
     assert upcoming["outbox-health"] == (at(1, 12, 5), "*/5 * * * *")
     assert upcoming["held-emails"] == (at(1, 12, 1), "* * * * *")
     assert upcoming["booking-expiry"] == (at(1, 12, 5), "*/5 * * * *")
+    assert upcoming["connection-request-expiry"] == (at(1, 12, 17), "17 * * * *")
     soonest = [name for name, _, _ in scheduler.upcoming(NOON)][:3]
     assert soonest == ["held-emails", "booking-expiry", "outbox-health"]  # a tie goes by name
 
