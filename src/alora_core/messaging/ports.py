@@ -13,6 +13,7 @@ from alora_core.messaging.conversations.ports import (
     MessageEdits,
     MessageReports,
     Messages,
+    OwnFiles,
 )
 from alora_core.messaging.people import People
 from alora_core.shared.events import DomainEvent
@@ -49,3 +50,6 @@ class MessagingUnitOfWork(UnitOfWork, Protocol):
     def relationships(self) -> Relationships:
         """Who is connected with and who blocked whom (the connections part)."""
         ...
+
+    @property
+    def own_files(self) -> OwnFiles: ...

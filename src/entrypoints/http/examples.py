@@ -179,3 +179,15 @@ CONNECTION_REQUEST: dict[str, Any] = {
     "userId": USER_ID,
     "message": "Hi! We met at the trade fair; let's keep in touch.",
 }
+MESSAGE_ID = "3a9d2c41-7b6e-4f15-8d0c-2e5b6a7f8c90"
+FILE_ID = "9c4b1e2d-5a6f-4d3e-8b7c-1a2b3c4d5e6f"
+SEND_MESSAGE: dict[str, Any] = {
+    "clientId": "web-5f1c2d9a-0001",
+    "body": "Could we move it to 10:00?\nThanks!",
+    "attachmentFileIds": [FILE_ID],
+    "replyTo": MESSAGE_ID,
+}
+EDIT_MESSAGE: dict[str, Any] = {"body": "Could we move it to 10:30?"}
+MARK_READ: dict[str, Any] = {"upTo": 42}
+REPORT_MESSAGE: dict[str, Any] = {"reason": "spam", "note": "Advertises another site."}
+RESOLVE_REPORT: dict[str, Any] = {"action": "delete-message"}

@@ -12,7 +12,12 @@ from attrs import frozen
 from alora_core.messaging.connections import notices as connection_notices
 from alora_core.messaging.connections import use_cases as connections
 from alora_core.messaging.connections.commands import ExpireConnectionRequests
+from alora_core.messaging.conversations import messages
+from alora_core.messaging.conversations.errors import ResyncRequired
+from alora_core.messaging.conversations.message_access import MessagesConfig, MessagesDeps
+from alora_core.messaging.conversations.message_commands import PruneConversationEvents
 from alora_core.shared.messagebus import CommandHandler
+from alora_core.shared.ratelimit import Limit
 from entrypoints.modules.base import ContextModule, Wiring
 from entrypoints.scheduler import ScheduledJob
 from entrypoints.settings import SettingsGroup, Variable, parse_int
@@ -34,6 +39,7 @@ class MessagingSettings:
     edit_window_minutes: int
     booking_chat_open_hours: int
     events_kept_days: int
+    reports_per_day: int
 
 
 def _int(name: str, low: int, high: int, default: str, text: str, field: str) -> Variable:
@@ -135,8 +141,30 @@ SETTINGS = SettingsGroup(
             "a client further behind fetches afresh (410 `resync-required`).",
             "events_kept_days",
         ),
+        _int(
+            "ALORA_MESSAGING_REPORTS_PER_DAY",
+            1,
+            10_000,
+            "50",
+            "Messages one user may report in 24 hours (429 beyond).",
+            "reports_per_day",
+        ),
     ),
 )
+
+
+def _messages_deps(wiring: Wiring) -> MessagesDeps:
+    settings = wiring.settings.of(MessagingSettings)
+    return MessagesDeps(
+        clock=wiring.clock,
+        limiter=wiring.limiter,
+        config=MessagesConfig(
+            messages_limit=Limit(settings.messages_per_minute, timedelta(minutes=1)),
+            reports_limit=Limit(settings.reports_per_day, timedelta(days=1)),
+            edit_window=timedelta(minutes=settings.edit_window_minutes),
+            booking_chat_open=timedelta(hours=settings.booking_chat_open_hours),
+        ),
+    )
 
 
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
@@ -148,6 +176,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     )
     return {
         **connections.command_handlers(connections.ConnectionsDeps(clock=wiring.clock, caps=caps)),
+        **messages.command_handlers(_messages_deps(wiring)),
     }
 
 
@@ -156,6 +185,12 @@ async def _connection_request_expiry(alora: Alora, scheduled_for: datetime) -> s
     command = ExpireConnectionRequests(older_than=timedelta(days=days))
     expired = await alora.bus.handle(command)
     return f"expired {expired} connection request(s) unanswered for {command.older_than}"
+
+
+async def _prune_events(alora: Alora, scheduled_for: datetime) -> str:
+    days = alora.settings.of(MessagingSettings).events_kept_days
+    pruned = await alora.bus.handle(PruneConversationEvents(kept=timedelta(days=days)))
+    return f"deleted {pruned} conversation event(s) older than {days} day(s)"
 
 
 MODULE = ContextModule(
@@ -177,6 +212,14 @@ MODULE = ContextModule(
             _connection_request_expiry,
             "17 * * * *",
         ),
+        ScheduledJob(
+            "messaging-events-prune",
+            "Delete conversations' events older than the kept days "
+            "(`ALORA_MESSAGING_EVENTS_KEPT_DAYS`).",
+            _prune_events,
+            "30 3 * * *",
+        ),
     ),
+    problems={ResyncRequired: 410},
     routes="entrypoints.http.messaging:ROUTE_HANDLERS",
 )

@@ -4,9 +4,12 @@ memory."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from adapters.memory.paging import list_page
 from alora_core.messaging.conversations.model import (
     Conversation,
     ConversationEvent,
@@ -14,7 +17,10 @@ from alora_core.messaging.conversations.model import (
     Message,
     MessageEdit,
     MessageReport,
+    ReportStatus,
 )
+from alora_core.shared.errors import Conflict
+from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
     from adapters.memory.uow import MemoryUnitOfWork
@@ -71,6 +77,17 @@ class MemoryMembers(_Repository):
 class MemoryMessages(_Repository):
     def add(self, message: Message) -> None:
         self._uow.add(MESSAGES, message)
+        self._uow.before_commit(partial(self._unique_client_id, message))
+
+    def _unique_client_id(self, message: Message) -> None:
+        """The SQL tables' unique ``(sender_id, client_id)``."""
+        for stored in self._uow.store.rows(MESSAGES).values():
+            if (
+                stored.id != message.id
+                and stored.sender_id == message.sender_id
+                and stored.client_id == message.client_id
+            ):
+                raise Conflict("client_id is already in use", field="client_id")
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         message: Message | None = self._uow.load(MESSAGES, message_id)
@@ -79,6 +96,63 @@ class MemoryMessages(_Repository):
     async def by_client_id(self, sender_id: uuid.UUID, client_id: str) -> Message | None:
         message: Message | None = self._first(MESSAGES, sender_id=sender_id, client_id=client_id)
         return message
+
+    async def get_many(self, message_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Message]:
+        found = {}
+        for message_id in set(message_ids):
+            message: Message | None = self._uow.load(MESSAGES, message_id)
+            if message is not None:
+                found[message_id] = message
+        return found
+
+    async def page(
+        self,
+        conversation_id: uuid.UUID,
+        *,
+        before: int | None,
+        after: int | None,
+        limit: int,
+        up_to: int | None,
+    ) -> list[Message]:
+        def wanted(m: Message) -> bool:
+            return (
+                m.conversation_id == conversation_id
+                and (up_to is None or m.seq <= up_to)
+                and (before is None or m.seq < before)
+                and (after is None or m.seq > after)
+            )
+
+        found = sorted(self._uow.scan(MESSAGES, wanted), key=lambda m: m.seq)
+        return found[:limit] if after is not None else found[-limit:]
+
+    async def unread_counts(
+        self, user_id: uuid.UUID, conversation_id: uuid.UUID | None = None
+    ) -> dict[uuid.UUID, int]:
+        members = {
+            m.conversation_id: m
+            for m in self._uow.scan(
+                MEMBERS,
+                lambda m: (
+                    m.user_id == user_id
+                    and (conversation_id is None or m.conversation_id == conversation_id)
+                ),
+            )
+        }
+
+        def unread(m: Message) -> bool:
+            member = members.get(m.conversation_id)
+            return (
+                member is not None
+                and m.seq > member.read_seq
+                and (member.until_seq is None or m.seq <= member.until_seq)
+                and m.deleted_at is None
+                and m.sender_id != user_id
+            )
+
+        counts: dict[uuid.UUID, int] = {}
+        for message in self._uow.scan(MESSAGES, unread):
+            counts[message.conversation_id] = counts.get(message.conversation_id, 0) + 1
+        return counts
 
 
 class MemoryMessageEdits(_Repository):
@@ -89,17 +163,84 @@ class MemoryMessageEdits(_Repository):
         edits = self._uow.scan(EDITS, lambda e: e.message_id == message_id)
         return sorted(edits, key=lambda e: (e.edited_at, e.id))
 
+    async def erase(self, message_id: uuid.UUID) -> None:
+        for edit in list(self._uow.scan(EDITS, lambda e: e.message_id == message_id)):
+            self._uow.delete(EDITS, edit)
+
 
 class MemoryEventLog(_Repository):
     async def add(self, events: Sequence[ConversationEvent]) -> None:
         for event in events:
             self._uow.add(EVENTS, event)
 
+    async def after(
+        self,
+        conversation_id: uuid.UUID,
+        after: int,
+        *,
+        user_id: uuid.UUID,
+        up_to: int,
+        limit: int,
+    ) -> list[ConversationEvent]:
+        def wanted(e: ConversationEvent) -> bool:
+            return (
+                e.conversation_id == conversation_id
+                and after < e.seq <= up_to
+                and e.only_user_id in (None, user_id)
+            )
+
+        return sorted(self._uow.scan(EVENTS, wanted), key=lambda e: e.seq)[:limit]
+
+    async def oldest_kept(self, conversation_id: uuid.UUID) -> int | None:
+        seqs = [
+            e.seq for e in self._uow.scan(EVENTS, lambda e: e.conversation_id == conversation_id)
+        ]
+        return min(seqs, default=None)
+
+    async def prune(self, before: datetime) -> int:
+        old = list(self._uow.scan(EVENTS, lambda e: e.created_at < before))
+        for event in old:
+            self._uow.delete(EVENTS, event)
+        return len(old)
+
 
 class MemoryMessageReports(_Repository):
     def add(self, report: MessageReport) -> None:
         self._uow.add(REPORTS, report)
+        self._uow.before_commit(partial(self._one_per_reporter, report))
+
+    def _one_per_reporter(self, report: MessageReport) -> None:
+        """The SQL tables' unique ``(message_id, reporter_id)``."""
+        for stored in self._uow.store.rows(REPORTS).values():
+            if (
+                stored.id != report.id
+                and stored.message_id == report.message_id
+                and stored.reporter_id == report.reporter_id
+            ):
+                raise Conflict("this message was already reported")
 
     async def get(self, report_id: uuid.UUID) -> MessageReport | None:
         report: MessageReport | None = self._uow.load(REPORTS, report_id)
         return report
+
+    async def by_reporter(
+        self, message_id: uuid.UUID, reporter_id: uuid.UUID
+    ) -> MessageReport | None:
+        report: MessageReport | None = self._first(
+            REPORTS, message_id=message_id, reporter_id=reporter_id
+        )
+        return report
+
+    async def open_of(self, message_id: uuid.UUID) -> list[MessageReport]:
+        return list(
+            self._uow.scan(
+                REPORTS, lambda r: r.message_id == message_id and r.status is ReportStatus.OPEN
+            )
+        )
+
+    async def page(self, status: ReportStatus, page: PageRequest) -> Page[MessageReport]:
+        found = sorted(
+            self._uow.scan(REPORTS, lambda r: r.status is status),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return list_page(found, page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.memory.files.readers import MemoryOwnFiles
 from adapters.memory.messaging.connections import (
     MemoryBlocks,
     MemoryConnectionRequests,
@@ -91,6 +92,7 @@ class MemoryMessagingUnitOfWork(MemoryUnitOfWork):
     connection_requests = repository(MemoryConnectionRequests)
     connections = repository(MemoryConnections)
     blocks = repository(MemoryBlocks)
+    own_files = repository(MemoryOwnFiles)
 
 
 if TYPE_CHECKING:

@@ -36,3 +36,20 @@ class SqlOwnImages:
             _files.content_type.startswith("image/", autoescape=True),
         )
         return set(await self._uow.scalars(statement))
+
+
+class SqlOwnFiles:
+    """Which of some file ids name a file (of any type) uploaded by a given user."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def files_of(
+        self, owner_id: uuid.UUID, file_ids: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        if not file_ids:
+            return set()
+        statement = select(_files.id).where(
+            _files.id.in_(list(file_ids)), _files.owner_id == owner_id
+        )
+        return set(await self._uow.scalars(statement))

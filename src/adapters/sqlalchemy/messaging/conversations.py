@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, func, or_, select
 
 from adapters.sqlalchemy.messaging.conversation_tables import (
     events_table,
     members_table,
     message_edits_table,
+    messages_table,
+    reports_table,
 )
+from adapters.sqlalchemy.paging import windowed_page
 from alora_core.messaging.conversations.model import (
     Conversation,
     ConversationEvent,
@@ -20,12 +24,18 @@ from alora_core.messaging.conversations.model import (
     Message,
     MessageEdit,
     MessageReport,
+    ReportStatus,
 )
+from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
     from adapters.sqlalchemy.uow import SqlUnitOfWork
 
 _edits = message_edits_table.c
+_events = events_table.c
+_m = messages_table.c
+_members = members_table.c
+_reports = reports_table.c
 
 
 class _Repository:
@@ -75,6 +85,56 @@ class SqlMessages(_Repository):
         statement = select(Message).filter_by(sender_id=sender_id, client_id=client_id)
         return await self._uow.first(statement)
 
+    async def get_many(self, message_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Message]:
+        if not message_ids:
+            return {}
+        found = await self._uow.scalars(select(Message).where(_m.id.in_(list(message_ids))))
+        return {message.id: message for message in found}
+
+    async def page(
+        self,
+        conversation_id: uuid.UUID,
+        *,
+        before: int | None,
+        after: int | None,
+        limit: int,
+        up_to: int | None,
+    ) -> list[Message]:
+        statement = select(Message).where(_m.conversation_id == conversation_id)
+        if up_to is not None:
+            statement = statement.where(_m.seq <= up_to)
+        if before is not None:
+            statement = statement.where(_m.seq < before)
+        if after is not None:
+            return await self._uow.scalars(
+                statement.where(_m.seq > after).order_by(_m.seq).limit(limit)
+            )
+        newest = await self._uow.scalars(statement.order_by(_m.seq.desc()).limit(limit))
+        return newest[::-1]
+
+    async def unread_counts(
+        self, user_id: uuid.UUID, conversation_id: uuid.UUID | None = None
+    ) -> dict[uuid.UUID, int]:
+        joined = members_table.join(
+            messages_table,
+            and_(_m.conversation_id == _members.conversation_id, _m.seq > _members.read_seq),
+        )
+        statement = (
+            select(_m.conversation_id, func.count().label("unread"))
+            .select_from(joined)
+            .where(
+                _members.user_id == user_id,
+                or_(_members.until_seq.is_(None), _m.seq <= _members.until_seq),
+                _m.deleted_at.is_(None),
+                or_(_m.sender_id.is_(None), _m.sender_id != user_id),
+            )
+            .group_by(_m.conversation_id)
+        )
+        if conversation_id is not None:
+            statement = statement.where(_members.conversation_id == conversation_id)
+        rows = await self._uow.execute(statement)
+        return {row.conversation_id: int(row.unread) for row in rows}
+
 
 class SqlMessageEdits(_Repository):
     async def add(self, edit: MessageEdit) -> None:
@@ -89,6 +149,9 @@ class SqlMessageEdits(_Repository):
         )
         rows = await self._uow.execute(statement)
         return [MessageEdit(**row._mapping) for row in rows]
+
+    async def erase(self, message_id: uuid.UUID) -> None:
+        await self._uow.execute(delete(message_edits_table).where(_edits.message_id == message_id))
 
 
 class SqlEventLog(_Repository):
@@ -107,6 +170,37 @@ class SqlEventLog(_Repository):
         if rows:
             await self._uow.insert_many(events_table, rows)
 
+    async def after(
+        self,
+        conversation_id: uuid.UUID,
+        after: int,
+        *,
+        user_id: uuid.UUID,
+        up_to: int,
+        limit: int,
+    ) -> list[ConversationEvent]:
+        statement = (
+            select(events_table)
+            .where(
+                _events.conversation_id == conversation_id,
+                _events.seq > after,
+                _events.seq <= up_to,
+                or_(_events.only_user_id.is_(None), _events.only_user_id == user_id),
+            )
+            .order_by(_events.seq)
+            .limit(limit)
+        )
+        rows = await self._uow.execute(statement)
+        return [ConversationEvent(**row._mapping) for row in rows]
+
+    async def oldest_kept(self, conversation_id: uuid.UUID) -> int | None:
+        statement = select(func.min(_events.seq)).where(_events.conversation_id == conversation_id)
+        return await self._uow.scalar(statement)
+
+    async def prune(self, before: datetime) -> int:
+        result = await self._uow.execute(delete(events_table).where(_events.created_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class SqlMessageReports(_Repository):
     def add(self, report: MessageReport) -> None:
@@ -114,3 +208,23 @@ class SqlMessageReports(_Repository):
 
     async def get(self, report_id: uuid.UUID) -> MessageReport | None:
         return await self._uow.get(MessageReport, report_id)
+
+    async def by_reporter(
+        self, message_id: uuid.UUID, reporter_id: uuid.UUID
+    ) -> MessageReport | None:
+        statement = select(MessageReport).filter_by(message_id=message_id, reporter_id=reporter_id)
+        return await self._uow.first(statement)
+
+    async def open_of(self, message_id: uuid.UUID) -> list[MessageReport]:
+        statement = select(MessageReport).filter_by(message_id=message_id, status=ReportStatus.OPEN)
+        return await self._uow.scalars(statement)
+
+    async def page(self, status: ReportStatus, page: PageRequest) -> Page[MessageReport]:
+        where = _reports.status == status
+        statement: Any = (
+            select(MessageReport, func.count().over().label("total"))
+            .where(where)
+            .order_by(_reports.created_at, _reports.id)
+        )
+        counting = select(func.count()).select_from(reports_table).where(where)
+        return await windowed_page(self._uow, statement, counting, page, lambda row: row[0])

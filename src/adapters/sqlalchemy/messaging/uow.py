@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from adapters.repository import repository
+from adapters.sqlalchemy.files.readers import SqlOwnFiles
 from adapters.sqlalchemy.messaging.connections import (
     OPEN_PAIR,
     SqlBlocks,
@@ -34,8 +35,16 @@ def _request_made_meanwhile() -> Conflict:
     return Conflict("a connection request between these users was made meanwhile; try again")
 
 
+def _client_id_taken() -> Conflict:
+    # A bare Conflict: the use case's retry finds the message stored by the concurrent send.
+    return Conflict("a message with this clientId was stored at the same time; try again")
+
+
 class SqlMessagingUnitOfWork(SqlUnitOfWork):
-    constraint_errors = {OPEN_PAIR: _request_made_meanwhile}
+    constraint_errors = {
+        OPEN_PAIR: _request_made_meanwhile,
+        "uq_messaging_messages_sender_id": _client_id_taken,
+    }
 
     people = repository(SqlPeople)
     conversations = repository(SqlConversations)
@@ -48,6 +57,7 @@ class SqlMessagingUnitOfWork(SqlUnitOfWork):
     connection_requests = repository(SqlConnectionRequests)
     connections = repository(SqlConnections)
     blocks = repository(SqlBlocks)
+    own_files = repository(SqlOwnFiles)
 
 
 if TYPE_CHECKING:

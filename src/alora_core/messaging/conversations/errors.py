@@ -71,3 +71,11 @@ class ResyncRequired(AloraError):
 
     code = "resync-required"
     title = "Events no longer kept"
+
+
+class DeleteRefused(_Reasoned, Forbidden):
+    NOT_ALLOWED = "may-not-delete"
+    reasons = {
+        NOT_ALLOWED: "only the sender, the group's owner and admins, and platform administrators "
+        "may delete a message",
+    }

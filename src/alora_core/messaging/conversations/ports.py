@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from alora_core.messaging.conversations.model import (
@@ -13,7 +14,9 @@ from alora_core.messaging.conversations.model import (
     Message,
     MessageEdit,
     MessageReport,
+    ReportStatus,
 )
+from alora_core.shared.pagination import Page, PageRequest
 
 
 class Conversations(Protocol):
@@ -50,6 +53,30 @@ class Messages(Protocol):
 
     async def by_client_id(self, sender_id: uuid.UUID, client_id: str) -> Message | None: ...
 
+    async def get_many(self, message_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Message]: ...
+
+    async def page(
+        self,
+        conversation_id: uuid.UUID,
+        *,
+        before: int | None,
+        after: int | None,
+        limit: int,
+        up_to: int | None,
+    ) -> list[Message]:
+        """At most ``limit`` messages by seq, oldest first: the first ones after ``after`` when
+        it is given, else the last ones before ``before`` (the newest without either); none
+        past ``up_to``."""
+        ...
+
+    async def unread_counts(
+        self, user_id: uuid.UUID, conversation_id: uuid.UUID | None = None
+    ) -> dict[uuid.UUID, int]:
+        """By conversation (all the user's, or the one), the others' messages after the user's
+        read marker that are not deleted, up to the last the user may read; one query.
+        Conversations with none are left out."""
+        ...
+
 
 class MessageEdits(Protocol):
     async def add(self, edit: MessageEdit) -> None: ...
@@ -58,12 +85,57 @@ class MessageEdits(Protocol):
         """The bodies a message had before each edit, oldest first."""
         ...
 
+    async def erase(self, message_id: uuid.UUID) -> None:
+        """Forget the message's earlier bodies."""
+        ...
+
 
 class EventLog(Protocol):
     async def add(self, events: Sequence[ConversationEvent]) -> None: ...
+
+    async def after(
+        self,
+        conversation_id: uuid.UUID,
+        after: int,
+        *,
+        user_id: uuid.UUID,
+        up_to: int,
+        limit: int,
+    ) -> list[ConversationEvent]:
+        """The events numbered after ``after`` and up to ``up_to`` the user sees (for all, or
+        kept to them), oldest first, at most ``limit``."""
+        ...
+
+    async def oldest_kept(self, conversation_id: uuid.UUID) -> int | None:
+        """The seq of the conversation's oldest event still kept."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Delete the events made before ``before``; how many went."""
+        ...
 
 
 class MessageReports(Protocol):
     def add(self, report: MessageReport) -> None: ...
 
     async def get(self, report_id: uuid.UUID) -> MessageReport | None: ...
+
+    async def by_reporter(
+        self, message_id: uuid.UUID, reporter_id: uuid.UUID
+    ) -> MessageReport | None: ...
+
+    async def open_of(self, message_id: uuid.UUID) -> list[MessageReport]:
+        """The message's open reports."""
+        ...
+
+    async def page(self, status: ReportStatus, page: PageRequest) -> Page[MessageReport]:
+        """Reports in ``status``, oldest first."""
+        ...
+
+
+class OwnFiles(Protocol):
+    async def files_of(
+        self, owner_id: uuid.UUID, file_ids: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Those of ``file_ids`` that name files ``owner_id`` uploaded."""
+        ...

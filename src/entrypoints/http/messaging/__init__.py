@@ -3,7 +3,16 @@
 from typing import Any
 
 from entrypoints.http.messaging import connections
+from entrypoints.http.messaging.message_reports_admin import MessageReportsAdminController
+from entrypoints.http.messaging.messages import ConversationMessagesController, MessagesController
+from entrypoints.http.messaging.messages_reading import ReadStateController
 
-ROUTE_HANDLERS: list[Any] = [*connections.ROUTE_HANDLERS]
+ROUTE_HANDLERS: list[Any] = [
+    *connections.ROUTE_HANDLERS,
+    ConversationMessagesController,
+    MessagesController,
+    ReadStateController,
+    MessageReportsAdminController,
+]
 
 __all__ = ["ROUTE_HANDLERS"]

@@ -1,0 +1,176 @@
+"""Messages' use cases: send (idempotent by the sender's ``client_id``) and read pages; the
+other parts' use cases (edits, read state, reports, catching up) are bound here too.
+
+Sending locks the conversation's row first, so its messages are numbered gap-free and in
+commit order. Two sends of one ``client_id`` at once: on PostgreSQL the second waits for the
+lock and then finds the first's message; elsewhere (or in two conversations at once) the
+database's unique ``(sender_id, client_id)`` fails its commit, and the retry finds it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from alora_core.messaging.conversations import message_changes, read_state, replay, reports
+from alora_core.messaging.conversations import message_commands as c
+from alora_core.messaging.conversations.changes import record_change
+from alora_core.messaging.conversations.errors import ClientIdReused
+from alora_core.messaging.conversations.events import MessageSent
+from alora_core.messaging.conversations.message_access import (
+    MessagesDeps,
+    check_body,
+    check_may_write,
+    member_of,
+    sees,
+    visible_message,
+    within_limit,
+)
+from alora_core.messaging.conversations.messages_wire import message_data
+from alora_core.messaging.conversations.model import (
+    MAX_ATTACHMENTS,
+    MAX_CLIENT_ID,
+    Member,
+    Message,
+)
+from alora_core.messaging.ports import MessagingUnitOfWork
+from alora_core.shared.errors import Invalid
+from alora_core.shared.retry import retrying_on_stale
+
+_CLIENT_ID = re.compile(r"[\x21-\x7e]+")
+"""Printable ASCII without spaces."""
+
+
+def _client_id(value: str) -> str:
+    if not 1 <= len(value) <= MAX_CLIENT_ID or not _CLIENT_ID.fullmatch(value):
+        raise Invalid.field(
+            "client_id", f"must be 1 to {MAX_CLIENT_ID} printable ASCII characters, no spaces"
+        )
+    return value
+
+
+def _attachments(file_ids: tuple[uuid.UUID, ...]) -> list[uuid.UUID]:
+    unique = list(dict.fromkeys(file_ids))
+    if len(unique) > MAX_ATTACHMENTS:
+        raise Invalid.field("attachment_file_ids", f"must name at most {MAX_ATTACHMENTS} files")
+    return unique
+
+
+async def _check_reply(
+    uow: MessagingUnitOfWork, member: Member, reply_to_id: uuid.UUID | None
+) -> None:
+    if reply_to_id is None:
+        return
+    replied = await uow.messages.get(reply_to_id)
+    if (
+        replied is None
+        or replied.conversation_id != member.conversation_id
+        or not sees(member, replied.seq)
+    ):
+        raise Invalid.field("reply_to", "names no message of this conversation", "unknown-message")
+
+
+async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: MessagesDeps) -> c.Sent:
+    user_id = cmd.actor.require_user_id()
+    client_id = _client_id(cmd.client_id)
+    body = check_body(cmd.body)
+    attachments = _attachments(cmd.attachment_file_ids)
+    counted = False
+
+    async def attempt() -> c.Sent:
+        nonlocal counted
+        async with uow:
+            conversation, member = await member_of(uow, cmd.actor, cmd.conversation_id, lock=True)
+            stored = await uow.messages.by_client_id(user_id, client_id)
+            if stored is not None:
+                if stored.conversation_id != conversation.id:
+                    raise ClientIdReused(
+                        "this clientId was used in another conversation",
+                        ClientIdReused.CLIENT_ID_REUSED,
+                    )
+                return c.Sent(message=stored, created=False)
+            now = deps.clock.now()
+            members = await uow.members.of(conversation.id)
+            await check_may_write(uow, deps, conversation, member, members, now)
+            if set(attachments) - await uow.own_files.files_of(user_id, attachments):
+                raise Invalid.field(
+                    "attachment_file_ids", "must name files you uploaded", "unknown-file"
+                )
+            await _check_reply(uow, member, cmd.reply_to_id)
+            if not counted:
+                counted = True
+                await within_limit(
+                    deps, f"messaging:send:{user_id}", deps.config.messages_limit, "messages"
+                )
+            message = Message(
+                conversation_id=conversation.id,
+                seq=conversation.next_message_seq(now),
+                sender_id=user_id,
+                client_id=client_id,
+                body=body,
+                created_at=now,
+                attachment_file_ids=attachments,
+                reply_to_id=cmd.reply_to_id,
+            )
+            uow.messages.add(message)
+            member.read_seq = message.seq
+            data = {"message": message_data(message)}
+            await record_change(uow, conversation, members, "message.created", data, now)
+            recipients = tuple(m.user_id for m in members if m.active and m.user_id != user_id)
+            uow.record_events(
+                [
+                    MessageSent(
+                        occurred_at=now,
+                        conversation_id=conversation.id,
+                        message_id=message.id,
+                        seq=message.seq,
+                        sender_id=user_id,
+                        recipients=recipients,
+                    )
+                ]
+            )
+            await uow.commit()
+            return c.Sent(message=message, created=True)
+
+    return await retrying_on_stale(attempt)
+
+
+async def list_messages(
+    cmd: c.ListMessages, uow: MessagingUnitOfWork, deps: MessagesDeps
+) -> list[Message]:
+    if not 1 <= cmd.limit <= c.MAX_PAGE:
+        raise Invalid.field("limit", f"must be 1 to {c.MAX_PAGE}")
+    async with uow.reading():
+        _, member = await member_of(uow, cmd.actor, cmd.conversation_id)
+        return await uow.messages.page(
+            cmd.conversation_id,
+            before=cmd.before,
+            after=cmd.after,
+            limit=cmd.limit,
+            up_to=member.until_seq,
+        )
+
+
+async def get_message(cmd: c.GetMessage, uow: MessagingUnitOfWork, deps: MessagesDeps) -> Message:
+    async with uow.reading():
+        _, _, message = await visible_message(uow, cmd.actor, cmd.message_id)
+        return message
+
+
+USE_CASES: dict[type, Callable[..., Any]] = {
+    c.SendMessage: send_message,
+    c.ListMessages: list_messages,
+    c.GetMessage: get_message,
+    **message_changes.USE_CASES,
+    **read_state.USE_CASES,
+    **reports.USE_CASES,
+    **replay.USE_CASES,
+}
+
+
+def command_handlers(deps: MessagesDeps) -> dict[type, Callable[..., Any]]:
+    """Each command of messages, read state, reports and catching up bound to its use case."""
+    return {command: partial(use_case, deps=deps) for command, use_case in USE_CASES.items()}
