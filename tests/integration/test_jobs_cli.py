@@ -52,6 +52,8 @@ def test_jobs_list_shows_every_job_with_the_schedule_in_effect(
         "booking-completion",
         "booking-expiry",
         "booking-reminders",
+        "connection-request-expiry",
+        "messaging-events-prune",
     }
     assert "30 2 * * *" in rows["session-cleanup"]
     assert "0 0 * * *" in rows["otp-cleanup"]
@@ -97,7 +99,8 @@ def test_jobs_run_an_unknown_job_names_the_jobs(
     assert "no job 'nope'" in error
     assert (  # in the registry's order of the modules that declare them
         "outbox-health, otp-cleanup, session-cleanup, held-emails, activity-report, "
-        "booking-completion, booking-expiry, booking-reminders"
+        "booking-completion, booking-expiry, booking-reminders, connection-request-expiry, "
+        "messaging-events-prune"
     ) in error
 
 

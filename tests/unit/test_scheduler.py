@@ -238,6 +238,7 @@ def test_schedules_come_from_settings_and_may_be_overridden() -> None:
         "booking-expiry",
         "booking-reminders",
         "connection-request-expiry",
+        "messaging-events-prune",
     }
     assert upcoming["booking-completion"] == (at(1, 12, 15), "*/15 * * * *")
     assert upcoming["otp-cleanup"] == (at(1, 12, 15), "*/15 * * * *")

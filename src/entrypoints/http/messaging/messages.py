@@ -215,7 +215,7 @@ class MessagesController(Controller):
             HTTP_200_OK: ResponseSpec(
                 ReportResponse, description="The caller had reported it: their first report."
             ),
-            **problem_responses(400, 401, 404, 409, 422, 429),
+            **problem_responses(400, 401, 403, 404, 409, 422, 429),
         },
     )
     async def report(

@@ -45,7 +45,7 @@ class ReadStateController(Controller):
         "unread messages left. Members get `read.updated` when the caller's marker shows to "
         "them (direct and booking conversations, groups of up to 50 members, and the caller's "
         "`showReadReceipts` on); else only the caller's other sockets do.",
-        responses=problem_responses(400, 401, 404, 409, 422),
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
     )
     async def mark_read(
         self,

@@ -24,6 +24,8 @@ from alora_core.shared.pagination import Page
 from entrypoints.http import examples
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
+MAX_SEQ = 2**31 - 1
+"""Sequence numbers are 32-bit in the database: a cursor beyond is refused, not looked up."""
 _NOT_YOURS = "anything else answers 404, as does one the caller is not a member of."
 ConversationIdPath = Annotated[
     str, PathParameter(format="uuid", description=f"The conversation's id, a UUID; {_NOT_YOURS}")
@@ -41,11 +43,15 @@ ReportIdPath = Annotated[
 ]
 Before = Annotated[
     int | None,
-    QueryParameter(ge=1, description="Only messages with a `seq` below this (older ones)."),
+    QueryParameter(
+        ge=1, le=MAX_SEQ, description="Only messages with a `seq` below this (older ones)."
+    ),
 ]
 After = Annotated[
     int | None,
-    QueryParameter(ge=0, description="Only messages with a `seq` above this (newer ones)."),
+    QueryParameter(
+        ge=0, le=MAX_SEQ, description="Only messages with a `seq` above this (newer ones)."
+    ),
 ]
 MessageLimit = Annotated[
     int, QueryParameter(ge=1, le=c.MAX_PAGE, description="Messages per page (at most 100).")
@@ -54,6 +60,7 @@ EventsAfter = Annotated[
     int,
     QueryParameter(
         ge=0,
+        le=MAX_SEQ,
         description="The last `eventSeq` the client saw of this conversation (0: none yet).",
     ),
 ]
@@ -169,7 +176,7 @@ class MarkReadRequest(RequestSchema):
         int,
         Meta(
             ge=0,
-            le=2**31 - 1,
+            le=MAX_SEQ,
             description="The `seq` of the last message read; beyond the last message, the last.",
         ),
     ]
