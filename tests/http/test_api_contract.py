@@ -182,6 +182,7 @@ TAGS = {
     "files",
     "connections",
     "blocks",
+    "messages",
 }
 
 

@@ -78,7 +78,7 @@ async def test_send_retry_page_edit_history_and_delete(room: Room) -> None:
     assert set(message) == MESSAGE_KEYS
     assert (message["seq"], message["body"], message["senderId"]) == (1, "Hi\nthere", room.ana_id)
     retry = await client.post(url, json=body, headers=bearer(room.ana))
-    assert retry.status_code == 200 and retry.json() == message
+    assert retry.status_code == 201 and retry.json() == message
 
     reply = await room.send(room.bob, "Yes?", replyTo=message["id"])
     page = await client.get(url, headers=bearer(room.bob))
@@ -160,7 +160,7 @@ async def test_reports_and_the_admin_queue(room: Room) -> None:
     first = await client.post(url, json={"reason": "spam"}, headers=bearer(room.bob))
     assert first.status_code == 201, first.text
     again = await client.post(url, json={"reason": "abuse"}, headers=bearer(room.bob))
-    assert again.status_code == 200 and again.json() == first.json()
+    assert again.status_code == 201 and again.json() == first.json()
     own = await client.post(url, json={"reason": "spam"}, headers=bearer(room.ana))
     assert_problem(own, 422, "messageId")
 

@@ -7,11 +7,10 @@ leaving); for anyone else every route answers 404, as for an unknown id.
 
 from __future__ import annotations
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from alora_core.messaging.conversations import message_commands as c
 from alora_core.messaging.conversations.errors import (
@@ -58,18 +57,13 @@ class ConversationMessagesController(Controller):
         summary="Send a message",
         description="By an active member. Idempotent by `clientId`: sending again with a "
         "`clientId` the caller already used in this conversation answers the message stored "
-        "then (200, the same body), never a second message; used in another conversation, "
+        "then (the same body), never a second message; used in another conversation, "
         "409 `client-id-reused`. The message gets the conversation's next `seq` (gap-free, in "
         "commit order) and the sender's read marker moves to it; members get "
         f"`message.created`. {_WRITE_REFUSED} 422 for an empty or oversized body, "
         "attachments that are not the sender's files, or `replyTo` naming no message of this "
         "conversation. 429 beyond `ALORA_MESSAGING_MESSAGES_PER_MINUTE`.",
-        responses={
-            HTTP_200_OK: ResponseSpec(
-                MessageResponse, description="A retry: the message stored with this `clientId`."
-            ),
-            **problem_responses(400, 401, 403, 404, 409, 422, 429),
-        },
+        responses=problem_responses(400, 401, 403, 404, 409, 422, 429),
         opt=raises(CannotMessage, ClientIdReused),
     )
     async def send(
@@ -78,7 +72,7 @@ class ConversationMessagesController(Controller):
         data: JSONBody[SendMessageRequest],
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
-    ) -> Response[MessageResponse]:
+    ) -> MessageResponse:
         sent = await alora.bus.handle(
             c.SendMessage(
                 actor=actor,
@@ -89,8 +83,7 @@ class ConversationMessagesController(Controller):
                 reply_to_id=data.reply_to,
             )
         )
-        status = HTTP_201_CREATED if sent.created else HTTP_200_OK
-        return Response(MessageResponse.of(sent.message), status_code=status)
+        return MessageResponse.of(sent.message)
 
     @get(
         "/{conversation_id:str}/messages",
@@ -210,13 +203,8 @@ class MessagesController(Controller):
         summary="Report a message",
         description="By a member who may read it, not its sender (422 `own-message`), for the "
         "administrators to review. One report per member and message: reporting it again "
-        "answers the first report (200). 429 beyond `ALORA_MESSAGING_REPORTS_PER_DAY`.",
-        responses={
-            HTTP_200_OK: ResponseSpec(
-                ReportResponse, description="The caller had reported it: their first report."
-            ),
-            **problem_responses(400, 401, 403, 404, 409, 422, 429),
-        },
+        "answers the first report. 429 beyond `ALORA_MESSAGING_REPORTS_PER_DAY`.",
+        responses=problem_responses(400, 401, 403, 404, 409, 422, 429),
     )
     async def report(
         self,
@@ -224,7 +212,7 @@ class MessagesController(Controller):
         data: JSONBody[ReportRequest],
         actor: NamedDependency[Actor],
         alora: NamedDependency[Alora],
-    ) -> Response[ReportResponse]:
+    ) -> ReportResponse:
         reported = await alora.bus.handle(
             c.ReportMessage(
                 actor=actor,
@@ -233,5 +221,4 @@ class MessagesController(Controller):
                 note=data.note,
             )
         )
-        status = HTTP_201_CREATED if reported.created else HTTP_200_OK
-        return Response(ReportResponse.of(reported.report), status_code=status)
+        return ReportResponse.of(reported.report)
