@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.chat import ChatResult
+from bench.chat_report import chat_goal_rows, chat_json, render_chat
 from bench.fanout import ANNOUNCE_PATH, CONNECT_CONCURRENCY, WITHIN_MS, FanoutResult
 from bench.marketplace import BookingRate, MarketplaceResult
 from bench.scale import ScaleResult
@@ -151,6 +153,7 @@ def build_report(
     throughput: Throughput | None,
     latency: LoadedLatency | None,
     fanout: Sequence[FanoutResult] = (),
+    chat: Sequence[ChatResult] = (),
     marketplace: Sequence[MarketplaceResult] = (),
     scale: ScaleResult | None = None,
     comparators: dict[str, Any] | None = None,
@@ -192,6 +195,8 @@ def build_report(
         }
     if fanout:
         report["fanout"] = _fanout(fanout, options)
+    if chat:
+        report["chat"] = chat_json(chat)
     if marketplace:
         report["marketplace"] = [_marketplace(result) for result in marketplace]
     if scale is not None:
@@ -228,6 +233,8 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", *_render_marketplace(report["marketplace"], report["options"])]
     if "fanout" in report:
         lines += ["", *_render_fanout(report["fanout"], report["options"])]
+    if "chat" in report:
+        lines += ["", *render_chat(report["chat"], report["options"])]
     if "scale" in report:
         lines += ["", *_render_scale(report["scale"])]
     ports = report.get("ports")
@@ -624,6 +631,7 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
                 extra_ok=bookings["refused"] == 0,
             )
         )
+    rows += chat_goal_rows(report, _goal_row)
     rows.append(
         _goal_row("in-app bare vs minimal Litestar: /me JSON", me.get("inAppOverLitestar"), None)
     )

@@ -8,7 +8,9 @@ throughput against the minimal Litestar app and Express 5 (``bench.comparators``
 SQLite and PostgreSQL. C, the notification fan-out (``bench.fanout``): embedded (one ``alora
 serve``, SQLite) and with Redis (two ``alora serve``, one ``alora worker``, PostgreSQL). E, the
 scale-out (``bench.scale``): fan-out and bookings with N = 1, 2, 4 API processes; its N = 2 is
-C's Redis row when both run. F, the layers (``bench.middleware``): what each layer around a
+C's Redis row when both run. G, the chat (``bench.chat``): 500 direct conversations between
+1,000 sockets, messages sent over HTTP at a fixed rate, embedded and with Redis and two API
+processes. F, the layers (``bench.middleware``): what each layer around a
 route costs per request, in process. Prints the goals table and the details and writes the
 JSON report (``var/bench/latest.json``).
 """
@@ -30,6 +32,7 @@ from typing import Any
 from attrs import evolve
 
 from bench.app import BARE_PATH
+from bench.chat import ChatOptions, ChatResult, run_chat
 from bench.client import HttpConnection, HttpError, expect
 from bench.comparators import DEFAULT_NODE_CACHE, Express, prepare_express, running_comparators
 from bench.fanout import (
@@ -62,7 +65,7 @@ from bench.user import ME_PATH, create_verified_user
 
 DATABASE_URL_ENV = "ALORA_BENCH_DATABASE_URL"
 REDIS_URL_ENV = "ALORA_BENCH_REDIS_URL"
-PARTS = ("http", "marketplace", "fanout", "scale", "layers")
+PARTS = ("http", "marketplace", "fanout", "chat", "scale", "layers")
 NO_EXPRESS = Express(None, None, None, None, "not used")
 DATABASES: tuple[Database, ...] = ("sqlite", "postgres")
 
@@ -78,6 +81,13 @@ def _seconds(raw: str) -> float:
     value = float(raw)
     if not value > 0:
         raise argparse.ArgumentTypeError("expected a number of seconds above 0")
+    return value
+
+
+def _even(raw: str) -> int:
+    value = int(raw)
+    if value < 2 or value % 2:
+        raise argparse.ArgumentTypeError("expected an even number of at least 2")
     return value
 
 
@@ -136,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         choices=PARTS,
         help="run one part: http (A and B: throughput and latency ratios), marketplace (D: "
-        "lists and bookings), fanout (C: notification fan-out), scale (E: N API processes) or "
-        "layers (F: CPU per request of each layer around a route); default all",
+        "lists and bookings), fanout (C: notification fan-out), chat (G: messages between "
+        "sockets in direct conversations), scale (E: N API processes) or layers (F: CPU per "
+        "request of each layer around a route); default all",
     )
     parser.add_argument(
         "--duration", type=_positive, default=5, help="seconds per throughput round (default 5)"
@@ -199,6 +210,38 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=30.0,
         help="seconds after the trigger when undelivered notifications are given up (default 30)",
+    )
+    parser.add_argument(
+        "--chat-setups",
+        type=_setups,
+        default=list(SETUPS),
+        metavar="SETUPS",
+        help="chat deployments, comma-separated: embedded and/or redis, as --fanout-setups "
+        "(default both)",
+    )
+    parser.add_argument(
+        "--chat-users",
+        type=_even,
+        default=1000,
+        help="chat users, one socket each, in pairs of a direct conversation (default 1000)",
+    )
+    parser.add_argument(
+        "--chat-rate",
+        type=_positive,
+        default=500,
+        help="messages sent per second over HTTP, spread over the conversations (default 500)",
+    )
+    parser.add_argument(
+        "--chat-duration",
+        type=_positive,
+        default=20,
+        help="seconds of sending (default 20)",
+    )
+    parser.add_argument(
+        "--chat-drain",
+        type=_seconds,
+        default=10.0,
+        help="seconds after the last answer when undelivered messages count as lost (default 10)",
     )
     parser.add_argument(
         "--marketplace-databases",
@@ -310,6 +353,21 @@ async def run(
         fanout.append(
             await run_fanout(setup, options, log_destination=destination, progress=progress)
         )
+    chat: list[ChatResult] = []
+    if args.only in (None, "chat"):
+        chat_options = ChatOptions(
+            users=args.chat_users,
+            rate=args.chat_rate,
+            duration=args.chat_duration,
+            drain=args.chat_drain,
+            postgres_url=postgres_url,
+            redis_url=args.redis_url,
+        )
+        for setup in args.chat_setups:
+            destination = args.output.with_suffix(f".chat-{setup}.log")
+            chat.append(
+                await run_chat(setup, chat_options, log_destination=destination, progress=progress)
+            )
     scale: ScaleResult | None = None
     if run_scale_part:
         scale = await run_scale(
@@ -342,15 +400,23 @@ async def run(
             "fanoutTimeoutSeconds": args.fanout_timeout,
             "scale": list(args.scale),
             "scaleClients": args.scale_clients or args.fanout_clients,
+            "chatSetups": list(args.chat_setups),
+            "chatUsers": args.chat_users,
+            "chatRate": args.chat_rate,
+            "chatDurationSeconds": args.chat_duration,
+            "chatDrainSeconds": args.chat_drain,
         },
         throughput=throughput,
         latency=latency,
         fanout=fanout,
+        chat=chat,
         marketplace=marketplace,
         scale=scale,
         comparators=_comparators(express),
         ports=PORTS.summary(),
-        notes=_notes(http=generator is not None, fanout=bool(fanout) or scale is not None),
+        notes=_notes(
+            http=generator is not None, fanout=bool(fanout) or scale is not None, chat=bool(chat)
+        ),
     )
     report["serverLog"] = str(server_log) if server_log is not None else None
     report["httpError"] = http_error
@@ -447,7 +513,7 @@ async def _check_same_body(port: int, path: str, me_body: bytes) -> None:
         raise HttpError(f"GET {path} (port {port}) does not return the body of GET {ME_PATH}")
 
 
-def _notes(*, http: bool, fanout: bool) -> list[str]:
+def _notes(*, http: bool, fanout: bool, chat: bool = False) -> list[str]:
     cpus = os.cpu_count() or 1
     notes = []
     if http:
@@ -461,6 +527,11 @@ def _notes(*, http: bool, fanout: bool) -> list[str]:
             "fan-out latencies include this process reading 1 socket per client on one "
             "asyncio loop; the servers, the worker, the databases and the clients share the "
             "machine"
+        )
+    if chat:
+        notes.append(
+            "chat latencies include this process writing the sends and reading 1 socket per "
+            "user on one asyncio loop; its CPU share is in the chat details"
         )
     if cpus <= 4:
         notes.append(
@@ -505,11 +576,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nA and B FAILED: {report['httpError']}")
     output = write_report(report, args.output)
     logs = [report["serverLog"], *(f["logs"] for f in report.get("fanout", {}).get("setups", []))]
+    logs += [c["logs"] for c in report.get("chat", {}).get("setups", [])]
     logs += [report["scale"]["logs"]] if "scale" in report else []
     logs = list(dict.fromkeys(logs))
     shown = "; logs: " + ", ".join(str(log) for log in logs if log) if any(logs) else ""
     print(f"\nJSON report: {output}{shown}")
     failed = [f["setup"] for f in report.get("fanout", {}).get("setups", []) if f["error"]]
+    failed += [f"chat {c['setup']}" for c in report.get("chat", {}).get("setups", []) if c["error"]]
     failed += ["A and B"] if report["httpError"] else []
     failed += [f"marketplace {m['database']}" for m in report.get("marketplace", []) if m["error"]]
     scale = report.get("scale")
