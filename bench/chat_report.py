@@ -129,14 +129,15 @@ def render_chat(chat: dict[str, Any], opts: dict[str, Any]) -> list[str]:
         )
         lines.append(f"  {label:<50}" + "".join(f"{c:>10}" for c in cells))
         answer, since, lag = setup["answer"], setup["sinceCreatedAt"], setup["scheduleLag"]
-        details.append(
+        details += [
             f"  {setup['setup']}: {setup['accepted']:,}/{setup['sent']:,} sends accepted in "
-            f"{setup['sendSeconds']:.1f} s ({setup['planned']:,} planned), "
-            f"{setup['crossingProcesses']:,} crossing processes; HTTP answer p50 "
-            f"{_ms(answer['p50Ms'])} / p99 {_ms(answer['p99Ms'])} ms; createdAt to receipt p50 "
-            f"{_ms(since['p50Ms'])} / p99 {_ms(since['p99Ms'])} ms; sends behind schedule p99 "
-            f"{_ms(lag['p99Ms'])} ms; {setup['poolConnections']} HTTP connections"
-        )
+            f"{setup['sendSeconds']:.1f} s ({setup['planned']:,} planned, "
+            f"{setup['crossingProcesses']:,} crossing processes, {setup['poolConnections']} "
+            "HTTP connections)",
+            f"    HTTP answer p50 {_ms(answer['p50Ms'])} / p99 {_ms(answer['p99Ms'])} ms; "
+            f"createdAt to receipt p50 {_ms(since['p50Ms'])} / p99 {_ms(since['p99Ms'])} ms; "
+            f"sends behind schedule p99 {_ms(lag['p99Ms'])} ms",
+        ]
         cpu = setup["cpuShares"]
         shown = ", ".join(f"{name} {value:.0%}" for name, value in cpu.items() if value is not None)
         details.append(f"    CPU while sending (share of one core): {shown}")
@@ -162,7 +163,7 @@ def chat_goal_rows(report: dict[str, Any], row: Any) -> list[dict[str, Any]]:
     """The chat's goal rows, built with ``row`` (``bench.report._goal_row``)."""
     opts = report["options"]
     setups = {s["setup"]: s for s in report.get("chat", {}).get("setups", [])}
-    shape = f"{opts.get('chatUsers', 1000):,} sockets, {opts.get('chatRate', 500):,} msg/s"
+    shape = f"{opts.get('chatRate', 500):,} msg/s, {opts.get('chatUsers', 1000):,} sockets"
     rows = []
     for name, label in (("embedded", "embedded"), ("redis", "redis, 2 API processes")):
         setup = setups.get(name)
@@ -184,7 +185,7 @@ def chat_goal_rows(report: dict[str, Any], row: Any) -> list[dict[str, Any]]:
         lost = setup["lost"] + setup["duplicates"] if ok and setup else None
         rows.append(
             row(
-                f"chat messages lost or duplicated, {shape} ({label})",
+                f"chat messages lost + duplicated ({label})",
                 None if lost is None else float(lost),
                 ("<=", 0.0),
                 shown=None
