@@ -104,6 +104,7 @@ class ChatResult:
     warmup_ms: float = 0.0
     planned: int = 0
     sent: int = 0
+    """Requests written; the others of ``planned`` found no free connection in time."""
     accepted: int = 0
     refused: dict[str, int] = field(factory=dict)
     """Sends not answered 2xx, by status (``0``: connection failed, ``-1``: timed out)."""

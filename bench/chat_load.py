@@ -31,9 +31,14 @@ POOL_WARM = 16
 """Connections per API process opened before the clock starts."""
 SEND_TIMEOUT_SECONDS = 30.0
 _WARM = "warm-"
+LATE_SECONDS = 5.0
+"""A message whose connection is free only this long after the sending window ends is not sent:
+the run never outlasts its window by more (the server fell behind; the rate achieved says so)."""
+NOT_SENT = -2
 TIMED_OUT = -1
 FAILED = 0
-"""Statuses recorded for a send that got no answer (timed out, connection failed)."""
+"""Statuses recorded for a send that got no answer (timed out, connection failed) or was not
+written at all (``NOT_SENT``)."""
 
 
 @define
@@ -243,7 +248,12 @@ class ChatLoad:
 
     async def send(self, k: int) -> None:
         pool, request = self.request(self.conversation_of(k), self.sender_of(k), str(k))
-        self.sent_at[k], self.status[k], self.answered_at[k] = await _send(pool, request)
+        cutoff = self.t0 + self.total / self.rate + LATE_SECONDS
+        sent = await _send(pool, request, cutoff)
+        if sent is None:
+            self.status[k] = NOT_SENT
+        else:
+            self.sent_at[k], self.status[k], self.answered_at[k] = sent
 
     async def warm_up(self, within: float) -> float:
         """One message each way in the first conversation, each sent through its sender's
@@ -253,7 +263,8 @@ class ChatLoad:
             name = f"{_WARM}{sender}"
             self.warm_recipients[name] = sender ^ 1
             pool, request = self.request(0, sender, name)
-            _, status, _ = await _send(pool, request)
+            sent = await _send(pool, request, math.inf)
+            status = FAILED if sent is None else sent[1]
             if not 200 <= status < 300:
                 raise RuntimeError(f"the warm-up message was answered {status}")
         try:
@@ -297,10 +308,14 @@ class ChatLoad:
         return max((t for t in self.received_at if not math.isnan(t)), default=math.nan)
 
 
-async def _send(pool: Pool, request: bytes) -> tuple[float, int, float]:
-    """``(written at, status, answered at)`` of one request on a connection of ``pool``."""
+async def _send(pool: Pool, request: bytes, cutoff: float) -> tuple[float, int, float] | None:
+    """``(written at, status, answered at)`` of one request on a connection of ``pool``; None
+    when no connection was free before ``cutoff`` (``perf_counter`` time)."""
     http = await pool.acquire()
     sent_at = time.perf_counter()
+    if sent_at > cutoff:
+        pool.release(http)
+        return None
     try:
         async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
             status = (await http.send(request, "POST")).status

@@ -57,6 +57,7 @@ def _setup(result: ChatResult) -> dict[str, Any]:
         "warmupMs": _n(result.warmup_ms),
         "planned": result.planned,
         "sent": result.sent,
+        "notSent": result.planned - result.sent,
         "sendSeconds": round(result.send_seconds, 2),
         "achievedRate": _n(result.achieved_rate),
         "accepted": result.accepted,
@@ -145,6 +146,12 @@ def render_chat(chat: dict[str, Any], opts: dict[str, Any]) -> list[str]:
             f"    set-up: sign-ins {setup['signInSeconds']:.0f} s, conversations "
             f"{setup['openConversationsSeconds']:.0f} s, sockets {setup['connectSeconds']:.0f} s"
         )
+        if setup["notSent"]:
+            details.append(
+                f"  WARNING: chat {setup['setup']}: {setup['notSent']:,} of {setup['planned']:,} "
+                "messages not sent: the server fell behind and no connection of the pool was "
+                "free before the window's end (+5 s)"
+            )
         if setup["refused"]:
             details.append(f"  WARNING: chat {setup['setup']}: sends refused: {setup['refused']}")
         if setup["misdelivered"]:
@@ -179,7 +186,8 @@ def chat_goal_rows(report: dict[str, Any], row: Any) -> list[dict[str, Any]]:
                 missing=failed,
                 detail=None
                 if not ok or setup is None
-                else f"p50 {_ms(setup['p50Ms'])} ms, {setup['achievedRate']:,.0f} msg/s sent",
+                else f"p50 {_ms(setup['p50Ms'])} ms, {setup['achievedRate']:,.0f} msg/s sent, "
+                f"{setup['sent']:,} of {setup['planned']:,}",
             )
         )
         lost = setup["lost"] + setup["duplicates"] if ok and setup else None
