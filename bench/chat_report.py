@@ -200,6 +200,10 @@ def chat_goal_rows(report: dict[str, Any], row: Any) -> list[dict[str, Any]]:
                 if not ok or setup is None
                 else f"{setup['lost']} + {setup['duplicates']} dup",
                 missing=failed,
+                detail=None
+                if not ok or setup is None
+                else f"of {setup['sent']:,} sent ({setup['planned']:,} planned), "
+                f"{setup['accepted']:,} accepted",
             )
         )
     return rows
