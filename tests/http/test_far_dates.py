@@ -47,6 +47,9 @@ DATE_INPUTS: dict[tuple[str, str, str, str], Body | None] = {
         "date": value,
         "kind": "off",
     },
+    ("post", "/api/v1/conversations/{conversation_id}/mute", "body", "until"): lambda value: {
+        "until": value
+    },
 }
 FAR_MOMENTS = [
     "0001-01-01T00:00:00Z",
@@ -123,7 +126,9 @@ async def send(
     routes), with the rest of the request well formed."""
     customer, professional = tokens
     method, path, _, field = key
-    url = path.replace("{professional_id}", ANY_ID).replace("{booking_id}", ANY_ID)
+    url = path
+    for name in ("{professional_id}", "{booking_id}", "{conversation_id}"):
+        url = url.replace(name, ANY_ID)
     token = professional if "/professionals/me" in path else customer
     body = DATE_INPUTS[key]
     if body is None:

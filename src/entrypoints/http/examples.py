@@ -175,6 +175,12 @@ ANNOUNCEMENT: dict[str, Any] = {
     "body": "Alora is unavailable from 02:00 to 02:30 UTC.",
     "link": "https://alora.example/status",
 }
+DIRECT_CONVERSATION: dict[str, Any] = {"userId": USER_ID}
+GROUP_CONVERSATION: dict[str, Any] = {"title": "Garden party", "memberIds": [USER_ID]}
+GROUP_TITLE: dict[str, Any] = {"title": "Garden party, Saturday"}
+GROUP_MEMBERS: dict[str, Any] = {"userIds": [USER_ID]}
+MEMBER_ROLE: dict[str, Any] = {"role": "admin"}
+MUTE: dict[str, Any] = {"until": "2030-01-15T09:00:00Z"}
 CONNECTION_REQUEST: dict[str, Any] = {
     "userId": USER_ID,
     "message": "Hi! We met at the trade fair; let's keep in touch.",

@@ -13,6 +13,11 @@ from alora_core.messaging.connections import notices as connection_notices
 from alora_core.messaging.connections import use_cases as connections
 from alora_core.messaging.connections.commands import ExpireConnectionRequests
 from alora_core.messaging.conversations import messages
+from alora_core.messaging.conversations import use_cases as conversations
+from alora_core.messaging.conversations.conversation_access import (
+    ConversationsConfig,
+    ConversationsDeps,
+)
 from alora_core.messaging.conversations.errors import ResyncRequired
 from alora_core.messaging.conversations.message_access import MessagesConfig, MessagesDeps
 from alora_core.messaging.conversations.message_commands import PruneConversationEvents
@@ -167,6 +172,18 @@ def _messages_deps(wiring: Wiring) -> MessagesDeps:
     )
 
 
+def _conversations_deps(wiring: Wiring) -> ConversationsDeps:
+    settings = wiring.settings.of(MessagingSettings)
+    day = timedelta(days=1)
+    config = ConversationsConfig(
+        max_group_members=settings.max_group_members,
+        groups_limit=Limit(settings.groups_per_day, day),
+        new_direct_limit=Limit(settings.new_direct_per_day, day),
+        booking_chat_open=timedelta(hours=settings.booking_chat_open_hours),
+    )
+    return ConversationsDeps(clock=wiring.clock, limiter=wiring.limiter, config=config)
+
+
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     limits = wiring.settings.of(MessagingSettings)
     caps = connections.RequestCaps(
@@ -177,6 +194,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     return {
         **connections.command_handlers(connections.ConnectionsDeps(clock=wiring.clock, caps=caps)),
         **messages.command_handlers(_messages_deps(wiring)),
+        **conversations.command_handlers(_conversations_deps(wiring)),
     }
 
 

@@ -13,12 +13,14 @@ from adapters.memory.paging import list_page
 from alora_core.messaging.conversations.model import (
     Conversation,
     ConversationEvent,
+    ConversationKind,
     Member,
     Message,
     MessageEdit,
     MessageReport,
     ReportStatus,
 )
+from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
 from alora_core.shared.errors import Conflict
 from alora_core.shared.pagination import Page, PageRequest
 
@@ -58,6 +60,65 @@ class MemoryConversations(_Repository):
         conversation: Conversation | None = self._first(CONVERSATIONS, booking_id=booking_id)
         return conversation
 
+    async def booking_counterparts(
+        self, user_id: uuid.UUID, among: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        wanted = set(among)
+        mine = {m.conversation_id for m in self._uow.scan(MEMBERS, lambda m: m.user_id == user_id)}
+        bookings = {
+            c.id
+            for c in self._uow.scan(
+                CONVERSATIONS, lambda c: c.id in mine and c.kind is ConversationKind.BOOKING
+            )
+        }
+        return {
+            m.user_id
+            for m in self._uow.scan(
+                MEMBERS, lambda m: m.conversation_id in bookings and m.user_id in wanted
+            )
+        }
+
+    async def summaries(
+        self,
+        user_id: uuid.UUID,
+        *,
+        after: ActivityCursor | None = None,
+        limit: int = 1,
+        conversation_id: uuid.UUID | None = None,
+    ) -> list[ConversationSummary]:
+        found = []
+        for member in self._uow.scan(MEMBERS, lambda m: m.user_id == user_id):
+            if conversation_id is not None and member.conversation_id != conversation_id:
+                continue
+            conversation = self._uow.load(CONVERSATIONS, member.conversation_id)
+            if conversation is not None:
+                found.append(self._summary(conversation, member))
+        found.sort(key=lambda s: (s.activity, s.conversation.id), reverse=True)
+        if after is not None:
+            found = [
+                s
+                for s in found
+                if (s.activity, s.conversation.id) < (after.activity, after.conversation_id)
+            ]
+        return found[:limit]
+
+    def _summary(self, conversation: Conversation, member: Member) -> ConversationSummary:
+        up_to = conversation.last_seq if member.until_seq is None else member.until_seq
+        messages = list(
+            self._uow.scan(
+                MESSAGES, lambda m: m.conversation_id == conversation.id and m.seq <= up_to
+            )
+        )
+        unread = [
+            m
+            for m in messages
+            if m.seq > member.read_seq and not m.deleted and m.sender_id != member.user_id
+        ]
+        last = next((m for m in messages if m.seq == up_to), None)
+        return ConversationSummary(
+            conversation=conversation, member=member, unread_count=len(unread), last_message=last
+        )
+
 
 class MemoryMembers(_Repository):
     def add(self, member: Member) -> None:
@@ -72,6 +133,11 @@ class MemoryMembers(_Repository):
     async def of(self, conversation_id: uuid.UUID) -> list[Member]:
         members = self._uow.scan(MEMBERS, lambda m: m.conversation_id == conversation_id)
         return sorted(members, key=lambda m: (m.joined_at, m.id))
+
+    async def of_many(
+        self, conversation_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Member]]:
+        return {i: await self.of(i) for i in conversation_ids}
 
 
 class MemoryMessages(_Repository):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, func, or_, select
 
 from adapters.sqlalchemy.messaging.conversation_tables import (
+    conversations_table,
     events_table,
     members_table,
     message_edits_table,
@@ -20,12 +21,14 @@ from adapters.sqlalchemy.paging import windowed_page
 from alora_core.messaging.conversations.model import (
     Conversation,
     ConversationEvent,
+    ConversationKind,
     Member,
     Message,
     MessageEdit,
     MessageReport,
     ReportStatus,
 )
+from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ _events = events_table.c
 _m = messages_table.c
 _members = members_table.c
 _reports = reports_table.c
+_c = conversations_table.c
 
 
 class _Repository:
@@ -56,6 +60,74 @@ class SqlConversations(_Repository):
     async def of_booking(self, booking_id: uuid.UUID) -> Conversation | None:
         return await self._uow.first(select(Conversation).filter_by(booking_id=booking_id))
 
+    async def booking_counterparts(
+        self, user_id: uuid.UUID, among: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        if not among:
+            return set()
+        mine, theirs = members_table.alias("mine"), members_table.alias("theirs")
+        statement = (
+            select(theirs.c.user_id)
+            .distinct()
+            .join(mine, mine.c.conversation_id == theirs.c.conversation_id)
+            .join(conversations_table, _c.id == theirs.c.conversation_id)
+            .where(
+                _c.kind == ConversationKind.BOOKING,
+                mine.c.user_id == user_id,
+                theirs.c.user_id.in_(set(among)),
+            )
+        )
+        return set((await self._uow.execute(statement)).scalars())
+
+    async def summaries(
+        self,
+        user_id: uuid.UUID,
+        *,
+        after: ActivityCursor | None = None,
+        limit: int = 1,
+        conversation_id: uuid.UUID | None = None,
+    ) -> list[ConversationSummary]:
+        visible_up_to = func.coalesce(_members.until_seq, _c.last_seq)
+        activity = func.coalesce(_members.left_at, _c.last_activity_at)
+        counted = messages_table.alias("counted")
+        unread = (
+            select(func.count())
+            .select_from(counted)
+            .where(
+                counted.c.conversation_id == _c.id,
+                counted.c.seq > _members.read_seq,
+                counted.c.seq <= visible_up_to,
+                counted.c.deleted_at.is_(None),
+                or_(counted.c.sender_id.is_(None), counted.c.sender_id != user_id),
+            )
+            .scalar_subquery()
+        )
+        statement = (
+            select(Conversation, Member, Message, unread)
+            .select_from(members_table)
+            .join(conversations_table, _c.id == _members.conversation_id)
+            .outerjoin(Message, and_(_m.conversation_id == _c.id, _m.seq == visible_up_to))
+            .where(_members.user_id == user_id)
+            .order_by(activity.desc(), _c.id.desc())
+            .limit(limit)
+        )
+        if conversation_id is not None:
+            statement = statement.where(_c.id == conversation_id)
+        if after is not None:
+            statement = statement.where(
+                or_(
+                    activity < after.activity,
+                    and_(activity == after.activity, _c.id < after.conversation_id),
+                )
+            )
+        rows: list[tuple[Any, ...]] = [tuple(row) for row in await self._uow.execute(statement)]
+        return [
+            ConversationSummary(
+                conversation=conversation, member=member, last_message=message, unread_count=count
+            )
+            for conversation, member, message, count in rows
+        ]
+
 
 class SqlMembers(_Repository):
     def add(self, member: Member) -> None:
@@ -72,6 +144,21 @@ class SqlMembers(_Repository):
             .order_by(members_table.c.joined_at, members_table.c.id)
         )
         return await self._uow.scalars(statement)
+
+    async def of_many(
+        self, conversation_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Member]]:
+        found: dict[uuid.UUID, list[Member]] = {i: [] for i in conversation_ids}
+        if not found:
+            return found
+        statement = (
+            select(Member)
+            .where(_members.conversation_id.in_(set(found)))
+            .order_by(_members.joined_at, _members.id)
+        )
+        for member in await self._uow.scalars(statement):
+            found[member.conversation_id].append(member)
+        return found
 
 
 class SqlMessages(_Repository):

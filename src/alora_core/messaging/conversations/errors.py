@@ -9,6 +9,15 @@ class ConversationNotFound(NotFound):
     """No such conversation, or one the caller is not a member of."""
 
 
+class UserNotFound(NotFound):
+    """No such user to talk with: unknown, suspended, or one of the two blocked the other (a
+    block is never told)."""
+
+
+class MemberNotFound(NotFound):
+    """The user is not a current member of the conversation."""
+
+
 class MessageNotFound(NotFound):
     """No such message, or one in a conversation the caller cannot read."""
 
@@ -39,7 +48,19 @@ class NotAdmin(_Reasoned, Forbidden):
     """A member who is not the group's owner or an admin asked for an admin's change."""
 
     NOT_ADMIN = "not-group-admin"
-    reasons = {NOT_ADMIN: "only the group's owner and admins may do this"}
+    NOT_OWNER = "not-group-owner"
+    reasons = {
+        NOT_ADMIN: "only the group's owner and admins may do this",
+        NOT_OWNER: "only the group's owner may do this (change a role, remove an admin)",
+    }
+
+
+class NotAGroup(_Reasoned, Conflict):
+    NOT_A_GROUP = "not-a-group"
+    reasons = {
+        NOT_A_GROUP: "direct and booking conversations have no title to change, no members to "
+        "add, remove or promote, and cannot be left",
+    }
 
 
 class EditRefused(_Reasoned, Conflict):

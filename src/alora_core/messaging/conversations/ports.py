@@ -16,6 +16,7 @@ from alora_core.messaging.conversations.model import (
     MessageReport,
     ReportStatus,
 )
+from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
 from alora_core.shared.pagination import Page, PageRequest
 
 
@@ -33,6 +34,26 @@ class Conversations(Protocol):
 
     async def of_booking(self, booking_id: uuid.UUID) -> Conversation | None: ...
 
+    async def booking_counterparts(
+        self, user_id: uuid.UUID, among: Collection[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """The users among ``among`` who share a booking's conversation with ``user_id`` (both
+        members of it, current or past)."""
+        ...
+
+    async def summaries(
+        self,
+        user_id: uuid.UUID,
+        *,
+        after: ActivityCursor | None = None,
+        limit: int = 1,
+        conversation_id: uuid.UUID | None = None,
+    ) -> list[ConversationSummary]:
+        """The conversations ``user_id`` is or was a member of, newest activity first
+        (``ConversationSummary.activity``, then id), those after ``after``; only
+        ``conversation_id`` when given. One read, whatever the page's size."""
+        ...
+
 
 class Members(Protocol):
     def add(self, member: Member) -> None: ...
@@ -43,6 +64,12 @@ class Members(Protocol):
 
     async def of(self, conversation_id: uuid.UUID) -> list[Member]:
         """Every membership of the conversation, current and past, in joining order."""
+        ...
+
+    async def of_many(
+        self, conversation_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Member]]:
+        """``of`` for several conversations in one read, by conversation id."""
         ...
 
 
