@@ -92,9 +92,7 @@ async def test_the_conversation_fields_are_the_events(site: Site) -> None:
     async with site.api.alora.units_of_work["messaging"]().reading() as uow:
         conversation = await uow.conversations.get(uuid.UUID(body["id"]))
         members = await uow.members.of(conversation.id)
-    event_form = conversation_data(
-        conversation, members, booking_chat_open=timedelta(hours=72)
-    )
+    event_form = conversation_data(conversation, members, booking_chat_open=timedelta(hours=72))
     assert set(event_form) == CONVERSATION_FIELDS
     assert {k: body[k] for k in CONVERSATION_FIELDS} == event_form
 

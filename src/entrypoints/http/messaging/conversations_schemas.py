@@ -15,12 +15,12 @@ from alora_core.messaging.conversations.model import (
     BookingState,
     ConversationKind,
     MemberRole,
-    Message,
 )
 from alora_core.messaging.conversations.queries import ConversationView
 from alora_core.shared.pagination import MAX_PAGE_SIZE, CursorPage
 from entrypoints.http import examples
 from entrypoints.http.messaging.connections_schemas import PersonResponse
+from entrypoints.http.messaging.messages_schemas import MessageResponse
 from entrypoints.http.schemas import RequestSchema, ResponseSchema
 
 MAX_IDS = 10_000
@@ -110,36 +110,6 @@ class MuteRequest(RequestSchema):
             examples=["2030-01-15T09:00:00Z"],
         ),
     ] = None
-
-
-class MessageResponse(ResponseSchema):
-    id: uuid.UUID
-    conversation_id: uuid.UUID
-    seq: Annotated[int, Meta(description="1, 2, 3 ... in the conversation: no gaps.")]
-    sender_id: Annotated[uuid.UUID | None, Meta(description="Null once the account is gone.")]
-    client_id: str
-    body: Annotated[str, Meta(description="Empty once deleted.")]
-    attachment_file_ids: list[uuid.UUID]
-    reply_to_id: uuid.UUID | None
-    created_at: datetime
-    edited_at: datetime | None
-    deleted_at: datetime | None
-
-    @classmethod
-    def of(cls, message: Message) -> MessageResponse:
-        return cls(
-            id=message.id,
-            conversation_id=message.conversation_id,
-            seq=message.seq,
-            sender_id=message.sender_id,
-            client_id=message.client_id,
-            body=message.body,
-            attachment_file_ids=list(message.attachment_file_ids),
-            reply_to_id=message.reply_to_id,
-            created_at=message.created_at.astimezone(UTC),
-            edited_at=_utc(message.edited_at),
-            deleted_at=_utc(message.deleted_at),
-        )
 
 
 class MemberResponse(ResponseSchema):
