@@ -171,6 +171,7 @@ def build_in_memory(
         branding=configured_branding(settings),
         limiter=MemoryRateLimiter(clock),
         realtime=realtime.realtime,
+        presence=realtime.presence,
         storage=storage or MemoryFileStorage(),
         hasher=hasher,
     )
@@ -284,6 +285,7 @@ async def build(
         branding=configured_branding(settings),
         limiter=limiter,
         realtime=realtime.realtime,
+        presence=realtime.presence,
         storage=storage,
         hasher=hasher,
         redis_url=settings.redis_url or None,

@@ -519,7 +519,7 @@ def chat_module(rooms: dict[uuid.UUID, set[uuid.UUID]]) -> ContextModule:
     """A context of the test's own: ``chat.say`` is answered with ``chat.said`` (a domain error
     for "secret"); ``room:<id>`` may be followed by the room's members in ``rooms``."""
 
-    async def say(alora: Any, actor: Any, data: Say) -> Mapping[str, Any]:
+    async def say(alora: Any, actor: Any, data: Say, state: Any) -> Mapping[str, Any]:
         if data.text == "secret":
             raise Forbidden("secrets stay unsaid")
         return {"text": data.text.upper(), "by": str(actor.user_id), "at": alora.clock.now()}

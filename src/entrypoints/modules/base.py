@@ -29,6 +29,7 @@ from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.mail import Branding, Mailer
 from alora_core.shared.messagebus import AfterCommit, CommandHandler
 from alora_core.shared.notices import NoticeRule
+from alora_core.shared.presence import Presence
 from alora_core.shared.ratelimit import RateLimiter
 from alora_core.shared.realtime import Realtime
 from alora_core.shared.storage import FileStorage
@@ -38,7 +39,15 @@ if TYPE_CHECKING:
     from entrypoints.scheduler import ScheduledJob
     from entrypoints.settings import Settings, SettingsGroup
 
-__all__ = ["ContextModule", "InboundEvent", "TopicPolicy", "Wiring", "resolve"]
+__all__ = [
+    "ContextModule",
+    "InboundEvent",
+    "SocketClosed",
+    "SocketState",
+    "TopicPolicy",
+    "Wiring",
+    "resolve",
+]
 
 
 @frozen(kw_only=True)
@@ -51,6 +60,8 @@ class Wiring:
     branding: Branding
     limiter: RateLimiter
     realtime: Realtime
+    presence: Presence
+    """Who is online and when each user was last seen (the WebSocket gateway keeps it)."""
     storage: FileStorage
     hasher: PasswordHasher | None = None
     """The password hasher to use; None: the configured one."""
@@ -82,20 +93,31 @@ class Wiring:
 
 TopicPolicy = Callable[["Alora", Any, uuid.UUID], Awaitable[bool]]
 """``await may_subscribe(alora, actor, id)``: whether the signed-in ``actor`` may follow the
-WebSocket topic ``<kind>:<id>`` (the module maps each kind it owns to its policy)."""
+WebSocket topic ``<kind>:<id>`` (the module maps each kind it owns to its policy). Several
+modules may give a policy for the same kind: a socket may follow the topic only when every one
+of them allows it (each narrows who may)."""
+
+SocketState = dict[str, Any]
+"""What one socket keeps for one module between the module's inbound events (empty at first,
+forgotten when the socket closes): a per-socket throttle, what the socket started ..."""
+
+SocketClosed = Callable[["Alora", Any, SocketState], Awaitable[None]]
+"""``await socket_closed(alora, actor, state)``: a socket whose ``state`` the module's inbound
+events filled closed (e.g. tell others that what it started is over)."""
 
 
 @frozen
 class InboundEvent:
     """A message clients may send on the WebSocket: ``{"event": name, "data": ...}``.
 
-    ``schema`` is the msgspec Struct ``data`` must decode to; ``handle(alora, actor, data)``
-    does it and returns the data of the ``reply`` event sent back. A domain error becomes an
-    ``error`` message with the error's code.
+    ``schema`` is the msgspec Struct ``data`` must decode to; ``handle(alora, actor, data,
+    state)`` does it and returns the data of the ``reply`` event sent back; ``state`` is the
+    socket's ``SocketState`` for the module. A domain error becomes an ``error`` message with
+    the error's code.
     """
 
     schema: type
-    handle: Callable[[Alora, Any, Any], Awaitable[Mapping[str, Any]]]
+    handle: Callable[[Alora, Any, Any, SocketState], Awaitable[Mapping[str, Any]]]
     reply: str
 
 
@@ -130,7 +152,11 @@ class ContextModule:
     problems: Mapping[type[AloraError], int] = field(factory=dict)
     """HTTP statuses of its own errors beyond the shared ones (``Invalid`` 422 ...)."""
     topics: Mapping[str, TopicPolicy] = field(factory=dict)
+    """Who may follow the WebSocket topics of each kind; a kind another module owns too is
+    followed only where both allow (``TopicPolicy``)."""
     inbound: Mapping[str, InboundEvent] = field(factory=dict)
+    socket_closed: SocketClosed | None = None
+    """Called when a socket closes whose state its inbound events left non-empty."""
     statistics: str | None = None
     """Reference to the ``SectionShape`` of its section of the admin statistics, which its unit
     of work counts (``uow.statistics.collect(window)``)."""

@@ -25,7 +25,13 @@ from litestar.channels import ChannelsPlugin, Subscriber
 from alora_core.shared.presence import OpenSockets, Presence, PresenceState, presence_topic
 from alora_core.shared.realtime import Realtime, user_topic
 from entrypoints.http.realtime.protocol import CloseCode
-from entrypoints.modules.base import ContextModule, InboundEvent, TopicPolicy
+from entrypoints.modules.base import (
+    ContextModule,
+    InboundEvent,
+    SocketClosed,
+    SocketState,
+    TopicPolicy,
+)
 from entrypoints.realtime_wiring import RealtimeParts
 from entrypoints.settings import Settings
 
@@ -63,19 +69,46 @@ class _ChannelsPlugin(ChannelsPlugin):
         return len(self._channels)
 
 
+def _all_of(policies: Sequence[TopicPolicy]) -> TopicPolicy:
+    """A policy allowing what every one of ``policies`` allows (asked in order, until one
+    refuses)."""
+    if len(policies) == 1:
+        return policies[0]
+
+    async def every_one_allows(alora: Any, actor: Any, topic_id: uuid.UUID) -> bool:
+        for policy in policies:
+            if not await policy(alora, actor, topic_id):
+                return False
+        return True
+
+    return every_one_allows
+
+
 class RealtimeHub:
     def __init__(
         self, parts: RealtimeParts, settings: Settings, modules: Sequence[ContextModule]
     ) -> None:
         self.parts = parts
+        policies: dict[str, list[TopicPolicy]] = {}
+        for module in modules:
+            for kind, policy in module.topics.items():
+                policies.setdefault(kind, []).append(policy)
         self.topics: dict[str, TopicPolicy] = {
-            kind: policy for module in modules for kind, policy in module.topics.items()
+            kind: _all_of(kind_policies) for kind, kind_policies in policies.items()
         }
-        """Who may follow each kind of topic the modules define, by kind."""
+        """Who may follow each kind of topic the modules define, by kind: where several modules
+        give a rule for one kind, every rule must allow (in the modules' order)."""
         self.inbound: dict[str, InboundEvent] = {
             name: event for module in modules for name, event in module.inbound.items()
         }
         """The WebSocket events the modules accept, by name."""
+        self.inbound_owner: dict[str, str] = {
+            name: module.name for module in modules for name in module.inbound
+        }
+        """The module that accepts each event (its socket state is the module's)."""
+        self._socket_closed: dict[str, SocketClosed] = {
+            module.name: module.socket_closed for module in modules if module.socket_closed
+        }
         self.settings = settings
         self.channels = _ChannelsPlugin(
             backend=parts.backend,
@@ -124,6 +157,18 @@ class RealtimeHub:
         self._sockets.pop(socket_id, None)
         if not self._sockets:
             self._no_sockets.set()
+
+    async def socket_closed(self, alora: Any, actor: Any, states: dict[str, SocketState]) -> None:
+        """A socket closed: each module whose inbound events left it state is told (a module
+        that fails is logged, the others are still told)."""
+        for name, state in states.items():
+            closed = self._socket_closed.get(name)
+            if not state or closed is None:
+                continue
+            try:
+                await closed(alora, actor, state)
+            except Exception:
+                logger.warning("the %s module's socket-closed hook failed", name, exc_info=True)
 
     async def wait_no_sockets(self) -> None:
         """Return once no socket is open in this process."""

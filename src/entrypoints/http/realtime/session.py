@@ -59,6 +59,7 @@ from entrypoints.http.realtime.protocol import (
     parse_topic,
 )
 from entrypoints.http.realtime.subscriptions import Subscriptions
+from entrypoints.modules.base import SocketState
 from entrypoints.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,8 @@ class SocketSession:
             **{name: event.schema for name, event in hub.inbound.items()},
         }
         self._topic_kinds = {USER_TOPIC, *hub.topics}
+        self._states: dict[str, SocketState] = {}
+        """What the modules' inbound events keep for this socket, by module."""
         self._unanswered_pings = 0
         self._closing: asyncio.Future[Close | None] = asyncio.get_running_loop().create_future()
 
@@ -153,6 +156,7 @@ class SocketSession:
         finally:
             self.hub.remove_socket(self.socket_id)
             await self.hub.leave(self.user_id, self.socket_id)
+            await self.hub.socket_closed(self.alora, actor_of(self.principal), self._states)
 
     def _request_close(self, code: int, reason: str) -> None:
         if not self._closing.done():
@@ -297,8 +301,9 @@ class SocketSession:
         if isinstance(data, Auth):
             return await self._reauthenticate(data.token, ref)
         inbound = self.hub.inbound[message.event]
+        state = self._states.setdefault(self.hub.inbound_owner[message.event], {})
         try:
-            reply = await inbound.handle(self.alora, actor_of(self.principal), data)
+            reply = await inbound.handle(self.alora, actor_of(self.principal), data, state)
         except AloraError as error:
             raise ProtocolError(error.code, error.detail, ref) from None
         return encode(inbound.reply, dict(reply), ref)
