@@ -21,8 +21,11 @@ from alora_core.messaging.conversations.conversation_access import (
 from alora_core.messaging.conversations.errors import ResyncRequired
 from alora_core.messaging.conversations.message_access import MessagesConfig, MessagesDeps
 from alora_core.messaging.conversations.message_commands import PruneConversationEvents
+from alora_core.messaging.typing import TypingDeps
+from alora_core.messaging.typing import command_handlers as typing_handlers
 from alora_core.shared.messagebus import CommandHandler
 from alora_core.shared.ratelimit import Limit
+from entrypoints.modules import messaging_realtime as realtime
 from entrypoints.modules.base import ContextModule, Wiring
 from entrypoints.scheduler import ScheduledJob
 from entrypoints.settings import SettingsGroup, Variable, parse_int
@@ -195,6 +198,9 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         **connections.command_handlers(connections.ConnectionsDeps(clock=wiring.clock, caps=caps)),
         **messages.command_handlers(_messages_deps(wiring)),
         **conversations.command_handlers(_conversations_deps(wiring)),
+        **typing_handlers(
+            TypingDeps(realtime=wiring.realtime, memberships=realtime.memberships(wiring))
+        ),
     }
 
 
@@ -240,4 +246,7 @@ MODULE = ContextModule(
     ),
     problems={ResyncRequired: 410},
     routes="entrypoints.http.messaging:ROUTE_HANDLERS",
+    after_commit=realtime.after_commit,
+    inbound=realtime.INBOUND,
+    socket_closed=realtime.socket_closed,
 )
