@@ -15,6 +15,7 @@ from alora_core.messaging.conversations.ports import (
     Messages,
     OwnFiles,
 )
+from alora_core.messaging.counterparts import Counterparts
 from alora_core.messaging.people import People
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.uow import UnitOfWork
@@ -53,3 +54,6 @@ class MessagingUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def own_files(self) -> OwnFiles: ...
+
+    @property
+    def counterparts(self) -> Counterparts: ...

@@ -25,6 +25,7 @@ from adapters.memory.messaging.conversations import (
     MemoryMessageReports,
     MemoryMessages,
 )
+from adapters.memory.messaging.counterparts import MemoryCounterparts
 from adapters.memory.messaging.people import MemoryPeople
 from adapters.memory.store import Reference, TableSpec
 from adapters.memory.uow import MemoryUnitOfWork
@@ -93,6 +94,7 @@ class MemoryMessagingUnitOfWork(MemoryUnitOfWork):
     connections = repository(MemoryConnections)
     blocks = repository(MemoryBlocks)
     own_files = repository(MemoryOwnFiles)
+    counterparts = repository(MemoryCounterparts)
 
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from adapters.sqlalchemy.messaging.conversations import (
     SqlMessageReports,
     SqlMessages,
 )
+from adapters.sqlalchemy.messaging.counterparts import SqlCounterparts
 from adapters.sqlalchemy.messaging.people import SqlPeople
 from adapters.sqlalchemy.uow import SqlUnitOfWork
 from alora_core.shared.errors import Conflict
@@ -58,6 +59,7 @@ class SqlMessagingUnitOfWork(SqlUnitOfWork):
     connections = repository(SqlConnections)
     blocks = repository(SqlBlocks)
     own_files = repository(SqlOwnFiles)
+    counterparts = repository(SqlCounterparts)
 
 
 if TYPE_CHECKING:
