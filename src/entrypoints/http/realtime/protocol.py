@@ -11,8 +11,8 @@ Client to server:
 - ``subscribe {"topics": [...]}`` -> ``subscribed {"topics": [...]}``, all or nothing: one
   refused topic refuses the message with ``error`` code ``topic-forbidden`` (naming the refused
   ``topics``). Topics: ``user:<own id>`` (always subscribed) and ``<kind>:<id>`` for the kinds
-  the contexts' modules define, each with its rule of who may follow it (``presence:<user id>``
-  for users whose profile the caller may see). At most 100 topics per socket.
+  the contexts' modules define, each with its rule of who may follow it (where several modules
+  rule one kind, every rule must allow). At most 100 topics per socket.
 - ``unsubscribe {"topics": [...]}`` -> ``unsubscribed {"topics": [...]}``. The server also
   sends ``unsubscribed {"topics": [...], "reason": "topic-forbidden"}`` (no ``id``) when a
   topic's rule no longer allows the socket to follow it (``access.changed``, see
