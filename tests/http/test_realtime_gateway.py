@@ -233,6 +233,8 @@ async def test_subscribe_to_presence_of_visible_users_only(gateway: Gateway) -> 
     hidden, hidden_token = await gateway.user("hidden")
     await make_private(gateway, hidden_token)
     bob, bob_token = await gateway.user("bob")
+    stranger, _ = await gateway.user("stranger")
+    await gateway.contacts(bob, ann, hidden)
     async with gateway.connect(bob_token) as ws:
         await expect(ws, "ready")
         ok = await request(ws, "subscribe", {"topics": [f"presence:{ann}", f"user:{bob}"]})
@@ -242,7 +244,8 @@ async def test_subscribe_to_presence_of_visible_users_only(gateway: Gateway) -> 
             "id": "r1",
         }
         for topic in [
-            f"presence:{hidden}",
+            f"presence:{hidden}",  # a contact's private profile
+            f"presence:{stranger}",  # a visible profile, no contact
             f"presence:{uuid.uuid4()}",
             f"user:{ann}",
             f"conversation:{uuid.uuid4()}",
@@ -263,6 +266,7 @@ async def test_subscribe_to_presence_of_visible_users_only(gateway: Gateway) -> 
 async def test_unsubscribe(gateway: Gateway) -> None:
     ann, ann_token = await gateway.user("ann")
     bob, bob_token = await gateway.user("bob")
+    await gateway.contacts(bob, ann)
     async with gateway.connect(bob_token) as ws:
         await expect(ws, "ready")
         await request(ws, "subscribe", {"topics": [f"presence:{ann}"]})
@@ -280,7 +284,8 @@ async def test_topics_per_socket_are_capped(
 ) -> None:
     monkeypatch.setattr(session_module, "MAX_TOPICS_PER_SOCKET", 2)
     users = [(await gateway.user(name))[0] for name in ("ann", "bea", "cid")]
-    _, token = await gateway.user("bob")
+    bob, token = await gateway.user("bob")
+    await gateway.contacts(bob, *users)
     async with gateway.connect(token) as ws:
         await expect(ws, "ready")
         topics = [f"presence:{user}" for user in users]
@@ -301,7 +306,8 @@ async def test_presence_goes_online_then_offline_after_the_grace_period(tmp_path
 
 async def _online_then_offline(gateway: Gateway) -> None:
     ann, ann_token = await gateway.user("ann")
-    _, bob_token = await gateway.user("bob")
+    bob_id, bob_token = await gateway.user("bob")
+    await gateway.contacts(bob_id, ann)
     async with gateway.connect(bob_token) as bob:
         await expect(bob, "ready")
         await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})
@@ -337,7 +343,8 @@ async def test_coming_back_within_the_grace_period_announces_nothing(tmp_path: P
 
 async def _back_within_grace(gateway: Gateway) -> None:
     ann, ann_token = await gateway.user("ann")
-    _, bob_token = await gateway.user("bob")
+    bob_id, bob_token = await gateway.user("bob")
+    await gateway.contacts(bob_id, ann)
     async with gateway.connect(bob_token) as bob:
         await expect(bob, "ready")
         await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})
@@ -355,12 +362,18 @@ async def test_presence_query_answers_for_visible_users_only(gateway: Gateway) -
     await make_private(gateway, hidden_token)
     never, _ = await gateway.user("never")
     bob, bob_token = await gateway.user("bob")
-    async with gateway.connect(ann_token) as ann_ws, gateway.connect(hidden_token) as hidden_ws:
-        await expect(ann_ws, "ready")
-        await expect(hidden_ws, "ready")
+    stranger, stranger_token = await gateway.user("stranger")
+    await gateway.contacts(bob, ann, hidden, never)
+    async with (
+        gateway.connect(ann_token) as ann_ws,
+        gateway.connect(hidden_token) as hidden_ws,
+        gateway.connect(stranger_token) as stranger_ws,
+    ):
+        for ws in (ann_ws, hidden_ws, stranger_ws):
+            await expect(ws, "ready")
         async with gateway.connect(bob_token) as ws:
             await expect(ws, "ready")
-            ids = [ann, hidden, never, bob, str(uuid.uuid4()), ann]
+            ids = [ann, hidden, never, stranger, bob, str(uuid.uuid4()), ann]
             answer = await request(ws, "presence.query", {"userIds": ids})
             assert answer == {
                 "event": "presence.state",
@@ -381,7 +394,8 @@ async def test_presence_query_answers_for_visible_users_only(gateway: Gateway) -
 async def test_the_sweeper_announces_users_of_a_dead_process_offline(tmp_path: Path) -> None:
     async with running_gateway(tmp_path, ALORA_WS_HEARTBEAT_SECONDS="1") as gw:
         ann, _ = await gw.user("ann")
-        _, bob_token = await gw.user("bob")
+        bob_id, bob_token = await gw.user("bob")
+        await gw.contacts(bob_id, ann)
         async with gw.connect(bob_token) as bob:
             await expect(bob, "ready")
             await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})
@@ -610,7 +624,8 @@ async def test_two_processes_share_fan_out_and_presence_through_redis(
         running_gateway(tmp_path / "b", redis_url=redis_url, store=store, clock=clock) as two,
     ):
         ann, ann_token = await one.user("ann")
-        _, bob_token = await one.user("bob")
+        bob_id, bob_token = await one.user("bob")
+        await one.contacts(bob_id, ann)
         async with two.connect(bob_token) as bob:
             await expect(bob, "ready")
             await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})

@@ -1,5 +1,6 @@
 """Presence follows visibility as it changes: when a user hides their profile, the sockets that
-may no longer see them stop following their presence at once, on every API process."""
+may no longer see them stop following their presence at once, on every API process (the users
+are contacts: presence shows to contacts only)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ async def test_hiding_on_one_process_stops_it_on_the_other(tmp_path: Path, redis
 
 async def _hidden_at_once(changed_on: Gateway, watched_on: Gateway) -> None:
     ann, ann_token = await changed_on.user("ann")
-    _, bob_token = await changed_on.user("bob")
+    bob_id, bob_token = await changed_on.user("bob")
+    await changed_on.contacts(bob_id, ann)
     topic = f"presence:{ann}"
     async with watched_on.connect(bob_token) as bob:
         await expect(bob, "ready")
@@ -65,7 +67,8 @@ async def _hidden_at_once(changed_on: Gateway, watched_on: Gateway) -> None:
 async def test_a_change_that_still_allows_the_follower_keeps_the_presence(tmp_path: Path) -> None:
     async with running_gateway(tmp_path) as gw:
         ann, ann_token = await gw.user("ann")
-        _, bob_token = await gw.user("bob")
+        bob_id, bob_token = await gw.user("bob")
+        await gw.contacts(bob_id, ann)
         async with gw.connect(bob_token) as bob:
             await expect(bob, "ready")
             await request(bob, "subscribe", {"topics": [f"presence:{ann}"]})

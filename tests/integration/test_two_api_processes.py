@@ -1,6 +1,7 @@
 """Two API processes behind one PostgreSQL and one Redis, and a worker: a socket on the first
 receives the notification caused by a request to the second, presence is shared, and so are
-the end of a session, a user's socket cap and who may follow a presence."""
+the end of a session, a user's socket cap and who may follow a presence (the users following
+each other's presence are contacts)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from entrypoints import bootstrap
 from entrypoints.migrations import upgrade
 from entrypoints.settings import load_settings
 from support.processes import alora_environment, free_port, start_alora, stop, wait_ready
+from support.realtime import make_contacts
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -84,6 +86,8 @@ async def deployment(
                     actor=admin, user_id=users[customer].id, changes={"role": "customer"}
                 )
             )
+        for one, other in (("ada", "bob"), ("cid", "dee")):  # presence shows to contacts
+            await make_contacts(alora, str(users[one].id), str(users[other].id))
     finally:
         await alora.aclose()
 

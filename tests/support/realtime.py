@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,11 @@ from websockets.exceptions import ConnectionClosed
 
 from adapters.memory.hasher import FastPasswordHasher
 from adapters.memory.store import MemoryStore
+from alora_core.messaging.connections.commands import (
+    AcceptConnectionRequest,
+    SendConnectionRequest,
+)
+from alora_core.shared.actor import Actor, Role
 from alora_core.shared.clock import FixedClock, SystemClock
 from entrypoints import bootstrap
 from entrypoints.bootstrap import Alora
@@ -95,6 +101,19 @@ class Gateway:
         """A signed-in user: their id and access token."""
         user, token = await self.api.user(username)
         return str(user["id"]), token
+
+    async def contacts(self, user_id: str, *others: str) -> None:
+        """Make ``user_id`` a contact of each of ``others`` (presence shows to contacts only)."""
+        await make_contacts(self.alora, user_id, *others)
+
+
+async def make_contacts(alora: Alora, user_id: str, *others: str) -> None:
+    """Connect ``user_id`` with each of ``others``: each asks, ``user_id`` accepts."""
+    me = Actor(user_id=uuid.UUID(user_id), role=Role.CUSTOMER, email_verified=True)
+    for other in others:
+        them = Actor(user_id=uuid.UUID(other), role=Role.CUSTOMER, email_verified=True)
+        asked = await alora.bus.handle(SendConnectionRequest(actor=them, user_id=me.user_id))
+        await alora.bus.handle(AcceptConnectionRequest(actor=me, request_id=asked.request.id))
 
 
 @asynccontextmanager

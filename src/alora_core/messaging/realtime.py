@@ -7,7 +7,8 @@ recipients as ``{"event": kind, "data": data}`` (``message.created``, ``message.
 client that missed one catches up from the conversation's event log (``eventSeq``).
 
 The same hook forgets the cached members of a conversation whose members changed (typing checks
-them).
+them), and has the followers of both users' presence asked again after a commit that may have
+made two users no longer contacts (``access.changed``, see ``presence``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import uuid
 from collections.abc import Iterable
 
 from alora_core.messaging.conversations.events import ConversationChanged
+from alora_core.messaging.presence import no_longer_contacts
 from alora_core.messaging.typing import Memberships
 from alora_core.shared.events import DomainEvent
 from alora_core.shared.messagebus import AfterCommit
-from alora_core.shared.realtime import Push, Realtime, user_topic
+from alora_core.shared.presence import presence_topic
+from alora_core.shared.realtime import ACCESS_CHANGED, Push, Realtime, user_topic
 
 CONVERSATION_UPDATED = "conversation.updated"
 MEMBER_CHANGES = frozenset({"created", "members-added", "member-removed", "member-left"})
@@ -48,11 +51,16 @@ def members_changed(committed: Iterable[DomainEvent]) -> set[uuid.UUID]:
 
 
 def push_after_commit(realtime: Realtime, memberships: Memberships) -> AfterCommit:
-    """The hook: forget changed memberships, then push the changes in one ``publish_many``."""
+    """The hook: forget changed memberships, then push the changes and the presence rechecks
+    in one ``publish_many``."""
 
     async def after_commit(committed: list[DomainEvent]) -> None:
         memberships.forget(members_changed(committed))
         pushes = pushes_of(committed)
+        pushes += [
+            Push(presence_topic(user_id), ACCESS_CHANGED, {})
+            for user_id in sorted(no_longer_contacts(committed))
+        ]
         if pushes:
             await realtime.publish_many(pushes)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from alora_core.messaging import contacts, presence
 from alora_core.messaging.connections import notices as connection_notices
 from alora_core.messaging.connections import use_cases as connections
 from alora_core.messaging.connections.commands import ExpireConnectionRequests
@@ -201,6 +202,8 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         **typing_handlers(
             TypingDeps(realtime=wiring.realtime, memberships=realtime.memberships(wiring))
         ),
+        **presence.command_handlers(),
+        **contacts.command_handlers(contacts.ContactsDeps(presence=wiring.presence)),
     }
 
 
@@ -249,4 +252,5 @@ MODULE = ContextModule(
     after_commit=realtime.after_commit,
     inbound=realtime.INBOUND,
     socket_closed=realtime.socket_closed,
+    topics={"presence": realtime.may_see_presence},
 )

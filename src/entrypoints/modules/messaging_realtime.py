@@ -1,5 +1,6 @@
 """The messaging module's real time: its after-commit hook, the WebSocket events it accepts
-(``typing.start`` / ``typing.stop``) and what it does when a socket closes.
+(``typing.start`` / ``typing.stop``), what it does when a socket closes, and its rule for
+``presence:<id>`` topics (contacts only; identity's rule must allow too).
 
 The typing throttle lives in each socket's state; the members typing checks are cached once per
 process (``wiring.once``), shared by the command and the hook that forgets them.
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from alora_core.messaging.presence import MaySeePresence
 from alora_core.messaging.realtime import push_after_commit
 from alora_core.messaging.typing import Memberships, SendTyping, TypingThrottle
 from alora_core.shared.errors import AloraError
@@ -77,3 +79,12 @@ async def socket_closed(alora: Alora, actor: Any, state: SocketState) -> None:
             await alora.bus.handle(
                 SendTyping(actor=actor, conversation_id=conversation_id, typing=False)
             )
+
+
+async def may_see_presence(alora: Alora, actor: Any, user_id: uuid.UUID) -> bool:
+    """Presence shows to contacts (connections, booking counterparts) neither of whom blocked
+    the other, and to oneself."""
+    try:
+        return await alora.bus.handle(MaySeePresence(viewer=actor, user_id=user_id))
+    except AloraError:
+        return False

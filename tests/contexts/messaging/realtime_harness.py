@@ -13,6 +13,11 @@ from attrs import define, field
 
 from adapters.memory.presence import MemoryOpenSockets, MemoryPresence
 from alora_core.identity.model import Role
+from alora_core.messaging.connections.commands import (
+    AcceptConnectionRequest,
+    BlockUser,
+    SendConnectionRequest,
+)
 from alora_core.messaging.conversations.changes import record_change
 from alora_core.messaging.conversations.model import (
     Conversation,
@@ -107,6 +112,25 @@ class Chat:
 
     async def handle(self, command: Any) -> Any:
         return await self.alora.bus.handle(command)
+
+    async def connect(self, one: uuid.UUID, other: uuid.UUID) -> None:
+        await connect_users(self.alora, one, other)
+
+    async def block(self, blocker: uuid.UUID, blocked: uuid.UUID) -> None:
+        await self.handle(BlockUser(actor=as_user(blocker), user_id=blocked))
+
+    async def booking_counterparts(self, customer: uuid.UUID, professional: uuid.UUID) -> None:
+        await self.conversation(
+            [customer, professional], ConversationKind.BOOKING, booking_id=uuid.uuid4()
+        )
+
+
+async def connect_users(alora: Alora, one: uuid.UUID, other: uuid.UUID) -> None:
+    """``one`` asks ``other`` to connect, who accepts."""
+    asked = await alora.bus.handle(SendConnectionRequest(actor=as_user(one), user_id=other))
+    await alora.bus.handle(
+        AcceptConnectionRequest(actor=as_user(other), request_id=asked.request.id)
+    )
 
 
 async def make_conversation(

@@ -66,7 +66,7 @@ async def test_ask_list_accept_list_and_remove(api: Api) -> None:
     assert accepted.json()["status"] == "accepted"
     assert accepted.json()["answeredAt"].endswith("Z")
     [connection] = (await listed(api, ana, CONNECTIONS))["items"]
-    assert set(connection) == {"user", "connectedAt"}
+    assert set(connection) == {"user", "connectedAt", "presence"}
     assert connection["user"]["id"] == ben.id
 
     removed = await api.client.delete(f"{CONNECTIONS}/{ana.id}", headers=ben.headers)

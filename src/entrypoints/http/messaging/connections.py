@@ -19,6 +19,7 @@ from alora_core.messaging.connections.errors import (
     TooManyRequestsToday,
 )
 from alora_core.messaging.connections.ports import Direction
+from alora_core.messaging.contacts import presence_of
 from alora_core.shared.actor import Actor
 from entrypoints.bootstrap import Alora
 from entrypoints.http.base import BEARER_SECURITY, problem_responses, raises
@@ -171,7 +172,7 @@ class ConnectionsController(Controller):
         "/",
         summary="The caller's connections",
         description="Newest first, in numbered pages with totals; each with the other user's "
-        "public fields and when they connected.",
+        "public fields, when they connected and their presence.",
         responses=problem_responses(400, 401, 422),
     )
     async def list_connections(
@@ -184,7 +185,8 @@ class ConnectionsController(Controller):
         found = await alora.bus.handle(
             c.ListConnections(actor=actor, page=page, page_size=page_size)
         )
-        return ConnectionPage.of(found)
+        people = [view.other for view in found.items]
+        return ConnectionPage.of(found, await presence_of(actor, people, alora.realtime.presence))
 
     @delete(
         "/{user_id:str}",

@@ -4,6 +4,7 @@ the wire."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,7 +16,9 @@ from alora_core.messaging.connections.ports import Direction
 from alora_core.messaging.connections.queries import BlockView, ConnectionView, RequestView
 from alora_core.messaging.people import Person
 from alora_core.shared.pagination import Page
+from alora_core.shared.presence import PresenceState
 from entrypoints.http import examples
+from entrypoints.http.messaging.presence_schemas import PresenceResponse
 from entrypoints.http.schemas import PageTotals, RequestSchema, ResponseSchema, page_totals
 
 RequestIdPath = Annotated[
@@ -115,11 +118,17 @@ class ConnectionRequestPage(PageTotals):
 class ConnectionResponse(ResponseSchema):
     user: PersonResponse
     connected_at: datetime
+    presence: Annotated[
+        PresenceResponse,
+        Meta(description="Offline with no `lastSeen` when the user's profile is private."),
+    ]
 
     @classmethod
-    def of(cls, view: ConnectionView) -> ConnectionResponse:
+    def of(cls, view: ConnectionView, presence: PresenceState | None) -> ConnectionResponse:
         return cls(
-            user=PersonResponse.of(view.other), connected_at=view.connected_at.astimezone(UTC)
+            user=PersonResponse.of(view.other),
+            connected_at=view.connected_at.astimezone(UTC),
+            presence=PresenceResponse.of(presence),
         )
 
 
@@ -127,8 +136,12 @@ class ConnectionPage(PageTotals):
     items: list[ConnectionResponse]
 
     @classmethod
-    def of(cls, page: Page[ConnectionView]) -> ConnectionPage:
-        return cls(items=[ConnectionResponse.of(view) for view in page.items], **page_totals(page))
+    def of(
+        cls, page: Page[ConnectionView], presence: Mapping[uuid.UUID, PresenceState]
+    ) -> ConnectionPage:
+        """``presence``: that of the users whose presence shows, read once for the page."""
+        items = [ConnectionResponse.of(view, presence.get(view.other.id)) for view in page.items]
+        return cls(items=items, **page_totals(page))
 
 
 class BlockResponse(ResponseSchema):
