@@ -223,3 +223,69 @@ def test_the_websocket_client_for_the_second_terminal_is_installed() -> None:
         [sys.executable, "-m", "websockets", "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_messaging_walkthrough_runs_as_pasted(demo_server: Server) -> None:
+    """The curl steps as pasted, with Ben's and Ada's sockets of the comments open alongside."""
+    asyncio.run(_talk(demo_server))
+
+
+async def _talk(server: Server) -> None:
+    import httpx
+    import websockets
+
+    base = f"http://127.0.0.1:{server.port}/api/v1"
+    async with httpx.AsyncClient(base_url=base) as http:
+
+        async def token(username: str) -> str:
+            credentials = {"identifier": username, "password": "alora demo password"}
+            answer = await http.post("/auth/login", json=credentials)
+            return str(answer.json()["accessToken"])
+
+        ws = f"ws://127.0.0.1:{server.port}/api/v1/ws?token="
+        ben_token, ada_token = await token("ben"), await token("ada")
+        async with (
+            websockets.connect(ws + ben_token) as ben,
+            websockets.connect(ws + ada_token) as ada,
+        ):
+            block = shell_block("docs/api/messaging.md", "Talk with curl and a WebSocket")
+            lines = await asyncio.to_thread(run_block, block, server)
+
+            printed = documents(lines)
+            assert printed[0]["status"] == "accepted"
+            connections = printed[1]["items"]
+            assert [c["user"]["username"] for c in connections] == ["ben"]
+            assert connections[0]["presence"]["online"] is True  # his socket is open
+            retried, edited = printed[2], printed[3]  # the first send is read into MESSAGE
+            assert (retried["seq"], retried["body"]) == (1, "Are we still on for Thursday?")
+            assert (edited["id"], edited["body"]) == (
+                retried["id"],
+                "Are we still on for Thursday at 7?",
+            )
+            assert "204" in lines
+            assert printed[-1]["events"][0]["event"] == "message.created"
+            assert printed[-2] == {"total": 1, "conversations": 1}
+
+            pushed = await _events(ben, until=lambda seen: "message.deleted" in seen)
+            assert {"message.created", "message.edited", "message.deleted"} <= pushed.keys()
+
+            [conversation] = [line.split()[1] for line in lines if line.startswith("conversation ")]
+            [ada_topic] = [line.split()[-1] for line in lines if line.startswith("Ada is ")]
+            typing = {"conversationId": conversation}
+            await ada.send(json.dumps({"event": "typing.start", "data": typing}))
+            pushed = await _events(ben, until=lambda seen: "typing" in seen)
+            assert pushed["typing"]["typing"] is True
+            await ben.send(json.dumps({"event": "subscribe", "data": {"topics": [ada_topic]}}))
+            pushed = await _events(ben, until=lambda seen: "subscribed" in seen or "error" in seen)
+            assert "subscribed" in pushed, pushed
+
+
+async def _events(socket: Any, until: Any) -> dict[str, Any]:
+    """The data of each event the socket receives, by name (the latest), until ``until``
+    accepts what was seen."""
+    seen: dict[str, Any] = {}
+    async with asyncio.timeout(30):
+        while not until(seen):
+            message = json.loads(await socket.recv())
+            seen[message["event"]] = message.get("data")
+    return seen
