@@ -9,6 +9,8 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from attrs import evolve
+
 from adapters.memory.paging import list_page
 from alora_core.messaging.conversations.model import (
     Conversation,
@@ -262,6 +264,17 @@ class MemoryEventLog(_Repository):
             e.seq for e in self._uow.scan(EVENTS, lambda e: e.conversation_id == conversation_id)
         ]
         return min(seqs, default=None)
+
+    async def rewrite_message(
+        self, conversation_id: uuid.UUID, message_id: uuid.UUID, message: dict[str, Any]
+    ) -> int:
+        def of_message(e: ConversationEvent) -> bool:
+            return e.conversation_id == conversation_id and e.message_id == message_id
+
+        events = list(self._uow.scan(EVENTS, of_message))
+        for event in events:
+            self._uow.add(EVENTS, evolve(event, data={**event.data, "message": message}))
+        return len(events)
 
     async def prune(self, before: datetime) -> int:
         old = list(self._uow.scan(EVENTS, lambda e: e.created_at < before))

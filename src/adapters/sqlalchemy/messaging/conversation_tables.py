@@ -6,7 +6,8 @@ their mappings.
 - ``messaging_members``: one row per member and conversation (unique), found by user too.
 - ``messaging_messages``: ``(conversation_id, seq)`` unique and the page order; a sender's
   ``client_id`` is unique (a retry finds the message it already sent).
-- ``messaging_events``: ``(conversation_id, seq)`` is the key; pruned by ``created_at``.
+- ``messaging_events``: ``(conversation_id, seq)`` is the key; pruned by ``created_at``; a
+  message's events are found by ``(conversation_id, message_id)`` (its deletion rewrites them).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ events_table = Table(
     Column("data", JsonDict(), nullable=False),
     Column("only_user_id", Uuid, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("message_id", Uuid, nullable=True),
+    Index("ix_messaging_events_conversation_id_message_id", "conversation_id", "message_id"),
 )
 
 reports_table = Table(

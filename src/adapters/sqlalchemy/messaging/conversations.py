@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from adapters.sqlalchemy.messaging.conversation_tables import (
     conversations_table,
@@ -250,6 +250,7 @@ class SqlEventLog(_Repository):
                 "kind": e.kind,
                 "data": e.data,
                 "only_user_id": e.only_user_id,
+                "message_id": e.message_id,
                 "created_at": e.created_at,
             }
             for e in events
@@ -283,6 +284,21 @@ class SqlEventLog(_Repository):
     async def oldest_kept(self, conversation_id: uuid.UUID) -> int | None:
         statement = select(func.min(_events.seq)).where(_events.conversation_id == conversation_id)
         return await self._uow.scalar(statement)
+
+    async def rewrite_message(
+        self, conversation_id: uuid.UUID, message_id: uuid.UUID, message: dict[str, Any]
+    ) -> int:
+        of_message = and_(
+            _events.conversation_id == conversation_id, _events.message_id == message_id
+        )
+        rows = (await self._uow.execute(select(_events.seq, _events.data).where(of_message))).all()
+        for row in rows:
+            await self._uow.execute(
+                update(events_table)
+                .where(of_message, _events.seq == row.seq)
+                .values(data={**row.data, "message": message})
+            )
+        return len(rows)
 
     async def prune(self, before: datetime) -> int:
         result = await self._uow.execute(delete(events_table).where(_events.created_at < before))

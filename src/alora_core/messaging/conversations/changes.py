@@ -4,6 +4,9 @@ for the pushes, both numbered with the conversation's next event seq.
 Call it with the conversation loaded with ``lock=True`` (its counters move one transaction at
 a time) and every membership (``uow.members.of``), inside the unit of work that makes the
 change; what it records commits with it or not at all.
+
+A ``message.*`` event is logged with the id of the message it carries: deleting the message
+rewrites them (``EventLog.rewrite_message``), so no earlier body outlives it in the log.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ async def record_change(
     ``only_user_id`` keeps it to that member (their own read marker where receipts do not
     show); otherwise every member who sees the conversation at this seq gets it."""
     seq = conversation.next_event_seq()
+    message = data.get("message") if kind.startswith("message.") else None
     payload = {"conversationId": str(conversation.id), "eventSeq": seq, **data}
     event = ConversationEvent(
         conversation_id=conversation.id,
@@ -46,6 +50,7 @@ async def record_change(
         data=payload,
         created_at=now,
         only_user_id=only_user_id,
+        message_id=None if message is None else uuid.UUID(message["id"]),
     )
     await uow.event_log.add([event])
     recipients = (only_user_id,) if only_user_id else tuple(members_seeing(members, seq))

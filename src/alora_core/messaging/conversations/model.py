@@ -152,7 +152,8 @@ class ConversationEvent:
     """One change of a conversation, as pushed to its members and replayed to those catching up.
 
     ``data`` is what clients get (JSON-ready, camelCase keys); ``only_user_id`` keeps an event
-    to one member (their own read marker where receipts do not show)."""
+    to one member (their own read marker where receipts do not show); ``message_id`` names the
+    message a ``message.*`` event carries, so its deletion finds and rewrites them."""
 
     conversation_id: uuid.UUID
     seq: int
@@ -160,6 +161,7 @@ class ConversationEvent:
     data: dict[str, Any]
     created_at: datetime
     only_user_id: uuid.UUID | None = None
+    message_id: uuid.UUID | None = None
     id: uuid.UUID = field(factory=new_id)
     """Only the memory adapter keeps it (the database's key is the conversation and seq)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from alora_core.messaging.conversations.model import (
     Conversation,
@@ -135,6 +135,13 @@ class EventLog(Protocol):
 
     async def oldest_kept(self, conversation_id: uuid.UUID) -> int | None:
         """The seq of the conversation's oldest event still kept."""
+        ...
+
+    async def rewrite_message(
+        self, conversation_id: uuid.UUID, message_id: uuid.UUID, message: dict[str, Any]
+    ) -> int:
+        """Make ``message`` the ``data["message"]`` of every logged event of the message (found
+        by the events' ``message_id``), the rest of their data kept; how many it rewrote."""
         ...
 
     async def prune(self, before: datetime) -> int:
