@@ -2,7 +2,8 @@
 
 An edit keeps the body it replaces (``message_edits``); a deletion leaves a tombstone (the
 body and attachments erased, the slot and its seq kept) and erases the edit history with it,
-so no earlier body of a deleted message stays readable.
+and rewrites the message's earlier events in the conversation's log to the tombstone, so no
+earlier body of a deleted message stays readable, and replaying the log still ends at it.
 """
 
 from __future__ import annotations
@@ -90,15 +91,17 @@ async def erase(
     by: uuid.UUID | None,
     now: datetime,
 ) -> None:
-    """Make ``message`` a tombstone and tell the members (the conversation loaded locked)."""
+    """Make ``message`` a tombstone, scrub its earlier bodies (edit history, logged events) and
+    tell the members (the conversation loaded locked). Every deletion goes through here."""
     message.body = ""
     message.attachment_file_ids = []
     message.deleted_at = now
     message.deleted_by = by
     await uow.message_edits.erase(message.id)
+    tombstone = message_data(message)
+    await uow.event_log.rewrite_message(conversation.id, message.id, tombstone)
     members = await uow.members.of(conversation.id)
-    data = {"message": message_data(message)}
-    await record_change(uow, conversation, members, "message.deleted", data, now)
+    await record_change(uow, conversation, members, "message.deleted", {"message": tombstone}, now)
 
 
 async def delete_message(
