@@ -38,9 +38,10 @@ async def test_a_committed_change_reaches_each_recipient_in_one_publish(chat: Ch
     conversation = await chat.conversation([ann, bob, cy])
     chat.realtime.take()
 
-    seq = await chat.change(conversation, "message.created", {"message": {"body": "hi"}})
+    message = {"id": str(uuid.uuid4()), "body": "hi"}
+    seq = await chat.change(conversation, "message.created", {"message": message})
 
-    data = {"conversationId": str(conversation), "eventSeq": seq, "message": {"body": "hi"}}
+    data = {"conversationId": str(conversation), "eventSeq": seq, "message": message}
     assert len(chat.realtime.calls) == 1
     assert chat.realtime.take() == [
         Push(user_topic(user), "message.created", data) for user in (ann, bob, cy)
@@ -65,7 +66,7 @@ async def test_a_removed_member_gets_their_removal_and_nothing_after(chat: Chat)
     await chat.change(conversation, "conversation.updated", removal, remove=cy)
     assert [push.topic for push in chat.realtime.take()] == [user_topic(u) for u in (ann, bob, cy)]
 
-    await chat.change(conversation, "message.created", {"message": {}})
+    await chat.change(conversation, "message.created", {"message": {"id": str(uuid.uuid4())}})
     assert [push.topic for push in chat.realtime.take()] == [user_topic(u) for u in (ann, bob)]
 
 
