@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from alora_core.booking.bookings import events as booking_events
 from alora_core.messaging import contacts, presence
+from alora_core.messaging.booking_chats import follow
+from alora_core.messaging.booking_chats import use_cases as booking_chats
 from alora_core.messaging.connections import notices as connection_notices
 from alora_core.messaging.connections import use_cases as connections
 from alora_core.messaging.connections.commands import ExpireConnectionRequests
@@ -22,8 +25,11 @@ from alora_core.messaging.conversations.conversation_access import (
 from alora_core.messaging.conversations.errors import ResyncRequired
 from alora_core.messaging.conversations.message_access import MessagesConfig, MessagesDeps
 from alora_core.messaging.conversations.message_commands import PruneConversationEvents
+from alora_core.messaging.conversations.model import BookingState
 from alora_core.messaging.typing import TypingDeps
 from alora_core.messaging.typing import command_handlers as typing_handlers
+from alora_core.shared.events import DomainEvent
+from alora_core.shared.jobs import ContextSubscriptions
 from alora_core.shared.messagebus import CommandHandler
 from alora_core.shared.ratelimit import Limit
 from entrypoints.modules import messaging_realtime as realtime
@@ -188,6 +194,11 @@ def _conversations_deps(wiring: Wiring) -> ConversationsDeps:
     return ConversationsDeps(clock=wiring.clock, limiter=wiring.limiter, config=config)
 
 
+def _booking_chats(wiring: Wiring) -> booking_chats.BookingChatsDeps:
+    hours = wiring.settings.of(MessagingSettings).booking_chat_open_hours
+    return booking_chats.BookingChatsDeps(clock=wiring.clock, open_for=timedelta(hours=hours))
+
+
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     limits = wiring.settings.of(MessagingSettings)
     caps = connections.RequestCaps(
@@ -204,6 +215,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         ),
         **presence.command_handlers(),
         **contacts.command_handlers(contacts.ContactsDeps(presence=wiring.presence)),
+        **booking_chats.command_handlers(_booking_chats(wiring)),
     }
 
 
@@ -220,6 +232,50 @@ async def _prune_events(alora: Alora, scheduled_for: datetime) -> str:
     return f"deleted {pruned} conversation event(s) older than {days} day(s)"
 
 
+# The booking context's events, as the state its conversation shows.
+_BOOKING_STATES: dict[type[DomainEvent], BookingState] = {
+    booking_events.BookingRequested: BookingState.PENDING,
+    booking_events.BookingConfirmed: BookingState.CONFIRMED,
+    booking_events.BookingRejected: BookingState.REJECTED,
+    booking_events.BookingCancelled: BookingState.CANCELLED,
+    booking_events.BookingCompleted: BookingState.COMPLETED,
+    booking_events.BookingExpired: BookingState.EXPIRED,
+}
+
+
+def _booking_news(event: Any) -> follow.BookingNews:
+    rescheduled = isinstance(event, booking_events.BookingRescheduled)
+    return follow.BookingNews(
+        booking_id=event.booking_id,
+        customer_id=event.customer_id,
+        professional_id=event.professional_id,
+        state=BookingState(event.status) if rescheduled else _BOOKING_STATES[type(event)],
+        start=event.start,
+        occurred_at=event.occurred_at,
+    )
+
+
+def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:
+    deps = _booking_chats(wiring)
+
+    def booking_handler(step: Any) -> Any:
+        async def handle(event: Any, uow: Any) -> None:
+            await step(_booking_news(event), uow, now=deps.clock.now(), open_for=deps.open_for)
+
+        return handle
+
+    subscriptions.add(
+        booking_events.BookingRequested,
+        "messaging.open_booking_conversation",
+        booking_handler(follow.open_booking_conversation),
+    )
+    followed: list[type[DomainEvent]] = [*_BOOKING_STATES, booking_events.BookingRescheduled]
+    for event in followed:
+        if event is not booking_events.BookingRequested:
+            handler = f"messaging.follow_{event.name.replace('.', '_')}"
+            subscriptions.add(event, handler, booking_handler(follow.follow_booking))
+
+
 MODULE = ContextModule(
     name="messaging",
     sql_unit_of_work="adapters.sqlalchemy.messaging.uow:SqlMessagingUnitOfWork",
@@ -232,6 +288,7 @@ MODULE = ContextModule(
     settings=SETTINGS,
     commands=_commands,
     notices=lambda wiring: connection_notices.notice_rules(),
+    subscribe=_subscribe,
     jobs=(
         ScheduledJob(
             "connection-request-expiry",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from entrypoints.http.messaging import connections, contacts
+from entrypoints.http.messaging.booking_conversation import BookingConversationController
 from entrypoints.http.messaging.conversations import ConversationsController
 from entrypoints.http.messaging.message_reports_admin import MessageReportsAdminController
 from entrypoints.http.messaging.messages import ConversationMessagesController, MessagesController
@@ -16,6 +17,7 @@ ROUTE_HANDLERS: list[Any] = [
     MessagesController,
     ReadStateController,
     MessageReportsAdminController,
+    BookingConversationController,
 ]
 
 __all__ = ["ROUTE_HANDLERS"]
