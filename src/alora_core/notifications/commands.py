@@ -30,6 +30,9 @@ class Notify(Command[uuid.UUID]):
     """Free JSON for clients (ids to open, a kind to pick an icon ...), at most 16 KiB."""
     email_kind: EmailKind | None = None
     """None: never emailed."""
+    collapse_key: str | None = None
+    """Update the recipient's unread notification of this key, if any, instead of adding one
+    (see ``Notice.collapse_key``)."""
 
 
 @frozen(kw_only=True)

@@ -26,6 +26,22 @@ class NotificationCreated(DomainEvent):
 
 
 @frozen(kw_only=True)
+class NotificationUpdated(DomainEvent):
+    """An unread notification was told again (a notice of its collapse key): its text, data
+    and ``created_at`` are the latest; pushed, never emailed."""
+
+    name: ClassVar[str] = "notification.updated"
+    notification_id: uuid.UUID
+    recipient_id: uuid.UUID
+    type: str
+    title: str
+    body: str
+    link: str | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@frozen(kw_only=True)
 class NotificationsRead(DomainEvent):
     """Some of a recipient's notifications were read; ``all`` (with no ids) when every one was."""
 

@@ -15,7 +15,11 @@ from functools import partial
 from typing import Any
 
 from alora_core.notifications.commands import Notify
-from alora_core.notifications.events import NotificationCreated, NotificationsRead
+from alora_core.notifications.events import (
+    NotificationCreated,
+    NotificationsRead,
+    NotificationUpdated,
+)
 from alora_core.notifications.model import EmailKind
 from alora_core.notifications.ports import NotificationsUnitOfWork
 from alora_core.notifications.use_cases import NotificationsDeps, add_notification, email_if_due
@@ -34,8 +38,9 @@ def json_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def created_json(event: NotificationCreated) -> dict[str, Any]:
-    """The new notification exactly as ``GET /api/v1/notifications`` lists it (camelCase)."""
+def created_json(event: NotificationCreated | NotificationUpdated) -> dict[str, Any]:
+    """The new (or updated, still unread) notification exactly as ``GET
+    /api/v1/notifications`` lists it (camelCase)."""
     return {
         "id": str(event.notification_id),
         "type": event.type,
@@ -58,14 +63,12 @@ def read_json(event: NotificationsRead) -> dict[str, Any]:
 
 
 def pushes_of(events: Sequence[DomainEvent]) -> list[Push]:
-    """What connected users see of ``events``: each new notification, and what was read, on
-    the recipient's topic, in the order of the events."""
+    """What connected users see of ``events``: each new or updated notification, and what was
+    read, on the recipient's topic, in the order of the events."""
     pushes: list[Push] = []
     for event in events:
-        if isinstance(event, NotificationCreated):
-            pushes.append(
-                Push(user_topic(event.recipient_id), NotificationCreated.name, created_json(event))
-            )
+        if isinstance(event, NotificationCreated | NotificationUpdated):
+            pushes.append(Push(user_topic(event.recipient_id), event.name, created_json(event)))
         elif isinstance(event, NotificationsRead):
             pushes.append(
                 Push(user_topic(event.recipient_id), NotificationsRead.name, read_json(event))
@@ -133,6 +136,7 @@ def _delivery(rule: NoticeRule, clock: Clock) -> EventHandler:
             link=notice.link,
             data=notice.data,
             email_kind=None if notice.email_kind is None else EmailKind(notice.email_kind),
+            collapse_key=notice.collapse_key,
         )
         try:
             await add_notification(command, uow, clock)

@@ -27,6 +27,7 @@ class EmailKind(enum.StrEnum):
     MARKETING = "marketing"
     BOOKING = "booking"
     REVIEW = "review"
+    MESSAGE = "message"
 
 
 @frozen(kw_only=True)
@@ -65,6 +66,7 @@ _PREFERENCE_OF: dict[EmailKind, Callable[[Recipient], bool]] = {
     EmailKind.MARKETING: lambda r: r.marketing_emails,
     EmailKind.BOOKING: lambda r: r.booking_reminders,
     EmailKind.REVIEW: lambda r: r.review_notifications,
+    EmailKind.MESSAGE: lambda r: r.email_notifications,
 }
 
 
@@ -174,6 +176,7 @@ class NewNotification:
     created_at: datetime
     email_kind: EmailKind | None = None
     email_due_at: datetime | None = None
+    collapse_key: str | None = None
     id: uuid.UUID = field(factory=new_id)
 
     def created(self) -> events.NotificationCreated:
@@ -206,6 +209,8 @@ class Notification(EventRecorder):
     email_due_at: datetime | None = None
     """When its email should go; None when no email is pending (never wanted, or cancelled)."""
     emailed_at: datetime | None = None
+    collapse_key: str | None = None
+    """Unread, it takes the later notices of this key (``retell``)."""
     version: int = 1
 
     @classmethod
@@ -221,6 +226,7 @@ class Notification(EventRecorder):
         email_kind: EmailKind | None,
         email_due_at: datetime | None,
         now: datetime,
+        collapse_key: str | None = None,
     ) -> Notification:
         return cls.of(
             NewNotification(
@@ -233,6 +239,7 @@ class Notification(EventRecorder):
                 created_at=now,
                 email_kind=email_kind,
                 email_due_at=email_due_at,
+                collapse_key=collapse_key,
             )
         )
 
@@ -250,6 +257,7 @@ class Notification(EventRecorder):
             created_at=new.created_at,
             email_kind=new.email_kind,
             email_due_at=new.email_due_at,
+            collapse_key=new.collapse_key,
         )
         notification.record(new.created())
         return notification
@@ -257,6 +265,34 @@ class Notification(EventRecorder):
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+    def retell(
+        self,
+        *,
+        type: NotificationType,
+        title: str,
+        body: str,
+        link: str | None,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """A later notice of its collapse key: it says this now. Its email, sent or held,
+        stays the one email (a held one goes out with the latest text)."""
+        self.type, self.title, self.body, self.link, self.data = type, title, body, link, data
+        self.created_at = now
+        self.record(
+            events.NotificationUpdated(
+                occurred_at=now,
+                notification_id=self.id,
+                recipient_id=self.recipient_id,
+                type=type.value,
+                title=title,
+                body=body,
+                link=link,
+                data=data,
+                created_at=now,
+            )
+        )
 
     def mark_read(self, now: datetime) -> bool:
         """Mark it read; False (and no event) when it was read already."""

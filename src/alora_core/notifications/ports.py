@@ -34,6 +34,11 @@ class Notifications(Protocol):
 
     async def count_unread(self, recipient_id: uuid.UUID) -> int: ...
 
+    async def unread_of_key(self, recipient_id: uuid.UUID, key: str) -> Notification | None:
+        """The recipient's unread notification of this collapse key (at most one is), locked
+        until commit."""
+        ...
+
     async def mark_all_read(self, recipient_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
         """Mark every unread notification of the recipient read, in one statement; their ids.
 

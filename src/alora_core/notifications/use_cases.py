@@ -40,6 +40,7 @@ T = TypeVar("T")
 MAX_TITLE = 200
 MAX_BODY = 2000
 MAX_LINK = 2000
+MAX_COLLAPSE_KEY = 200
 MAX_DATA_BYTES = 16 * 1024
 MAX_DATA_DEPTH = 32
 _INT64 = 2**63
@@ -142,6 +143,7 @@ class _Checked:
     link: str | None
     data: dict[str, Any]
     email_kind: EmailKind | None
+    collapse_key: str | None = None
 
 
 async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) -> Notification:
@@ -149,6 +151,17 @@ async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) ->
     if recipient is None:
         raise NotFound("no such recipient")
     now = clock.now()
+    key = checked.collapse_key
+    if key is not None and (told := await uow.notifications.unread_of_key(recipient.user_id, key)):
+        told.retell(
+            type=checked.type,
+            title=checked.title,
+            body=checked.body,
+            link=checked.link,
+            data=checked.data,
+            now=now,
+        )
+        return told
     kind = checked.email_kind
     notification = Notification.create(
         recipient_id=recipient.user_id,
@@ -160,6 +173,7 @@ async def _add(checked: _Checked, uow: NotificationsUnitOfWork, clock: Clock) ->
         email_kind=kind,
         email_due_at=None if kind is None else recipient.email_due_at(kind, now),
         now=now,
+        collapse_key=key,
     )
     await uow.notifications.add(notification)
     return notification
@@ -187,6 +201,9 @@ def _checked(cmd: c.Notify) -> _Checked:
     data, problem = _json_object(cmd.data)
     if problem:
         refuse("data", problem)
+    key = cmd.collapse_key
+    if key is not None and not (0 < len(key) <= MAX_COLLAPSE_KEY and key.isprintable()):
+        refuse("collapse_key", f"must be 1 to {MAX_COLLAPSE_KEY} printable characters")
     if errors:
         raise Invalid("the notification has invalid fields", errors)
     return _Checked(
@@ -197,6 +214,7 @@ def _checked(cmd: c.Notify) -> _Checked:
         link=link,
         data=data,
         email_kind=cmd.email_kind,
+        collapse_key=key,
     )
 
 

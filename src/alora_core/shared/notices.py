@@ -37,6 +37,10 @@ class Notice:
     email_kind: str | None = None
     """None: never emailed; else the kind of email (``security``, ``booking`` ...) whose
     setting of the recipient's decides (see notifications' ``EmailKind``)."""
+    collapse_key: str | None = None
+    """Notices with one key collapse (``conversation:<id>``): while the recipient has an
+    unread notification of this key, a new notice updates that one instead of adding
+    another, and sends no email of its own."""
 
 
 @frozen

@@ -55,6 +55,7 @@ MODULE = ContextModule(
     sql_unit_of_work="adapters.sqlalchemy.notifications.uow:SqlNotificationsUnitOfWork",
     memory_unit_of_work="adapters.memory.notifications.uow:MemoryNotificationsUnitOfWork",
     tables=("adapters.sqlalchemy.notifications.repositories",),
+    migrations="adapters.sqlalchemy.notifications.migrations",
     commands=_commands,
     subscribe=_subscribe,
     delivers=_deliver,

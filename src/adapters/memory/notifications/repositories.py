@@ -55,6 +55,12 @@ class MemoryNotifications:
     async def count_unread(self, recipient_id: uuid.UUID) -> int:
         return sum(1 for _ in self._uow.scan(TABLE, _unread_of(recipient_id)))
 
+    async def unread_of_key(self, recipient_id: uuid.UUID, key: str) -> Notification | None:
+        unread = _unread_of(recipient_id)
+        return next(
+            iter(self._uow.scan(TABLE, lambda n: unread(n) and n.collapse_key == key)), None
+        )
+
     async def mark_all_read(self, recipient_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
         """Like the SQL ``UPDATE``: no version check, and it lands on commit."""
         ids = [n.id for n in self._uow.scan(TABLE, _unread_of(recipient_id))]

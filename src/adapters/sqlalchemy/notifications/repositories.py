@@ -2,7 +2,10 @@
 
 A notification belongs to a user and goes with them (``ON DELETE CASCADE``). Lists read the
 index on ``(recipient_id, id)`` backwards (ids are time-ordered, so that is newest first);
-unread counts and the held-email sweep each have a partial index on just the rows they count.
+unread counts and the held-email sweep each have a partial index on just the rows they count,
+and a recipient has at most one unread notification per collapse key (a partial unique index:
+two notices of one key delivered at once make one notification, the other's job retries and
+updates it).
 Recipients are read from identity's users (adapters may cross contexts).
 
 Many notifications at once (an announcement) are one ``INSERT`` of many rows, not ORM objects
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["SqlNotifications", "SqlRecipients", "notifications_table"]
 
 _EMAIL_PENDING = "email_due_at IS NOT NULL AND emailed_at IS NULL"
+_COLLAPSING = "read_at IS NULL AND collapse_key IS NOT NULL"
 
 notifications_table = Table(
     "notifications",
@@ -68,6 +72,7 @@ notifications_table = Table(
     Column("email_kind", str_enum(EmailKind), nullable=True),
     Column("email_due_at", UtcDateTime, nullable=True),
     Column("emailed_at", UtcDateTime, nullable=True),
+    Column("collapse_key", String, nullable=True),
     Column("version", Integer, nullable=False),
     Index("ix_notifications_recipient_id_id", "recipient_id", "id"),
     Index(
@@ -82,6 +87,14 @@ notifications_table = Table(
         "email_due_at",
         postgresql_where=text(_EMAIL_PENDING),
         sqlite_where=text(_EMAIL_PENDING),
+    ),
+    Index(
+        "ux_notifications_unread_collapse_key",
+        "recipient_id",
+        "collapse_key",
+        unique=True,
+        postgresql_where=text(_COLLAPSING),
+        sqlite_where=text(_COLLAPSING),
     ),
 )
 
@@ -123,6 +136,7 @@ class SqlNotifications:
                 "email_kind": n.email_kind,
                 "email_due_at": n.email_due_at,
                 "emailed_at": None,
+                "collapse_key": n.collapse_key,
                 "version": 1,
             }
             for n in new
@@ -148,6 +162,14 @@ class SqlNotifications:
     async def count_unread(self, recipient_id: uuid.UUID) -> int:
         statement = select(func.count()).select_from(notifications_table)
         return int(await self._uow.scalar(statement.where(*_unread_of(recipient_id))) or 0)
+
+    async def unread_of_key(self, recipient_id: uuid.UUID, key: str) -> Notification | None:
+        statement = (
+            select(Notification)
+            .where(*_unread_of(recipient_id), _n.collapse_key == key)
+            .with_for_update()
+        )
+        return await self._uow.first(statement)
 
     async def mark_all_read(self, recipient_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
         statement = (
