@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from alora_core.booking.bookings import events as booking_events
-from alora_core.messaging import contacts, presence
+from alora_core.messaging import contacts, notices, presence
 from alora_core.messaging.booking_chats import follow
 from alora_core.messaging.booking_chats import use_cases as booking_chats
 from alora_core.messaging.connections import notices as connection_notices
@@ -23,6 +23,7 @@ from alora_core.messaging.conversations.conversation_access import (
     ConversationsDeps,
 )
 from alora_core.messaging.conversations.errors import ResyncRequired
+from alora_core.messaging.conversations.events import MessageSent
 from alora_core.messaging.conversations.message_access import MessagesConfig, MessagesDeps
 from alora_core.messaging.conversations.message_commands import PruneConversationEvents
 from alora_core.messaging.conversations.model import BookingState
@@ -275,6 +276,13 @@ def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:
             handler = f"messaging.follow_{event.name.replace('.', '_')}"
             subscriptions.add(event, handler, booking_handler(follow.follow_booking))
 
+    async def notify(event: MessageSent, uow: Any) -> None:
+        await notices.notify_offline_members(
+            event, uow, presence=wiring.presence, now=wiring.clock.now()
+        )
+
+    subscriptions.add(MessageSent, "messaging.notify_offline_members", notify)
+
 
 MODULE = ContextModule(
     name="messaging",
@@ -287,7 +295,7 @@ MODULE = ContextModule(
     migrations="adapters.sqlalchemy.messaging.migrations",
     settings=SETTINGS,
     commands=_commands,
-    notices=lambda wiring: connection_notices.notice_rules(),
+    notices=lambda wiring: [*connection_notices.notice_rules(), *notices.notice_rules()],
     subscribe=_subscribe,
     jobs=(
         ScheduledJob(
