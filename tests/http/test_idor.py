@@ -217,7 +217,7 @@ async def _strangers_get_404(cast: Cast) -> None:
     client = cast.api.client
     doc = (await client.get("/schema/openapi.json")).json()
     routes = _routes(doc)
-    assert len(routes) == 15  # 7 booking, 4 review and 4 file routes
+    assert len(routes) == 16  # 8 booking (the booking's conversation too), 4 review, 4 file
     before = await _snapshot(cast)
     for method, path in routes:
         for url in _urls(cast, path):
@@ -256,6 +256,10 @@ async def _parties_reach(cast: Cast) -> None:
                 f"/api/v1/bookings/{cast.ids[booking]}", headers=cast.headers(who)
             )
             assert seen.status_code == 200, seen.text
+            chat = await client.get(
+                f"/api/v1/bookings/{cast.ids[booking]}/conversation", headers=cast.headers(who)
+            )
+            assert chat.status_code == 200, chat.text
     mine = await client.get(f"/api/v1/files/{cast.ids['file']}", headers=cast.headers("ana"))
     assert (mine.status_code, mine.content) == (200, PNG)
     listed = await client.get("/api/v1/bookings", headers=cast.headers("bob"))
