@@ -169,6 +169,9 @@ def test_the_booking_walkthrough_runs_as_pasted(demo_server: Server) -> None:
     lou = next(d for d in printed if d.get("username") == "lou")
     assert lou["reviewCount"] >= 1
     assert lou["averageRating"] is not None
+    [chat] = [d for d in printed if d.get("kind") == "booking"]
+    assert len(chat["members"]) == 2
+    assert chat["booking"]["status"] in {"pending", "confirmed"}  # the jobs run in the background
 
 
 def test_the_auth_flow_runs_as_pasted(demo_server: Server) -> None:
