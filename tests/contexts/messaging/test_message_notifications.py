@@ -1,8 +1,7 @@
 """Messages to members with no open socket become one notification per conversation (collapsed
 while unread) and one email, on every backend; never for muted conversations or members online.
 
-Messages are sent the way a sender's unit of work sends them: the message numbered under the
-conversation's lock and ``MessageSent`` recorded with it (``send``); the jobs then run.
+Messages are sent with ``SendMessage``; its ``message.sent`` job runs before it returns.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from alora_core.messaging.conversations.events import MessageSent
+from alora_core.messaging.conversations.message_commands import SendMessage
 from alora_core.messaging.conversations.model import Message
 from alora_core.notifications.commands import ListNotifications, MarkRead
 from alora_core.notifications.events import NotificationCreated, NotificationUpdated
@@ -29,7 +28,12 @@ async def b(backend: Backend) -> Harness:
     seen = harness.committed
 
     async def collect(events: list[Any]) -> None:  # the jobs' commits too
-        seen.extend(e for e in events if isinstance(e, NotificationCreated | NotificationUpdated))
+        known = {e.event_id for e in seen}  # a command's events reach both
+        seen.extend(
+            e
+            for e in events
+            if isinstance(e, NotificationCreated | NotificationUpdated) and e.event_id not in known
+        )
 
     harness.alora.bus.after_commit(collect)
     return harness
@@ -47,36 +51,12 @@ async def chat(b: Harness) -> tuple[Actor, Actor, uuid.UUID]:
 
 
 async def send(b: Harness, sender: Actor, conversation_id: uuid.UUID, body: str = "Hi") -> Message:
-    assert sender.user_id is not None
-    now = b.clock.now()
-    async with b.alora.units_of_work["messaging"]() as uow:
-        conversation = await uow.conversations.get(conversation_id, lock=True)
-        assert conversation is not None
-        message = Message(
-            conversation_id=conversation_id,
-            seq=conversation.next_message_seq(now),
-            sender_id=sender.user_id,
-            client_id=uuid.uuid4().hex,
-            body=body,
-            created_at=now,
+    sent = await b.handle(
+        SendMessage(
+            actor=sender, conversation_id=conversation_id, client_id=uuid.uuid4().hex, body=body
         )
-        uow.messages.add(message)
-        members = await uow.members.of(conversation_id)
-        uow.record_events(
-            [
-                MessageSent(
-                    occurred_at=now,
-                    conversation_id=conversation_id,
-                    message_id=message.id,
-                    seq=message.seq,
-                    sender_id=sender.user_id,
-                    recipients=tuple(m.user_id for m in members if m.user_id != sender.user_id),
-                )
-            ]
-        )
-        await uow.commit()
-    await b.alora.jobs_added([])
-    return message
+    )
+    return sent.message
 
 
 async def message_notifications(b: Harness, actor: Actor) -> list[Notification]:
