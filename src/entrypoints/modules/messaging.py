@@ -195,11 +195,6 @@ def _conversations_deps(wiring: Wiring) -> ConversationsDeps:
     return ConversationsDeps(clock=wiring.clock, limiter=wiring.limiter, config=config)
 
 
-def _booking_chats(wiring: Wiring) -> booking_chats.BookingChatsDeps:
-    hours = wiring.settings.of(MessagingSettings).booking_chat_open_hours
-    return booking_chats.BookingChatsDeps(clock=wiring.clock, open_for=timedelta(hours=hours))
-
-
 def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
     limits = wiring.settings.of(MessagingSettings)
     caps = connections.RequestCaps(
@@ -216,7 +211,7 @@ def _commands(wiring: Wiring) -> Mapping[type, CommandHandler]:
         ),
         **presence.command_handlers(),
         **contacts.command_handlers(contacts.ContactsDeps(presence=wiring.presence)),
-        **booking_chats.command_handlers(_booking_chats(wiring)),
+        **booking_chats.command_handlers(_conversations_deps(wiring)),
     }
 
 
@@ -257,11 +252,12 @@ def _booking_news(event: Any) -> follow.BookingNews:
 
 
 def _subscribe(subscriptions: ContextSubscriptions, wiring: Wiring) -> None:
-    deps = _booking_chats(wiring)
+    hours = wiring.settings.of(MessagingSettings).booking_chat_open_hours
+    open_for, clock = timedelta(hours=hours), wiring.clock
 
     def booking_handler(step: Any) -> Any:
         async def handle(event: Any, uow: Any) -> None:
-            await step(_booking_news(event), uow, now=deps.clock.now(), open_for=deps.open_for)
+            await step(_booking_news(event), uow, now=clock.now(), open_for=open_for)
 
         return handle
 

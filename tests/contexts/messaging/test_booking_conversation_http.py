@@ -33,7 +33,7 @@ async def test_both_parties_get_the_conversation_with_its_booking(market: Market
     response = await market.client.get(path(booking_id), headers=ana.headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == KEYS
+    assert set(body) >= KEYS  # as GET /api/v1/conversations/{id} answers
     assert body["kind"] == "booking" and body["title"] is None
     assert {(m["userId"], m["role"], m["active"]) for m in body["members"]} == {
         (ana.id, "member", True),

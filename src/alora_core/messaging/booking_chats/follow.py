@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
-from alora_core.messaging.booking_chats.wire import booking_conversation_data
 from alora_core.messaging.conversations.changes import record_change
+from alora_core.messaging.conversations.conversations_wire import conversation_data
 from alora_core.messaging.conversations.model import (
     BookingState,
     Conversation,
@@ -124,8 +124,7 @@ async def _record(
     now: datetime,
     open_for: timedelta,
 ) -> None:
-    data = booking_conversation_data(
-        conversation, members, open_for, event_seq=conversation.event_seq + 1
-    )
+    data = conversation_data(conversation, members, booking_chat_open=open_for)
+    data["eventSeq"] = conversation.event_seq + 1  # the state after this change
     payload = {"change": change, "conversation": data}
     await record_change(uow, conversation, members, CHANGED, payload, now)
