@@ -44,7 +44,7 @@ class MessageNoticeDue(DomainEvent):
 
 
 async def notify_offline_members(
-    event: MessageSent, uow: MessagingUnitOfWork, *, presence: Presence | None, now: datetime
+    event: MessageSent, uow: MessagingUnitOfWork, *, presence: Presence, now: datetime
 ) -> None:
     """Inside an open unit of work (the job's): record a ``MessageNoticeDue`` for each
     recipient to tell. A message deleted before this runs tells no one."""
@@ -61,7 +61,7 @@ async def notify_offline_members(
         and not member.muted(now)
         and member.read_seq < event.seq
     ]
-    if candidates and presence is not None:
+    if candidates:
         states = await presence.query([m.user_id for m in candidates])
         candidates = [
             m for m in candidates if not (m.user_id in states and states[m.user_id].online)
