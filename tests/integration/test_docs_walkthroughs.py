@@ -172,6 +172,8 @@ def test_the_booking_walkthrough_runs_as_pasted(demo_server: Server) -> None:
     [chat] = [d for d in printed if d.get("kind") == "booking"]
     assert len(chat["members"]) == 2
     assert chat["booking"]["status"] in {"pending", "confirmed"}  # the jobs run in the background
+    [said] = [d for d in printed if d.get("conversationId") == chat["id"]]
+    assert said["body"] == "The tap is under the kitchen sink."
 
 
 def test_the_auth_flow_runs_as_pasted(demo_server: Server) -> None:
