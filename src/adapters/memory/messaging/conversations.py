@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
 
+from adapters.memory.messaging.connections import BLOCKS
 from adapters.memory.paging import list_page
 from alora_core.messaging.conversations.model import (
     Conversation,
@@ -22,7 +23,11 @@ from alora_core.messaging.conversations.model import (
     MessageReport,
     ReportStatus,
 )
-from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
+from alora_core.messaging.conversations.queries import (
+    ActivityCursor,
+    ConversationSummary,
+    SendingState,
+)
 from alora_core.shared.errors import Conflict
 from alora_core.shared.pagination import Page, PageRequest
 
@@ -53,6 +58,37 @@ class MemoryConversations(_Repository):
     async def get(self, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
         conversation: Conversation | None = self._uow.load(CONVERSATIONS, conversation_id)
         return conversation
+
+    async def for_sending(
+        self, conversation_id: uuid.UUID, sender_id: uuid.UUID, client_id: str
+    ) -> SendingState | None:
+        conversation = await self.get(conversation_id)
+        if conversation is None:
+            return None
+        members = self._uow.scan(MEMBERS, lambda m: m.conversation_id == conversation_id)
+        ordered = sorted(members, key=lambda m: (m.joined_at, m.id))
+        ids = {m.user_id for m in ordered}
+        blocked = {
+            b.blocked_id if b.blocker_id == sender_id else b.blocker_id
+            for b in self._uow.scan(BLOCKS, lambda b: sender_id in b.pair)
+        }
+        stored = self._first(MESSAGES, sender_id=sender_id, client_id=client_id)
+        return SendingState(
+            conversation=conversation,
+            members=ordered,
+            blocked=frozenset(blocked & ids),
+            stored_id=None if stored is None else stored.id,
+        )
+
+    async def count_message(self, conversation: Conversation, now: datetime) -> bool:
+        stored: Conversation | None = self._uow.load(CONVERSATIONS, conversation.id)
+        if stored is None:
+            return False
+        stored.next_message_seq(now)
+        stored.next_event_seq()
+        conversation.last_seq, conversation.event_seq = stored.last_seq, stored.event_seq
+        conversation.last_activity_at = now
+        return True
 
     async def direct(self, pair: str) -> Conversation | None:
         conversation: Conversation | None = self._first(CONVERSATIONS, direct_pair=pair)
@@ -141,11 +177,21 @@ class MemoryMembers(_Repository):
     ) -> dict[uuid.UUID, list[Member]]:
         return {i: await self.of(i) for i in conversation_ids}
 
+    async def mark_sent(self, member: Member, seq: int) -> bool:
+        stored: Member | None = self._uow.load(MEMBERS, member.id)
+        if stored is None or not stored.active:
+            return False
+        stored.read_seq = seq
+        return True
+
 
 class MemoryMessages(_Repository):
     def add(self, message: Message) -> None:
         self._uow.add(MESSAGES, message)
         self._uow.before_commit(partial(self._unique_client_id, message))
+
+    async def insert(self, message: Message) -> None:
+        self.add(message)
 
     def _unique_client_id(self, message: Message) -> None:
         """The SQL tables' unique ``(sender_id, client_id)``."""

@@ -7,8 +7,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import BindParameter, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from adapters.sqlalchemy.messaging.connections import blocks_table
 from adapters.sqlalchemy.messaging.conversation_tables import (
     conversations_table,
     events_table,
@@ -28,7 +30,11 @@ from alora_core.messaging.conversations.model import (
     MessageReport,
     ReportStatus,
 )
-from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
+from alora_core.messaging.conversations.queries import (
+    ActivityCursor,
+    ConversationSummary,
+    SendingState,
+)
 from alora_core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
@@ -40,6 +46,51 @@ _m = messages_table.c
 _members = members_table.c
 _reports = reports_table.c
 _c = conversations_table.c
+_b = blocks_table.c
+
+# The statements of sending a message, built once (see ``SqlUnitOfWork.execute``).
+_sender: BindParameter[Any] = bindparam("sender_id")
+_FOR_SENDING = (
+    select(
+        Conversation,
+        Member,
+        select(_b.id)
+        .where(
+            or_(
+                and_(_b.blocker_id == _sender, _b.blocked_id == _members.user_id),
+                and_(_b.blocker_id == _members.user_id, _b.blocked_id == _sender),
+            )
+        )
+        .exists()
+        .label("blocked"),
+        select(_m.id)
+        .where(_m.sender_id == _sender, _m.client_id == bindparam("client_id"))
+        .scalar_subquery()
+        .label("stored_id"),
+    )
+    .select_from(conversations_table)
+    .outerjoin(members_table, _members.conversation_id == _c.id)
+    .where(_c.id == bindparam("conversation_id"))
+    .order_by(_members.joined_at, _members.id)
+)
+_COUNT_MESSAGE = (
+    update(conversations_table)
+    .where(_c.id == bindparam("conversation_id"))
+    .values(
+        last_seq=_c.last_seq + 1,
+        event_seq=_c.event_seq + 1,
+        last_activity_at=bindparam("now", type_=_c.last_activity_at.type),
+        version=_c.version + 1,
+    )
+    .returning(_c.last_seq, _c.event_seq, _c.version)
+)
+_MARK_SENT = (
+    update(members_table)
+    .where(_members.id == bindparam("member_id"), _members.left_at.is_(None))
+    .values(read_seq=bindparam("seq"), version=_members.version + 1)
+)
+_INSERT_MESSAGE = insert(messages_table)
+_INSERT_EVENT = insert(events_table)
 
 
 class _Repository:
@@ -53,6 +104,35 @@ class SqlConversations(_Repository):
 
     async def get(self, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
         return await self._uow.get(Conversation, conversation_id, for_update=lock)
+
+    async def for_sending(
+        self, conversation_id: uuid.UUID, sender_id: uuid.UUID, client_id: str
+    ) -> SendingState | None:
+        params = {"conversation_id": conversation_id, "sender_id": sender_id}
+        result = await self._uow.execute(_FOR_SENDING, {**params, "client_id": client_id})
+        rows: list[tuple[Any, ...]] = [tuple(row) for row in result]
+        if not rows:
+            return None
+        members = [member for _, member, _, _ in rows if member is not None]
+        return SendingState(
+            conversation=rows[0][0],
+            members=members,
+            blocked=frozenset(member.user_id for _, member, blocked, _ in rows if blocked),
+            stored_id=rows[0][3],
+        )
+
+    async def count_message(self, conversation: Conversation, now: datetime) -> bool:
+        # One statement that locks, counts and reads the counters back.
+        params = {"conversation_id": conversation.id, "now": now}
+        row = (await self._uow.execute(_COUNT_MESSAGE, params)).first()
+        if row is None:
+            return False
+        # As loaded, not as changed: were it an object of this session, the ORM would write
+        # it again at commit.
+        for key, value in zip(("last_seq", "event_seq", "version"), row, strict=True):
+            set_committed_value(conversation, key, value)
+        set_committed_value(conversation, "last_activity_at", now)
+        return True
 
     async def direct(self, pair: str) -> Conversation | None:
         return await self._uow.first(select(Conversation).filter_by(direct_pair=pair))
@@ -160,10 +240,20 @@ class SqlMembers(_Repository):
             found[member.conversation_id].append(member)
         return found
 
+    async def mark_sent(self, member: Member, seq: int) -> bool:
+        # ``member`` is not touched: were it loaded in this session, the ORM would write it
+        # again at commit over the version this statement moved.
+        result = await self._uow.execute(_MARK_SENT, {"member_id": member.id, "seq": seq})
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
 
 class SqlMessages(_Repository):
     def add(self, message: Message) -> None:
         self._uow.add(message)
+
+    async def insert(self, message: Message) -> None:
+        row = {column.key: getattr(message, column.key) for column in messages_table.columns}
+        await self._uow.execute(_INSERT_MESSAGE, row)
 
     async def get(self, message_id: uuid.UUID) -> Message | None:
         return await self._uow.get(Message, message_id)
@@ -255,7 +345,9 @@ class SqlEventLog(_Repository):
             }
             for e in events
         ]
-        if rows:
+        if len(rows) == 1:
+            await self._uow.execute(_INSERT_EVENT, rows[0])
+        elif rows:
             await self._uow.insert_many(events_table, rows)
 
     async def after(

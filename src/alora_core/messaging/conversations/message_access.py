@@ -26,6 +26,7 @@ from alora_core.messaging.conversations.model import (
     Member,
     Message,
 )
+from alora_core.messaging.conversations.queries import SendingState
 from alora_core.messaging.ports import MessagingUnitOfWork
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import Clock
@@ -68,6 +69,29 @@ async def member_of(
     return conversation, member
 
 
+async def sending_state(
+    uow: MessagingUnitOfWork, user_id: uuid.UUID, conversation_id: uuid.UUID, client_id: str
+) -> tuple[SendingState, Member]:
+    """What a message of the user with ``client_id`` is checked against, and the user's
+    membership (current or past)."""
+    state = await uow.conversations.for_sending(conversation_id, user_id, client_id)
+    member = None
+    if state is not None:
+        member = next((m for m in state.members if m.user_id == user_id), None)
+    if state is None or member is None:
+        raise ConversationNotFound("no such conversation")
+    return state, member
+
+
+def check_may_send(deps: MessagesDeps, state: SendingState, member: Member, now: datetime) -> None:
+    """``check_may_write`` on what ``sending_state`` read."""
+    check_member_may_write(deps, state.conversation, member, now)
+    if state.conversation.kind is not ConversationKind.GROUP and any(
+        m.active and m.user_id in state.blocked for m in state.members
+    ):
+        raise CannotMessage("you cannot write to this user", CannotMessage.NOT_ALLOWED)
+
+
 async def visible_message(
     uow: MessagingUnitOfWork, actor: Actor, message_id: uuid.UUID, *, lock: bool = False
 ) -> tuple[Conversation, Member, Message]:
@@ -94,8 +118,22 @@ async def check_may_write(
     now: datetime,
 ) -> None:
     """``CannotMessage`` unless the member may write in the conversation now: active, the
-    booking (if any) not closed too long ago, and in a direct or booking conversation neither
-    having blocked the other."""
+    booking (if any) not closed too long ago (``check_member_may_write``), and in a direct or
+    booking conversation neither having blocked the other."""
+    check_member_may_write(deps, conversation, member, now)
+    if conversation.kind is not ConversationKind.GROUP:
+        for other in members:
+            if other.user_id == member.user_id or not other.active:
+                continue
+            if (await uow.relationships.between(member.user_id, other.user_id)).blocked:
+                raise CannotMessage("you cannot write to this user", CannotMessage.NOT_ALLOWED)
+
+
+def check_member_may_write(
+    deps: MessagesDeps, conversation: Conversation, member: Member, now: datetime
+) -> None:
+    """``CannotMessage`` unless the member is active and the conversation's booking (if any)
+    did not close too long ago."""
     if not member.active:
         raise CannotMessage("you are no longer a member of this conversation", CannotMessage.LEFT)
     closed = conversation.booking_closed_at
@@ -107,12 +145,6 @@ async def check_may_write(
         raise CannotMessage(
             "the booking closed: this conversation is read-only", CannotMessage.READ_ONLY
         )
-    if conversation.kind is not ConversationKind.GROUP:
-        for other in members:
-            if other.user_id == member.user_id or not other.active:
-                continue
-            if (await uow.relationships.between(member.user_id, other.user_id)).blocked:
-                raise CannotMessage("you cannot write to this user", CannotMessage.NOT_ALLOWED)
 
 
 def check_body(body: str) -> str:

@@ -1,10 +1,14 @@
 """Messages' use cases: send (idempotent by the sender's ``client_id``) and read pages; the
 other parts' use cases (edits, read state, reports, catching up) are bound here too.
 
-Sending locks the conversation's row first, so its messages are numbered gap-free and in
-commit order. Two sends of one ``client_id`` at once: on PostgreSQL the second waits for the
-lock and then finds the first's message; elsewhere (or in two conversations at once) the
-database's unique ``(sender_id, client_id)`` fails its commit, and the retry finds it.
+Sending reads and checks first (membership, a retried ``client_id``, blocks, attachments, the
+reply, the throttle) without a write transaction; the write transaction then only counts the
+message on the conversation's row (locking it: numbers gap-free and in commit order), moves
+the sender's read marker and inserts the message and its event. When the conversation's event
+seq moved between the checks and the count, something may have changed (members, the booking),
+and the member is checked again under the lock. Two sends of one ``client_id`` at once (in one
+conversation or two): the database's unique ``(sender_id, client_id)`` fails the later one,
+whose retry finds the first's message.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from typing import Any
 from alora_core.messaging.conversations import message_changes, read_state, replay, reports
 from alora_core.messaging.conversations import message_commands as c
 from alora_core.messaging.conversations.changes import record_change
-from alora_core.messaging.conversations.errors import ClientIdReused
+from alora_core.messaging.conversations.errors import ClientIdReused, ConversationNotFound
 from alora_core.messaging.conversations.events import MessageSent
 from alora_core.messaging.conversations.message_access import (
     MessagesDeps,
     check_body,
-    check_may_write,
+    check_may_send,
     member_of,
     sees,
+    sending_state,
     visible_message,
     within_limit,
 )
@@ -33,11 +38,12 @@ from alora_core.messaging.conversations.messages_wire import message_data
 from alora_core.messaging.conversations.model import (
     MAX_ATTACHMENTS,
     MAX_CLIENT_ID,
+    Conversation,
     Member,
     Message,
 )
 from alora_core.messaging.ports import MessagingUnitOfWork
-from alora_core.shared.errors import Invalid
+from alora_core.shared.errors import Conflict, Invalid
 from alora_core.shared.retry import retrying_on_stale
 
 _CLIENT_ID = re.compile(r"[\x21-\x7e]+")
@@ -73,6 +79,19 @@ async def _check_reply(
         raise Invalid.field("reply_to", "names no message of this conversation", "unknown-message")
 
 
+async def _stored(
+    uow: MessagingUnitOfWork, message_id: uuid.UUID, conversation: Conversation
+) -> c.Sent:
+    stored = await uow.messages.get(message_id)
+    if stored is None:  # deleted with its conversation since
+        raise Conflict("the message of this clientId is gone; try again")
+    if stored.conversation_id != conversation.id:
+        raise ClientIdReused(
+            "this clientId was used in another conversation", ClientIdReused.CLIENT_ID_REUSED
+        )
+    return c.Sent(message=stored, created=False)
+
+
 async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: MessagesDeps) -> c.Sent:
     user_id = cmd.actor.require_user_id()
     client_id = _client_id(cmd.client_id)
@@ -82,32 +101,38 @@ async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: Messa
 
     async def attempt() -> c.Sent:
         nonlocal counted
-        async with uow:
-            conversation, member = await member_of(uow, cmd.actor, cmd.conversation_id, lock=True)
-            stored = await uow.messages.by_client_id(user_id, client_id)
-            if stored is not None:
-                if stored.conversation_id != conversation.id:
-                    raise ClientIdReused(
-                        "this clientId was used in another conversation",
-                        ClientIdReused.CLIENT_ID_REUSED,
-                    )
-                return c.Sent(message=stored, created=False)
-            now = deps.clock.now()
-            members = await uow.members.of(conversation.id)
-            await check_may_write(uow, deps, conversation, member, members, now)
+        async with uow.reading():
+            state, member = await sending_state(uow, user_id, cmd.conversation_id, client_id)
+            if state.stored_id is not None:
+                return await _stored(uow, state.stored_id, state.conversation)
+            check_may_send(deps, state, member, deps.clock.now())
             if set(attachments) - await uow.own_files.files_of(user_id, attachments):
                 raise Invalid.field(
                     "attachment_file_ids", "must name files you uploaded", "unknown-file"
                 )
             await _check_reply(uow, member, cmd.reply_to_id)
-            if not counted:
-                counted = True
-                await within_limit(
-                    deps, f"messaging:send:{user_id}", deps.config.messages_limit, "messages"
-                )
+        if not counted:
+            counted = True
+            await within_limit(
+                deps, f"messaging:send:{user_id}", deps.config.messages_limit, "messages"
+            )
+        async with uow:
+            conversation, checked = state.conversation, state.conversation.event_seq
+            now = deps.clock.now()
+            if not await uow.conversations.count_message(conversation, now):
+                raise ConversationNotFound("no such conversation")
+            if conversation.event_seq != checked + 1:
+                # Changed since the checks (every change of members or the booking counts an
+                # event): check again what is stored now, under the lock.
+                state, member = await sending_state(uow, user_id, conversation.id, client_id)
+                if state.stored_id is not None:
+                    raise Conflict("this clientId was stored meanwhile; try again")
+                conversation = state.conversation
+                check_may_send(deps, state, member, now)
+            members = state.members
             message = Message(
                 conversation_id=conversation.id,
-                seq=conversation.next_message_seq(now),
+                seq=conversation.last_seq,
                 sender_id=user_id,
                 client_id=client_id,
                 body=body,
@@ -115,10 +140,13 @@ async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: Messa
                 attachment_file_ids=attachments,
                 reply_to_id=cmd.reply_to_id,
             )
-            uow.messages.add(message)
-            member.read_seq = message.seq
+            await uow.messages.insert(message)
+            if not await uow.members.mark_sent(member, message.seq):
+                raise Conflict("the sender's membership changed meanwhile; try again")
             data = {"message": message_data(message)}
-            await record_change(uow, conversation, members, "message.created", data, now)
+            await record_change(
+                uow, conversation, members, "message.created", data, now, counted=True
+            )
             recipients = tuple(m.user_id for m in members if m.active and m.user_id != user_id)
             uow.record_events(
                 [

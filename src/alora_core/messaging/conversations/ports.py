@@ -16,7 +16,11 @@ from alora_core.messaging.conversations.model import (
     MessageReport,
     ReportStatus,
 )
-from alora_core.messaging.conversations.queries import ActivityCursor, ConversationSummary
+from alora_core.messaging.conversations.queries import (
+    ActivityCursor,
+    ConversationSummary,
+    SendingState,
+)
 from alora_core.shared.pagination import Page, PageRequest
 
 
@@ -26,6 +30,21 @@ class Conversations(Protocol):
     async def get(self, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
         """The conversation; with ``lock`` its row stays locked until the commit (on
         PostgreSQL), so its counters move one transaction at a time, in commit order."""
+        ...
+
+    async def for_sending(
+        self, conversation_id: uuid.UUID, sender_id: uuid.UUID, client_id: str
+    ) -> SendingState | None:
+        """The conversation with what a message of ``sender_id`` with ``client_id`` in it is
+        checked against, in one read; None if there is no such conversation."""
+        ...
+
+    async def count_message(self, conversation: Conversation, now: datetime) -> bool:
+        """Number a message of ``conversation`` (read before, in this unit of work or another)
+        where it is stored, at once: ``last_seq`` and ``event_seq`` one past the stored ones,
+        ``last_activity_at`` ``now``. The row stays locked until commit on PostgreSQL, so the
+        numbers are gap-free in commit order; ``conversation`` gets the stored counters.
+        False when the conversation is gone."""
         ...
 
     async def direct(self, pair: str) -> Conversation | None:
@@ -72,9 +91,20 @@ class Members(Protocol):
         """``of`` for several conversations in one read, by conversation id."""
         ...
 
+    async def mark_sent(self, member: Member, seq: int) -> bool:
+        """Move the read marker of ``member`` (read before, in this unit of work or another)
+        to ``seq``, their own message, where it is stored, at once; False when they are no
+        longer an active member there."""
+        ...
+
 
 class Messages(Protocol):
     def add(self, message: Message) -> None: ...
+
+    async def insert(self, message: Message) -> None:
+        """Write a new message at once (the unit of work does not track it afterwards); a
+        ``(sender_id, client_id)`` taken raises ``Conflict`` by commit at the latest."""
+        ...
 
     async def get(self, message_id: uuid.UUID) -> Message | None: ...
 

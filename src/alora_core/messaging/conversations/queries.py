@@ -21,6 +21,19 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 @frozen(kw_only=True)
+class SendingState:
+    """What sending a message checks, read in one query (``Conversations.for_sending``)."""
+
+    conversation: Conversation
+    members: list[Member]
+    """Every membership, current and past, in joining order."""
+    blocked: frozenset[uuid.UUID]
+    """The members in a block with the sender, either way."""
+    stored_id: uuid.UUID | None
+    """The sender's message with the send's ``client_id``, in any conversation (a retry)."""
+
+
+@frozen(kw_only=True)
 class ConversationSummary:
     """One conversation of a member's list, read in one query with the others of its page."""
 
