@@ -174,6 +174,7 @@ def _messages_deps(wiring: Wiring) -> MessagesDeps:
     return MessagesDeps(
         clock=wiring.clock,
         limiter=wiring.limiter,
+        presence=wiring.presence,
         config=MessagesConfig(
             messages_limit=Limit(settings.messages_per_minute, timedelta(minutes=1)),
             reports_limit=Limit(settings.reports_per_day, timedelta(days=1)),

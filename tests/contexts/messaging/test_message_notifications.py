@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from alora_core.messaging.conversations.events import MessageSent
 from alora_core.messaging.conversations.message_commands import SendMessage
 from alora_core.messaging.conversations.model import Message
 from alora_core.notifications.commands import ListNotifications, MarkRead
@@ -151,6 +152,7 @@ async def test_a_member_online_is_not_notified(
     await b.alora.realtime.presence.connect(pro.user_id, uuid.uuid4())
     await send(b, ana, conversation_id)
     assert await message_notifications(b, pro) == []
+    assert not [e for e in b.committed if isinstance(e, MessageSent)]  # not even a job
 
 
 async def test_a_muted_conversation_is_not_notified_until_the_mute_ends(

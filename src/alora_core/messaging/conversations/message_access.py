@@ -31,6 +31,7 @@ from alora_core.messaging.ports import MessagingUnitOfWork
 from alora_core.shared.actor import Actor
 from alora_core.shared.clock import Clock
 from alora_core.shared.errors import Invalid, RateLimited
+from alora_core.shared.presence import Presence
 from alora_core.shared.ratelimit import Limit, RateLimiter
 from alora_core.shared.text import has_control_characters
 
@@ -51,6 +52,8 @@ class MessagesDeps:
     clock: Clock
     limiter: RateLimiter
     config: MessagesConfig = Factory(MessagesConfig)
+    presence: Presence | None = None
+    """Who has a live socket: members who do are not told of a message by notification."""
 
 
 def sees(member: Member, seq: int) -> bool:

@@ -13,9 +13,10 @@ whose retry finds the first's message.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -48,6 +49,8 @@ from alora_core.shared.retry import retrying_on_stale
 
 _CLIENT_ID = re.compile(r"[\x21-\x7e]+")
 """Printable ASCII without spaces."""
+
+logger = logging.getLogger(__name__)
 
 
 def _client_id(value: str) -> str:
@@ -92,6 +95,26 @@ async def _stored(
     return c.Sent(message=stored, created=False)
 
 
+async def _without_socket(
+    deps: MessagesDeps, members: Sequence[Member], sender_id: uuid.UUID
+) -> set[uuid.UUID]:
+    """The other active, unmuted members with no live socket now: those a notification may
+    tell of the message (``messaging.notify_offline_members`` checks again when it runs). A
+    message to members who are all connected records no ``MessageSent``, and costs no job."""
+    now = deps.clock.now()
+    others = {
+        m.user_id for m in members if m.active and m.user_id != sender_id and not m.muted(now)
+    }
+    if not others or deps.presence is None:
+        return others
+    try:
+        states = await deps.presence.query(others)
+    except Exception:  # presence unknown: tell them, rather than risk telling no one
+        logger.warning("presence not read; members are told as if offline", exc_info=True)
+        return others
+    return {user_id for user_id in others if not (user_id in states and states[user_id].online)}
+
+
 async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: MessagesDeps) -> c.Sent:
     user_id = cmd.actor.require_user_id()
     client_id = _client_id(cmd.client_id)
@@ -111,6 +134,7 @@ async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: Messa
                     "attachment_file_ids", "must name files you uploaded", "unknown-file"
                 )
             await _check_reply(uow, member, cmd.reply_to_id)
+        unreachable = await _without_socket(deps, state.members, user_id)
         if not counted:
             counted = True
             await within_limit(
@@ -148,18 +172,17 @@ async def send_message(cmd: c.SendMessage, uow: MessagingUnitOfWork, deps: Messa
                 uow, conversation, members, "message.created", data, now, counted=True
             )
             recipients = tuple(m.user_id for m in members if m.active and m.user_id != user_id)
-            uow.record_events(
-                [
-                    MessageSent(
-                        occurred_at=now,
-                        conversation_id=conversation.id,
-                        message_id=message.id,
-                        seq=message.seq,
-                        sender_id=user_id,
-                        recipients=recipients,
-                    )
-                ]
-            )
+            offline = [r for r in recipients if r in unreachable]
+            if offline:
+                sent = MessageSent(
+                    occurred_at=now,
+                    conversation_id=conversation.id,
+                    message_id=message.id,
+                    seq=message.seq,
+                    sender_id=user_id,
+                    recipients=tuple(offline),
+                )
+                uow.record_events([sent])
             await uow.commit()
             return c.Sent(message=message, created=True)
 
