@@ -129,6 +129,9 @@ async def test_a_client_catching_up_reaches_the_state_fetched_afresh(gateway: Ga
     async with gateway.connect(bob.token) as ws:  # reconnected: listen first, then catch up
         await expect(ws, "ready")
         await ann.send(conversation, "Sent while catching up")
+        listed = await bob.call("GET", CONVERSATIONS)  # which conversations moved on
+        [entry] = [c for c in listed["items"] if c["id"] == str(conversation)]
+        assert entry["eventSeq"] > client.event_seq
         after = client.event_seq
         while True:
             page = await bob.call(
@@ -146,6 +149,8 @@ async def test_a_client_catching_up_reaches_the_state_fetched_afresh(gateway: Ga
     assert client.messages == fresh.messages
     assert client.markers == fresh.markers
     assert client.event_seq == fresh.event_seq
+    listed = await bob.call("GET", CONVERSATIONS)
+    assert [c["eventSeq"] for c in listed["items"]] == [client.event_seq]
     assert client.applied == sorted(set(client.applied))  # each change applied once, in order
     assert client.messages[first]["body"] == "Hello Bob (edited)"
     assert client.messages[second]["body"] == "" and client.messages[second]["deletedAt"]
