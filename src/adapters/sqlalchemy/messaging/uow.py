@@ -16,13 +16,15 @@ from adapters.sqlalchemy.messaging.connections import (
 )
 from adapters.sqlalchemy.messaging.conversations import (
     SqlConversations,
-    SqlEventLog,
     SqlMembers,
-    SqlMessageEdits,
-    SqlMessageReports,
     SqlMessages,
 )
 from adapters.sqlalchemy.messaging.counterparts import SqlCounterparts
+from adapters.sqlalchemy.messaging.message_log import (
+    SqlEventLog,
+    SqlMessageEdits,
+    SqlMessageReports,
+)
 from adapters.sqlalchemy.messaging.people import SqlPeople
 from adapters.sqlalchemy.uow import SqlUnitOfWork
 from alora_core.shared.errors import Conflict
